@@ -31,6 +31,9 @@ public final class PipelineConfig {
     public static final String S3_BUCKET_DESTINATION = "S3_BUCKET_DESTINATION";
     public static final String S3_ENDPOINT = "S3_ENDPOINT";
     public static final String AWS_REGION = "AWS_REGION";
+    public static final String AWS_ACCESS_KEY_ID = "AWS_ACCESS_KEY_ID";
+    public static final String AWS_SECRET_ACCESS_KEY = "AWS_SECRET_ACCESS_KEY";
+    public static final String AWS_SESSION_TOKEN = "AWS_SESSION_TOKEN";
     public static final String MODEL_NAME = "MODEL_NAME";
     public static final String PART_ROWS = "PART_ROWS";
 
@@ -118,7 +121,10 @@ public final class PipelineConfig {
         // The original read its inputs from the origin bucket and wrote results to the destination one.
         String input = origin.orElseGet(bucket::orElseThrow);
         String output = destination.orElseGet(bucket::orElseThrow);
-        return new StorageSettings(input, output, region, s3Endpoint);
+        Optional<StorageSettings.AccessKeys> keys = value(AWS_ACCESS_KEY_ID).map(id -> new StorageSettings.AccessKeys(id,
+                require(AWS_SECRET_ACCESS_KEY, "the secret key that goes with " + AWS_ACCESS_KEY_ID),
+                value(AWS_SESSION_TOKEN).orElse(null)));
+        return new StorageSettings(input, output, region, s3Endpoint, keys);
     }
 
     private Optional<String> value(String name) {

@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.hmis.predictions.common.config.StorageSettings;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -37,12 +40,13 @@ public final class ObjectStore implements AutoCloseable {
         this.s3 = s3;
     }
 
-    /** An S3 client on the URL-connection HTTP client (small and quick to start), credentials from the default chain. */
+    /** An S3 client on the URL-connection HTTP client (small and quick to start). */
     public static ObjectStore create(StorageSettings settings) {
-        return create(settings, DefaultCredentialsProvider.builder().build());
-    }
-
-    public static ObjectStore create(StorageSettings settings, AwsCredentialsProvider credentials) {
+        AwsCredentialsProvider credentials = settings.accessKeys()
+                .<AwsCredentialsProvider>map(k -> StaticCredentialsProvider.create(k.sessionToken() == null
+                        ? AwsBasicCredentials.create(k.accessKeyId(), k.secretAccessKey())
+                        : AwsSessionCredentials.create(k.accessKeyId(), k.secretAccessKey(), k.sessionToken())))
+                .orElseGet(() -> DefaultCredentialsProvider.builder().build());
         S3ClientBuilder builder = S3Client.builder()
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
                 .region(Region.of(settings.region()))
