@@ -77,4 +77,13 @@ class TriggerTest {
         assertTrue(assertThrows(InvalidTriggerException.class, () -> json("{\"bucket\":\"b\"}")).getMessage().contains("no key"));
         assertTrue(assertThrows(InvalidTriggerException.class, () -> json("{not json")).getMessage().contains("not JSON"));
     }
+
+    @Test
+    void aBuiltS3EventParsesBackToTheSameKeys() {
+        List<String> keys = List.of("wrangled/20261123T101500Z-3f9a/part-00000.csv", "wrangled/odd name+ü/part-00001.csv");
+        Trigger.ObjectsCreated created = assertInstanceOf(Trigger.ObjectsCreated.class,
+                Trigger.parse(S3EventJson.objectCreated("shelter-predictions", keys)));
+        assertEquals(keys, created.objects().stream().map(ObjectRef::key).toList());
+        assertEquals("shelter-predictions", created.objects().get(1).bucket());
+    }
 }
