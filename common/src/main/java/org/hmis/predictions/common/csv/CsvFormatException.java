@@ -1,9 +1,8 @@
 package org.hmis.predictions.common.csv;
 
-import java.io.IOException;
-
-/** A CSV file that does not have the expected form; the message names the line and column. */
-public final class CsvFormatException extends IOException {
+/** A CSV object does not have the agreed shape; the message names the object, the line and the problem. */
+public final class CsvFormatException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
 
     public CsvFormatException(String message) {
         super(message);
