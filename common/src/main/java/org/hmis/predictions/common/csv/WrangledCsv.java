@@ -44,11 +44,12 @@ public final class WrangledCsv {
     /**
      * Opens a file on the stream and reads its header.
      *
+     * @param source names the file in error messages, e.g. its S3 key
      * @throws CsvFormatException when the file is empty or its header is not that of the given features,
      *                            naming the missing, unexpected, duplicated and misplaced columns
      */
-    public static RowReader reader(InputStream in, List<String> featureNames) throws IOException {
-        return new RowReader(new CsvInput(in), featureNames);
+    public static RowReader reader(InputStream in, String source, List<String> featureNames) throws IOException {
+        return new RowReader(new CsvInput(in), source, featureNames);
     }
 
     /** Writes guests' rows; not thread-safe. */
@@ -99,21 +100,23 @@ public final class WrangledCsv {
 
     /**
      * Reads guests' rows, checking each: a wrong number of fields, a malformed key or a value that is not a number
-     * is a {@link CsvFormatException} naming the line and the column. Not thread-safe.
+     * is a {@link CsvFormatException} naming the file, the line and the column. Not thread-safe.
      */
     public static final class RowReader implements Closeable {
         private final CsvInput input;
+        private final String source;
         private final List<String> columns;
         private final double[] features;
         private GuestKey key;
         private long rowCount;
 
-        private RowReader(CsvInput input, List<String> featureNames) throws IOException {
+        private RowReader(CsvInput input, String source, List<String> featureNames) throws IOException {
             this.input = input;
+            this.source = source;
             this.columns = header(featureNames);
             this.features = new double[featureNames.size()];
             if (!input.nextRow()) {
-                throw new CsvFormatException("wrangled CSV is empty: no header line");
+                throw new CsvFormatException(source + " is empty: no header line");
             }
             List<String> actual = new ArrayList<>(input.fieldCount());
             for (int i = 0; i < input.fieldCount(); i++) {
@@ -121,7 +124,7 @@ public final class WrangledCsv {
             }
             FeatureListDifference difference = FeatureListDifference.between(columns, actual);
             if (!difference.isEmpty()) {
-                throw new CsvFormatException("line 1: the wrangled CSV header does not match the features expected ("
+                throw new CsvFormatException(source + " line 1: the header does not match the features expected ("
                         + columns.size() + " columns): " + difference.describe());
             }
         }
@@ -138,9 +141,9 @@ public final class WrangledCsv {
             long line = input.lineNumber();
             if (input.fieldCount() != columns.size()) {
                 if (input.fieldCount() == 1 && input.isEmpty(0)) {
-                    throw new CsvFormatException("line " + line + " is empty");
+                    throw new CsvFormatException(source + " line " + line + " is empty");
                 }
-                throw new CsvFormatException("line " + line + ": expected " + columns.size() + " fields ("
+                throw new CsvFormatException(source + " line " + line + ": expected " + columns.size() + " fields ("
                         + GuestFeatures.PERSONAL_ID + ", " + GuestFeatures.ENROLL_DATE + " and " + features.length
                         + " features), found " + input.fieldCount());
             }
@@ -209,7 +212,7 @@ public final class WrangledCsv {
         }
 
         private CsvFormatException problem(long line, int field, String what) {
-            return new CsvFormatException("line " + line + ", column " + (field + 1) + " (" + columns.get(field) + "): " + what);
+            return new CsvFormatException(source + " line " + line + ", column " + (field + 1) + " (" + columns.get(field) + "): " + what);
         }
     }
 }

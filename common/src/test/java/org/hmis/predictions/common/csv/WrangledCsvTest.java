@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 class WrangledCsvTest {
 
     private static final List<String> FEATURES = List.of("case_members", "earned_income", "is_male");
+    private static final String SOURCE = "wrangled/r1/part-00000.csv";
     private static final String HEADER = "personal_id,enroll_date,case_members,earned_income,is_male\n";
 
     @Test
@@ -69,7 +70,7 @@ class WrangledCsvTest {
                 writer.write(keys.get(i), rows.get(i));
             }
         }
-        try (WrangledCsv.RowReader reader = WrangledCsv.reader(new ByteArrayInputStream(bytes.toByteArray()), names)) {
+        try (WrangledCsv.RowReader reader = WrangledCsv.reader(new ByteArrayInputStream(bytes.toByteArray()), SOURCE, names)) {
             for (int i = 0; i < rows.size(); i++) {
                 assertTrue(reader.next(), "row " + i);
                 assertEquals(keys.get(i), reader.key());
@@ -90,36 +91,36 @@ class WrangledCsvTest {
 
     @Test
     void headerMismatchesNameTheColumns() {
-        assertEquals("line 1: the wrangled CSV header does not match the features expected (5 columns): missing: is_male",
+        assertEquals("wrangled/r1/part-00000.csv line 1: the header does not match the features expected (5 columns): missing: is_male",
                 headerProblem("personal_id,enroll_date,case_members,earned_income\n"));
-        assertEquals("line 1: the wrangled CSV header does not match the features expected (5 columns): unexpected: tanf",
+        assertEquals("wrangled/r1/part-00000.csv line 1: the header does not match the features expected (5 columns): unexpected: tanf",
                 headerProblem("personal_id,enroll_date,case_members,earned_income,is_male,tanf\n"));
-        assertEquals("line 1: the wrangled CSV header does not match the features expected (5 columns): "
+        assertEquals("wrangled/r1/part-00000.csv line 1: the header does not match the features expected (5 columns): "
                         + "misplaced: 'is_male' at position 3, expected at 5",
                 headerProblem("personal_id,enroll_date,is_male,case_members,earned_income\n"));
-        assertEquals("line 1: the wrangled CSV header does not match the features expected (5 columns): "
+        assertEquals("wrangled/r1/part-00000.csv line 1: the header does not match the features expected (5 columns): "
                         + "missing: personal_id; unexpected: guest_id",
                 headerProblem("guest_id,enroll_date,case_members,earned_income,is_male\n"));
-        assertEquals("line 1: the wrangled CSV header does not match the features expected (5 columns): duplicated: is_male",
+        assertEquals("wrangled/r1/part-00000.csv line 1: the header does not match the features expected (5 columns): duplicated: is_male",
                 headerProblem("personal_id,enroll_date,case_members,earned_income,is_male,is_male\n"));
-        assertEquals("wrangled CSV is empty: no header line", headerProblem(""));
+        assertEquals("wrangled/r1/part-00000.csv is empty: no header line", headerProblem(""));
     }
 
     @Test
     void malformedRowsNameTheLineAndColumn() {
-        assertEquals("line 3: expected 5 fields (personal_id, enroll_date and 3 features), found 4",
+        assertEquals("wrangled/r1/part-00000.csv line 3: expected 5 fields (personal_id, enroll_date and 3 features), found 4",
                 rowProblem("1,2020-01-01,1,2,3\n2,2020-01-01,1,2\n"));
-        assertEquals("line 2, column 4 (earned_income): 'abc' is not a number",
+        assertEquals("wrangled/r1/part-00000.csv line 2, column 4 (earned_income): 'abc' is not a number",
                 rowProblem("1,2020-01-01,1,abc,3\n"));
-        assertEquals("line 2, column 1 (personal_id): 'x1' is not an integer",
+        assertEquals("wrangled/r1/part-00000.csv line 2, column 1 (personal_id): 'x1' is not an integer",
                 rowProblem("x1,2020-01-01,1,2,3\n"));
-        assertEquals("line 2, column 1 (personal_id): value is missing",
+        assertEquals("wrangled/r1/part-00000.csv line 2, column 1 (personal_id): value is missing",
                 rowProblem(",2020-01-01,1,2,3\n"));
-        assertEquals("line 2, column 2 (enroll_date): '2020-02-30' is not a date (YYYY-MM-DD)",
+        assertEquals("wrangled/r1/part-00000.csv line 2, column 2 (enroll_date): '2020-02-30' is not a date (YYYY-MM-DD)",
                 rowProblem("1,2020-02-30,1,2,3\n"));
-        assertEquals("line 2, column 2 (enroll_date): value is missing",
+        assertEquals("wrangled/r1/part-00000.csv line 2, column 2 (enroll_date): value is missing",
                 rowProblem("1,,1,2,3\n"));
-        assertEquals("line 2 is empty", rowProblem("\n1,2020-01-01,1,2,3\n"));
+        assertEquals("wrangled/r1/part-00000.csv line 2 is empty", rowProblem("\n1,2020-01-01,1,2,3\n"));
     }
 
     @Test
@@ -132,7 +133,7 @@ class WrangledCsvTest {
     }
 
     private static WrangledCsv.RowReader reader(String text) throws IOException {
-        return WrangledCsv.reader(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), FEATURES);
+        return WrangledCsv.reader(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), SOURCE, FEATURES);
     }
 
     private static String headerProblem(String text) {
