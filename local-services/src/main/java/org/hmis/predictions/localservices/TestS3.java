@@ -24,8 +24,8 @@ import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
  */
 public final class TestS3 implements BeforeAllCallback, AfterAllCallback {
     private static final Logger LOG = LoggerFactory.getLogger(TestS3.class);
-    /** A community image that runs without an auth token. */
-    static final DockerImageName LOCALSTACK_IMAGE = DockerImageName.parse("localstack/localstack:3.8.1");
+    /** A community release: it runs without an auth token, which later images require. */
+    static final DockerImageName LOCALSTACK_IMAGE = DockerImageName.parse("localstack/localstack:4.4.0");
     private static final StartedOnce<S3Service> SHARED_SERVICE = new StartedOnce<>(TestS3::startService);
 
     private S3Service service;
