@@ -82,6 +82,7 @@ public final class LocalPostgres implements PostgresServer, AutoCloseable {
                     .setErrorRedirector(Redirect.appendTo(log.toFile()))
                     .start();
         } catch (IOException | RuntimeException e) {
+            stopHalfStartedServer(directory.resolve("data"));
             throw new ServiceStartException("Embedded PostgreSQL did not start: " + e.getMessage()
                     + ". Its files are in " + directory + lastLines(log), e);
         }
@@ -114,7 +115,7 @@ public final class LocalPostgres implements PostgresServer, AutoCloseable {
     private static ProcessHandle postmasterOf(Path data, EmbeddedPostgres server) {
         Path pidFile = data.resolve("postmaster.pid");
         try {
-            long pid = Long.parseLong(Files.readAllLines(pidFile, StandardCharsets.US_ASCII).get(0).trim());
+            long pid = postmasterPid(pidFile);
             return ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("no process " + pid));
         } catch (IOException | RuntimeException e) {
             try {
@@ -124,6 +125,29 @@ public final class LocalPostgres implements PostgresServer, AutoCloseable {
             }
             throw new ServiceStartException("Embedded PostgreSQL started but its process could not be found from "
                     + pidFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The first line of {@code postmaster.pid} is the server's process id. */
+    private static long postmasterPid(Path pidFile) throws IOException {
+        return Long.parseLong(Files.readAllLines(pidFile, StandardCharsets.US_ASCII).get(0).trim());
+    }
+
+    /**
+     * A server that came up but never answered would otherwise outlive the JVM: nothing else knows of it. The
+     * process must still be a {@code postgres}: a crashed server leaves its id behind for any process to reuse.
+     */
+    private static void stopHalfStartedServer(Path data) {
+        Path pidFile = data.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        try {
+            ProcessHandle.of(postmasterPid(pidFile))
+                    .filter(process -> process.info().command().filter(command -> command.endsWith("/postgres")).isPresent())
+                    .ifPresent(ProcessHandle::destroy);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Could not stop the half-started PostgreSQL named in {}: {}", pidFile, e.getMessage());
         }
     }
 
