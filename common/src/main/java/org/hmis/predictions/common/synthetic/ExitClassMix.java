@@ -1,22 +1,20 @@
 package org.hmis.predictions.common.synthetic;
 
-import java.util.List;
+import org.hmis.predictions.common.features.ExitDestinationClasses;
 
 /**
- * The share of exited guests in each model class, in the classes' index order (es, other, perm, temp, unknown).
- * Shares are relative: they are divided by their sum, which must be positive.
+ * The share of exited guests in each model class, in the classes' index order
+ * ({@link ExitDestinationClasses#LABELS}: es, other, perm, temp, unknown). Shares are relative: they are divided
+ * by their sum, which must be positive.
  */
 public record ExitClassMix(double es, double other, double perm, double temp, double unknown) {
-
-    /** Class labels in index order, as the model and the predictions files name them. */
-    public static final List<String> LABELS = List.of("es", "other", "perm", "temp", "unknown");
 
     public ExitClassMix {
         double[] shares = {es, other, perm, temp, unknown};
         double sum = 0;
         for (int i = 0; i < shares.length; i++) {
             if (!(shares[i] >= 0) || Double.isInfinite(shares[i])) {
-                throw new IllegalArgumentException("class mix: share of '" + LABELS.get(i) + "' is " + shares[i]
+                throw new IllegalArgumentException("class mix: share of '" + ExitDestinationClasses.label(i) + "' is " + shares[i]
                         + "; expected a finite number >= 0");
             }
             sum += shares[i];
@@ -31,7 +29,7 @@ public record ExitClassMix(double es, double other, double perm, double temp, do
         unknown /= sum;
     }
 
-    /** The normalised share of the class with index {@code classIndex} (see {@link #LABELS}). */
+    /** The normalised share of the class with index {@code classIndex} (see {@link ExitDestinationClasses#LABELS}). */
     public double share(int classIndex) {
         return switch (classIndex) {
             case 0 -> es;

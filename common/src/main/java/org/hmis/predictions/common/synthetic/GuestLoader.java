@@ -43,15 +43,27 @@ public final class GuestLoader {
             long rows = stream.endCopy();
             LOG.info("Loaded {} synthetic guests into {} (seed {})", rows, table, generator.seed());
             return rows;
-        } catch (SQLException | IOException | RuntimeException e) {
-            if (stream.isActive()) {
-                try {
-                    stream.cancelCopy();
-                } catch (SQLException cancelFailure) {
-                    e.addSuppressed(cancelFailure);
-                }
+        } catch (IOException e) {
+            // The stream reports the server's refusal (e.g. a duplicate key) as an IOException around it.
+            if (e.getCause() instanceof SQLException refused) {
+                cancel(stream, refused);
+                throw refused;
             }
+            cancel(stream, e);
             throw e;
+        } catch (SQLException | RuntimeException e) {
+            cancel(stream, e);
+            throw e;
+        }
+    }
+
+    private static void cancel(PGCopyOutputStream stream, Exception failure) {
+        if (stream.isActive()) {
+            try {
+                stream.cancelCopy();
+            } catch (SQLException cancelFailure) {
+                failure.addSuppressed(cancelFailure);
+            }
         }
     }
 }
