@@ -65,7 +65,7 @@ final class DemoServices implements AutoCloseable {
 
     /** The variables a function would have, pointing at these services. */
     Map<String, String> environment() {
-        return LocalEndpoints.environment(jdbcUrl(), postgres.user(), postgres.password().isEmpty() ? "unused" : postgres.password(),
+        return LocalEndpoints.environment(jdbcUrl(), postgres.user(), postgres.password(),
                 s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey(), BUCKET);
     }
 

@@ -26,7 +26,7 @@ public final class LocalEndpoints {
         env.put(PipelineConfig.RDS_PORT, String.valueOf(db.getPort() > 0 ? db.getPort() : PipelineConfig.DEFAULT_PORT));
         env.put(PipelineConfig.RDS_DB_NAME, db.getPath().substring(1));
         env.put(PipelineConfig.RDS_USERNAME, user);
-        env.put(PipelineConfig.RDS_USER_PWD, password == null ? "" : password);
+        env.put(PipelineConfig.RDS_USER_PWD, password);
         // A server on this machine: nothing crosses a network.
         env.put(PipelineConfig.DB_SSL_MODE, "disable");
         env.put(PipelineConfig.S3_ENDPOINT, s3Endpoint.toString());
