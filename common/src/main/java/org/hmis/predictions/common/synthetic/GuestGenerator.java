@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Synthetic guests for the guests table: every column of the intake app's table (not predicted_exit_destination),
- * with values and frequencies like those of the public export (see /work/shared/data/README.md).
+ * with values and frequencies like those of the public export (see shared/data/README.md).
  *
  * <p>What a consumer can rely on:
  * <ul>
@@ -296,7 +296,11 @@ public final class GuestGenerator {
         return DESTINATION_INDEX_OF_CLASS[c][DESTINATIONS_OF_CLASS[c].pick(rng)];
     }
 
-    /** The class probabilities for this household: softmax of the hidden rule's scores plus the class bias. */
+    /**
+     * The class probabilities for this household: softmax of the hidden rule's scores plus the class bias.
+     * StrictMath, because Math.exp may differ by an ulp between interpreted and compiled code, and the same seed
+     * must give the same guests.
+     */
     private void classProbabilities(Household h, double[] p) {
         score(h, p);
         double max = Double.NEGATIVE_INFINITY;
@@ -306,7 +310,7 @@ public final class GuestGenerator {
         }
         double sum = 0;
         for (int c = 0; c < CLASSES; c++) {
-            p[c] = Math.exp(p[c] - max);
+            p[c] = StrictMath.exp(p[c] - max);
             sum += p[c];
         }
         for (int c = 0; c < CLASSES; c++) {
@@ -380,7 +384,7 @@ public final class GuestGenerator {
                 }
                 double sum = 0;
                 for (int c = 0; c < CLASSES; c++) {
-                    p[c] = Math.exp(p[c] - max);
+                    p[c] = StrictMath.exp(p[c] - max);
                     sum += p[c];
                 }
                 for (int c = 0; c < CLASSES; c++) {
@@ -391,7 +395,7 @@ public final class GuestGenerator {
             double worst = 0;
             for (int c = 0; c < CLASSES; c++) {
                 if (target[c] > 0) {
-                    double step = Math.log(target[c] / (achieved[c] / total));
+                    double step = StrictMath.log(target[c] / (achieved[c] / total));
                     bias[c] += step;
                     worst = Math.max(worst, Math.abs(step));
                 }

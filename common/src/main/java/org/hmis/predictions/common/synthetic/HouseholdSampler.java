@@ -56,7 +56,7 @@ final class HouseholdSampler {
             int band = (family ? FAMILY_HOH_AGE_BAND : SINGLE_HOH_AGE_BAND).pick(rng);
             int hohAge = AGE_BAND_START[band] + rng.nextInt(AGE_BAND_END[band] - AGE_BAND_START[band] + 1);
             addMember(rng, h, SELF, hohAge);
-            int childrenWanted = family ? 1 + EXTRA_CHILDREN.pick(rng) : 0;
+            int childrenWanted = family ? Math.min(Household.MAX_CHILDREN, 1 + EXTRA_CHILDREN.pick(rng)) : 0;
             int roomForAdults = Math.min(Household.MAX_ADULTS, maxSize - Math.min(childrenWanted, 1)) - 1;
             if (roomForAdults > 0 && rng.nextInt(100) < (family ? 54 : 35)) {
                 int partnerAge = Math.max(18, Math.min(60, hohAge - 6 + rng.nextInt(13)));
