@@ -15,8 +15,8 @@ import java.util.stream.Stream;
  */
 public final class LightGbmLibrary {
 
-  private static final String REQUIREMENTS = "lightgbm4j 4.3.0 needs Linux on x86_64 or aarch64 with glibc 2.29 or newer "
-      + "and libgomp (GNU OpenMP) installed";
+  private static final String REQUIREMENTS = "lightgbm4j 4.3.0 needs Linux on x86_64 or aarch64 with glibc 2.29 or "
+      + "newer and libgomp (GNU OpenMP) installed";
   private static final String TEMP_DIRECTORY_PROPERTY = "java.io.tmpdir";
 
   private static boolean attempted;

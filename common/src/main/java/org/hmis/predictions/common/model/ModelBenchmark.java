@@ -5,6 +5,7 @@ import com.microsoft.ml.lightgbm.SWIGTYPE_p_long_long;
 import com.microsoft.ml.lightgbm.SWIGTYPE_p_void;
 import com.microsoft.ml.lightgbm.lightgbmlib;
 import com.microsoft.ml.lightgbm.lightgbmlibConstants;
+import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -36,14 +37,17 @@ public final class ModelBenchmark {
    * @param loadSeconds time to load and check the model
    * @param predictorSeconds time inside {@link LightGbmPredictor#predict}, copies into and out of native memory
    *     included
+   * @param predictorCpuSeconds CPU time of the process over the same stretches: steadier than wall time on a
+   *     shared machine, though it counts OpenMP threads spinning while they wait
    * @param lightGbmSeconds time of the single native call, copies excluded
+   * @param lightGbmCpuSeconds CPU time of the process during that call
    * @param predictorPeakHeapBytes peak heap while the predictor ran, the JVM's other live objects included
    * @param lightGbmNativeBytes native memory the single call needs for its input and output
    * @param predictedClassCounts rows per most likely class, the same for both passes
    */
   public record Figures(int rows, int numFeatures, int batchRows, int threads, double loadSeconds,
-      double predictorSeconds, double lightGbmSeconds, long predictorPeakHeapBytes, long lightGbmNativeBytes,
-      List<Long> predictedClassCounts) {
+      double predictorSeconds, double predictorCpuSeconds, double lightGbmSeconds, double lightGbmCpuSeconds,
+      long predictorPeakHeapBytes, long lightGbmNativeBytes, List<Long> predictedClassCounts) {
 
     public double predictorRowsPerSecond() {
       return rows / predictorSeconds;
@@ -56,13 +60,19 @@ public final class ModelBenchmark {
     /** Lines for a person to read. */
     public String summary() {
       return String.format("model load and check: %.2f s%n", loadSeconds)
-          + String.format("LightGbmPredictor: %,d rows x %d features in batches of %,d: %.2f s, %,.0f rows/s, "
-              + "peak heap %,d MB%n", rows, numFeatures, batchRows, predictorSeconds, predictorRowsPerSecond(),
-              predictorPeakHeapBytes >> 20)
-          + String.format("LightGBM, one LGBM_BoosterPredictForMat call: %.2f s, %,.0f rows/s, %,d MB native%n",
-              lightGbmSeconds, lightGbmRowsPerSecond(), lightGbmNativeBytes >> 20)
-          + String.format("predictor rate / LightGBM rate: %.1f%%; rows per class %s%n",
-              100 * predictorRowsPerSecond() / lightGbmRowsPerSecond(), predictedClassCounts);
+          + String.format("LightGbmPredictor: %,d rows x %d features in batches of %,d, %s: %.2f s (%.2f s CPU), "
+              + "%,.0f rows/s, peak heap %,d MB%n", rows, numFeatures, batchRows, threadsText(), predictorSeconds,
+              predictorCpuSeconds, predictorRowsPerSecond(), predictorPeakHeapBytes >> 20)
+          + String.format("LightGBM, one LGBM_BoosterPredictForMat call: %.2f s (%.2f s CPU), %,.0f rows/s, "
+              + "%,d MB native%n", lightGbmSeconds, lightGbmCpuSeconds, lightGbmRowsPerSecond(),
+              lightGbmNativeBytes >> 20)
+          + String.format("predictor rate / LightGBM rate: %.1f%% by wall time, %.1f%% by CPU time; rows per class "
+              + "%s%n", 100 * lightGbmSeconds / predictorSeconds, 100 * lightGbmCpuSeconds / predictorCpuSeconds,
+              predictedClassCounts);
+    }
+
+    private String threadsText() {
+      return threads == LightGbmPredictor.DEFAULT_THREADS ? "LightGBM's default threads" : threads + " thread(s)";
     }
   }
 
@@ -82,6 +92,7 @@ public final class ModelBenchmark {
 
     long[] predictorCounts = new long[numClasses];
     double predictorSeconds;
+    double predictorCpuSeconds;
     long peakHeap;
     try (predictor) {
       SplittableRandom random = new SplittableRandom(seed);
@@ -89,35 +100,43 @@ public final class ModelBenchmark {
       double[] probabilities = new double[batchRows * numClasses];
       resetHeapPeaks();
       long predicting = 0;
+      long predictingCpu = 0;
       for (int first = 0; first < rows; first += batchRows) {
         int count = Math.min(batchRows, rows - first);
         for (int i = 0; i < count * numFeatures; i++) {
           batch[i] = nextValue(random);
         }
         long start = System.nanoTime();
+        long startCpu = processCpuNanos();
         predictor.predict(batch, count, probabilities);
         predicting += System.nanoTime() - start;
+        predictingCpu += processCpuNanos() - startCpu;
         for (int row = 0; row < count; row++) {
           predictorCounts[predictor.mostLikelyClass(probabilities, row)]++;
         }
       }
       predictorSeconds = seconds(predicting);
+      predictorCpuSeconds = seconds(predictingCpu);
       peakHeap = heapPeaks();
     }
 
     long[] lightGbmCounts = new long[numClasses];
-    double lightGbmSeconds = predictAllAtOnce(model.modelText(), rows, numFeatures, numClasses, threads, seed,
+    Timing lightGbm = predictAllAtOnce(model.modelText(), rows, numFeatures, numClasses, threads, seed,
         lightGbmCounts);
     if (!Arrays.equals(predictorCounts, lightGbmCounts)) {
       throw new IllegalStateException("the predictor's classes " + Arrays.toString(predictorCounts)
           + " differ from LightGBM's " + Arrays.toString(lightGbmCounts));
     }
     long nativeBytes = (long) rows * (numFeatures + numClasses) * Double.BYTES;
-    return new Figures(rows, numFeatures, batchRows, threads, loadSeconds, predictorSeconds, lightGbmSeconds, peakHeap,
-        nativeBytes, LongStream.of(predictorCounts).boxed().toList());
+    return new Figures(rows, numFeatures, batchRows, threads, loadSeconds, predictorSeconds, predictorCpuSeconds,
+        lightGbm.wallSeconds(), lightGbm.cpuSeconds(), peakHeap, nativeBytes,
+        LongStream.of(predictorCounts).boxed().toList());
   }
 
-  private static double predictAllAtOnce(String modelText, int rows, int numFeatures, int numClasses, int threads,
+  private record Timing(double wallSeconds, double cpuSeconds) {
+  }
+
+  private static Timing predictAllAtOnce(String modelText, int rows, int numFeatures, int numClasses, int threads,
       long seed, long[] classCounts) {
     SWIGTYPE_p_void booster = LightGbmPredictor.loadBooster(modelText);
     SWIGTYPE_p_double input = null;
@@ -135,10 +154,11 @@ public final class ModelBenchmark {
       long outputValues = lightgbmlib.int64_tp_value(outputLength);
       output = lightgbmlib.new_doubleArray(outputValues);
       long start = System.nanoTime();
+      long startCpu = processCpuNanos();
       check(lightgbmlib.LGBM_BoosterPredictForMat(booster, lightgbmlib.double_to_voidp_ptr(input),
           lightgbmlibConstants.C_API_DTYPE_FLOAT64, rows, numFeatures, 1, lightgbmlibConstants.C_API_PREDICT_NORMAL,
           0, -1, threads == LightGbmPredictor.DEFAULT_THREADS ? "" : "num_threads=" + threads, outputLength, output));
-      double elapsed = seconds(System.nanoTime() - start);
+      Timing elapsed = new Timing(seconds(System.nanoTime() - start), seconds(processCpuNanos() - startCpu));
       for (long row = 0; row < rows; row++) {
         int best = 0;
         for (int c = 1; c < numClasses; c++) {
@@ -183,6 +203,10 @@ public final class ModelBenchmark {
 
   private static List<MemoryPoolMXBean> heapPools() {
     return ManagementFactory.getMemoryPoolMXBeans().stream().filter(pool -> pool.getType() == MemoryType.HEAP).toList();
+  }
+
+  private static long processCpuNanos() {
+    return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private static double seconds(long nanos) {
