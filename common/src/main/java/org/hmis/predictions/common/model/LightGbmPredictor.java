@@ -39,10 +39,9 @@ public final class LightGbmPredictor implements AutoCloseable {
   private static final String PROBLEM = ModelArtifact.MODEL_FILE_NAME + " is not a LightGBM model: ";
   private static final String MISMATCH =
       ModelArtifact.MODEL_FILE_NAME + " does not match " + ModelManifest.FILE_NAME + ": ";
-  /** All iterations, predicted from the first; probabilities, not raw scores. */
+  /** All iterations, predicted from the first. */
   private static final int START_ITERATION = 0;
   private static final int ALL_ITERATIONS = -1;
-  private static final int PREDICT_PROBABILITIES = lightgbmlibConstants.C_API_PREDICT_NORMAL;
   private static final int ROW_MAJOR = 1;
 
   private final SWIGTYPE_p_void booster;
@@ -182,7 +181,7 @@ public final class LightGbmPredictor implements AutoCloseable {
       lightgbmlib.doubleArray_setitem(input, i, rowMajor[inputStart + i]);
     }
     int rc = lightgbmlib.LGBM_BoosterPredictForMat(booster, lightgbmlib.double_to_voidp_ptr(input),
-        lightgbmlibConstants.C_API_DTYPE_FLOAT64, rows, numFeatures, ROW_MAJOR, PREDICT_PROBABILITIES,
+        lightgbmlibConstants.C_API_DTYPE_FLOAT64, rows, numFeatures, ROW_MAJOR, predictProbabilities(),
         START_ITERATION, ALL_ITERATIONS, predictParameters, outputLength, output);
     if (rc != 0) {
       throw new IllegalStateException("LightGBM could not predict " + rows + " rows: " + LightGbmLibrary.lastError());
@@ -205,7 +204,7 @@ public final class LightGbmPredictor implements AutoCloseable {
       return;
     }
     int newCapacity = (int) Math.min(batchRows, Math.max(rows, 2L * capacityRows));
-    int rc = lightgbmlib.LGBM_BoosterCalcNumPredict(booster, newCapacity, PREDICT_PROBABILITIES, START_ITERATION,
+    int rc = lightgbmlib.LGBM_BoosterCalcNumPredict(booster, newCapacity, predictProbabilities(), START_ITERATION,
         ALL_ITERATIONS, outputLength);
     if (rc != 0) {
       throw new IllegalStateException("LightGBM could not size its output: " + LightGbmLibrary.lastError());
@@ -231,6 +230,14 @@ public final class LightGbmPredictor implements AutoCloseable {
       output = null;
     }
     capacityRows = 0;
+  }
+
+  /**
+   * Probabilities, not raw scores. Read when used, not held in a static field: SWIG's constants come from native
+   * code, so initialising this class must not touch them before {@link LightGbmLibrary#ensureLoaded()}.
+   */
+  private static int predictProbabilities() {
+    return lightgbmlibConstants.C_API_PREDICT_NORMAL;
   }
 
   /** Frees the native buffers and the booster; later calls to {@link #predict} fail. Closing twice is harmless. */

@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -20,6 +23,15 @@ class LightGbmLibraryTest {
   }
 
   @Test
+  void predictorLoadsAModelInAJvmWhereNothingElseLoadedLightGbm(@TempDir Path modelDirectory) throws Exception {
+    ModelArtifact model = new ModelTrainer(new TrainingParameters(5, 0.1, 7, 1, 1, 0.2))
+        .train("m", "v1", SyntheticTrainingData.generate(1_000, 1));
+    Files.writeString(modelDirectory.resolve(ModelArtifact.MODEL_FILE_NAME), model.modelText());
+    Files.writeString(modelDirectory.resolve(ModelManifest.FILE_NAME), model.manifest().toJson());
+    assertEquals("loaded and predicted 5 probabilities", probe(Map.of(), modelDirectory.toString()));
+  }
+
+  @Test
   void saysWhatTheLibraryNeedsWhenItCannotLoad(@TempDir Path emptyDirectory) throws Exception {
     // lightgbm4j loads from this directory instead of its jar when the variable is set; there is nothing there.
     String output = probe(Map.of("LIGHTGBM_NATIVE_LIB_PATH", emptyDirectory.toString()));
@@ -29,10 +41,12 @@ class LightGbmLibraryTest {
   }
 
   /** Runs {@link NativeLoadProbe} in a fresh JVM, since a JVM loads a native library at most once. */
-  private static String probe(Map<String, String> environment) throws IOException, InterruptedException {
-    String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        NativeLoadProbe.class.getName()).redirectErrorStream(true);
+  private static String probe(Map<String, String> environment, String... arguments)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), NativeLoadProbe.class.getName()));
+    command.addAll(List.of(arguments));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().remove("LIGHTGBM_NATIVE_LIB_PATH");
     builder.environment().putAll(environment);
     Process process = builder.start();
