@@ -8,7 +8,7 @@ import java.util.Random;
  * model does on households it has never seen. Deterministic for a given seed and set of group ids, whatever their
  * row order.
  */
-public final class GroupSplit {
+final class GroupSplit {
 
   private final int[] trainRows;
   private final int[] testRows;
@@ -23,7 +23,7 @@ public final class GroupSplit {
    *
    * @param groupIds group of each row
    */
-  public static GroupSplit byGroup(long[] groupIds, double testShare, long seed) {
+  static GroupSplit byGroup(long[] groupIds, double testShare, long seed) {
     if (!(testShare > 0 && testShare < 1)) {
       throw new IllegalArgumentException("testShare should be between 0 and 1 exclusive, found " + testShare);
     }
@@ -57,12 +57,12 @@ public final class GroupSplit {
   }
 
   /** Indexes of the training rows, ascending. */
-  public int[] trainRows() {
+  int[] trainRows() {
     return trainRows.clone();
   }
 
   /** Indexes of the held-out rows, ascending. */
-  public int[] testRows() {
+  int[] testRows() {
     return testRows.clone();
   }
 
