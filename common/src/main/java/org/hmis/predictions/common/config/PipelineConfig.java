@@ -1,0 +1,206 @@
+package org.hmis.predictions.common.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Every setting of the pipeline, read from the environment in one place.
+ *
+ * <p>The original Python functions' names keep working ({@code RDS_HOST}, {@code RDS_USERNAME},
+ * {@code RDS_USER_PWD}, {@code S3_BUCKET}, {@code S3_BUCKET_ORIGIN}, {@code S3_BUCKET_DESTINATION},
+ * {@code MODEL_NAME}), so an existing deployment's settings carry over. Everything present is parsed
+ * and checked when the configuration is loaded; what a function needs is then asked for with
+ * {@link #database()} or {@link #storage()}, which fail naming the missing variable. Functions call
+ * those at container start, so a bad setting fails the first invocation, not a later one half-way.
+ */
+public final class PipelineConfig {
+    public static final String RDS_HOST = "RDS_HOST";
+    public static final String RDS_PORT = "RDS_PORT";
+    public static final String RDS_DB_NAME = "RDS_DB_NAME";
+    public static final String RDS_USERNAME = "RDS_USERNAME";
+    public static final String RDS_USER_PWD = "RDS_USER_PWD";
+    public static final String DB_SECRET_ARN = "DB_SECRET_ARN";
+    public static final String DB_SSL_MODE = "DB_SSL_MODE";
+    public static final String DB_POOL_SIZE = "DB_POOL_SIZE";
+    public static final String GUESTS_TABLE = "GUESTS_TABLE";
+    public static final String S3_BUCKET = "S3_BUCKET";
+    public static final String S3_BUCKET_ORIGIN = "S3_BUCKET_ORIGIN";
+    public static final String S3_BUCKET_DESTINATION = "S3_BUCKET_DESTINATION";
+    public static final String S3_ENDPOINT = "S3_ENDPOINT";
+    public static final String AWS_REGION = "AWS_REGION";
+    public static final String AWS_ACCESS_KEY_ID = "AWS_ACCESS_KEY_ID";
+    public static final String AWS_SECRET_ACCESS_KEY = "AWS_SECRET_ACCESS_KEY";
+    public static final String AWS_SESSION_TOKEN = "AWS_SESSION_TOKEN";
+    public static final String MODEL_NAME = "MODEL_NAME";
+    public static final String PART_ROWS = "PART_ROWS";
+
+    /** Every variable this class reads; the infra consistency tests compare the template against it. */
+    public static final java.util.List<String> VARIABLES = java.util.List.of(
+            RDS_HOST, RDS_PORT, RDS_DB_NAME, RDS_USERNAME, RDS_USER_PWD, DB_SECRET_ARN, DB_SSL_MODE,
+            DB_POOL_SIZE, GUESTS_TABLE, S3_BUCKET, S3_BUCKET_ORIGIN, S3_BUCKET_DESTINATION, S3_ENDPOINT,
+            AWS_REGION, MODEL_NAME, PART_ROWS);
+
+    public static final int DEFAULT_PORT = 5432;
+    public static final String DEFAULT_DB_NAME = "postgres";
+    public static final String DEFAULT_GUESTS_TABLE = "guests";
+    public static final String DEFAULT_MODEL_NAME = "exit-destination";
+    public static final String DEFAULT_REGION = "us-east-1";
+    /** A part of 100,000 guests is predicted and applied in a few seconds, well inside one invocation. */
+    public static final int DEFAULT_PART_ROWS = 100_000;
+    public static final int DEFAULT_POOL_SIZE = 2;
+
+    private final Map<String, String> env;
+    private final SqlIdentifier guestsTable;
+    private final String modelName;
+    private final int partRows;
+    private final String region;
+    private final Optional<URI> s3Endpoint;
+
+    private PipelineConfig(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+        this.guestsTable = parseIdentifier(GUESTS_TABLE, DEFAULT_GUESTS_TABLE);
+        this.modelName = parseModelName();
+        this.partRows = parseInt(PART_ROWS, DEFAULT_PART_ROWS, 1, 10_000_000);
+        this.region = value(AWS_REGION).orElse(DEFAULT_REGION);
+        this.s3Endpoint = value(S3_ENDPOINT).map(PipelineConfig::parseEndpoint);
+        // Parse the optional database settings now so a malformed one is reported at start.
+        parseInt(RDS_PORT, DEFAULT_PORT, 1, 65_535);
+        parseInt(DB_POOL_SIZE, DEFAULT_POOL_SIZE, 1, 20);
+        value(DB_SSL_MODE).ifPresent(PipelineConfig::checkSslMode);
+    }
+
+    public static PipelineConfig fromEnvironment() {
+        return from(System.getenv());
+    }
+
+    /** For tests and the local runner, which configure the same steps without touching the process environment. */
+    public static PipelineConfig from(Map<String, String> env) {
+        return new PipelineConfig(Objects.requireNonNull(env, "env"));
+    }
+
+    public SqlIdentifier guestsTable() {
+        return guestsTable;
+    }
+
+    public String modelName() {
+        return modelName;
+    }
+
+    public int partRows() {
+        return partRows;
+    }
+
+    /** How to reach the database; fails naming what is missing. */
+    public DatabaseSettings database() {
+        Optional<String> secretArn = value(DB_SECRET_ARN);
+        String sslMode = value(DB_SSL_MODE).orElse(DatabaseSettings.DEFAULT_SSL_MODE);
+        int poolSize = parseInt(DB_POOL_SIZE, DEFAULT_POOL_SIZE, 1, 20);
+        if (secretArn.isPresent()) {
+            return new DatabaseSettings(value(RDS_HOST), parseInt(RDS_PORT, DEFAULT_PORT, 1, 65_535),
+                    value(RDS_DB_NAME), value(RDS_USERNAME), value(RDS_USER_PWD), secretArn, sslMode, poolSize);
+        }
+        return new DatabaseSettings(Optional.of(require(RDS_HOST, "the database host (or set " + DB_SECRET_ARN + ")")),
+                parseInt(RDS_PORT, DEFAULT_PORT, 1, 65_535), value(RDS_DB_NAME),
+                Optional.of(require(RDS_USERNAME, "the database user (or set " + DB_SECRET_ARN + ")")),
+                Optional.of(password()),
+                Optional.empty(), sslMode, poolSize);
+    }
+
+    /** Where objects live; fails naming the missing bucket variable. */
+    public StorageSettings storage() {
+        Optional<String> bucket = value(S3_BUCKET).map(b -> checkBucket(S3_BUCKET, b));
+        Optional<String> origin = value(S3_BUCKET_ORIGIN).map(b -> checkBucket(S3_BUCKET_ORIGIN, b));
+        Optional<String> destination = value(S3_BUCKET_DESTINATION).map(b -> checkBucket(S3_BUCKET_DESTINATION, b));
+        if (bucket.isEmpty() && (origin.isEmpty() || destination.isEmpty())) {
+            throw new ConfigurationException(S3_BUCKET + " is not set: name the data bucket (or set both "
+                    + S3_BUCKET_ORIGIN + " and " + S3_BUCKET_DESTINATION + ")");
+        }
+        // The original read its inputs from the origin bucket and wrote results to the destination one.
+        String input = origin.orElseGet(bucket::orElseThrow);
+        String output = destination.orElseGet(bucket::orElseThrow);
+        Optional<StorageSettings.AccessKeys> keys = value(AWS_ACCESS_KEY_ID).map(id -> new StorageSettings.AccessKeys(id,
+                require(AWS_SECRET_ACCESS_KEY, "the secret key that goes with " + AWS_ACCESS_KEY_ID),
+                value(AWS_SESSION_TOKEN).orElse(null)));
+        return new StorageSettings(input, output, region, s3Endpoint, keys);
+    }
+
+    /** Set but empty is a valid password (a server that trusts local connections); unset is not. */
+    private String password() {
+        String password = env.get(RDS_USER_PWD);
+        if (password == null) {
+            throw new ConfigurationException(RDS_USER_PWD + " is not set: the database password (or set " + DB_SECRET_ARN + ")");
+        }
+        return password;
+    }
+
+    private Optional<String> value(String name) {
+        String v = env.get(name);
+        return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
+    }
+
+    private String require(String name, String what) {
+        return value(name).orElseThrow(() -> new ConfigurationException(name + " is not set: " + what));
+    }
+
+    private int parseInt(String name, int defaultValue, int min, int max) {
+        Optional<String> raw = value(name);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            int parsed = Integer.parseInt(raw.get());
+            if (parsed < min || parsed > max) {
+                throw new ConfigurationException(name + " must be between " + min + " and " + max + ", was " + parsed);
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw new ConfigurationException(name + " must be a whole number, was '" + raw.get() + "'");
+        }
+    }
+
+    private SqlIdentifier parseIdentifier(String name, String defaultValue) {
+        String raw = value(name).orElse(defaultValue);
+        try {
+            return SqlIdentifier.of(raw);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(name + " is not a valid table name: " + e.getMessage());
+        }
+    }
+
+    private String parseModelName() {
+        String name = value(MODEL_NAME).orElse(DEFAULT_MODEL_NAME);
+        // The name becomes part of an S3 key: models/<name>/model.txt.
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
+            throw new ConfigurationException(MODEL_NAME + " must be letters, digits, '.', '_' or '-' (it names models/<name>/), was '" + name + "'");
+        }
+        return name;
+    }
+
+    private static String checkBucket(String name, String bucket) {
+        if (!bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
+            throw new ConfigurationException(name + " is not a valid S3 bucket name: '" + bucket + "'");
+        }
+        return bucket;
+    }
+
+    private static URI parseEndpoint(String raw) {
+        try {
+            URI uri = new URI(raw);
+            if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https")) || uri.getHost() == null) {
+                throw new ConfigurationException(S3_ENDPOINT + " must be an http(s) URL such as http://127.0.0.1:9000, was '" + raw + "'");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new ConfigurationException(S3_ENDPOINT + " is not a URL: '" + raw + "'");
+        }
+    }
+
+    private static void checkSslMode(String mode) {
+        if (!DatabaseSettings.SSL_MODES.contains(mode)) {
+            throw new ConfigurationException(DB_SSL_MODE + " must be one of " + DatabaseSettings.SSL_MODES + ", was '" + mode + "'");
+        }
+    }
+}

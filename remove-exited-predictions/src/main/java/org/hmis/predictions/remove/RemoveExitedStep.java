@@ -1,0 +1,101 @@
+package org.hmis.predictions.remove;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.hmis.predictions.common.config.SqlIdentifier;
+import org.hmis.predictions.common.db.PredictionRuns;
+import org.hmis.predictions.common.db.ReferenceSchema;
+import org.hmis.predictions.common.storage.RunId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes sure the guests table has {@code predicted_exit_destination} and marks every guest who has left
+ * {@code exited}. Current guests' predictions are left as they are: blanking them (as the original did)
+ * would leave case workers without a prediction until the next run finished.
+ */
+public final class RemoveExitedStep {
+    public static final String STEP = "remove";
+    public static final String COLUMN = "predicted_exit_destination";
+    public static final String EXITED = "exited";
+    private static final Logger LOG = LoggerFactory.getLogger(RemoveExitedStep.class);
+
+    private final DataSource dataSource;
+    private final SqlIdentifier guestsTable;
+
+    public RemoveExitedStep(DataSource dataSource, SqlIdentifier guestsTable) {
+        this.dataSource = dataSource;
+        this.guestsTable = guestsTable;
+    }
+
+    /** What a run did. */
+    public record Summary(String step, String runId, boolean columnCreated, long rowsMarked, long durationMs) {
+    }
+
+    public Summary run(RunId runId) throws SQLException {
+        Instant started = Instant.now();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                ReferenceSchema.createPredictionRuns(c);
+                boolean created = ensureColumn(c);
+                long marked = markExited(c);
+                Instant finished = Instant.now();
+                PredictionRuns.record(c, new PredictionRuns.Entry(runId.value(), STEP, "", started, finished,
+                        marked, null, "done", Map.of("columnCreated", created)));
+                c.commit();
+                Summary summary = new Summary(STEP, runId.value(), created, marked, Duration.between(started, finished).toMillis());
+                LOG.info("marked {} exited guests in {} (column created: {}) in {} ms", marked, guestsTable, created, summary.durationMs());
+                return summary;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Adds the column only when the catalog says it is missing: ALTER TABLE takes an ACCESS EXCLUSIVE
+     * lock even when the column exists, and a normal run must not block the intake app.
+     */
+    private boolean ensureColumn(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT to_regclass(?) IS NOT NULL, EXISTS (SELECT 1 FROM pg_attribute"
+                        + " WHERE attrelid = to_regclass(?) AND attname = ? AND NOT attisdropped)")) {
+            ps.setString(1, guestsTable.quoted());
+            ps.setString(2, guestsTable.quoted());
+            ps.setString(3, COLUMN);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    throw new IllegalStateException("the guests table " + guestsTable + " does not exist (GUESTS_TABLE)");
+                }
+                if (rs.getBoolean(2)) {
+                    return false;
+                }
+            }
+        }
+        try (Statement st = c.createStatement()) {
+            // Wait briefly for the lock rather than queue the intake app's queries behind us.
+            st.execute("SET LOCAL lock_timeout = '10s'");
+            st.execute("ALTER TABLE " + guestsTable.quoted() + " ADD COLUMN IF NOT EXISTS " + COLUMN + " VARCHAR");
+        }
+        return true;
+    }
+
+    private long markExited(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + guestsTable.quoted() + " SET " + COLUMN + " = ?"
+                + " WHERE exit_date IS NOT NULL AND " + COLUMN + " IS DISTINCT FROM ?")) {
+            ps.setString(1, EXITED);
+            ps.setString(2, EXITED);
+            return ps.executeLargeUpdate();
+        }
+    }
+}
