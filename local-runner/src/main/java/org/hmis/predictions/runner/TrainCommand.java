@@ -1,6 +1,6 @@
 package org.hmis.predictions.runner;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +27,7 @@ import org.hmis.predictions.common.synthetic.GuestLoader;
 import org.hmis.predictions.localservices.ExistingPostgres;
 import org.hmis.predictions.localservices.LocalPostgres;
 import org.hmis.predictions.localservices.PostgresServer;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,6 +44,9 @@ import picocli.CommandLine.Option;
                     + "models/<name>/ in S3_BUCKET (S3_BUCKET_ORIGIN)."})
 final class TrainCommand implements Callable<Integer> {
     static final String GENERATED_DATABASE = "exit_destination_train";
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--jdbc-url", description = "Read guests from this PostgreSQL database, e.g. "
             + "jdbc:postgresql://127.0.0.1:5432/shelter?user=postgres (with --generate: the server to generate on, "
@@ -103,7 +107,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintStream out = System.out;
+        PrintWriter out = spec.commandLine().getOut();
         Map<String, String> env = System.getenv();
         PipelineConfig config = PipelineConfig.from(modelName == null ? env : withModelName(env, modelName));
         SqlIdentifier guestsTable = table == null ? config.guestsTable() : SqlIdentifier.of(table);
@@ -124,6 +128,7 @@ final class TrainCommand implements Callable<Integer> {
                 iterations, leaves, seed, threads, DemoCommand.seconds(started));
         out.print(TrainingReport.format(set, artifact.manifest()));
         out.println();
+        out.flush();
         if (destination.directory != null) {
             ModelFiles.write(artifact, destination.directory);
             out.printf("Wrote %s and %s to %s (model.txt: %,d bytes)%n", ModelArtifact.MODEL_FILE_NAME,
@@ -157,7 +162,7 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private TrainingSet readGenerated(SqlIdentifier guestsTable, ExitDestinationClasses classes, PrintStream out)
+    private TrainingSet readGenerated(SqlIdentifier guestsTable, ExitDestinationClasses classes, PrintWriter out)
             throws Exception {
         if (generate < 1) {
             throw new IllegalArgumentException("--generate must be at least 1, was " + generate);
