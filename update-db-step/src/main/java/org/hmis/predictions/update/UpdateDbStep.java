@@ -44,6 +44,10 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  * applied is reported and left alone (S3 delivers events at least once), and a part of a run older than the
  * newest run already applied to the table is skipped whole, so an older run never overwrites a newer one.
  * Parts of one run apply independently, in any order.
+ *
+ * <p>The counts are exact for the table as the update found it. Only the intake app editing a guest at
+ * that very moment (an exit recorded between the update and the count) can move one row between the
+ * "unchanged" and "exited" counts; what is written is decided by the update alone.
  */
 public final class UpdateDbStep {
     public static final String STEP = "update";
@@ -192,6 +196,7 @@ public final class UpdateDbStep {
         Map<String, Object> details = details(table, rows, skipped, null);
         details.put("copyMs", copyMs);
         details.put("updateMs", (System.nanoTime() - updateStart) / 1_000_000);
+        details.put("durationMs", Duration.between(started, finished).toMillis());
         PredictionRuns.record(c, new PredictionRuns.Entry(runId, STEP, part.key(), started, finished, applied, model, APPLIED, details));
         LOG.info("{}: copied and checked {} rows in {} ms, updated in {} ms", part.key(), rows, details.get("copyMs"), details.get("updateMs"));
         return new Summary(STEP, runId, part.key(), APPLIED, rows, applied, skipped, model, null,
