@@ -102,4 +102,12 @@ class TriggerTest {
         assertEquals("POST", http.getRequestContext().getHttp().getMethod());
         assertEquals("POST /refresh", http.getRouteKey());
     }
+
+    @Test
+    void anObjectReferenceRoundTripsThroughItsUri() {
+        ObjectRef ref = new ObjectRef("shelter-predictions", "predictions/20261123T101500Z-3f9a/part-00000.csv");
+        assertEquals(ref, ObjectRef.fromUri(ref.toString()));
+        assertThrows(InvalidTriggerException.class, () -> ObjectRef.fromUri("https://example.com/x"));
+        assertThrows(InvalidTriggerException.class, () -> ObjectRef.fromUri("s3://bucket-only"));
+    }
 }
