@@ -8,6 +8,7 @@ import java.io.Writer;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import org.hmis.predictions.common.features.ExitDestinationClasses;
 
 /**
  * The predictions part format (DESIGN.md section 3):
@@ -15,7 +16,7 @@ import java.util.List;
  * Plain fields only (integers, ISO dates, class labels, numbers), so no quoting is ever needed or accepted.
  */
 public final class PredictionsCsv {
-    public static final List<String> CLASSES = List.of("es", "other", "perm", "temp", "unknown");
+    public static final List<String> CLASSES = ExitDestinationClasses.LABELS;
     public static final List<String> HEADER = List.of("personal_id", "enroll_date", "predicted_exit_destination",
             "p_es", "p_other", "p_perm", "p_temp", "p_unknown");
     public static final String HEADER_LINE = String.join(",", HEADER);

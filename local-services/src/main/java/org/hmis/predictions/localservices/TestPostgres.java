@@ -1,0 +1,108 @@
+package org.hmis.predictions.localservices;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.UUID;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A fresh, empty PostgreSQL database for each test class, dropped after it:
+ * <pre>{@code @RegisterExtension static final TestPostgres PG = new TestPostgres();}</pre>
+ * The server is, in this order: the one {@code TEST_JDBC_URL} names (system property or environment variable,
+ * e.g. {@code jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres}; also {@code TEST_JDBC_USER},
+ * {@code TEST_JDBC_PASSWORD}); else a {@code postgres:16-alpine} container where Docker runs; else an embedded
+ * server. Container and embedded server are started once per test JVM, on first use, and stopped when the JVM
+ * exits.
+ */
+public final class TestPostgres implements BeforeAllCallback, AfterAllCallback {
+    private static final Logger LOG = LoggerFactory.getLogger(TestPostgres.class);
+    private static final StartedOnce<PostgresServer> SHARED_SERVER = new StartedOnce<>(TestPostgres::startServer);
+
+    private PostgresServer server;
+    private String database;
+    private String ownerContextId;
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws SQLException {
+        if (ownerContextId != null) {
+            return; // a nested class shares its enclosing class's database
+        }
+        server = SHARED_SERVER.get();
+        database = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        server.createDatabase(database);
+        ownerContextId = context.getUniqueId();
+        LOG.info("{} uses database {} on {}", context.getDisplayName(), database, server);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws SQLException {
+        if (!context.getUniqueId().equals(ownerContextId)) {
+            return;
+        }
+        try {
+            server.dropDatabase(database);
+        } finally {
+            ownerContextId = null;
+        }
+    }
+
+    private static PostgresServer startServer() {
+        var existing = ExistingPostgres.fromSettings();
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        if (DockerAvailability.isAvailable()) {
+            try {
+                ContainerPostgres container = ContainerPostgres.start();
+                Runtime.getRuntime().addShutdownHook(new Thread(container::close, "test-postgres-container-stop"));
+                return container;
+            } catch (RuntimeException e) {
+                LOG.warn("Docker runs but the {} container did not start ({}); using embedded PostgreSQL",
+                        ContainerPostgres.IMAGE, e.getMessage());
+            }
+        }
+        try {
+            return LocalPostgres.start();
+        } catch (ServiceStartException e) {
+            throw new ServiceStartException(e.getMessage() + "\nTo run the tests against an existing server, set "
+                    + ExistingPostgres.URL_SETTING + ", e.g. jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres", e);
+        }
+    }
+
+    /** JDBC URL of this test class's database (no credentials in it). */
+    public String jdbcUrl() {
+        return server().jdbcUrl(database);
+    }
+
+    public String user() {
+        return server().user();
+    }
+
+    public String password() {
+        return server().password();
+    }
+
+    /** The name of this test class's database. */
+    public String database() {
+        server();
+        return database;
+    }
+
+    /** A new connection to this test class's database; the caller closes it. */
+    public Connection connect() throws SQLException {
+        return server().connect(database);
+    }
+
+    private PostgresServer server() {
+        if (server == null) {
+            throw new IllegalStateException("TestPostgres has no database yet: register it on a static field with "
+                    + "@RegisterExtension and use it from tests or @BeforeAll methods");
+        }
+        return server;
+    }
+}
