@@ -14,7 +14,7 @@ import java.util.Optional;
  * maintenance database; the user comes from {@code TEST_JDBC_USER}, else the URL, else {@code postgres}; the
  * password from {@code TEST_JDBC_PASSWORD}, else the URL, else none.
  */
-final class ExistingPostgres implements PostgresServer {
+public final class ExistingPostgres implements PostgresServer {
     static final String URL_SETTING = "TEST_JDBC_URL";
     static final String USER_SETTING = "TEST_JDBC_USER";
     static final String PASSWORD_SETTING = "TEST_JDBC_PASSWORD";
@@ -38,6 +38,11 @@ final class ExistingPostgres implements PostgresServer {
     static Optional<ExistingPostgres> fromSettings() {
         return Settings.get(URL_SETTING)
                 .map(url -> parse(url, Settings.get(USER_SETTING), Settings.get(PASSWORD_SETTING)));
+    }
+
+    /** The server a JDBC URL names (the local runner's {@code --jdbc-url}); credentials from the URL. */
+    public static ExistingPostgres at(String url) {
+        return parse(url, Optional.empty(), Optional.empty());
     }
 
     static ExistingPostgres parse(String url, Optional<String> user, Optional<String> password) {

@@ -11,9 +11,6 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
@@ -40,6 +37,7 @@ public final class LocalPostgres implements PostgresServer, AutoCloseable {
     private static final String PASSWORD = "postgres";
     private static final String MAINTENANCE_DATABASE = "postgres";
     private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
+    private static final Duration POSTMASTER_EXIT_WAIT = Duration.ofSeconds(10);
     private static final int LOG_LINES_IN_ERRORS = 20;
     /** Reads until the JVM's end of the pipe closes, then asks the server for a fast shutdown. */
     private static final String WATCHDOG_SCRIPT = "read -r _ignored; kill -INT \"$1\" 2>/dev/null";
@@ -84,6 +82,7 @@ public final class LocalPostgres implements PostgresServer, AutoCloseable {
                     .setErrorRedirector(Redirect.appendTo(log.toFile()))
                     .start();
         } catch (IOException | RuntimeException e) {
+            stopHalfStartedServer(directory.resolve("data"));
             throw new ServiceStartException("Embedded PostgreSQL did not start: " + e.getMessage()
                     + ". Its files are in " + directory + lastLines(log), e);
         }
@@ -116,7 +115,7 @@ public final class LocalPostgres implements PostgresServer, AutoCloseable {
     private static ProcessHandle postmasterOf(Path data, EmbeddedPostgres server) {
         Path pidFile = data.resolve("postmaster.pid");
         try {
-            long pid = Long.parseLong(Files.readAllLines(pidFile, StandardCharsets.US_ASCII).get(0).trim());
+            long pid = postmasterPid(pidFile);
             return ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("no process " + pid));
         } catch (IOException | RuntimeException e) {
             try {
@@ -126,6 +125,29 @@ public final class LocalPostgres implements PostgresServer, AutoCloseable {
             }
             throw new ServiceStartException("Embedded PostgreSQL started but its process could not be found from "
                     + pidFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The first line of {@code postmaster.pid} is the server's process id. */
+    private static long postmasterPid(Path pidFile) throws IOException {
+        return Long.parseLong(Files.readAllLines(pidFile, StandardCharsets.US_ASCII).get(0).trim());
+    }
+
+    /**
+     * A server that came up but never answered would otherwise outlive the JVM: nothing else knows of it. The
+     * process must still be a {@code postgres}: a crashed server leaves its id behind for any process to reuse.
+     */
+    private static void stopHalfStartedServer(Path data) {
+        Path pidFile = data.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        try {
+            ProcessHandle.of(postmasterPid(pidFile))
+                    .filter(process -> process.info().command().filter(command -> command.endsWith("/postgres")).isPresent())
+                    .ifPresent(ProcessHandle::destroy);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Could not stop the half-started PostgreSQL named in {}: {}", pidFile, e.getMessage());
         }
     }
 
@@ -215,16 +237,24 @@ public final class LocalPostgres implements PostgresServer, AutoCloseable {
         } catch (IOException e) {
             LOG.warn("Embedded PostgreSQL (pid {}) did not stop cleanly: {}", postmaster.pid(), e.getMessage());
         }
+        awaitPostmasterExit();
+        deleteDirectory();
+    }
+
+    /** Polls briefly: {@link ProcessHandle#onExit()} checks a process that is not our child only every 300 ms. */
+    private void awaitPostmasterExit() {
+        long deadline = System.nanoTime() + POSTMASTER_EXIT_WAIT.toNanos();
         try {
-            postmaster.onExit().get(10, TimeUnit.SECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            LOG.warn("Embedded PostgreSQL (pid {}) still runs after pg_ctl stop; killing it", postmaster.pid());
-            postmaster.destroyForcibly();
+            while (postmaster.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (postmaster.isAlive()) {
+            LOG.warn("Embedded PostgreSQL (pid {}) still runs after pg_ctl stop; killing it", postmaster.pid());
             postmaster.destroyForcibly();
         }
-        deleteDirectory();
     }
 
     private void deleteDirectory() {

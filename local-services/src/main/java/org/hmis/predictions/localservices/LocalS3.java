@@ -6,6 +6,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
@@ -25,6 +26,7 @@ public final class LocalS3 implements AutoCloseable {
     private static final String REGION = "us-east-1";
     private static final String ACCESS_KEY = "local-s3-access-key";
     private static final String SECRET_KEY = "local-s3-secret-key";
+    private static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
     private final S3Proxy proxy;
     private final BlobStore store;
@@ -95,8 +97,12 @@ public final class LocalS3 implements AutoCloseable {
         return Optional.ofNullable(directory);
     }
 
-    /** Creates {@code bucket} unless it exists already. */
+    /** Creates {@code bucket} unless it exists already; the name must be one S3 itself would take. */
     public void createBucket(String bucket) {
+        if (bucket == null || !BUCKET_NAME.matcher(bucket).matches() || bucket.contains("..")) {
+            throw new IllegalArgumentException("bucket name '" + bucket + "' must be 3 to 63 lower-case letters, "
+                    + "digits, dots or hyphens, starting and ending with a letter or digit");
+        }
         if (!store.containerExists(bucket)) {
             store.createContainer(bucket);
         }

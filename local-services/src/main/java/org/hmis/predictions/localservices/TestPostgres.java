@@ -28,13 +28,18 @@ public final class TestPostgres implements BeforeAllCallback, AfterAllCallback {
     private String ownerContextId;
 
     @Override
-    public void beforeAll(ExtensionContext context) throws SQLException {
+    public void beforeAll(ExtensionContext context) {
         if (ownerContextId != null) {
             return; // a nested class shares its enclosing class's database
         }
         server = SHARED_SERVER.get();
         database = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-        server.createDatabase(database);
+        try {
+            server.createDatabase(database);
+        } catch (SQLException e) {
+            throw new ServiceStartException("Could not create the test database " + database + " on " + server + ": "
+                    + e.getMessage(), e);
+        }
         ownerContextId = context.getUniqueId();
         LOG.info("{} uses database {} on {}", context.getDisplayName(), database, server);
     }

@@ -20,12 +20,13 @@ import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
  * A fresh, empty S3 bucket for each test class, emptied and deleted after it:
  * <pre>{@code @RegisterExtension static final TestS3 S3 = new TestS3();}</pre>
  * The S3 API is LocalStack in a container where Docker runs, else s3proxy in this JVM (objects in memory); either
- * is started once per test JVM, on first use, and stopped when the JVM exits. Clients must use path-style addressing with {@link #endpoint()}.
+ * is started once per test JVM, on first use, and stopped when the JVM exits. Clients must use path-style
+ * addressing with {@link #endpoint()}.
  */
 public final class TestS3 implements BeforeAllCallback, AfterAllCallback {
     private static final Logger LOG = LoggerFactory.getLogger(TestS3.class);
-    /** A community image that runs without an auth token. */
-    static final DockerImageName LOCALSTACK_IMAGE = DockerImageName.parse("localstack/localstack:3.8.1");
+    /** A community release: it runs without an auth token, which later images require. */
+    static final DockerImageName LOCALSTACK_IMAGE = DockerImageName.parse("localstack/localstack:4.4.0");
     private static final StartedOnce<S3Service> SHARED_SERVICE = new StartedOnce<>(TestS3::startService);
 
     private S3Service service;

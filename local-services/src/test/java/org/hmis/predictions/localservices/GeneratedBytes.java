@@ -20,18 +20,8 @@ final class GeneratedBytes extends InputStream {
 
     @Override
     public int read() {
-        if (remaining == 0) {
-            return -1;
-        }
-        if (bytesLeftInWord == 0) {
-            word = random.nextLong();
-            bytesLeftInWord = Long.BYTES;
-        }
-        int value = (int) (word & 0xFF);
-        word >>>= 8;
-        bytesLeftInWord--;
-        remaining--;
-        return value;
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
     }
 
     @Override
@@ -41,8 +31,15 @@ final class GeneratedBytes extends InputStream {
         }
         int count = (int) Math.min(length, remaining);
         for (int i = 0; i < count; i++) {
-            buffer[offset + i] = (byte) read();
+            if (bytesLeftInWord == 0) {
+                word = random.nextLong();
+                bytesLeftInWord = Long.BYTES;
+            }
+            buffer[offset + i] = (byte) word;
+            word >>>= 8;
+            bytesLeftInWord--;
         }
+        remaining -= count;
         return count;
     }
 

@@ -99,6 +99,14 @@ class LocalS3Test {
     }
 
     @Test
+    void createBucketRefusesANameS3WouldRefuse() {
+        for (String name : new String[] {"Guests", "a_b", "ab", "-ab", "a..b"}) {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> s3.createBucket(name));
+            assertTrue(refused.getMessage().contains("'" + name + "'"), refused.getMessage());
+        }
+    }
+
+    @Test
     void aStoreOnDiskKeepsObjectsAsFilesUnderBucketDirectories(@TempDir Path directory) throws IOException {
         try (LocalS3 onDisk = LocalS3.inDirectory(directory.resolve("s3"));
                 S3Client diskClient = S3Service.of(onDisk).newClient()) {

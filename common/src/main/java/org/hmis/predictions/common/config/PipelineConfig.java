@@ -105,7 +105,7 @@ public final class PipelineConfig {
         return new DatabaseSettings(Optional.of(require(RDS_HOST, "the database host (or set " + DB_SECRET_ARN + ")")),
                 parseInt(RDS_PORT, DEFAULT_PORT, 1, 65_535), value(RDS_DB_NAME),
                 Optional.of(require(RDS_USERNAME, "the database user (or set " + DB_SECRET_ARN + ")")),
-                Optional.of(require(RDS_USER_PWD, "the database password (or set " + DB_SECRET_ARN + ")")),
+                Optional.of(password()),
                 Optional.empty(), sslMode, poolSize);
     }
 
@@ -125,6 +125,15 @@ public final class PipelineConfig {
                 require(AWS_SECRET_ACCESS_KEY, "the secret key that goes with " + AWS_ACCESS_KEY_ID),
                 value(AWS_SESSION_TOKEN).orElse(null)));
         return new StorageSettings(input, output, region, s3Endpoint, keys);
+    }
+
+    /** Set but empty is a valid password (a server that trusts local connections); unset is not. */
+    private String password() {
+        String password = env.get(RDS_USER_PWD);
+        if (password == null) {
+            throw new ConfigurationException(RDS_USER_PWD + " is not set: the database password (or set " + DB_SECRET_ARN + ")");
+        }
+        return password;
     }
 
     private Optional<String> value(String name) {

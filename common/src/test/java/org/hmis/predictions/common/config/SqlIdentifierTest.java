@@ -2,6 +2,7 @@ package org.hmis.predictions.common.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -23,5 +24,21 @@ class SqlIdentifierTest {
             "a123456789012345678901234567890123456789012345678901234567890123"})
     void hostileOrMalformedNamesAreRefused(String raw) {
         assertThrows(IllegalArgumentException.class, () -> SqlIdentifier.of(raw));
+    }
+
+    @Test
+    void theErrorNamesTheRefusedValue() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SqlIdentifier.of("guests; DROP TABLE x"));
+        assertTrue(e.getMessage().contains("'guests; DROP TABLE x'"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> SqlIdentifier.of(null));
+    }
+
+    @Test
+    void theLongestNamePostgresqlKeepsIsAccepted() {
+        String longest = "_" + "a1".repeat(31);
+        assertEquals(63, longest.length());
+        assertEquals('"' + longest + '"', SqlIdentifier.of(longest).quoted());
+        assertEquals("public." + longest, SqlIdentifier.of("public." + longest).toString());
     }
 }

@@ -1,0 +1,64 @@
+package org.hmis.predictions.runner;
+
+import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.concurrent.Callable;
+import org.hmis.predictions.common.config.PipelineConfig;
+import org.hmis.predictions.common.db.ReferenceSchema;
+import org.hmis.predictions.common.synthetic.GuestGenerator;
+import org.hmis.predictions.common.synthetic.GuestLoader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The whole pipeline on this machine: embedded services, synthetic guests, the bundled model. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Start embedded PostgreSQL and an in-process S3 server, load synthetic guests and run the pipeline on them.")
+final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--guests", defaultValue = "10000", description = "Synthetic guests to load (default ${DEFAULT-VALUE}).")
+    long guests;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Generator seed; the same seed gives the same guests (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--jdbc-url", description = "Use this PostgreSQL server instead of the embedded one, e.g. "
+            + "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres; the demo creates (and recreates) the database "
+            + DemoServices.DATABASE + " there.")
+    String jdbcUrl;
+
+    @Override
+    public Integer call() throws Exception {
+        if (guests < 1) {
+            throw new IllegalArgumentException("--guests must be at least 1, was " + guests);
+        }
+        PrintStream out = System.out;
+        out.println("Starting services ...");
+        try (DemoServices services = DemoServices.start(jdbcUrl)) {
+            PipelineConfig config = PipelineConfig.from(services.environment());
+            out.println("  database: " + services.databaseDescription());
+            out.println("  S3 API:   " + config.storage().endpoint().orElseThrow() + ", bucket " + DemoServices.BUCKET
+                    + ", files under " + services.s3Directory());
+
+            long loadStarted = System.nanoTime();
+            long loaded;
+            try (Connection c = services.connect()) {
+                ReferenceSchema.createGuestsTable(c, config.guestsTable());
+                ReferenceSchema.createPredictionRuns(c);
+                loaded = new GuestLoader(GuestGenerator.builder().seed(seed).build()).load(c, config.guestsTable(), guests);
+            }
+            out.printf("Loaded %,d synthetic guests (seed %d) in %.1f s%n", loaded, seed, seconds(loadStarted));
+            try (Connection c = services.connect(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT count(*) FILTER (WHERE exit_date IS NULL), count(*) FILTER (WHERE exit_date IS NOT NULL) FROM "
+                         + config.guestsTable().quoted())) {
+                rs.next();
+                out.printf("  current guests: %,d; exited: %,d%n", rs.getLong(1), rs.getLong(2));
+            }
+            return 0;
+        }
+    }
+
+    static double seconds(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1e9;
+    }
+}

@@ -1,0 +1,26 @@
+package org.hmis.predictions.runner;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The local runner: how a new user meets the pipeline, and how operators run or backfill it outside Lambda. */
+@Command(name = "local-runner", mixinStandardHelpOptions = true, version = "exit-destination-refresh 1.0",
+        description = "Runs the exit-destination refresh pipeline outside AWS Lambda.",
+        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        // The functions log JSON for CloudWatch; on a terminal a person reads the output, so quieter plain logs.
+        if (System.getProperty("log4j2.configurationFile") == null) {
+            System.setProperty("log4j2.configurationFile", "classpath:log4j2-local.xml");
+        }
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}
