@@ -12,24 +12,24 @@ import java.util.Set;
 
 /**
  * What each step of the pipeline is, as DESIGN.md and the code have it: its module, the settings it
- * reads, the S3 prefixes (RunKeys) it reads and writes, and what starts it. The template is checked against this.
+ * reads, the S3 prefixes (RunKeys) it reads and writes, what starts it, and whether it invokes its own function. The template is checked against this.
  */
 enum PipelineStep {
     REMOVE_EXITED("remove-exited-predictions",
             EnumSet.of(Setting.DATABASE, Setting.GUESTS_TABLE), List.of(), List.of(),
-            EnumSet.of(Starter.SCHEDULE, Starter.DIRECT), Optional.empty()),
+            EnumSet.of(Starter.SCHEDULE, Starter.DIRECT), Optional.empty(), false),
     WRANGLE("wrangle-step",
             EnumSet.of(Setting.DATABASE, Setting.GUESTS_TABLE, Setting.STORAGE, Setting.PART_ROWS),
             List.of(), List.of(WRANGLED_PREFIX),
-            EnumSet.of(Starter.SCHEDULE, Starter.HTTP_API, Starter.DIRECT), Optional.empty()),
+            EnumSet.of(Starter.SCHEDULE, Starter.HTTP_API, Starter.DIRECT), Optional.empty(), true),
     PREDICT("predict-step",
             EnumSet.of(Setting.STORAGE, Setting.MODEL_NAME),
             List.of(MODELS_PREFIX, WRANGLED_PREFIX), List.of(PREDICTIONS_PREFIX),
-            EnumSet.of(Starter.S3, Starter.DIRECT), Optional.of(WRANGLED_PREFIX)),
+            EnumSet.of(Starter.S3, Starter.DIRECT), Optional.of(WRANGLED_PREFIX), false),
     UPDATE_DB("update-db-step",
             EnumSet.of(Setting.DATABASE, Setting.GUESTS_TABLE, Setting.STORAGE),
             List.of(PREDICTIONS_PREFIX), List.of(),
-            EnumSet.of(Starter.S3, Starter.DIRECT), Optional.of(PREDICTIONS_PREFIX));
+            EnumSet.of(Starter.S3, Starter.DIRECT), Optional.of(PREDICTIONS_PREFIX), false);
 
     /** What can start a step. */
     enum Starter { SCHEDULE, HTTP_API, S3, DIRECT }
@@ -40,15 +40,17 @@ enum PipelineStep {
     private final List<String> writes;
     private final Set<Starter> starters;
     private final Optional<String> triggerPrefix;
+    private final boolean invokesItself;
 
     PipelineStep(String module, Set<Setting> settings, List<String> reads, List<String> writes,
-                 Set<Starter> starters, Optional<String> triggerPrefix) {
+                 Set<Starter> starters, Optional<String> triggerPrefix, boolean invokesItself) {
         this.module = module;
         this.settings = settings;
         this.reads = reads;
         this.writes = writes;
         this.starters = starters;
         this.triggerPrefix = triggerPrefix;
+        this.invokesItself = invokesItself;
     }
 
     static PipelineStep ofModule(String module) {
@@ -79,6 +81,11 @@ enum PipelineStep {
     /** The prefix whose ObjectCreated events start this step, if S3 starts it. */
     Optional<String> triggerPrefix() {
         return triggerPrefix;
+    }
+
+    /** Whether the handler queues work as an asynchronous invocation of its own function (wrangle's POST /refresh). */
+    boolean invokesItself() {
+        return invokesItself;
     }
 
     boolean needsDatabase() {

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Each function may do exactly what its step does: read the prefixes it reads, write the prefixes it writes,
- * read the database secret if it reaches the database, and nothing else (SAM adds the logging, VPC and
- * dead-letter permissions itself). The bucket keeps its data private and expires the parts, never the models.
+ * read the database secret if it reaches the database, invoke itself if its handler queues its own work, and
+ * nothing else (SAM adds the logging, VPC and dead-letter permissions itself). The bucket keeps its data private and expires the parts, never the models.
  */
 class TemplatePermissionsTest {
     private static final Template TEMPLATE = Template.load();
@@ -42,7 +42,7 @@ class TemplatePermissionsTest {
                         assertFalse(g.action().contains("*"), f.logicalId() + " is allowed the wildcard action " + g.action());
                         assertFalse(g.resource().equals("*") || g.resource().endsWith(":*"), f.logicalId() + " is allowed " + g.action() + " on " + g.resource());
                     }
-                    Set<String> expected = expectedGrants(f.step(), d).stream().map(Grant::pair).collect(Collectors.toCollection(TreeSet::new));
+                    Set<String> expected = expectedGrants(f, d).stream().map(Grant::pair).collect(Collectors.toCollection(TreeSet::new));
                     Set<String> actual = grants.stream().map(Grant::pair).collect(Collectors.toCollection(TreeSet::new));
                     assertEquals(expected, actual, f.logicalId() + ": what " + f.step().module() + " touches");
                     grants.stream().filter(g -> g.action().equals("kms:Decrypt")).forEach(g -> assertEquals(
@@ -127,7 +127,8 @@ class TemplatePermissionsTest {
         return grants;
     }
 
-    private static List<Grant> expectedGrants(PipelineStep step, TemplateEvaluation deployment) {
+    private static List<Grant> expectedGrants(TemplateFunction f, TemplateEvaluation deployment) {
+        PipelineStep step = f.step();
         String bucket = "arn:aws:s3:::" + deployment.string(TEMPLATE.properties("DataBucket").get("BucketName"));
         List<Grant> expected = new ArrayList<>();
         if (step.needsDatabase()) {
@@ -142,7 +143,15 @@ class TemplatePermissionsTest {
             // Lets a missing object answer 404, so the step can name it.
             expected.add(new Grant("s3:ListBucket", bucket, Map.of()));
         }
+        if (step.invokesItself()) {
+            expected.add(new Grant("lambda:InvokeFunction", functionArn(f, deployment), Map.of()));
+        }
         return expected;
+    }
+
+    /** The unqualified ARN of the function as deployed, the one Lambda hands its handler in the context. */
+    static String functionArn(TemplateFunction f, TemplateEvaluation deployment) {
+        return "arn:aws:lambda:us-east-1:123456789012:function:" + deployment.string(f.properties().get("FunctionName"));
     }
 
     private static List<Object> asList(Object node) {
