@@ -46,7 +46,10 @@ final class GenerateCommand implements Callable<Integer> {
                 ReferenceSchema.createGuestsTable(c, guestsTable);
                 ReferenceSchema.createPredictionRuns(c);
             }
-            long loaded = new GuestLoader(generator).load(c, guestsTable, guests);
+            long loaded;
+            try (LoadProgress progress = LoadProgress.watch(db.connection(), guestsTable, guests)) {
+                loaded = new GuestLoader(generator).load(c, guestsTable, guests);
+            }
             double seconds = DemoCommand.seconds(started);
             System.out.printf("Loaded %,d guests into %s in %.1f s (%,.0f guests/s)%n", loaded, guestsTable, seconds, loaded / seconds);
         }

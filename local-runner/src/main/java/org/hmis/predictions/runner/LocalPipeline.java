@@ -57,6 +57,10 @@ final class LocalPipeline implements AutoCloseable {
         return database;
     }
 
+    PipelineConfig config() {
+        return config;
+    }
+
     ObjectStore store() {
         return store;
     }
@@ -91,7 +95,8 @@ final class LocalPipeline implements AutoCloseable {
         return new Result(removed, wrangled, predicted, updated);
     }
 
-    private static List<ObjectRef> objectsCreated(String bucket, List<String> keys) {
+    /** The objects of the ObjectCreated event S3 would send for {@code keys}, parsed as a handler parses it. */
+    static List<ObjectRef> objectsCreated(String bucket, List<String> keys) {
         if (keys.isEmpty()) {
             return List.of();
         }
