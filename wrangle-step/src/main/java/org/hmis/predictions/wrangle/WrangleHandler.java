@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * problem; each with a JSON body {@code {"error": ...}}.
  */
 public final class WrangleHandler implements RequestStreamHandler {
-    static final String REFRESH_PATH = "/refresh";
+    private static final String REFRESH_PATH = "/refresh";
     private static final String RUN_ID = "runId";
     private static final String API_REQUEST_ID = "apiRequestId";
     private static final Logger LOG = LoggerFactory.getLogger(WrangleHandler.class);

@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Only the key and the specification's source columns are selected, so personal data never leaves the
  * database. Rows stream from {@code COPY (SELECT ...) TO STDOUT (FORMAT csv)} through a byte-level parser into
- * the encoder and on into the part being uploaded: memory holds one row and one part's upload buffer, whatever
- * the population. Rows come in key order, so the same guests give the same objects byte for byte, and running
+ * the encoder and on into the part being written: memory holds one row and at most two parts' upload buffers
+ * (one uploading while the next is written), whatever the population. Rows come in key order, so the same guests give the same objects byte for byte, and running
  * a run id again rewrites its objects identically.
  *
  * <p>Tablesaw is not used: a table holds every row of the population (or of a part) in columns before anything
@@ -85,11 +85,6 @@ public final class WrangleStep {
     public record Summary(String step, String runId, String bucket, long rows, List<String> parts, long rejected,
                           String rejectedKey, Map<String, Long> unknownValues, String featureSpecVersion,
                           long durationMs, String message) {
-    }
-
-    /** The table the guests are read from. */
-    public SqlIdentifier guestsTable() {
-        return guestsTable;
     }
 
     /** The bucket the parts are written to. */
