@@ -1,0 +1,149 @@
+package org.hmis.predictions.predict;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.hmis.predictions.common.features.FeatureListDifference;
+import org.hmis.predictions.common.features.FeatureSpec;
+import org.hmis.predictions.common.model.InvalidModelException;
+import org.hmis.predictions.common.model.LightGbmPredictor;
+import org.hmis.predictions.common.model.ModelManifest;
+import org.hmis.predictions.common.storage.ObjectNotFoundException;
+import org.hmis.predictions.common.storage.ObjectStore;
+import org.hmis.predictions.common.storage.RunKeys;
+import org.hmis.predictions.common.storage.StoredObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+
+/**
+ * The model a container predicts with: {@code models/<name>/model.txt} and {@code model.json}, loaded on first use
+ * and again only when either object's ETag changes (a HEAD of each per call; the trees are parsed once). The
+ * manifest must name the feature specification the step was built for and list exactly its features, in order.
+ *
+ * <p>Not thread-safe: a Lambda container runs one invocation at a time.
+ */
+public final class CurrentModel implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CurrentModel.class);
+
+    private final ObjectStore store;
+    private final String bucket;
+    private final String modelName;
+    private final FeatureSpec spec;
+    private final int batchRows;
+    private final int threads;
+    private LoadedModel loaded;
+    private int loads;
+
+    /**
+     * @param batchRows rows per native prediction call, which bounds the predictor's native buffers
+     * @param threads LightGBM threads, or {@link LightGbmPredictor#DEFAULT_THREADS} for one per core
+     */
+    public CurrentModel(ObjectStore store, String bucket, String modelName, FeatureSpec spec, int batchRows,
+                        int threads) {
+        this.store = store;
+        this.bucket = bucket;
+        this.modelName = modelName;
+        this.spec = spec;
+        this.batchRows = batchRows;
+        this.threads = threads;
+    }
+
+    /**
+     * The model as it is in the bucket now.
+     *
+     * @throws ModelNotFoundException when model.txt or model.json is missing
+     * @throws InvalidModelException when either is unreadable, they disagree, or the features are not the spec's
+     */
+    public LoadedModel get() {
+        String modelKey = RunKeys.modelKey(modelName);
+        String manifestKey = RunKeys.manifestKey(modelName);
+        StoredObject model = head(modelKey);
+        StoredObject manifest = head(manifestKey);
+        if (loaded != null && loaded.modelEtag().equals(model.etag()) && loaded.manifestEtag().equals(manifest.etag())) {
+            return loaded;
+        }
+        Read manifestRead = read(manifestKey);
+        Read modelRead = read(modelKey);
+        ModelManifest parsed = checked(ModelManifest.fromJson(manifestRead.text()));
+        LightGbmPredictor predictor = LightGbmPredictor.load(modelRead.text(), parsed, batchRows, threads);
+        LoadedModel previous = loaded;
+        loaded = new LoadedModel(parsed, predictor, modelRead.etag(), manifestRead.etag());
+        loads++;
+        if (previous != null) {
+            previous.predictor().close();
+        }
+        LOG.info("Loaded model {} (model.txt ETag {}, model.json ETag {}, trained {}, feature spec {})", modelName,
+                modelRead.etag(), manifestRead.etag(), parsed.trainedAt(), parsed.featureSpecVersion());
+        return loaded;
+    }
+
+    /** How many times a model was loaded in this container: 1 unless the model changed. */
+    public int loads() {
+        return loads;
+    }
+
+    private ModelManifest checked(ModelManifest manifest) {
+        String where = "s3://" + bucket + "/" + RunKeys.manifestKey(modelName);
+        if (!manifest.featureSpecVersion().equals(spec.version())) {
+            throw new InvalidModelException(where + " was trained on feature specification "
+                    + manifest.featureSpecVersion() + ", but this step predicts with " + spec.version()
+                    + ": retrain the model on " + spec.version());
+        }
+        FeatureListDifference difference = FeatureListDifference.between(spec.featureNames(), manifest.features());
+        if (!difference.isEmpty()) {
+            throw new InvalidModelException(where + " lists features that are not those of feature specification "
+                    + spec.version() + ": " + difference.describe());
+        }
+        if (!manifest.modelName().equals(modelName)) {
+            LOG.warn("{} names the model '{}'; it is stored as '{}'", where, manifest.modelName(), modelName);
+        }
+        return manifest;
+    }
+
+    private StoredObject head(String key) {
+        Optional<StoredObject> object = store.head(bucket, key);
+        if (object.isEmpty()) {
+            throw missing(key);
+        }
+        return object.get();
+    }
+
+    private record Read(String text, String etag) {
+    }
+
+    private Read read(String key) {
+        try (ResponseInputStream<GetObjectResponse> in = store.open(bucket, key)) {
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return new Read(text, unquote(in.response().eTag()));
+        } catch (ObjectNotFoundException e) {
+            throw missing(key);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read s3://" + bucket + "/" + key, e);
+        }
+    }
+
+    private ModelNotFoundException missing(String key) {
+        return new ModelNotFoundException("model '" + modelName + "' not found: s3://" + bucket + "/" + key
+                + " does not exist. MODEL_NAME chooses the model; put one there with the local runner's "
+                + "'train --s3' or copy model.txt and model.json under models/" + modelName + "/");
+    }
+
+    private static String unquote(String etag) {
+        if (etag != null && etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")) {
+            return etag.substring(1, etag.length() - 1);
+        }
+        return etag;
+    }
+
+    /** Frees the loaded model's native memory. */
+    @Override
+    public void close() {
+        if (loaded != null) {
+            loaded.predictor().close();
+            loaded = null;
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package org.hmis.predictions.predict;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import java.io.InputStream;
+import java.io.OutputStream;
+import org.hmis.predictions.common.config.PipelineConfig;
+import org.hmis.predictions.common.config.StorageSettings;
+import org.hmis.predictions.common.features.FeatureSpec;
+import org.hmis.predictions.common.model.LightGbmLibrary;
+import org.hmis.predictions.common.model.LightGbmPredictor;
+import org.hmis.predictions.common.storage.ObjectStore;
+import org.hmis.predictions.common.trigger.InvalidTriggerException;
+import org.hmis.predictions.common.trigger.Trigger;
+import org.hmis.predictions.common.trigger.TriggerJson;
+
+/**
+ * Lambda entry point: an S3 ObjectCreated event for {@code wrangled/} (several records; keys URL-encoded) or a direct
+ * invoke {@code {"bucket": "...", "key": "wrangled/<runId>/part-00000.csv"}}. Answers with the step's summary.
+ */
+public final class PredictHandler implements RequestStreamHandler {
+    private final PredictStep step;
+
+    /** Built once per container: LightGBM's native library and the configuration checked before the first event. */
+    public PredictHandler() {
+        this(PipelineConfig.fromEnvironment());
+    }
+
+    PredictHandler(PipelineConfig config) {
+        // Fails the container's start, not a prediction half-way, when the platform cannot run LightGBM.
+        LightGbmLibrary.ensureLoaded();
+        StorageSettings storage = config.storage();
+        ObjectStore store = ObjectStore.create(storage);
+        CurrentModel model = new CurrentModel(store, storage.inputBucket(), config.modelName(), FeatureSpec.V1,
+                PredictStep.DEFAULT_BATCH_ROWS, LightGbmPredictor.DEFAULT_THREADS);
+        this.step = new PredictStep(store, storage.outputBucket(), model, FeatureSpec.V1, PredictStep.DEFAULT_BATCH_ROWS);
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) {
+        Trigger trigger = Trigger.parse(input);
+        if (!(trigger instanceof Trigger.ObjectsCreated created)) {
+            throw new InvalidTriggerException("predict-step takes an S3 ObjectCreated event for wrangled/ or a direct "
+                    + "invoke {\"bucket\": ..., \"key\": \"wrangled/<runId>/part-NNNNN.csv\"}, not "
+                    + trigger.getClass().getSimpleName());
+        }
+        TriggerJson.write(output, step.run(created.objects()));
+    }
+}

@@ -1,0 +1,217 @@
+package org.hmis.predictions.predict;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.hmis.predictions.common.csv.CsvFormatException;
+import org.hmis.predictions.common.csv.PredictionsCsv;
+import org.hmis.predictions.common.csv.WrangledCsv;
+import org.hmis.predictions.common.features.FeatureSpec;
+import org.hmis.predictions.common.model.LightGbmPredictor;
+import org.hmis.predictions.common.storage.ObjectStore;
+import org.hmis.predictions.common.storage.ObjectUpload;
+import org.hmis.predictions.common.storage.RunKeys;
+import org.hmis.predictions.common.trigger.ObjectRef;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+
+/**
+ * Predicts one wrangled part after another: reads {@code wrangled/<runId>/part-NNNNN.csv}, checks its header against
+ * the model's features, predicts the rows in fixed-size batches and streams
+ * {@code predictions/<runId>/part-NNNNN.csv} (same run, same part number) to the output bucket. Memory is bounded by
+ * the batch size, whatever the part's size. A part that fails anywhere, from a wrong header to a malformed last row,
+ * writes nothing. The same part and model give the same bytes, so a duplicate event rewrites an identical object.
+ */
+public final class PredictStep {
+    public static final String STEP = "predict";
+    /** Object metadata on every predictions part. */
+    public static final String MODEL_METADATA = "model";
+    public static final String MODEL_ETAG_METADATA = "model-etag";
+    public static final String RUN_ID_METADATA = "run-id";
+    public static final String ROWS_METADATA = "rows";
+    /** The feature specification version the wrangle step records on its parts. */
+    public static final String FEATURE_SPEC_METADATA = "feature-spec-version";
+    public static final int DEFAULT_BATCH_ROWS = LightGbmPredictor.DEFAULT_BATCH_ROWS;
+
+    private static final Logger LOG = LoggerFactory.getLogger(PredictStep.class);
+    private static final int WRITE_BUFFER_CHARS = 1 << 16;
+
+    private final ObjectStore store;
+    private final String outputBucket;
+    private final CurrentModel model;
+    private final FeatureSpec spec;
+    private final int batchRows;
+
+    /**
+     * @param model the container's model, loaded on first use
+     * @param spec the feature specification wrangled parts and the model must both follow
+     * @param batchRows rows predicted per native call; with the model's feature count it bounds the memory used
+     */
+    public PredictStep(ObjectStore store, String outputBucket, CurrentModel model, FeatureSpec spec, int batchRows) {
+        if (batchRows <= 0) {
+            throw new IllegalArgumentException("batchRows should be positive, found " + batchRows);
+        }
+        this.store = store;
+        this.outputBucket = outputBucket;
+        this.model = model;
+        this.spec = spec;
+        this.batchRows = batchRows;
+    }
+
+    /** One predicted part. */
+    public record PartResult(String source, String predictions, String runId, long rows, String model,
+                             String modelEtag, long durationMs) {
+    }
+
+    /** An object the step was told of but does not predict (a rejected-rows file, anything not a part). */
+    public record Skipped(String source, String reason) {
+    }
+
+    /** An object whose prediction failed, and why; nothing was written for it. */
+    public record Failed(String source, String error) {
+    }
+
+    /** What an invocation did. */
+    public record Summary(String step, List<PartResult> parts, List<Skipped> skipped, List<Failed> failed,
+                          long rows, int modelLoads, long durationMs) {
+    }
+
+    /**
+     * Predicts every wrangled part among {@code objects}, skipping other keys. Every part is tried; if any failed,
+     * a {@link PredictFailedException} lists them after the others are written, so the invocation fails (and S3's
+     * retry or the dead-letter queue sees it) while the good parts are not held back.
+     */
+    public Summary run(List<ObjectRef> objects) {
+        Instant started = Instant.now();
+        List<PartResult> parts = new ArrayList<>();
+        List<Skipped> skipped = new ArrayList<>();
+        List<Failed> failed = new ArrayList<>();
+        for (ObjectRef object : objects) {
+            Optional<RunKeys.Part> part = RunKeys.parsePart(object.key()).filter(p -> p.stage() == RunKeys.Stage.WRANGLED);
+            if (part.isEmpty()) {
+                String reason = "not a wrangled part (" + RunKeys.WRANGLED_PREFIX + "<runId>/part-NNNNN.csv)";
+                LOG.info("Skipped {}: {}", object, reason);
+                skipped.add(new Skipped(object.toString(), reason));
+                continue;
+            }
+            try {
+                parts.add(predict(object, part.get()));
+            } catch (RuntimeException e) {
+                LOG.error("Predicting {} failed: {}", object, e.getMessage(), e);
+                failed.add(new Failed(object.toString(), e.getMessage()));
+            }
+        }
+        Summary summary = new Summary(STEP, parts, skipped, failed, parts.stream().mapToLong(PartResult::rows).sum(),
+                model.loads(), Duration.between(started, Instant.now()).toMillis());
+        if (!failed.isEmpty()) {
+            throw new PredictFailedException(summary);
+        }
+        return summary;
+    }
+
+    /**
+     * Predicts one wrangled part.
+     *
+     * @throws IllegalArgumentException when the key is not a wrangled part
+     * @throws CsvFormatException when the part's header, a row or its feature specification is not what the model
+     *     reads, naming the difference, the line or the column
+     * @throws ModelNotFoundException when the model is missing
+     * @throws org.hmis.predictions.common.model.InvalidModelException when the model cannot be used
+     */
+    public PartResult predict(ObjectRef wrangled) {
+        return predict(wrangled, RunKeys.requirePart(wrangled.key(), RunKeys.Stage.WRANGLED));
+    }
+
+    private PartResult predict(ObjectRef wrangled, RunKeys.Part part) {
+        long started = System.nanoTime();
+        LoadedModel current = model.get();
+        String source = wrangled.toString();
+        String outputKey = part.asPredictions().key();
+        long rows;
+        try (ResponseInputStream<GetObjectResponse> in = store.open(wrangled.bucket(), wrangled.key())) {
+            checkSpecVersion(source, in.response().metadata());
+            try (WrangledCsv.RowReader reader = WrangledCsv.reader(in, source, current.manifest().features());
+                 ObjectUpload upload = store.upload(outputBucket, outputKey)) {
+                rows = predictRows(reader, current.predictor(), upload);
+                Map<String, String> metadata = new LinkedHashMap<>();
+                metadata.put(MODEL_METADATA, current.name());
+                metadata.put(MODEL_ETAG_METADATA, current.modelEtag());
+                metadata.put(RUN_ID_METADATA, part.runId().value());
+                metadata.put(ROWS_METADATA, Long.toString(rows));
+                upload.commit(metadata);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not predict " + source + ": " + e.getMessage(), e);
+        }
+        long durationMs = (System.nanoTime() - started) / 1_000_000;
+        LOG.info("Predicted {} rows of {} into s3://{}/{} with model {} in {} ms", rows, source, outputBucket,
+                outputKey, current.name(), durationMs);
+        return new PartResult(source, "s3://" + outputBucket + "/" + outputKey, part.runId().value(), rows,
+                current.name(), current.modelEtag(), durationMs);
+    }
+
+    /** The wrangle step records the specification it wrote with; a part without the record is judged by its header. */
+    private void checkSpecVersion(String source, Map<String, String> metadata) {
+        String version = metadata.get(FEATURE_SPEC_METADATA);
+        if (version != null && !version.equals(spec.version())) {
+            throw new CsvFormatException(source + " was wrangled with feature specification " + version
+                    + " (object metadata " + FEATURE_SPEC_METADATA + "), but the model reads " + spec.version());
+        }
+    }
+
+    /** Reads rows into a batch, predicts it when full (and at the end), writes its predictions; returns the rows. */
+    private long predictRows(WrangledCsv.RowReader reader, LightGbmPredictor predictor, ObjectUpload upload)
+            throws IOException {
+        int numFeatures = predictor.numFeatures();
+        int numClasses = predictor.numClasses();
+        double[] batch = new double[batchRows * numFeatures];
+        double[] probabilities = new double[batchRows * numClasses];
+        int[] personalIds = new int[batchRows];
+        String[] enrollDates = new String[batchRows];
+        BufferedWriter text = new BufferedWriter(new OutputStreamWriter(upload, StandardCharsets.UTF_8),
+                WRITE_BUFFER_CHARS);
+        PredictionsCsv.CsvWriter writer = new PredictionsCsv.CsvWriter(text);
+        int inBatch = 0;
+        while (reader.next()) {
+            System.arraycopy(reader.features(), 0, batch, inBatch * numFeatures, numFeatures);
+            personalIds[inBatch] = reader.key().personalId();
+            enrollDates[inBatch] = isoDate(reader.key().enrollDate());
+            inBatch++;
+            if (inBatch == batchRows) {
+                writeBatch(predictor, writer, batch, probabilities, personalIds, enrollDates, inBatch);
+                inBatch = 0;
+            }
+        }
+        if (inBatch > 0) {
+            writeBatch(predictor, writer, batch, probabilities, personalIds, enrollDates, inBatch);
+        }
+        text.flush();
+        return writer.rows();
+    }
+
+    private static void writeBatch(LightGbmPredictor predictor, PredictionsCsv.CsvWriter writer, double[] batch,
+                                   double[] probabilities, int[] personalIds, String[] enrollDates, int rows) {
+        predictor.predict(batch, rows, probabilities);
+        int numClasses = predictor.numClasses();
+        for (int row = 0; row < rows; row++) {
+            writer.write(personalIds[row], enrollDates[row], predictor.mostLikelyClass(probabilities, row),
+                    probabilities, row * numClasses);
+        }
+    }
+
+    private static String isoDate(LocalDate date) {
+        return date.toString();
+    }
+}
