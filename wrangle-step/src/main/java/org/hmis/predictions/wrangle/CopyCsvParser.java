@@ -60,11 +60,6 @@ final class CopyCsvParser {
         this.fieldQuoted = new boolean[width + 1];
     }
 
-    /** The number of complete rows passed on so far. */
-    long rowCount() {
-        return rowNumber;
-    }
-
     /** Parses the next piece of the stream, passing on every row it completes. */
     void feed(byte[] bytes, int offset, int length) throws IOException {
         int end = offset + length;

@@ -388,6 +388,31 @@ class WrangleStepTest {
     }
 
     @Test
+    void anUploadFailureStopsTheReadAndTheNextRunReadsOnTheSamePool() throws Exception {
+        StringBuilder values = new StringBuilder();
+        for (int id = 1; id <= 40; id++) {
+            values.append(id == 1 ? "" : ", ").append("(").append(id).append(", '2026-02-01', NULL)");
+        }
+        execute("INSERT INTO guests (personal_id, enroll_date, exit_date) VALUES " + values);
+        RunId failing = RunId.parse("20261123T101500Z-0109");
+        WrangleStep intoNoBucket = new WrangleStep(database.dataSource(), GUESTS, store, "no-such-bucket-" + S3.bucket(), 2);
+
+        RuntimeException e = assertThrows(RuntimeException.class, () -> intoNoBucket.run(failing));
+
+        assertTrue(e.getMessage().contains("bucket"), e.getMessage());
+        try (Connection c = PG.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT status FROM prediction_runs WHERE run_id = '" + failing + "'")) {
+            assertTrue(rs.next());
+            assertEquals("failed", rs.getString(1));
+        }
+        // The COPY was cancelled cleanly: both pooled connections still serve whole runs.
+        for (String suffix : List.of("0110", "0111")) {
+            WrangleStep.Summary summary = step(100).run(RunId.parse("20261123T101500Z-" + suffix));
+            assertEquals(40, summary.rows());
+        }
+    }
+
+    @Test
     void aRunIsRecordedWithItsCounts() throws Exception {
         execute("INSERT INTO guests (personal_id, enroll_date, exit_date, race) VALUES"
                 + " (1, '2026-01-01', NULL, 'Martian'), (2, '2026-01-02', NULL, 'White'), (3, '2026-01-03', NULL, 'White')");
