@@ -13,6 +13,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import org.hmis.predictions.common.csv.CsvFormatException;
 import org.hmis.predictions.common.csv.PredictionsCsv;
 import org.hmis.predictions.common.csv.WrangledCsv;
@@ -47,6 +52,11 @@ public final class PredictStep {
 
     private static final Logger LOG = LoggerFactory.getLogger(PredictStep.class);
     private static final int WRITE_BUFFER_CHARS = 1 << 16;
+    private static final ThreadFactory PREDICTING_THREADS = task -> {
+        Thread thread = new Thread(task, "predict-batches");
+        thread.setDaemon(true);
+        return thread;
+    };
 
     private final ObjectStore store;
     private final String outputBucket;
@@ -171,43 +181,119 @@ public final class PredictStep {
         }
     }
 
-    /** Reads rows into a batch, predicts it when full (and at the end), writes its predictions; returns the rows. */
+    /**
+     * Reads rows into a batch and, once it is full, hands it to a second thread that predicts and writes it while
+     * this one parses the next: CSV parsing overlaps LightGBM's native work. Two batches in all, so memory stays
+     * bounded by the batch size. Batches are written in the order read.
+     */
     private long predictRows(WrangledCsv.RowReader reader, LightGbmPredictor predictor, ObjectUpload upload)
             throws IOException {
-        int numFeatures = predictor.numFeatures();
-        int numClasses = predictor.numClasses();
-        double[] batch = new double[batchRows * numFeatures];
-        double[] probabilities = new double[batchRows * numClasses];
-        int[] personalIds = new int[batchRows];
-        String[] enrollDates = new String[batchRows];
         BufferedWriter text = new BufferedWriter(new OutputStreamWriter(upload, StandardCharsets.UTF_8),
                 WRITE_BUFFER_CHARS);
         PredictionsCsv.CsvWriter writer = new PredictionsCsv.CsvWriter(text);
-        int inBatch = 0;
-        while (reader.next()) {
-            System.arraycopy(reader.features(), 0, batch, inBatch * numFeatures, numFeatures);
-            personalIds[inBatch] = reader.key().personalId();
-            enrollDates[inBatch] = isoDate(reader.key().enrollDate());
-            inBatch++;
-            if (inBatch == batchRows) {
-                writeBatch(predictor, writer, batch, probabilities, personalIds, enrollDates, inBatch);
-                inBatch = 0;
+        Batch[] batches = {new Batch(batchRows, predictor), new Batch(batchRows, predictor)};
+        ExecutorService predicting = Executors.newSingleThreadExecutor(PREDICTING_THREADS);
+        Future<?> pending = null;
+        try {
+            int current = 0;
+            while (true) {
+                Batch batch = batches[current];
+                boolean more = batch.fill(reader);
+                if (batch.rows > 0) {
+                    // The other batch may still be in flight; its writes must come first, and this one is free.
+                    await(pending);
+                    pending = predicting.submit(() -> batch.predictAndWrite(predictor, writer));
+                    current = 1 - current;
+                }
+                if (!more) {
+                    break;
+                }
             }
-        }
-        if (inBatch > 0) {
-            writeBatch(predictor, writer, batch, probabilities, personalIds, enrollDates, inBatch);
+            await(pending);
+            pending = null;
+        } finally {
+            if (pending != null) {
+                // A parse failure: let the batch in flight finish before the upload is discarded under it.
+                pending.cancel(false);
+                awaitQuietly(pending);
+            }
+            predicting.shutdown();
         }
         text.flush();
         return writer.rows();
     }
 
-    private static void writeBatch(LightGbmPredictor predictor, PredictionsCsv.CsvWriter writer, double[] batch,
-                                   double[] probabilities, int[] personalIds, String[] enrollDates, int rows) {
-        predictor.predict(batch, rows, probabilities);
-        int numClasses = predictor.numClasses();
-        for (int row = 0; row < rows; row++) {
-            writer.write(personalIds[row], enrollDates[row], predictor.mostLikelyClass(probabilities, row),
-                    probabilities, row * numClasses);
+    private static void await(Future<?> pending) throws IOException {
+        if (pending == null) {
+            return;
+        }
+        try {
+            pending.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while predicting", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IOException(e.getCause());
+        }
+    }
+
+    private static void awaitQuietly(Future<?> pending) {
+        try {
+            pending.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+            // The failure being reported is the parse error; this batch's fate does not matter, nothing is kept.
+        }
+    }
+
+    /** Up to {@code capacity} rows: keys, features in, probabilities out. */
+    private static final class Batch {
+        private final int capacity;
+        private final int numFeatures;
+        private final double[] features;
+        private final double[] probabilities;
+        private final int[] personalIds;
+        private final String[] enrollDates;
+        private int rows;
+
+        Batch(int capacity, LightGbmPredictor predictor) {
+            this.capacity = capacity;
+            this.numFeatures = predictor.numFeatures();
+            this.features = new double[capacity * numFeatures];
+            this.probabilities = new double[capacity * predictor.numClasses()];
+            this.personalIds = new int[capacity];
+            this.enrollDates = new String[capacity];
+        }
+
+        /** Reads rows until full or the end; returns false at the end of the part. */
+        boolean fill(WrangledCsv.RowReader reader) throws IOException {
+            rows = 0;
+            while (rows < capacity) {
+                if (!reader.next()) {
+                    return false;
+                }
+                System.arraycopy(reader.features(), 0, features, rows * numFeatures, numFeatures);
+                personalIds[rows] = reader.key().personalId();
+                enrollDates[rows] = isoDate(reader.key().enrollDate());
+                rows++;
+            }
+            return true;
+        }
+
+        void predictAndWrite(LightGbmPredictor predictor, PredictionsCsv.CsvWriter writer) {
+            predictor.predict(features, rows, probabilities);
+            int numClasses = predictor.numClasses();
+            for (int row = 0; row < rows; row++) {
+                writer.write(personalIds[row], enrollDates[row], predictor.mostLikelyClass(probabilities, row),
+                        probabilities, row * numClasses);
+            }
         }
     }
 

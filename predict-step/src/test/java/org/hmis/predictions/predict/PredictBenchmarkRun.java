@@ -30,11 +30,12 @@ class PredictBenchmarkRun {
         int rows = Integer.parseInt(System.getProperty("benchmark.rows"));
         int batchRows = Integer.getInteger("benchmark.batch", PredictStep.DEFAULT_BATCH_ROWS);
         int threads = Integer.getInteger("benchmark.threads", LightGbmPredictor.DEFAULT_THREADS);
+        int rounds = Integer.getInteger("benchmark.rounds", 3);
         Path modelDirectory = Path.of(System.getProperty("benchmark.model",
                 "../local-runner/src/main/resources/demo-model"));
         ModelArtifact model = ModelFiles.read(modelDirectory);
         try (ObjectStore store = TrainedModel.objectStore(S3)) {
-            PredictBenchmark.Figures figures = PredictBenchmark.run(store, S3.bucket(), model, rows, batchRows, threads, 8);
+            PredictBenchmark.Figures figures = PredictBenchmark.run(store, S3.bucket(), model, rows, batchRows, threads, rounds, 8);
             System.out.println(figures.json());
             assertTrue(figures.rows() == rows);
         }
