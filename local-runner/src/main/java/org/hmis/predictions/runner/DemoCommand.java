@@ -2,11 +2,11 @@ package org.hmis.predictions.runner;
 
 import java.io.PrintStream;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.concurrent.Callable;
 import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.db.ReferenceSchema;
+import org.hmis.predictions.common.model.ModelFiles;
+import org.hmis.predictions.common.storage.RunId;
 import org.hmis.predictions.common.synthetic.GuestGenerator;
 import org.hmis.predictions.common.synthetic.GuestLoader;
 import picocli.CommandLine.Command;
@@ -14,8 +14,11 @@ import picocli.CommandLine.Option;
 
 /** The whole pipeline on this machine: embedded services, synthetic guests, the bundled model. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Start embedded PostgreSQL and an in-process S3 server, load synthetic guests and run the pipeline on them.")
+        description = "Start embedded PostgreSQL and an in-process S3 server, load synthetic guests and run "
+                + "remove -> wrangle -> predict -> update on them with the bundled model.")
 final class DemoCommand implements Callable<Integer> {
+    static final String BUNDLED_MODEL = "/demo-model";
+
     @Option(names = "--guests", defaultValue = "10000", description = "Synthetic guests to load (default ${DEFAULT-VALUE}).")
     long guests;
 
@@ -37,22 +40,28 @@ final class DemoCommand implements Callable<Integer> {
         try (DemoServices services = DemoServices.start(jdbcUrl)) {
             PipelineConfig config = PipelineConfig.from(services.environment());
             out.println("  database: " + services.databaseDescription());
-            out.println("  S3 API:   " + config.storage().endpoint().orElseThrow() + ", bucket " + DemoServices.BUCKET
-                    + ", files under " + services.s3Directory());
+            out.println("  S3 API:   " + config.storage().endpoint().orElseThrow() + ", bucket " + DemoServices.BUCKET);
 
             long loadStarted = System.nanoTime();
             long loaded;
             try (Connection c = services.connect()) {
                 ReferenceSchema.createGuestsTable(c, config.guestsTable());
                 ReferenceSchema.createPredictionRuns(c);
-                loaded = new GuestLoader(GuestGenerator.builder().seed(seed).build()).load(c, config.guestsTable(), guests);
+                try (LoadProgress progress = LoadProgress.watch(services.connect(), config.guestsTable(), guests)) {
+                    loaded = new GuestLoader(GuestGenerator.builder().seed(seed).build()).load(c, config.guestsTable(), guests);
+                }
             }
             out.printf("Loaded %,d synthetic guests (seed %d) in %.1f s%n", loaded, seed, seconds(loadStarted));
-            try (Connection c = services.connect(); Statement st = c.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT count(*) FILTER (WHERE exit_date IS NULL), count(*) FILTER (WHERE exit_date IS NOT NULL) FROM "
-                         + config.guestsTable().quoted())) {
-                rs.next();
-                out.printf("  current guests: %,d; exited: %,d%n", rs.getLong(1), rs.getLong(2));
+
+            try (LocalPipeline pipeline = new LocalPipeline(config)) {
+                String modelKey = ModelFiles.upload(ModelFiles.readResource(BUNDLED_MODEL), pipeline.store(), config.storage().inputBucket());
+                out.println("Uploaded the bundled model to " + modelKey);
+                RunId runId = RunId.newRun();
+                out.println("Run " + runId + ":");
+                PipelineReport.print(out, pipeline.refresh(runId));
+                PipelineReport.printDatabase(out, services, config.guestsTable());
+                out.println("Files: " + services.s3Directory().resolve(DemoServices.BUCKET)
+                        + " (wrangled/, predictions/, models/; kept after exit)");
             }
             return 0;
         }

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.hmis.predictions.localservices.ExistingPostgres;
 import org.hmis.predictions.localservices.LocalPostgres;
 import org.hmis.predictions.localservices.LocalS3;
@@ -21,24 +22,38 @@ final class DemoServices implements AutoCloseable {
     private final LocalPostgres embedded;
     private final LocalS3 s3;
     private final Path s3Directory;
+    private final String database;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Thread stopOnExit = new Thread(this::close, "stop-demo-services");
 
-    private DemoServices(PostgresServer postgres, LocalPostgres embedded, LocalS3 s3, Path s3Directory) {
+    private DemoServices(PostgresServer postgres, LocalPostgres embedded, LocalS3 s3, Path s3Directory, String database) {
         this.postgres = postgres;
         this.embedded = embedded;
         this.s3 = s3;
         this.s3Directory = s3Directory;
+        this.database = database;
     }
 
     static DemoServices start(String jdbcUrl) throws Exception {
+        return start(jdbcUrl, DATABASE);
+    }
+
+    /**
+     * Starts the services with a fresh {@code database}. Ctrl-C stops them too (a shutdown hook): embedded
+     * PostgreSQL does not outlive the JVM, and a step's open transaction is rolled back with its connection.
+     */
+    static DemoServices start(String jdbcUrl, String database) throws Exception {
         LocalPostgres embedded = jdbcUrl == null ? LocalPostgres.start() : null;
         PostgresServer postgres = embedded != null ? embedded : ExistingPostgres.at(jdbcUrl);
         try {
-            postgres.dropDatabase(DATABASE);
-            postgres.createDatabase(DATABASE);
+            postgres.dropDatabase(database);
+            postgres.createDatabase(database);
             Path s3Directory = Files.createTempDirectory("exit-destination-demo-s3-");
             LocalS3 s3 = LocalS3.inDirectory(s3Directory);
             s3.createBucket(BUCKET);
-            return new DemoServices(postgres, embedded, s3, s3Directory);
+            DemoServices services = new DemoServices(postgres, embedded, s3, s3Directory, database);
+            Runtime.getRuntime().addShutdownHook(services.stopOnExit);
+            return services;
         } catch (Exception e) {
             if (embedded != null) {
                 embedded.close();
@@ -48,7 +63,7 @@ final class DemoServices implements AutoCloseable {
     }
 
     String jdbcUrl() {
-        return postgres.jdbcUrl(DATABASE);
+        return postgres.jdbcUrl(database);
     }
 
     String databaseDescription() {
@@ -60,7 +75,7 @@ final class DemoServices implements AutoCloseable {
     }
 
     java.sql.Connection connect() throws SQLException {
-        return postgres.connect(DATABASE);
+        return postgres.connect(database);
     }
 
     /** The variables a function would have, pointing at these services. */
@@ -71,6 +86,16 @@ final class DemoServices implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (Thread.currentThread() != stopOnExit) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopOnExit);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook is running or about to; this close already did its work.
+            }
+        }
         s3.close();
         if (embedded != null) {
             embedded.close();

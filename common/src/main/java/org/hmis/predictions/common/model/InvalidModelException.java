@@ -6,13 +6,13 @@ package org.hmis.predictions.common.model;
  */
 public final class InvalidModelException extends RuntimeException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public InvalidModelException(String message) {
-    super(message);
-  }
+    public InvalidModelException(String message) {
+        super(message);
+    }
 
-  public InvalidModelException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public InvalidModelException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -8,15 +8,15 @@ package org.hmis.predictions.common.model;
  */
 public record ModelArtifact(String modelText, ModelManifest manifest) {
 
-  /** The file name of the LightGBM text model. */
-  public static final String MODEL_FILE_NAME = "model.txt";
+    /** The file name of the LightGBM text model. */
+    public static final String MODEL_FILE_NAME = "model.txt";
 
-  public ModelArtifact {
-    if (modelText == null || modelText.isBlank()) {
-      throw new IllegalArgumentException(MODEL_FILE_NAME + " is empty");
+    public ModelArtifact {
+        if (modelText == null || modelText.isBlank()) {
+            throw new IllegalArgumentException(MODEL_FILE_NAME + " is empty");
+        }
+        if (manifest == null) {
+            throw new IllegalArgumentException(ModelManifest.FILE_NAME + " is missing");
+        }
     }
-    if (manifest == null) {
-      throw new IllegalArgumentException(ModelManifest.FILE_NAME + " is missing");
-    }
-  }
 }

@@ -1,28 +1,22 @@
 package org.hmis.predictions.common.model;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
-import java.io.IOException;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.hmis.predictions.common.features.ExitDestinationClasses;
 
 /**
  * What {@code model.json} says about the LightGBM model next to it: the features it expects in order, the class
@@ -32,7 +26,7 @@ import java.util.Set;
  * @param modelName the name under {@code models/} in the bucket
  * @param featureSpecVersion the version of the feature specification the features come from, e.g. {@code v1}
  * @param features feature names in the model's column order
- * @param classLabels class labels in output index order; always {@link #CLASS_LABELS}
+ * @param classLabels class labels in output index order; always {@link ExitDestinationClasses#LABELS}
  * @param trainedAt when training finished
  * @param trainRows rows the model was trained on
  * @param testRows held-out rows the metrics were measured on
@@ -40,182 +34,149 @@ import java.util.Set;
  * @param lightGbmParameters the LightGBM parameters used for training, in the order given
  */
 public record ModelManifest(
-    @JsonProperty("model_name") String modelName,
-    @JsonProperty("feature_spec_version") String featureSpecVersion,
-    @JsonProperty("features") List<String> features,
-    @JsonProperty("class_labels") List<String> classLabels,
-    @JsonProperty("trained_at") Instant trainedAt,
-    @JsonProperty("train_rows") long trainRows,
-    @JsonProperty("test_rows") long testRows,
-    @JsonProperty("metrics") ClassificationMetrics metrics,
-    @JsonProperty("lightgbm_parameters") Map<String, String> lightGbmParameters) {
+        @JsonProperty("model_name") String modelName,
+        @JsonProperty("feature_spec_version") String featureSpecVersion,
+        @JsonProperty("features") List<String> features,
+        @JsonProperty("class_labels") List<String> classLabels,
+        @JsonProperty("trained_at") Instant trainedAt,
+        @JsonProperty("train_rows") long trainRows,
+        @JsonProperty("test_rows") long testRows,
+        @JsonProperty("metrics") ClassificationMetrics metrics,
+        @JsonProperty("lightgbm_parameters") Map<String, String> lightGbmParameters) {
 
-  /** The file name next to {@code model.txt}. */
-  public static final String FILE_NAME = "model.json";
+    /** The file name next to {@code model.txt}. */
+    public static final String FILE_NAME = "model.json";
 
-  /** Exit-destination classes in model output index order. */
-  public static final List<String> CLASS_LABELS = List.of("es", "other", "perm", "temp", "unknown");
+    /** Characters LightGBM refuses or rewrites in feature names, so a name holding one could never match. */
+    private static final String FORBIDDEN_IN_FEATURE_NAMES = "\"',:[]{}";
 
-  /** Characters LightGBM refuses or rewrites in feature names, so a name holding one could never match. */
-  private static final String FORBIDDEN_IN_FEATURE_NAMES = "\"',:[]{}";
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            // A newer trainer may add fields; an older predict step still reads the ones it knows.
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .build();
 
-  private static final ObjectMapper JSON = JsonMapper.builder()
-      .addModule(new SimpleModule("instants")
-          .addSerializer(Instant.class, ToStringSerializer.instance)
-          .addDeserializer(Instant.class, new InstantDeserializer()))
-      .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      // A newer trainer may add fields; an older predict step still reads the ones it knows.
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      .build();
-
-  public ModelManifest {
-    requireText("model_name", modelName);
-    requireText("feature_spec_version", featureSpecVersion);
-    features = checkFeatureNames(features);
-    if (classLabels == null || !classLabels.equals(CLASS_LABELS)) {
-      throw new IllegalArgumentException("'class_labels' should be " + CLASS_LABELS + " in this order, found "
-          + classLabels);
-    }
-    classLabels = CLASS_LABELS;
-    if (trainedAt == null) {
-      throw new IllegalArgumentException("'trained_at' is missing");
-    }
-    if (trainRows <= 0) {
-      throw new IllegalArgumentException("'train_rows' should be positive, found " + trainRows);
-    }
-    if (testRows <= 0) {
-      throw new IllegalArgumentException("'test_rows' should be positive, found " + testRows);
-    }
-    if (metrics == null) {
-      throw new IllegalArgumentException("'metrics' is missing");
-    }
-    if (!List.copyOf(metrics.perClassF1().keySet()).equals(classLabels)) {
-      throw new IllegalArgumentException("'metrics.per_class_f1' should score the classes " + classLabels
-          + ", found " + metrics.perClassF1().keySet());
-    }
-    if (metrics.evaluatedRows() != testRows) {
-      throw new IllegalArgumentException("'metrics.confusion_matrix' counts " + metrics.evaluatedRows()
-          + " rows but 'test_rows' is " + testRows);
-    }
-    if (lightGbmParameters == null) {
-      throw new IllegalArgumentException("'lightgbm_parameters' is missing");
-    }
-    lightGbmParameters = Collections.unmodifiableMap(new LinkedHashMap<>(lightGbmParameters));
-  }
-
-  /** Reads and checks {@code model.json}. */
-  public static ModelManifest fromJson(String json) {
-    if (json == null || json.isBlank()) {
-      throw new InvalidModelException(FILE_NAME + " is empty");
-    }
-    try {
-      return JSON.readValue(json, ModelManifest.class);
-    } catch (JsonProcessingException e) {
-      throw new InvalidModelException(FILE_NAME + " is not a valid model manifest: " + describe(e), e);
-    }
-  }
-
-  /** The manifest as {@code model.json} text. */
-  public String toJson() {
-    try {
-      return JSON.writeValueAsString(this);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write " + FILE_NAME + ": " + e.getOriginalMessage(), e);
-    }
-  }
-
-  /** Checks feature names as LightGBM will keep them; returns an unmodifiable copy. */
-  static List<String> checkFeatureNames(List<String> features) {
-    if (features == null || features.isEmpty()) {
-      throw new IllegalArgumentException("'features' is missing or empty");
-    }
-    Set<String> seen = new HashSet<>();
-    for (int i = 0; i < features.size(); i++) {
-      String name = features.get(i);
-      if (name == null || name.isBlank()) {
-        throw new IllegalArgumentException("'features' [" + i + "] is blank");
-      }
-      for (int c = 0; c < name.length(); c++) {
-        char ch = name.charAt(c);
-        if (Character.isWhitespace(ch) || FORBIDDEN_IN_FEATURE_NAMES.indexOf(ch) >= 0) {
-          throw new IllegalArgumentException("'features' [" + i + "] '" + name + "' contains '" + ch
-              + "', which LightGBM does not keep in feature names");
+    public ModelManifest {
+        requireText("model_name", modelName);
+        requireText("feature_spec_version", featureSpecVersion);
+        features = checkFeatureNames(features);
+        if (classLabels == null || !classLabels.equals(ExitDestinationClasses.LABELS)) {
+            throw new IllegalArgumentException("'class_labels' should be " + ExitDestinationClasses.LABELS
+                    + " in this order, found "
+                    + classLabels);
         }
-      }
-      if (!seen.add(name)) {
-        throw new IllegalArgumentException("'features' [" + i + "] '" + name + "' appears twice");
-      }
-    }
-    return List.copyOf(features);
-  }
-
-  private static void requireText(String name, String value) {
-    if (value == null || value.isBlank()) {
-      throw new IllegalArgumentException("'" + name + "' is missing or blank");
-    }
-  }
-
-  /** Our own validation message if that is what failed, else Jackson's, with where in the JSON. */
-  private static String describe(JsonProcessingException e) {
-    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
-      if (cause instanceof IllegalArgumentException) {
-        return cause.getMessage();
-      }
-    }
-    StringBuilder message = new StringBuilder(e.getOriginalMessage());
-    if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-      message.append(" (at ").append(path(mapping.getPath())).append(')');
-    }
-    JsonLocation location = e.getLocation();
-    if (location != null && location.getLineNr() > 0) {
-      message.append(" (line ").append(location.getLineNr()).append(", column ").append(location.getColumnNr())
-          .append(')');
-    }
-    return message.toString();
-  }
-
-  private static String path(List<JsonMappingException.Reference> references) {
-    StringBuilder path = new StringBuilder();
-    for (JsonMappingException.Reference reference : references) {
-      if (reference.getFieldName() != null) {
-        path.append(path.length() == 0 ? "" : ".").append(reference.getFieldName());
-      } else {
-        path.append('[').append(reference.getIndex()).append(']');
-      }
-    }
-    return path.toString();
-  }
-
-  /** ISO-8601 instants, without pulling in the jsr310 module for one field. */
-  private static final class InstantDeserializer extends StdScalarDeserializer<Instant> {
-
-    private static final long serialVersionUID = 1L;
-
-    InstantDeserializer() {
-      super(Instant.class);
+        classLabels = ExitDestinationClasses.LABELS;
+        if (trainedAt == null) {
+            throw new IllegalArgumentException("'trained_at' is missing");
+        }
+        if (trainRows <= 0) {
+            throw new IllegalArgumentException("'train_rows' should be positive, found " + trainRows);
+        }
+        if (testRows <= 0) {
+            throw new IllegalArgumentException("'test_rows' should be positive, found " + testRows);
+        }
+        if (metrics == null) {
+            throw new IllegalArgumentException("'metrics' is missing");
+        }
+        if (!List.copyOf(metrics.perClassF1().keySet()).equals(classLabels)) {
+            throw new IllegalArgumentException("'metrics.per_class_f1' should score the classes " + classLabels
+                    + ", found " + metrics.perClassF1().keySet());
+        }
+        if (metrics.evaluatedRows() != testRows) {
+            throw new IllegalArgumentException("'metrics.confusion_matrix' counts " + metrics.evaluatedRows()
+                    + " rows but 'test_rows' is " + testRows);
+        }
+        if (lightGbmParameters == null) {
+            throw new IllegalArgumentException("'lightgbm_parameters' is missing");
+        }
+        lightGbmParameters = Collections.unmodifiableMap(new LinkedHashMap<>(lightGbmParameters));
     }
 
-    @Override
-    public Instant deserialize(JsonParser parser, DeserializationContext context) throws IOException,
-        JacksonException {
-      String text = parser.getValueAsString();
-      Instant instant = text == null ? null : parseOrNull(text);
-      if (instant == null) {
-        return (Instant) context.handleWeirdStringValue(Instant.class, String.valueOf(text),
-            "not an ISO-8601 instant such as 2026-11-23T10:15:00Z");
-      }
-      return instant;
+    /** Reads and checks {@code model.json}. */
+    public static ModelManifest fromJson(String json) {
+        if (json == null || json.isBlank()) {
+            throw new InvalidModelException(FILE_NAME + " is empty");
+        }
+        try {
+            return JSON.readValue(json, ModelManifest.class);
+        } catch (JsonProcessingException e) {
+            throw new InvalidModelException(FILE_NAME + " is not a valid model manifest: " + describe(e), e);
+        }
     }
 
-    private static Instant parseOrNull(String text) {
-      try {
-        return Instant.parse(text);
-      } catch (DateTimeParseException e) {
-        return null;
-      }
+    /** The manifest as {@code model.json} text. */
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + FILE_NAME + ": " + e.getOriginalMessage(), e);
+        }
     }
-  }
+
+    /** Checks feature names as LightGBM will keep them; returns an unmodifiable copy. */
+    static List<String> checkFeatureNames(List<String> features) {
+        if (features == null || features.isEmpty()) {
+            throw new IllegalArgumentException("'features' is missing or empty");
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < features.size(); i++) {
+            String name = features.get(i);
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("'features' [" + i + "] is blank");
+            }
+            for (int c = 0; c < name.length(); c++) {
+                char ch = name.charAt(c);
+                if (Character.isWhitespace(ch) || FORBIDDEN_IN_FEATURE_NAMES.indexOf(ch) >= 0) {
+                    throw new IllegalArgumentException("'features' [" + i + "] '" + name + "' contains '" + ch
+                            + "', which LightGBM does not keep in feature names");
+                }
+            }
+            if (!seen.add(name)) {
+                throw new IllegalArgumentException("'features' [" + i + "] '" + name + "' appears twice");
+            }
+        }
+        return List.copyOf(features);
+    }
+
+    private static void requireText(String name, String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("'" + name + "' is missing or blank");
+        }
+    }
+
+    /** Our own validation message if that is what failed, else Jackson's, with where in the JSON. */
+    private static String describe(JsonProcessingException e) {
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof IllegalArgumentException) {
+                return cause.getMessage();
+            }
+        }
+        StringBuilder message = new StringBuilder(e.getOriginalMessage());
+        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            message.append(" (at ").append(path(mapping.getPath())).append(')');
+        }
+        JsonLocation location = e.getLocation();
+        if (location != null && location.getLineNr() > 0) {
+            message.append(" (line ").append(location.getLineNr()).append(", column ").append(location.getColumnNr())
+                    .append(')');
+        }
+        return message.toString();
+    }
+
+    private static String path(List<JsonMappingException.Reference> references) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference reference : references) {
+            if (reference.getFieldName() != null) {
+                path.append(path.length() == 0 ? "" : ".").append(reference.getFieldName());
+            } else {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
 }

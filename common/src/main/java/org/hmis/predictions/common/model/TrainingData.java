@@ -1,6 +1,7 @@
 package org.hmis.predictions.common.model;
 
 import java.util.List;
+import org.hmis.predictions.common.features.ExitDestinationClasses;
 
 /**
  * Labelled rows to train on: a row-major feature matrix, each row's class index and the household it belongs to.
@@ -8,87 +9,88 @@ import java.util.List;
  */
 public final class TrainingData {
 
-  private final List<String> featureNames;
-  private final double[] rowMajor;
-  private final int[] labels;
-  private final long[] groupIds;
+    private final List<String> featureNames;
+    private final double[] rowMajor;
+    private final int[] labels;
+    private final long[] groupIds;
 
-  /**
-   * @param featureNames feature names in column order
-   * @param rowMajor {@code labels.length x featureNames.size()} values, row after row; {@code NaN} for missing
-   * @param labels class index of each row, 0 to {@code ModelManifest.CLASS_LABELS.size() - 1}
-   * @param groupIds household ({@code case_id}) of each row: rows of one household are never split apart
-   */
-  public TrainingData(List<String> featureNames, double[] rowMajor, int[] labels, long[] groupIds) {
-    this.featureNames = ModelManifest.checkFeatureNames(featureNames);
-    if (labels.length == 0) {
-      throw new IllegalArgumentException("no rows to train on");
+    /**
+     * @param featureNames feature names in column order
+     * @param rowMajor {@code labels.length x featureNames.size()} values, row after row; {@code NaN} for missing
+     * @param labels class index of each row, 0 to {@code ExitDestinationClasses.LABELS.size() - 1}
+     * @param groupIds household ({@code case_id}) of each row: rows of one household are never split apart
+     */
+    public TrainingData(List<String> featureNames, double[] rowMajor, int[] labels, long[] groupIds) {
+        this.featureNames = ModelManifest.checkFeatureNames(featureNames);
+        if (labels.length == 0) {
+            throw new IllegalArgumentException("no rows to train on");
+        }
+        long expected = (long) labels.length * this.featureNames.size();
+        if (rowMajor.length != expected) {
+            throw new IllegalArgumentException("the matrix holds " + rowMajor.length + " values, but " + labels.length
+                    + " rows x " + this.featureNames.size() + " features make " + expected);
+        }
+        if (groupIds.length != labels.length) {
+            throw new IllegalArgumentException(labels.length + " labels but " + groupIds.length + " group ids");
+        }
+        int classes = ExitDestinationClasses.LABELS.size();
+        for (int row = 0; row < labels.length; row++) {
+            if (labels[row] < 0 || labels[row] >= classes) {
+                throw new IllegalArgumentException("label of row " + row + " is " + labels[row] + ", outside 0.."
+                        + (classes - 1));
+            }
+        }
+        this.rowMajor = rowMajor;
+        this.labels = labels;
+        this.groupIds = groupIds;
     }
-    long expected = (long) labels.length * this.featureNames.size();
-    if (rowMajor.length != expected) {
-      throw new IllegalArgumentException("the matrix holds " + rowMajor.length + " values, but " + labels.length
-          + " rows x " + this.featureNames.size() + " features make " + expected);
+
+    /** The same from one array per row. */
+    public static TrainingData fromRows(List<String> featureNames, double[][] rows, int[] labels, long[] groupIds) {
+        int width = featureNames.size();
+        double[] rowMajor = new double[Math.multiplyExact(rows.length, width)];
+        for (int row = 0; row < rows.length; row++) {
+            if (rows[row].length != width) {
+                throw new IllegalArgumentException("row " + row + " has " + rows[row].length + " values, expected "
+                        + width);
+            }
+            System.arraycopy(rows[row], 0, rowMajor, row * width, width);
+        }
+        return new TrainingData(featureNames, rowMajor, labels, groupIds);
     }
-    if (groupIds.length != labels.length) {
-      throw new IllegalArgumentException(labels.length + " labels but " + groupIds.length + " group ids");
+
+    public List<String> featureNames() {
+        return featureNames;
     }
-    int classes = ModelManifest.CLASS_LABELS.size();
-    for (int row = 0; row < labels.length; row++) {
-      if (labels[row] < 0 || labels[row] >= classes) {
-        throw new IllegalArgumentException("label of row " + row + " is " + labels[row] + ", outside 0.."
-            + (classes - 1));
-      }
+
+    public int rows() {
+        return labels.length;
     }
-    this.rowMajor = rowMajor;
-    this.labels = labels;
-    this.groupIds = groupIds;
-  }
 
-  /** The same from one array per row. */
-  public static TrainingData fromRows(List<String> featureNames, double[][] rows, int[] labels, long[] groupIds) {
-    int width = featureNames.size();
-    double[] rowMajor = new double[Math.multiplyExact(rows.length, width)];
-    for (int row = 0; row < rows.length; row++) {
-      if (rows[row].length != width) {
-        throw new IllegalArgumentException("row " + row + " has " + rows[row].length + " values, expected " + width);
-      }
-      System.arraycopy(rows[row], 0, rowMajor, row * width, width);
+    public int numFeatures() {
+        return featureNames.size();
     }
-    return new TrainingData(featureNames, rowMajor, labels, groupIds);
-  }
 
-  public List<String> featureNames() {
-    return featureNames;
-  }
-
-  public int rows() {
-    return labels.length;
-  }
-
-  public int numFeatures() {
-    return featureNames.size();
-  }
-
-  long[] groupIds() {
-    return groupIds;
-  }
-
-  /** The feature values of the given rows, row-major. */
-  double[] features(int[] rows) {
-    int width = numFeatures();
-    double[] selected = new double[Math.multiplyExact(rows.length, width)];
-    for (int i = 0; i < rows.length; i++) {
-      System.arraycopy(rowMajor, rows[i] * width, selected, i * width, width);
+    long[] groupIds() {
+        return groupIds;
     }
-    return selected;
-  }
 
-  /** The labels of the given rows. */
-  int[] labels(int[] rows) {
-    int[] selected = new int[rows.length];
-    for (int i = 0; i < rows.length; i++) {
-      selected[i] = labels[rows[i]];
+    /** The feature values of the given rows, row-major. */
+    double[] features(int[] rows) {
+        int width = numFeatures();
+        double[] selected = new double[Math.multiplyExact(rows.length, width)];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(rowMajor, rows[i] * width, selected, i * width, width);
+        }
+        return selected;
     }
-    return selected;
-  }
+
+    /** The labels of the given rows. */
+    int[] labels(int[] rows) {
+        int[] selected = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            selected[i] = labels[rows[i]];
+        }
+        return selected;
+    }
 }

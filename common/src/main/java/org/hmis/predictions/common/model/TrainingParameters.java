@@ -15,50 +15,52 @@ import java.util.stream.Collectors;
  * @param testShare share of households (not rows) held out for the metrics, between 0 and 1 exclusive
  */
 public record TrainingParameters(int numIterations, double learningRate, int numLeaves, int seed, int numThreads,
-    double testShare) {
+        double testShare) {
 
-  public TrainingParameters {
-    if (numIterations <= 0) {
-      throw new IllegalArgumentException("numIterations should be positive, found " + numIterations);
+    public TrainingParameters {
+        if (numIterations <= 0) {
+            throw new IllegalArgumentException("numIterations should be positive, found " + numIterations);
+        }
+        if (!(learningRate > 0 && learningRate <= 1)) {
+            throw new IllegalArgumentException("learningRate should be in (0, 1], found " + learningRate);
+        }
+        if (numLeaves < 2) {
+            throw new IllegalArgumentException("numLeaves should be at least 2, found " + numLeaves);
+        }
+        if (numThreads <= 0) {
+            throw new IllegalArgumentException("numThreads should be positive, found " + numThreads);
+        }
+        if (!(testShare > 0 && testShare < 1)) {
+            throw new IllegalArgumentException("testShare should be between 0 and 1 exclusive, found " + testShare);
+        }
     }
-    if (!(learningRate > 0 && learningRate <= 1)) {
-      throw new IllegalArgumentException("learningRate should be in (0, 1], found " + learningRate);
-    }
-    if (numLeaves < 2) {
-      throw new IllegalArgumentException("numLeaves should be at least 2, found " + numLeaves);
-    }
-    if (numThreads <= 0) {
-      throw new IllegalArgumentException("numThreads should be positive, found " + numThreads);
-    }
-    if (!(testShare > 0 && testShare < 1)) {
-      throw new IllegalArgumentException("testShare should be between 0 and 1 exclusive, found " + testShare);
-    }
-  }
 
-  /** 100 rounds at 0.05, 31 leaves, seed 42, every available core, 20% of households held out. */
-  public static TrainingParameters defaults() {
-    return new TrainingParameters(100, 0.05, 31, 42, Runtime.getRuntime().availableProcessors(), 0.2);
-  }
+    /** 100 rounds at 0.05, 31 leaves, seed 42, every available core, 20% of households held out. */
+    public static TrainingParameters defaults() {
+        return new TrainingParameters(100, 0.05, 31, 42, Runtime.getRuntime().availableProcessors(), 0.2);
+    }
 
-  /** The LightGBM parameters these settings mean, as recorded in the manifest. */
-  public Map<String, String> lightGbmParameters(int numClasses) {
-    Map<String, String> parameters = new LinkedHashMap<>();
-    parameters.put("objective", "multiclass");
-    parameters.put("num_class", Integer.toString(numClasses));
-    parameters.put("num_iterations", Integer.toString(numIterations));
-    parameters.put("learning_rate", Double.toString(learningRate));
-    parameters.put("num_leaves", Integer.toString(numLeaves));
-    parameters.put("seed", Integer.toString(seed));
-    // deterministic needs a fixed histogram layout to give the same model on every run.
-    parameters.put("deterministic", "true");
-    parameters.put("force_row_wise", "true");
-    parameters.put("num_threads", Integer.toString(numThreads));
-    parameters.put("verbosity", "-1");
-    return parameters;
-  }
+    /** The LightGBM parameters these settings mean, as recorded in the manifest. */
+    public Map<String, String> lightGbmParameters(int numClasses) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("objective", "multiclass");
+        parameters.put("num_class", Integer.toString(numClasses));
+        parameters.put("num_iterations", Integer.toString(numIterations));
+        parameters.put("learning_rate", Double.toString(learningRate));
+        parameters.put("num_leaves", Integer.toString(numLeaves));
+        parameters.put("seed", Integer.toString(seed));
+        // deterministic needs a fixed histogram layout to give the same model on every run.
+        parameters.put("deterministic", "true");
+        parameters.put("force_row_wise", "true");
+        parameters.put("num_threads", Integer.toString(numThreads));
+        parameters.put("verbosity", "-1");
+        return parameters;
+    }
 
-  /** Parameters in LightGBM's {@code key=value key=value} form. */
-  static String asLightGbmString(Map<String, String> parameters) {
-    return parameters.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
-  }
+    /** Parameters in LightGBM's {@code key=value key=value} form. */
+    static String asLightGbmString(Map<String, String> parameters) {
+        return parameters.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(" "));
+    }
 }

@@ -11,6 +11,15 @@ public record ObjectRef(String bucket, String key) {
         }
     }
 
+    /** The reference {@link #toString()} writes: {@code s3://bucket/key}. */
+    public static ObjectRef fromUri(String uri) {
+        if (uri == null || !uri.startsWith("s3://") || uri.indexOf('/', 5) < 0) {
+            throw new InvalidTriggerException("'" + uri + "' is not an s3://bucket/key reference");
+        }
+        int slash = uri.indexOf('/', 5);
+        return new ObjectRef(uri.substring(5, slash), uri.substring(slash + 1));
+    }
+
     @Override
     public String toString() {
         return "s3://" + bucket + "/" + key;

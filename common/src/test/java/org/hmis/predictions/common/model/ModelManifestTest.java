@@ -8,59 +8,64 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.hmis.predictions.common.features.ExitDestinationClasses;
 import org.junit.jupiter.api.Test;
 
 class ModelManifestTest {
 
-  private static ModelManifest manifest() {
-    ClassificationMetrics metrics = ClassificationMetrics.evaluate(ModelManifest.CLASS_LABELS,
-        new int[] {0, 1, 2, 3, 4, 4}, new int[] {0, 1, 2, 3, 4, 0}, 4);
-    Map<String, String> parameters = new LinkedHashMap<>();
-    parameters.put("objective", "multiclass");
-    parameters.put("num_class", "5");
-    return new ModelManifest("exit-destination", "v1", List.of("case_members", "non-cash_benefit_count", "is_hoh"),
-        ModelManifest.CLASS_LABELS, Instant.parse("2026-11-23T10:15:00Z"), 24, 6, metrics, parameters);
-  }
-
-  @Test
-  void survivesAJsonRoundTrip() {
-    ModelManifest manifest = manifest();
-    String json = manifest.toJson();
-    assertEquals(manifest, ModelManifest.fromJson(json));
-    for (String key : List.of("\"model_name\"", "\"feature_spec_version\"", "\"features\"", "\"class_labels\"",
-        "\"trained_at\" : \"2026-11-23T10:15:00Z\"", "\"train_rows\"", "\"test_rows\"", "\"macro_f1\"",
-        "\"per_class_f1\"", "\"confusion_matrix\"", "\"majority_baseline_accuracy\"", "\"lightgbm_parameters\"")) {
-      assertTrue(json.contains(key), key + " in " + json);
+    private static ModelManifest manifest() {
+        ClassificationMetrics metrics = ClassificationMetrics.evaluate(ExitDestinationClasses.LABELS,
+                new int[] {0, 1, 2, 3, 4, 4}, new int[] {0, 1, 2, 3, 4, 0}, 4);
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("objective", "multiclass");
+        parameters.put("num_class", "5");
+        return new ModelManifest("exit-destination", "v1", List.of("case_members", "non-cash_benefit_count", "is_hoh"),
+                ExitDestinationClasses.LABELS, Instant.parse("2026-11-23T10:15:00Z"), 24, 6, metrics, parameters);
     }
-  }
 
-  @Test
-  void ignoresFieldsANewerTrainerAdded() {
-    String json = manifest().toJson().replaceFirst("\\{", "{ \"feature_importance\" : { \"is_hoh\" : 3 },");
-    assertEquals(manifest(), ModelManifest.fromJson(json));
-  }
+    @Test
+    void survivesAJsonRoundTrip() {
+        ModelManifest manifest = manifest();
+        String json = manifest.toJson();
+        assertEquals(manifest, ModelManifest.fromJson(json));
+        for (String key : List.of("\"model_name\"", "\"feature_spec_version\"", "\"features\"", "\"class_labels\"",
+                "\"trained_at\" : \"2026-11-23T10:15:00Z\"", "\"train_rows\"", "\"test_rows\"", "\"macro_f1\"",
+                "\"per_class_f1\"", "\"confusion_matrix\"", "\"majority_baseline_accuracy\"",
+                "\"lightgbm_parameters\"")) {
+            assertTrue(json.contains(key), key + " in " + json);
+        }
+    }
 
-  @Test
-  void namesWhatIsWrongWithAManifest() {
-    String json = manifest().toJson();
-    assertProblem("model.json is empty", " ");
-    assertProblem("'class_labels' should be [es, other, perm, temp, unknown] in this order, found "
-        + "[other, es, perm, temp, unknown]", json.replaceFirst("\"es\", \"other\"", "\"other\", \"es\""));
-    assertProblem("'features' is missing or empty", json.replaceFirst("\"features\" : \\[[^]]*]", "\"features\" : []"));
-    assertProblem("'features' [2] 'case_members' appears twice", json.replace("\"is_hoh\" ]", "\"case_members\" ]"));
-    assertProblem("'features' [0] 'case members' contains ' ', which LightGBM does not keep in feature names",
-        json.replace("\"case_members\"", "\"case members\""));
-    assertProblem("'metrics.confusion_matrix' counts 6 rows but 'test_rows' is 7",
-        json.replace("\"test_rows\" : 6", "\"test_rows\" : 7"));
-    assertProblem("Missing creator property 'train_rows'",
-        json.replaceFirst("\"train_rows\" : 24,", ""));
-    assertProblem("not an ISO-8601 instant", json.replace("2026-11-23T10:15:00Z", "yesterday"));
-    assertProblem("line 1, column", "{ \"model_name\" : ");
-  }
+    @Test
+    void ignoresFieldsANewerTrainerAdded() {
+        String json = manifest().toJson().replaceFirst("\\{", "{ \"feature_importance\" : { \"is_hoh\" : 3 },");
+        assertEquals(manifest(), ModelManifest.fromJson(json));
+    }
 
-  private static void assertProblem(String expected, String json) {
-    InvalidModelException e = assertThrows(InvalidModelException.class, () -> ModelManifest.fromJson(json));
-    assertTrue(e.getMessage().startsWith("model.json "), e.getMessage());
-    assertTrue(e.getMessage().contains(expected), "expected '" + expected + "' in: " + e.getMessage());
-  }
+    @Test
+    void namesWhatIsWrongWithAManifest() {
+        String json = manifest().toJson();
+        assertProblem("model.json is empty", " ");
+        assertProblem("'class_labels' should be [es, other, perm, temp, unknown] in this order, found "
+                + "[other, es, perm, temp, unknown]", json.replaceFirst("\"es\", \"other\"", "\"other\", \"es\""));
+        assertProblem("'features' is missing or empty",
+                json.replaceFirst("\"features\" : \\[[^]]*]", "\"features\" : []"));
+        assertProblem("'features' [2] 'case_members' appears twice",
+                json.replace("\"is_hoh\" ]", "\"case_members\" ]"));
+        assertProblem("'features' [0] 'case members' contains ' ', which LightGBM does not keep in feature names",
+                json.replace("\"case_members\"", "\"case members\""));
+        assertProblem("'metrics.confusion_matrix' counts 6 rows but 'test_rows' is 7",
+                json.replace("\"test_rows\" : 6", "\"test_rows\" : 7"));
+        assertProblem("Missing creator property 'train_rows'",
+                json.replaceFirst("\"train_rows\" : 24,", ""));
+        assertProblem("Text 'yesterday' could not be parsed at index 0 (at trained_at)",
+                json.replace("2026-11-23T10:15:00Z", "yesterday"));
+        assertProblem("line 1, column", "{ \"model_name\" : ");
+    }
+
+    private static void assertProblem(String expected, String json) {
+        InvalidModelException e = assertThrows(InvalidModelException.class, () -> ModelManifest.fromJson(json));
+        assertTrue(e.getMessage().startsWith("model.json "), e.getMessage());
+        assertTrue(e.getMessage().contains(expected), "expected '" + expected + "' in: " + e.getMessage());
+    }
 }

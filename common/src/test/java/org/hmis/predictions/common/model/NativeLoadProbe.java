@@ -11,26 +11,27 @@ import java.nio.file.Paths;
  */
 final class NativeLoadProbe {
 
-  private NativeLoadProbe() {
-  }
-
-  public static void main(String[] args) throws Exception {
-    try {
-      if (args.length == 0) {
-        LightGbmLibrary.ensureLoaded();
-        System.out.println("loaded");
-        return;
-      }
-      Path directory = Paths.get(args[0]);
-      ModelManifest manifest = ModelManifest.fromJson(Files.readString(directory.resolve(ModelManifest.FILE_NAME)));
-      try (LightGbmPredictor predictor = LightGbmPredictor.load(
-          Files.readString(directory.resolve(ModelArtifact.MODEL_FILE_NAME)), manifest)) {
-        double[] probabilities = new double[predictor.numClasses()];
-        predictor.predict(new double[predictor.numFeatures()], 1, probabilities);
-        System.out.println("loaded and predicted " + probabilities.length + " probabilities");
-      }
-    } catch (IllegalStateException e) {
-      System.out.println("refused: " + e.getMessage());
+    private NativeLoadProbe() {
     }
-  }
+
+    public static void main(String[] args) throws Exception {
+        try {
+            if (args.length == 0) {
+                LightGbmLibrary.ensureLoaded();
+                System.out.println("loaded");
+                return;
+            }
+            Path directory = Paths.get(args[0]);
+            String manifestJson = Files.readString(directory.resolve(ModelManifest.FILE_NAME));
+            ModelManifest manifest = ModelManifest.fromJson(manifestJson);
+            try (LightGbmPredictor predictor = LightGbmPredictor.load(
+                    Files.readString(directory.resolve(ModelArtifact.MODEL_FILE_NAME)), manifest)) {
+                double[] probabilities = new double[predictor.numClasses()];
+                predictor.predict(new double[predictor.numFeatures()], 1, probabilities);
+                System.out.println("loaded and predicted " + probabilities.length + " probabilities");
+            }
+        } catch (IllegalStateException e) {
+            System.out.println("refused: " + e.getMessage());
+        }
+    }
 }

@@ -10,6 +10,10 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.S3Event;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import org.junit.jupiter.api.Test;
 
 class TriggerTest {
@@ -85,5 +89,25 @@ class TriggerTest {
                 Trigger.parse(S3EventJson.objectCreated("shelter-predictions", keys)));
         assertEquals(keys, created.objects().stream().map(ObjectRef::key).toList());
         assertEquals("shelter-predictions", created.objects().get(1).bucket());
+    }
+
+    @Test
+    void theFixturesAreTheEventShapesLambdaDelivers() {
+        S3Event s3 = EventLoader.loadS3Event("events/s3-object-created.json");
+        assertEquals("wrangled/backfill+2026%2F11/part-00001.csv", s3.getRecords().get(1).getS3().getObject().getKey());
+        assertEquals("shelter-predictions", s3.getRecords().get(0).getS3().getBucket().getName());
+        ScheduledEvent scheduled = EventLoader.loadScheduledEvent("events/eventbridge-scheduled.json");
+        assertEquals("aws.events", scheduled.getSource());
+        APIGatewayV2HTTPEvent http = EventLoader.loadApiGatewayHttpEvent("events/http-api-refresh.json");
+        assertEquals("POST", http.getRequestContext().getHttp().getMethod());
+        assertEquals("POST /refresh", http.getRouteKey());
+    }
+
+    @Test
+    void anObjectReferenceRoundTripsThroughItsUri() {
+        ObjectRef ref = new ObjectRef("shelter-predictions", "predictions/20261123T101500Z-3f9a/part-00000.csv");
+        assertEquals(ref, ObjectRef.fromUri(ref.toString()));
+        assertThrows(InvalidTriggerException.class, () -> ObjectRef.fromUri("https://example.com/x"));
+        assertThrows(InvalidTriggerException.class, () -> ObjectRef.fromUri("s3://bucket-only"));
     }
 }

@@ -1,0 +1,182 @@
+package org.hmis.predictions.infra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.hmis.predictions.common.storage.RunKeys;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Each function may do exactly what its step does: read the prefixes it reads, write the prefixes it writes,
+ * read the database secret if it reaches the database, invoke itself if its handler queues its own work, and
+ * nothing else (SAM adds the logging, VPC and dead-letter permissions itself). The bucket keeps its data private and expires the parts, never the models.
+ */
+class TemplatePermissionsTest {
+    private static final Template TEMPLATE = Template.load();
+
+    /** One action allowed on one resource, with the statement's condition. */
+    record Grant(String action, String resource, Map<String, Object> condition) {
+        String pair() {
+            return action + " " + resource;
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyFunctionMayDoWhatItsStepDoesAndNothingMore() {
+        return Deployments.all(TEMPLATE).entrySet().stream().flatMap(deployment -> TEMPLATE.functions().stream().map(f ->
+                DynamicTest.dynamicTest(f.logicalId() + ", " + deployment.getKey(), () -> {
+                    TemplateEvaluation d = deployment.getValue();
+                    List<Grant> grants = grants(f, d);
+                    for (Grant g : grants) {
+                        assertFalse(g.action().contains("*"), f.logicalId() + " is allowed the wildcard action " + g.action());
+                        assertFalse(g.resource().equals("*") || g.resource().endsWith(":*"), f.logicalId() + " is allowed " + g.action() + " on " + g.resource());
+                    }
+                    Set<String> expected = expectedGrants(f, d).stream().map(Grant::pair).collect(Collectors.toCollection(TreeSet::new));
+                    Set<String> actual = grants.stream().map(Grant::pair).collect(Collectors.toCollection(TreeSet::new));
+                    assertEquals(expected, actual, f.logicalId() + ": what " + f.step().module() + " touches");
+                    grants.stream().filter(g -> g.action().equals("kms:Decrypt")).forEach(g -> assertEquals(
+                            Map.of("StringEquals", Map.of("kms:ViaService", "secretsmanager.us-east-1.amazonaws.com")), g.condition(),
+                            f.logicalId() + " may decrypt only through Secrets Manager"));
+                })));
+    }
+
+    @Test
+    void noFunctionRefersToTheBucketResourceWhichWouldMakeACircularDependency() {
+        for (TemplateFunction f : TEMPLATE.functions()) {
+            List<String> references = new ArrayList<>();
+            collectReferences(f.propertiesExceptEvents(), references);
+            assertFalse(references.contains("DataBucket"),
+                    f.logicalId() + " refers to DataBucket; use the name expression instead (the bucket's notifications depend on the function)");
+        }
+    }
+
+    @Test
+    void theBucketIsEncryptedPrivateUnversionedAndExpiresPartsButNeverModels() {
+        Map<String, Object> bucket = TEMPLATE.properties("DataBucket");
+        Map<String, Object> encryption = Template.map(Template.list(Template.map(bucket.get("BucketEncryption"))
+                .get("ServerSideEncryptionConfiguration")).get(0));
+        assertTrue(Set.of("AES256", "aws:kms").contains(Template.map(encryption.get("ServerSideEncryptionByDefault")).get("SSEAlgorithm")));
+        Map<String, Object> publicAccess = Template.map(bucket.get("PublicAccessBlockConfiguration"));
+        for (String block : List.of("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")) {
+            assertEquals(Boolean.TRUE, publicAccess.get(block), block);
+        }
+        assertNull(bucket.get("VersioningConfiguration"), "versioning stays off: old versions would outlive the expiry");
+
+        Map<String, Object> expiries = new java.util.TreeMap<>();
+        for (Object rule : Template.list(Template.map(bucket.get("LifecycleConfiguration")).get("Rules"))) {
+            Map<String, Object> r = Template.map(rule);
+            if (r.containsKey("ExpirationInDays")) {
+                assertEquals("Enabled", r.get("Status"));
+                Object prefix = r.get("Prefix");
+                assertTrue(prefix != null && !String.valueOf(prefix).isEmpty(), "an expiry without a prefix would delete the models");
+                expiries.put(String.valueOf(prefix), r.get("ExpirationInDays"));
+            }
+        }
+        assertEquals(Set.of(RunKeys.WRANGLED_PREFIX, RunKeys.PREDICTIONS_PREFIX), expiries.keySet());
+        assertFalse(expiries.keySet().stream().anyMatch(RunKeys.MODELS_PREFIX::startsWith), "models must never expire");
+
+        TemplateEvaluation d = Deployments.defaults(TEMPLATE);
+        Map<String, Object> policy = Template.map(d.evaluate(TEMPLATE.properties("DataBucketPolicy").get("PolicyDocument")).orElseThrow());
+        Map<String, Object> denyInsecure = Template.map(Template.list(policy.get("Statement")).get(0));
+        assertEquals("Deny", denyInsecure.get("Effect"));
+        assertEquals(Map.of("Bool", Map.of("aws:SecureTransport", "false")), denyInsecure.get("Condition"));
+        String name = d.string(TEMPLATE.properties("DataBucket").get("BucketName"));
+        assertEquals(List.of("arn:aws:s3:::" + name, "arn:aws:s3:::" + name + "/*"), denyInsecure.get("Resource"));
+    }
+
+    @Test
+    void theRefreshInvokePolicyAllowsThatOneRouteOnly() {
+        Map<String, Object> document = Template.map(Deployments.defaults(TEMPLATE)
+                .evaluate(TEMPLATE.properties("RefreshApiInvokePolicy").get("PolicyDocument")).orElseThrow());
+        Map<String, Object> statement = Template.map(Template.list(document.get("Statement")).get(0));
+        assertEquals("execute-api:Invoke", statement.get("Action"));
+        assertEquals("arn:aws:execute-api:us-east-1:123456789012:${RefreshApi}/$default/POST/refresh", statement.get("Resource"));
+    }
+
+    /** What a function's Policies allow under one deployment; anything but inline Allow statements fails. */
+    static List<Grant> grants(TemplateFunction f, TemplateEvaluation deployment) {
+        List<Grant> grants = new ArrayList<>();
+        for (Object policy : f.policies(deployment)) {
+            if (!(policy instanceof Map<?, ?> document) || !document.containsKey("Statement")) {
+                throw new AssertionError(f.logicalId() + " has the policy " + policy
+                        + ": use inline statements, not managed policies or SAM policy templates, which allow more than a step needs");
+            }
+            for (Object s : Template.list(document.get("Statement"))) {
+                Map<String, Object> statement = Template.map(s);
+                assertEquals("Allow", statement.get("Effect"), f.logicalId() + ": " + statement);
+                assertFalse(statement.containsKey("NotAction") || statement.containsKey("NotResource"), f.logicalId() + ": " + statement);
+                Map<String, Object> condition = Template.map(statement.getOrDefault("Condition", Map.of()));
+                for (Object action : asList(statement.get("Action"))) {
+                    for (Object resource : asList(statement.get("Resource"))) {
+                        grants.add(new Grant(String.valueOf(action), deployment.string(resource), condition));
+                    }
+                }
+            }
+        }
+        return grants;
+    }
+
+    private static List<Grant> expectedGrants(TemplateFunction f, TemplateEvaluation deployment) {
+        PipelineStep step = f.step();
+        String bucket = "arn:aws:s3:::" + deployment.string(TEMPLATE.properties("DataBucket").get("BucketName"));
+        List<Grant> expected = new ArrayList<>();
+        if (step.needsDatabase()) {
+            expected.add(new Grant("secretsmanager:GetSecretValue", deployment.string(Map.of("Ref", "DbSecretArn")), Map.of()));
+            if (deployment.condition("HasSecretKmsKey")) {
+                expected.add(new Grant("kms:Decrypt", deployment.string(Map.of("Ref", "DbSecretKmsKeyArn")), Map.of()));
+            }
+        }
+        step.reads().forEach(prefix -> expected.add(new Grant("s3:GetObject", bucket + "/" + prefix + "*", Map.of())));
+        step.writes().forEach(prefix -> expected.add(new Grant("s3:PutObject", bucket + "/" + prefix + "*", Map.of())));
+        if (!step.reads().isEmpty()) {
+            // Lets a missing object answer 404, so the step can name it.
+            expected.add(new Grant("s3:ListBucket", bucket, Map.of()));
+        }
+        if (step.invokesItself()) {
+            expected.add(new Grant("lambda:InvokeFunction", functionArn(f, deployment), Map.of()));
+        }
+        return expected;
+    }
+
+    /** The unqualified ARN of the function as deployed, the one Lambda hands its handler in the context. */
+    static String functionArn(TemplateFunction f, TemplateEvaluation deployment) {
+        return "arn:aws:lambda:us-east-1:123456789012:function:" + deployment.string(f.properties().get("FunctionName"));
+    }
+
+    private static List<Object> asList(Object node) {
+        return node instanceof List<?> ? Template.list(node) : List.of(node);
+    }
+
+    /** Logical ids a node refers to through Ref, GetAtt or a ${...} in Sub. */
+    private static void collectReferences(Object node, List<String> into) {
+        if (node instanceof Map<?, ?> map) {
+            map.forEach((key, value) -> {
+                if ("Ref".equals(key)) {
+                    into.add(String.valueOf(value));
+                } else if ("Fn::GetAtt".equals(key)) {
+                    into.add(String.valueOf(Template.list(value).get(0)));
+                } else if ("Fn::Sub".equals(key)) {
+                    String text = String.valueOf(value instanceof List<?> l ? l.get(0) : value);
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\{([A-Za-z0-9]+)[}.]").matcher(text);
+                    while (m.find()) {
+                        into.add(m.group(1));
+                    }
+                }
+                collectReferences(value, into);
+            });
+        } else if (node instanceof List<?> list) {
+            list.forEach(element -> collectReferences(element, into));
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package org.hmis.predictions.runner;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.hmis.predictions.common.config.PipelineConfig;
+import org.hmis.predictions.common.storage.RunId;
+import org.hmis.predictions.common.storage.RunKeys;
+import org.hmis.predictions.common.trigger.ObjectRef;
+import org.hmis.predictions.predict.PredictStep;
+import org.hmis.predictions.update.UpdateDbStep;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The steps against the endpoints the environment configures, exactly as the functions read them: for manual runs
+ * and backfills outside Lambda. A failure prints its message (the stack trace with {@code --verbose}) and exits 1;
+ * every step runs in its own transaction, so a failed or interrupted one leaves the database as it was.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run the pipeline, or one step of it, against the database and bucket of the environment: "
+                + "RDS_HOST, RDS_PORT, RDS_DB_NAME, RDS_USERNAME, RDS_USER_PWD (or DB_SECRET_ARN), GUESTS_TABLE, "
+                + "S3_BUCKET (or S3_BUCKET_ORIGIN and S3_BUCKET_DESTINATION), S3_ENDPOINT, MODEL_NAME, PART_ROWS.",
+            "predict and update take the part keys given by --key, or every part of --run-id."})
+final class RunCommand implements Callable<Integer> {
+    enum Step { all, remove, wrangle, predict, update }
+
+    @Option(names = "--step", defaultValue = "all", description = "all (remove, wrangle, predict, update in order), "
+            + "or one of: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+    Step step;
+
+    @Option(names = "--run-id", description = "The run: a new one by default for all, remove and wrangle; for predict "
+            + "and update, the run whose parts to process, e.g. 20261123T101500Z-3f9a.")
+    String runId;
+
+    @Option(names = "--key", description = "With --step predict: a wrangled part key (wrangled/<runId>/part-NNNNN.csv); "
+            + "with --step update: a predictions part key. Repeatable.")
+    List<String> keys = new ArrayList<>();
+
+    @Option(names = "--verbose", description = "Print the stack trace of a failure.")
+    boolean verbose;
+
+    private final Map<String, String> environment;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    RunCommand() {
+        this(System.getenv(), System.out, System.err);
+    }
+
+    /** With a given environment and streams, as a test runs it. */
+    RunCommand(Map<String, String> environment, PrintStream out, PrintStream err) {
+        this.environment = environment;
+        this.out = out;
+        this.err = err;
+    }
+
+    @Override
+    public Integer call() {
+        try {
+            checkOptions();
+            PipelineConfig config = PipelineConfig.from(environment);
+            try (LocalPipeline pipeline = new LocalPipeline(config)) {
+                return run(pipeline, config);
+            }
+        } catch (Exception e) {
+            err.println("run --step " + step + " failed: " + message(e));
+            if (verbose) {
+                e.printStackTrace(err);
+            }
+            return 1;
+        }
+    }
+
+    private void checkOptions() {
+        boolean partsStep = step == Step.predict || step == Step.update;
+        if (!keys.isEmpty() && !partsStep) {
+            throw new IllegalArgumentException("--key goes with --step predict or update, not " + step);
+        }
+        if (partsStep && keys.isEmpty() == (runId == null)) {
+            throw new IllegalArgumentException("--step " + step + " needs either --key (one or more) or --run-id");
+        }
+        if (runId != null) {
+            RunId.parse(runId);
+        }
+    }
+
+    private int run(LocalPipeline pipeline, PipelineConfig config) throws Exception {
+        RunId run = runId != null ? RunId.parse(runId) : RunId.newRun();
+        switch (step) {
+            case all -> {
+                out.println("Run " + run + ":");
+                PipelineReport.print(out, pipeline.refresh(run));
+            }
+            case remove -> PipelineReport.printRemove(out, pipeline.remove(run));
+            case wrangle -> {
+                out.println("Run " + run + ":");
+                PipelineReport.printWrangle(out, pipeline.wrangle(run));
+            }
+            case predict -> {
+                String bucket = config.storage().inputBucket();
+                List<String> parts = parts(pipeline, bucket, RunKeys.Stage.WRANGLED);
+                PredictStep.Summary summary = pipeline.predict(LocalPipeline.objectsCreated(bucket, parts));
+                PipelineReport.printPredict(out, summary);
+                summary.parts().forEach(p -> out.println("  " + p.predictions()));
+            }
+            case update -> {
+                String bucket = config.storage().outputBucket();
+                List<String> parts = parts(pipeline, bucket, RunKeys.Stage.PREDICTIONS);
+                List<UpdateDbStep.Summary> applied = pipeline.update(LocalPipeline.objectsCreated(bucket, parts));
+                PipelineReport.printUpdate(out, applied);
+            }
+        }
+        return 0;
+    }
+
+    /** The part keys of {@code stage} given by --key, else every part of --run-id under its prefix. */
+    private List<String> parts(LocalPipeline pipeline, String bucket, RunKeys.Stage stage) {
+        if (!keys.isEmpty()) {
+            keys.forEach(key -> RunKeys.requirePart(key, stage));
+            return keys;
+        }
+        RunId run = RunId.parse(runId);
+        String prefix = stage == RunKeys.Stage.WRANGLED ? RunKeys.wrangledRunPrefix(run) : RunKeys.predictionsRunPrefix(run);
+        List<String> found = pipeline.store().list(bucket, prefix).stream()
+                .filter(key -> RunKeys.parsePart(key).filter(p -> p.stage() == stage).isPresent())
+                .toList();
+        if (found.isEmpty()) {
+            throw new IllegalArgumentException("no " + stage.name().toLowerCase(java.util.Locale.ROOT)
+                    + " parts under s3://" + bucket + "/" + prefix);
+        }
+        return found;
+    }
+
+    /** The failure and its causes' messages, which name what went wrong without a stack trace. */
+    private static String message(Throwable e) {
+        StringBuilder text = new StringBuilder(String.valueOf(e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
+        for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            if (cause.getMessage() != null && !text.toString().contains(cause.getMessage())) {
+                text.append(": ").append(cause.getMessage());
+            }
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,127 @@
+package org.hmis.predictions.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.hmis.predictions.common.config.PipelineConfig;
+import org.hmis.predictions.common.db.ReferenceSchema;
+import org.hmis.predictions.common.model.ModelFiles;
+import org.hmis.predictions.common.storage.RunId;
+import org.hmis.predictions.common.synthetic.GuestGenerator;
+import org.hmis.predictions.common.synthetic.GuestLoader;
+import org.hmis.predictions.localservices.TestPostgres;
+import org.hmis.predictions.localservices.TestS3;
+import org.hmis.predictions.update.UpdateDbStep;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The demo's path in-process, on real PostgreSQL and a real S3 API: the whole refresh, then the same again. */
+class PipelineEndToEndTest {
+    @RegisterExtension
+    static final TestPostgres PG = new TestPostgres();
+    @RegisterExtension
+    static final TestS3 S3 = new TestS3();
+    private static final int GUESTS = 2_000;
+    /** Every column except the one the pipeline owns: a fingerprint of what the intake app keeps. */
+    private static final String INTAKE_FINGERPRINT = "SELECT md5(string_agg(md5((to_jsonb(g) - 'predicted_exit_destination')::text), ''"
+            + " ORDER BY personal_id, enroll_date)) FROM guests g";
+    private static PipelineConfig config;
+
+    @BeforeAll
+    static void loadGuests() throws Exception {
+        config = PipelineConfig.from(LocalEndpoints.environment(PG.jdbcUrl(), PG.user(), PG.password(), S3.endpoint(),
+                S3.region(), S3.accessKey(), S3.secretKey(), S3.bucket()));
+        try (Connection c = PG.connect()) {
+            ReferenceSchema.createGuestsTable(c, config.guestsTable());
+            ReferenceSchema.createPredictionRuns(c);
+            new GuestLoader(GuestGenerator.builder().seed(11).asOf(LocalDate.of(2026, 11, 1)).build())
+                    .load(c, config.guestsTable(), GUESTS);
+        }
+    }
+
+    @Test
+    void aRefreshPredictsEveryCurrentGuestMarksTheExitedAndChangesNothingElse() throws Exception {
+        String intakeBefore = scalar(INTAKE_FINGERPRINT);
+        try (LocalPipeline pipeline = new LocalPipeline(config)) {
+            ModelFiles.upload(ModelFiles.readResource(DemoCommand.BUNDLED_MODEL), pipeline.store(), config.storage().inputBucket());
+
+            LocalPipeline.Result first = pipeline.refresh(RunId.parse("20261123T060000Z-0001"));
+            long current = Long.parseLong(scalar("SELECT count(*) FROM guests WHERE exit_date IS NULL"));
+            long exited = Long.parseLong(scalar("SELECT count(*) FROM guests WHERE exit_date IS NOT NULL"));
+            assertTrue(current > 0 && exited > 0);
+            assertEquals(current, first.wrangle().rows());
+            assertEquals(current, first.predict().rows());
+            assertEquals(current, first.update().stream().mapToLong(UpdateDbStep.Summary::applied).sum());
+            assertEquals(exited, first.remove().rowsMarked());
+
+            assertEquals(String.valueOf(current), scalar("SELECT count(*) FROM guests WHERE exit_date IS NULL"
+                    + " AND predicted_exit_destination IN ('es', 'other', 'perm', 'temp', 'unknown')"));
+            assertEquals(String.valueOf(exited), scalar("SELECT count(*) FROM guests WHERE exit_date IS NOT NULL"
+                    + " AND predicted_exit_destination = 'exited'"));
+            assertEquals(intakeBefore, scalar(INTAKE_FINGERPRINT), "no column but the prediction changed");
+            assertNoPersonalDataInTheBucket(pipeline);
+
+            String predictionsAfterFirst = scalar("SELECT md5(string_agg(concat_ws('|', personal_id, enroll_date, predicted_exit_destination), ','"
+                    + " ORDER BY personal_id, enroll_date)) FROM guests");
+            LocalPipeline.Result second = pipeline.refresh(RunId.parse("20261123T070000Z-0002"));
+            assertEquals(0, second.remove().rowsMarked());
+            assertEquals(0, second.update().stream().mapToLong(UpdateDbStep.Summary::applied).sum(), "the second run changes nothing");
+            assertEquals(current, second.update().stream().mapToLong(s -> s.skipped().unchanged()).sum(), "and says every row was unchanged");
+            assertEquals(predictionsAfterFirst, scalar("SELECT md5(string_agg(concat_ws('|', personal_id, enroll_date, predicted_exit_destination), ','"
+                    + " ORDER BY personal_id, enroll_date)) FROM guests"));
+        }
+    }
+
+    /** Neither the names of personal-data columns nor any guest's generated personal values reach S3. */
+    private static void assertNoPersonalDataInTheBucket(LocalPipeline pipeline) throws Exception {
+        List<String> forbidden = new ArrayList<>(List.of("first_name", "last_name", "ssn", "dob", "email", "home_phone",
+                "work_phone", "prior_address", "enrollment_created_by", "latitude", "longitude", "zip"));
+        try (Connection c = PG.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT first_name, last_name, ssn, email, home_phone, prior_address FROM guests")) {
+            while (rs.next()) {
+                for (int i = 1; i <= 6; i++) {
+                    if (rs.getString(i) != null) {
+                        forbidden.add(rs.getString(i));
+                    }
+                }
+            }
+        }
+        List<String> keys = pipeline.store().list(S3.bucket(), "");
+        assertTrue(keys.stream().anyMatch(k -> k.startsWith("wrangled/")) && keys.stream().anyMatch(k -> k.startsWith("predictions/")));
+        for (String key : keys) {
+            if (key.startsWith("models/")) {
+                continue;
+            }
+            String content;
+            try (InputStream in = pipeline.store().open(S3.bucket(), key)) {
+                content = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            Set<String> header = Set.of(content.substring(0, content.indexOf('\n')).split(","));
+            for (String value : forbidden) {
+                assertFalse(header.contains(value), key + " has the column " + value);
+                if (value.length() > 6) {
+                    assertFalse(content.contains(value), key + " holds the personal value " + value);
+                }
+            }
+        }
+    }
+
+    private static String scalar(String sql) throws SQLException {
+        try (Connection c = PG.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}

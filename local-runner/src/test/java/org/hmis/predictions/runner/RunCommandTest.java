@@ -1,0 +1,111 @@
+package org.hmis.predictions.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Map;
+import org.hmis.predictions.common.config.PipelineConfig;
+import org.hmis.predictions.common.db.ReferenceSchema;
+import org.hmis.predictions.common.model.ModelFiles;
+import org.hmis.predictions.common.storage.ObjectStore;
+import org.hmis.predictions.common.storage.RunKeys;
+import org.hmis.predictions.common.synthetic.GuestGenerator;
+import org.hmis.predictions.common.synthetic.GuestLoader;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * run against local services configured only through the functions' variables (a Map in place of the process
+ * environment): TEST_JDBC_URL's server, or embedded PostgreSQL without it, and the in-process S3 server.
+ */
+class RunCommandTest {
+    private static DemoServices services;
+    private static Map<String, String> environment;
+
+    @BeforeAll
+    static void loadGuests() throws Exception {
+        services = DemoServices.start(System.getenv("TEST_JDBC_URL"), "exit_destination_run_test");
+        environment = services.environment();
+        PipelineConfig config = PipelineConfig.from(environment);
+        try (Connection c = services.connect()) {
+            ReferenceSchema.createGuestsTable(c, config.guestsTable());
+            new GuestLoader(GuestGenerator.builder().seed(11).build()).load(c, config.guestsTable(), 2000);
+        }
+        try (ObjectStore store = ObjectStore.create(config.storage())) {
+            ModelFiles.upload(ModelFiles.readResource(DemoCommand.BUNDLED_MODEL), store, DemoServices.BUCKET);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        services.close();
+    }
+
+    private record Outcome(int exit, String out, String err) {
+    }
+
+    private static Outcome run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = new CommandLine(new RunCommand(environment, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8))).execute(args);
+        return new Outcome(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void allUpdatesEveryGuestThenOneStepRedoesAnUpdateFromItsRunId() throws Exception {
+        Outcome all = run("--step", "all");
+        assertEquals(0, all.exit(), all.err());
+        assertTrue(all.out().contains("guests updated"), all.out());
+
+        try (Connection c = services.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT"
+                     + " count(*) FILTER (WHERE exit_date IS NULL),"
+                     + " count(*) FILTER (WHERE exit_date IS NULL AND predicted_exit_destination IN ('es','other','perm','temp','unknown')),"
+                     + " count(*) FILTER (WHERE exit_date IS NOT NULL),"
+                     + " count(*) FILTER (WHERE exit_date IS NOT NULL AND predicted_exit_destination = 'exited')"
+                     + " FROM guests")) {
+            rs.next();
+            assertTrue(rs.getLong(1) > 0);
+            assertEquals(rs.getLong(1), rs.getLong(2), "every current guest has one of the five classes");
+            assertEquals(rs.getLong(3), rs.getLong(4), "every exited guest is marked exited");
+        }
+
+        // The run's predictions, applied again by --run-id: found by listing, and already applied.
+        String runId = all.out().lines().filter(l -> l.startsWith("Run ")).findFirst().orElseThrow()
+                .substring(4).replace(":", "");
+        Outcome update = run("--step", "update", "--run-id", runId);
+        assertEquals(0, update.exit(), update.err());
+        assertTrue(update.out().contains("0 guests updated"), update.out());
+        try (ObjectStore store = ObjectStore.create(PipelineConfig.from(environment).storage())) {
+            String key = store.list(DemoServices.BUCKET, RunKeys.predictionsRunPrefix(org.hmis.predictions.common.storage.RunId.parse(runId))).get(0);
+            Outcome byKey = run("--step", "update", "--key", key);
+            assertEquals(0, byKey.exit(), byKey.err());
+        }
+    }
+
+    @Test
+    void aFailureSaysWhatWentWrongWithoutAStackTrace() {
+        Outcome missing = run("--step", "predict");
+        assertEquals(1, missing.exit());
+        assertTrue(missing.err().contains("needs either --key"), missing.err());
+
+        Outcome badKey = run("--step", "update", "--key", "wrangled/20261123T101500Z-3f9a/part-00000.csv");
+        assertEquals(1, badKey.exit());
+        assertTrue(badKey.err().contains("is not a predictions part key"), badKey.err());
+        assertFalse(badKey.err().contains("\tat "), badKey.err());
+
+        Outcome noParts = run("--step", "predict", "--run-id", "20200101T000000Z-0000");
+        assertEquals(1, noParts.exit());
+        assertTrue(noParts.err().contains("no wrangled parts under"), noParts.err());
+    }
+}

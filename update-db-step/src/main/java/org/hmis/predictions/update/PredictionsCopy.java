@@ -1,0 +1,68 @@
+package org.hmis.predictions.update;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import org.hmis.predictions.common.csv.CsvFormatException;
+import org.hmis.predictions.common.csv.PredictionsCsv;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyManager;
+
+/**
+ * Streams a predictions part into a table through PostgreSQL {@code COPY}: every line is checked by
+ * {@link PredictionsCsv.CsvReader} (header, labels, probabilities, keys) and for a repeated key, then only
+ * the key and the class are sent, in COPY's text format, in chunks of {@value #CHUNK_CHARS} characters. The
+ * part is never held in memory; a bad line cancels the COPY and the error names the line and the problem.
+ */
+final class PredictionsCopy {
+    static final int CHUNK_CHARS = 64 * 1024;
+
+    private PredictionsCopy() {
+    }
+
+    /**
+     * Copies every row of {@code reader} into {@code table (personal_id, enroll_date, cls)} and returns the
+     * row count; {@code table} is SQL text the caller built from a fixed or validated name.
+     */
+    static long copy(CopyManager copyManager, String table, PredictionsCsv.CsvReader reader, String source) throws SQLException {
+        CopyIn copy = copyManager.copyIn("COPY " + table + " (personal_id, enroll_date, cls) FROM STDIN (FORMAT text)");
+        try {
+            GuestKeySet seen = new GuestKeySet();
+            StringBuilder chunk = new StringBuilder(CHUNK_CHARS + 64);
+            long rows = 0;
+            for (PredictionsCsv.Row row = reader.next(); row != null; row = reader.next()) {
+                LocalDate date = row.enrollDate();
+                if (date.getYear() < 1 || date.getYear() > 9999) {
+                    throw new CsvFormatException(source + " line " + reader.lineNumber() + ": enroll_date " + date
+                            + " is outside the years 1 to 9999");
+                }
+                int firstLine = seen.add(row.personalId(), date, reader.lineNumber());
+                if (firstLine != 0) {
+                    throw new CsvFormatException(source + " line " + reader.lineNumber()
+                            + ": the key (personal_id, enroll_date) repeats line " + firstLine);
+                }
+                chunk.append(row.personalId()).append('\t').append(date).append('\t').append(row.predicted()).append('\n');
+                rows++;
+                if (chunk.length() >= CHUNK_CHARS) {
+                    send(copy, chunk);
+                }
+            }
+            send(copy, chunk);
+            copy.endCopy();
+            return rows;
+        } finally {
+            if (copy.isActive()) {
+                copy.cancelCopy();
+            }
+        }
+    }
+
+    private static void send(CopyIn copy, StringBuilder chunk) throws SQLException {
+        if (chunk.length() > 0) {
+            // Digits, ISO dates and the five labels: ASCII, which every server encoding reads as is.
+            byte[] bytes = chunk.toString().getBytes(StandardCharsets.US_ASCII);
+            copy.writeToCopy(bytes, 0, bytes.length);
+            chunk.setLength(0);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package org.hmis.predictions.update;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.hmis.predictions.common.config.SqlIdentifier;
+import org.hmis.predictions.common.config.StorageSettings;
+import org.hmis.predictions.common.csv.PredictionsCsv;
+import org.hmis.predictions.common.db.ReferenceSchema;
+import org.hmis.predictions.common.storage.ObjectStore;
+import org.hmis.predictions.common.storage.ObjectUpload;
+import org.hmis.predictions.localservices.TestS3;
+
+/** The guests every update test starts from, and the ways the tests look at the database and write parts. */
+final class GuestsFixture {
+    static final SqlIdentifier TABLE = SqlIdentifier.of("guests");
+
+    private GuestsFixture() {
+    }
+
+    /**
+     * A fresh guests table and no prediction_runs:
+     * <pre>
+     * 1 2026-01-05  current, no prediction yet
+     * 2 2026-02-01  current, perm
+     * 3 2025-03-01  exited and marked
+     * 4 2026-03-01  current, temp (re-enrolled: 4 2025-04-01 exited and marked)
+     * 6 2026-01-10  current, unknown
+     * 7 2026-04-01  exited yesterday, after the wrangle; not yet marked (es)
+     * </pre>
+     */
+    static void reset(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("DROP TABLE IF EXISTS guests");
+            st.execute("DROP TABLE IF EXISTS prediction_runs");
+            ReferenceSchema.createGuestsTable(c, TABLE);
+            st.execute("ALTER TABLE guests ADD COLUMN IF NOT EXISTS predicted_exit_destination VARCHAR");
+            st.execute("INSERT INTO guests (personal_id, enroll_date, exit_date, exit_destination, predicted_exit_destination) VALUES"
+                    + " (1, '2026-01-05', NULL, NULL, NULL),"
+                    + " (2, '2026-02-01', NULL, NULL, 'perm'),"
+                    + " (3, '2025-03-01', '2025-06-30', 'Client refused', 'exited'),"
+                    + " (4, '2025-04-01', '2025-05-02', 'Client refused', 'exited'),"
+                    + " (4, '2026-03-01', NULL, NULL, 'temp'),"
+                    + " (6, '2026-01-10', NULL, NULL, 'unknown'),"
+                    + " (7, '2026-04-01', '2026-11-22', 'Other', 'es')");
+        }
+    }
+
+    /** A predictions part; each row is {@code "personalId,enrollDate,class"}, probabilities filled in. */
+    static String part(String... rows) {
+        StringBuilder csv = new StringBuilder(PredictionsCsv.HEADER_LINE).append('\n');
+        for (String row : rows) {
+            csv.append(row).append(",0.1,0.2,0.3,0.25,0.15\n");
+        }
+        return csv.toString();
+    }
+
+    /** Each guest's prediction by "personalId/enrollDate". */
+    static Map<String, String> predictions(Connection c) throws SQLException {
+        Map<String, String> byKey = new HashMap<>();
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT personal_id, enroll_date, predicted_exit_destination FROM guests")) {
+            while (rs.next()) {
+                byKey.put(rs.getInt(1) + "/" + rs.getString(2), rs.getString(3));
+            }
+        }
+        return byKey;
+    }
+
+    /**
+     * Everything the step could touch: every guest row with its xmin (so a row rewritten with the same
+     * values still shows), and every prediction_runs row.
+     */
+    static List<String> snapshot(Connection c) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Statement st = c.createStatement()) {
+            rows.addAll(rows(st, "SELECT xmin::text AS xmin, * FROM guests ORDER BY personal_id, enroll_date"));
+            try (ResultSet rs = st.executeQuery("SELECT to_regclass('prediction_runs') IS NOT NULL")) {
+                rs.next();
+                if (rs.getBoolean(1)) {
+                    rows.addAll(rows(st, "SELECT xmin::text AS xmin, * FROM prediction_runs ORDER BY run_id, step, part"));
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static List<String> rows(Statement st, String sql) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery(sql)) {
+            ResultSetMetaData meta = rs.getMetaData();
+            while (rs.next()) {
+                StringBuilder row = new StringBuilder();
+                for (int i = 1; i <= meta.getColumnCount(); i++) {
+                    row.append(meta.getColumnName(i)).append('=').append(rs.getString(i)).append(' ');
+                }
+                rows.add(row.toString());
+            }
+        }
+        return rows;
+    }
+
+    static ObjectStore objectStore(TestS3 s3) {
+        return ObjectStore.create(new StorageSettings(s3.bucket(), s3.bucket(), s3.region(), Optional.of(s3.endpoint()),
+                Optional.of(new StorageSettings.AccessKeys(s3.accessKey(), s3.secretKey(), null))));
+    }
+
+    /** Writes a part to S3 as the predict step does, the model named in the metadata. */
+    static void put(ObjectStore store, String bucket, String key, String content, String model) {
+        try (ObjectUpload upload = store.upload(bucket, key)) {
+            upload.write(content.getBytes(StandardCharsets.UTF_8));
+            upload.commit(model == null ? Map.of() : Map.of(UpdateDbStep.METADATA_MODEL, model));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,263 @@
+package org.hmis.predictions.update;
+
+import static org.hmis.predictions.update.GuestsFixture.part;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.hmis.predictions.common.config.SqlIdentifier;
+import org.hmis.predictions.common.db.Database;
+import org.hmis.predictions.common.storage.ObjectNotFoundException;
+import org.hmis.predictions.common.storage.ObjectStore;
+import org.hmis.predictions.common.storage.RunId;
+import org.hmis.predictions.common.storage.RunKeys;
+import org.hmis.predictions.common.trigger.ObjectRef;
+import org.hmis.predictions.common.trigger.TriggerJson;
+import org.hmis.predictions.localservices.TestPostgres;
+import org.hmis.predictions.localservices.TestS3;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The step against a real PostgreSQL and a real S3 API: every guard with exact counts, and the run record. */
+class UpdateDbStepTest {
+    @RegisterExtension
+    static final TestPostgres PG = new TestPostgres();
+    @RegisterExtension
+    static final TestS3 S3 = new TestS3();
+
+    static final RunId OLDER = RunId.parse("20261122T101500Z-aaaa");
+    static final RunId RUN = RunId.parse("20261123T101500Z-3f9a");
+    static final RunId NEWER = RunId.parse("20261124T101500Z-0b0b");
+
+    private static Database database;
+    private static ObjectStore store;
+    private static UpdateDbStep step;
+
+    @BeforeAll
+    static void connect() {
+        database = Database.connect(PG.jdbcUrl(), PG.user(), PG.password(), null, 2);
+        store = GuestsFixture.objectStore(S3);
+        step = new UpdateDbStep(database.dataSource(), GuestsFixture.TABLE);
+    }
+
+    @AfterAll
+    static void close() {
+        database.close();
+        store.close();
+    }
+
+    @BeforeEach
+    void freshGuests() throws SQLException {
+        try (Connection c = PG.connect()) {
+            GuestsFixture.reset(c);
+        }
+    }
+
+    /** Writes the part to S3 and applies it through the step. */
+    private static UpdateDbStep.Summary apply(RunId run, int number, String content) throws SQLException {
+        String key = RunKeys.predictionsPart(run, number).key();
+        GuestsFixture.put(store, S3.bucket(), key, content, "exit-destination-2026-11");
+        return step.apply(store, new ObjectRef(S3.bucket(), key));
+    }
+
+    private static Map<String, String> predictions() throws SQLException {
+        try (Connection c = PG.connect()) {
+            return GuestsFixture.predictions(c);
+        }
+    }
+
+    private static List<String> snapshot() throws SQLException {
+        try (Connection c = PG.connect()) {
+            return GuestsFixture.snapshot(c);
+        }
+    }
+
+    /** The part every guard test applies: seven rows, one for each case. */
+    static final String MIXED = part(
+            "1,2026-01-05,es",      // current, no prediction: applied
+            "2,2026-02-01,perm",    // current, same value: unchanged
+            "3,2025-03-01,temp",    // exited and marked: keeps 'exited'
+            "4,2026-03-01,other",   // current, temp -> other: applied
+            "7,2026-04-01,perm",    // exited since the wrangle: keeps its value
+            "5,2026-05-05,es",      // no such guest
+            "1,2026-01-06,temp");   // a real id on another date: no such enrolment
+
+    @Test
+    void everyGuardIsCountedExactly() throws SQLException {
+        UpdateDbStep.Summary summary = apply(RUN, 0, MIXED);
+
+        assertEquals(UpdateDbStep.APPLIED, summary.status());
+        assertEquals(7, summary.rows());
+        assertEquals(2, summary.applied());
+        assertEquals(new UpdateDbStep.Skipped(2, 2, 1), summary.skipped());
+        assertEquals("exit-destination-2026-11", summary.model());
+        assertEquals(RUN.value(), summary.runId());
+        assertNull(summary.newerRun());
+
+        Map<String, String> p = predictions();
+        assertEquals("es", p.get("1/2026-01-05"));
+        assertEquals("perm", p.get("2/2026-02-01"));
+        assertEquals("exited", p.get("3/2025-03-01"), "an exited guest keeps 'exited'");
+        assertEquals("other", p.get("4/2026-03-01"));
+        assertEquals("exited", p.get("4/2025-04-01"), "the same guest's old, exited enrolment is left alone");
+        assertEquals("unknown", p.get("6/2026-01-10"), "a guest the part does not name is left alone");
+        assertEquals("es", p.get("7/2026-04-01"), "a guest who exited after the wrangle gets no new prediction");
+        assertEquals(7, p.size(), "no guest was added");
+    }
+
+    @Test
+    void anUnchangedValueIsNotRewritten() throws SQLException {
+        String before = xmin(2, "2026-02-01");
+        String changedBefore = xmin(1, "2026-01-05");
+        apply(RUN, 0, MIXED);
+        assertEquals(before, xmin(2, "2026-02-01"), "the row with the same prediction keeps its version");
+        assertNotEquals(changedBefore, xmin(1, "2026-01-05"));
+    }
+
+    @Test
+    void thePartIsRecordedWithItsCountsAndModel() throws Exception {
+        apply(RUN, 0, MIXED);
+        try (Connection c = PG.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT run_id, step, part, rows, model, status, details::text, started_at <= finished_at FROM prediction_runs")) {
+            assertTrue(rs.next());
+            assertEquals(RUN.value(), rs.getString(1));
+            assertEquals("update", rs.getString(2));
+            assertEquals("predictions/20261123T101500Z-3f9a/part-00000.csv", rs.getString(3));
+            assertEquals(2, rs.getLong(4));
+            assertEquals("exit-destination-2026-11", rs.getString(5));
+            assertEquals("applied", rs.getString(6));
+            JsonNode details = TriggerJson.MAPPER.readTree(rs.getString(7));
+            assertEquals("public.guests", details.get("table").asText());
+            assertEquals(7, details.get("rowsInPart").asLong());
+            assertEquals(2, details.get("skipped").get("exited").asLong());
+            assertEquals(2, details.get("skipped").get("unmatched").asLong());
+            assertEquals(1, details.get("skipped").get("unchanged").asLong());
+            assertTrue(rs.getBoolean(8));
+            assertFalse(rs.next());
+        }
+    }
+
+    @Test
+    void theSamePartAppliedTwiceChangesNothingTheSecondTime() throws SQLException {
+        apply(RUN, 0, MIXED);
+        List<String> afterFirst = snapshot();
+
+        UpdateDbStep.Summary again = apply(RUN, 0, MIXED);
+
+        assertEquals(UpdateDbStep.ALREADY_APPLIED, again.status());
+        assertEquals(0, again.applied());
+        assertTrue(again.message().contains("already applied"), again.message());
+        assertEquals(afterFirst, snapshot(), "no guest row and no run record was touched");
+    }
+
+    @Test
+    void aPartWhoseValuesAllStandAppliesZeroRowsButIsStillRecorded() throws SQLException {
+        UpdateDbStep.Summary summary = apply(RUN, 0, part("2,2026-02-01,perm", "6,2026-01-10,unknown"));
+        assertEquals(UpdateDbStep.APPLIED, summary.status());
+        assertEquals(0, summary.applied());
+        assertEquals(new UpdateDbStep.Skipped(0, 0, 2), summary.skipped());
+    }
+
+    @Test
+    void anOlderRunDoesNotOverwriteANewerOne() throws SQLException {
+        apply(NEWER, 0, part("1,2026-01-05,perm", "4,2026-03-01,es"));
+        List<String> afterNewer = snapshot();
+
+        UpdateDbStep.Summary stale = apply(RUN, 0, part("1,2026-01-05,temp", "4,2026-03-01,temp", "6,2026-01-10,es"));
+
+        assertEquals(UpdateDbStep.STALE, stale.status());
+        assertEquals(0, stale.applied());
+        assertEquals(NEWER.value(), stale.newerRun());
+        assertTrue(stale.message().contains("older than run " + NEWER.value()), stale.message());
+        Map<String, String> p = predictions();
+        assertEquals("perm", p.get("1/2026-01-05"));
+        assertEquals("es", p.get("4/2026-03-01"));
+        assertEquals("unknown", p.get("6/2026-01-10"), "the stale part is skipped whole, not just where the runs overlap");
+        List<String> now = new ArrayList<>(snapshot());
+        assertTrue(now.containsAll(afterNewer), "no guest changed and the newer run's record stands: " + now);
+        now.removeAll(afterNewer);
+        assertEquals(1, now.size(), "one row added: " + now);
+        assertTrue(now.get(0).contains("run_id=" + RUN.value()) && now.get(0).contains("status=stale"), "the skip is recorded: " + now);
+    }
+
+    @Test
+    void partsOfOneRunApplyOnTheirOwnInAnyOrder() throws SQLException {
+        UpdateDbStep.Summary second = apply(RUN, 1, part("4,2026-03-01,es"));
+        UpdateDbStep.Summary first = apply(RUN, 0, part("1,2026-01-05,perm"));
+        assertEquals(UpdateDbStep.APPLIED, second.status());
+        assertEquals(UpdateDbStep.APPLIED, first.status());
+        assertEquals(1, first.applied());
+        assertEquals("perm", predictions().get("1/2026-01-05"));
+        assertEquals("es", predictions().get("4/2026-03-01"));
+
+        UpdateDbStep.Summary newer = apply(NEWER, 0, part("1,2026-01-05,other"));
+        assertEquals(UpdateDbStep.APPLIED, newer.status());
+        assertEquals(UpdateDbStep.STALE, apply(OLDER, 3, part("1,2026-01-05,es")).status());
+        assertEquals("other", predictions().get("1/2026-01-05"));
+    }
+
+    @Test
+    void aMissingObjectIsNamed() {
+        ObjectNotFoundException e = assertThrows(ObjectNotFoundException.class, () -> step.apply(store,
+                new ObjectRef(S3.bucket(), "predictions/20261123T101500Z-3f9a/part-00042.csv")));
+        assertTrue(e.getMessage().contains("part-00042.csv does not exist"), e.getMessage());
+    }
+
+    @Test
+    void aKeyThatIsNotAPredictionsPartIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> step.apply(store,
+                new ObjectRef(S3.bucket(), "wrangled/20261123T101500Z-3f9a/part-00000.csv")));
+        assertTrue(e.getMessage().contains("is not a predictions part key"), e.getMessage());
+    }
+
+    @Test
+    void aMissingTableOrColumnIsNamed() throws SQLException {
+        String key = RunKeys.predictionsPart(RUN, 0).key();
+        GuestsFixture.put(store, S3.bucket(), key, MIXED, null);
+        UpdateDbStep noTable = new UpdateDbStep(database.dataSource(), SqlIdentifier.of("intake.no_such_guests"));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> noTable.apply(store, new ObjectRef(S3.bucket(), key)));
+        assertTrue(e.getMessage().contains("intake.no_such_guests does not exist"), e.getMessage());
+
+        try (Connection c = PG.connect(); Statement st = c.createStatement()) {
+            st.execute("ALTER TABLE guests DROP COLUMN predicted_exit_destination");
+        }
+        e = assertThrows(IllegalStateException.class, () -> step.apply(store, new ObjectRef(S3.bucket(), key)));
+        assertTrue(e.getMessage().contains("public.guests has no predicted_exit_destination column"), e.getMessage());
+    }
+
+    @Test
+    void theTableIsTheSameTableHoweverItIsSpelled() throws SQLException {
+        apply(NEWER, 0, part("1,2026-01-05,perm"));
+        UpdateDbStep qualified = new UpdateDbStep(database.dataSource(), SqlIdentifier.of("public.guests"));
+        String key = RunKeys.predictionsPart(RUN, 0).key();
+        GuestsFixture.put(store, S3.bucket(), key, part("1,2026-01-05,es"), null);
+        assertEquals(UpdateDbStep.STALE, qualified.apply(store, new ObjectRef(S3.bucket(), key)).status());
+    }
+
+    private static String xmin(int personalId, String enrollDate) throws SQLException {
+        try (Connection c = PG.connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT xmin::text FROM guests WHERE personal_id = ? AND enroll_date = ?::date")) {
+            ps.setInt(1, personalId);
+            ps.setString(2, enrollDate);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next());
+                return rs.getString(1);
+            }
+        }
+    }
+}

@@ -1,0 +1,205 @@
+package org.hmis.predictions.wrangle;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.sql.SQLException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.hmis.predictions.common.config.PipelineConfig;
+import org.hmis.predictions.common.db.Database;
+import org.hmis.predictions.common.storage.ObjectStore;
+import org.hmis.predictions.common.storage.RunId;
+import org.hmis.predictions.common.storage.RunKeys;
+import org.hmis.predictions.common.trigger.InvalidTriggerException;
+import org.hmis.predictions.common.trigger.Trigger;
+import org.hmis.predictions.common.trigger.TriggerJson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Lambda entry point of the wrangle step. It accepts:
+ * <ul>
+ *   <li>an EventBridge schedule (a rule's "Scheduled Event", or a Scheduler target's
+ *       {@code {"trigger":"schedule"}}): wrangles under a new run id and returns the {@link WrangleStep.Summary};</li>
+ *   <li>a direct invoke, {@code {}} or {@code {"runId": "..."}}: the same, under the given run id when there is one
+ *       (running a run id again rewrites its objects identically);</li>
+ *   <li>API Gateway HTTP API {@code POST /refresh} (payload 2.0), body empty or {@code {"runId": "..."}}: answers
+ *       {@code 202} with the run id and the keys the run will write, and does the work in a second invocation.</li>
+ * </ul>
+ *
+ * <p>Why the API does not wait for the work: API Gateway ends a request after 30 seconds, and a wrangle grows with
+ * the population: a million guests took 9 to 13 seconds warm and up to 19 seconds in a fresh JVM on a shared
+ * 2-core machine, close enough to the limit that a slower database, a colder container or a larger shelter would
+ * cross it. So the API request only validates, picks the run id and queues an
+ * asynchronous invocation of this same function ({@code InvocationType=Event}) carrying
+ * {@code {"runId": ...}}, then answers 202. Lambda runs the queued event as a direct invoke, retries it on
+ * failure (safe: the same run id rewrites the same objects) and sends it to the function's failure destination
+ * after the retries; {@code prediction_runs} records the run as done or failed. The keys in the answer are
+ * the run's prefix, {@code wrangled/<runId>/}, with the parts' and rejected file's names: the part count is
+ * known only once the guests are read. The function needs {@code lambda:InvokeFunction} on itself (and, in a
+ * VPC without a NAT, a Lambda interface endpoint).
+ *
+ * <p>Another method on {@code /refresh} is answered 405, another path 404, a malformed body 400 naming the
+ * problem; each with a JSON body {@code {"error": ...}}.
+ */
+public final class WrangleHandler implements RequestStreamHandler {
+    private static final String REFRESH_PATH = "/refresh";
+    private static final String RUN_ID = "runId";
+    private static final String API_REQUEST_ID = "apiRequestId";
+    private static final Logger LOG = LoggerFactory.getLogger(WrangleHandler.class);
+
+    private final WrangleStep step;
+    private final Supplier<LambdaEventInvoker> invoker;
+
+    /** Built once per container: configuration checked, pool and S3 client created before the first event. */
+    public WrangleHandler() {
+        this(PipelineConfig.fromEnvironment());
+    }
+
+    WrangleHandler(PipelineConfig config) {
+        this(config, lazily(() -> LambdaEventInvoker.forRegion(config.storage().region())));
+    }
+
+    WrangleHandler(PipelineConfig config, Supplier<LambdaEventInvoker> invoker) {
+        this(new WrangleStep(Database.connect(config.database()).dataSource(), config.guestsTable(),
+                ObjectStore.create(config.storage()), config.storage().inputBucket(), config.partRows()), invoker);
+    }
+
+    WrangleHandler(WrangleStep step, Supplier<LambdaEventInvoker> invoker) {
+        this.step = step;
+        this.invoker = invoker;
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) {
+        Trigger trigger = Trigger.parse(input);
+        if (trigger instanceof Trigger.HttpRequest request) {
+            TriggerJson.write(output, answer(request, context));
+            return;
+        }
+        RunId runId;
+        if (trigger instanceof Trigger.Scheduled) {
+            runId = RunId.newRun();
+        } else if (trigger instanceof Trigger.Direct direct) {
+            runId = direct.text(RUN_ID).map(WrangleHandler::parseRunId).orElseGet(RunId::newRun);
+            direct.text(API_REQUEST_ID).ifPresent(id -> LOG.info("run {} was requested through the API (request {})", runId, id));
+        } else {
+            throw new InvalidTriggerException("wrangle-step takes a schedule, a direct invoke or POST " + REFRESH_PATH
+                    + ", not " + trigger.getClass().getSimpleName());
+        }
+        TriggerJson.write(output, run(runId));
+    }
+
+    private WrangleStep.Summary run(RunId runId) {
+        try {
+            return step.run(runId);
+        } catch (SQLException e) {
+            throw new IllegalStateException("wrangling run " + runId + " failed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("wrangling run " + runId + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private Map<String, Object> answer(Trigger.HttpRequest request, Context context) {
+        if (!REFRESH_PATH.equals(request.path())) {
+            return error(404, "no such resource: " + request.path() + "; the API has POST " + REFRESH_PATH, Map.of());
+        }
+        if (!"POST".equals(request.method())) {
+            return error(405, request.method() + " is not allowed on " + REFRESH_PATH + "; use POST", Map.of("allow", "POST"));
+        }
+        RunId runId;
+        try {
+            runId = requestedRunId(request.jsonBody()).orElseGet(RunId::newRun);
+        } catch (InvalidTriggerException e) {
+            return error(400, e.getMessage(), Map.of());
+        }
+        if (context == null || context.getInvokedFunctionArn() == null) {
+            throw new IllegalStateException("POST " + REFRESH_PATH + " queues an invocation of this function, "
+                    + "which needs the Lambda context's function ARN");
+        }
+        try {
+            invoker.get().invokeAsync(context.getInvokedFunctionArn(), selfInvocation(runId, request.requestId()));
+        } catch (LambdaEventInvoker.LambdaInvokeException e) {
+            LOG.error("run {} could not be started: {}", runId, e.getMessage(), e);
+            return error(503, "the refresh could not be started, try again: " + e.getMessage(), Map.of());
+        }
+        LOG.info("run {} queued for API request {}", runId, request.requestId());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("runId", runId.value());
+        body.put("status", "accepted");
+        body.put("bucket", step.bucket());
+        body.put("prefix", RunKeys.wrangledRunPrefix(runId));
+        body.put("parts", RunKeys.wrangledRunPrefix(runId) + "part-NNNNN.csv");
+        body.put("rejected", RunKeys.rejectedKey(runId));
+        return TriggerJson.httpResponse(202, body);
+    }
+
+    /** The body's run id, if it names one; the body may hold nothing else. */
+    private static Optional<RunId> requestedRunId(JsonNode body) {
+        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!name.equals(RUN_ID)) {
+                throw new InvalidTriggerException("the request body has an unknown field '" + name + "'; it may hold only " + RUN_ID);
+            }
+        }
+        JsonNode runId = body.get(RUN_ID);
+        if (runId == null || runId.isNull()) {
+            return Optional.empty();
+        }
+        if (!runId.isTextual()) {
+            throw new InvalidTriggerException(RUN_ID + " must be a string like 20261123T101500Z-3f9a, was " + runId.getNodeType());
+        }
+        return Optional.of(parseRunId(runId.asText()));
+    }
+
+    private static RunId parseRunId(String text) {
+        try {
+            return RunId.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidTriggerException(RUN_ID + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] selfInvocation(RunId runId, String apiRequestId) {
+        try {
+            return TriggerJson.MAPPER.writeValueAsBytes(Map.of(RUN_ID, runId.value(), API_REQUEST_ID, apiRequestId));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("could not write the invocation payload", e);
+        }
+    }
+
+    private static Map<String, Object> error(int status, String message, Map<String, String> extraHeaders) {
+        Map<String, Object> response = new LinkedHashMap<>(TriggerJson.httpResponse(status, Map.of("error", message)));
+        if (!extraHeaders.isEmpty()) {
+            @SuppressWarnings("unchecked")
+            Map<String, String> headers = new LinkedHashMap<>((Map<String, String>) response.get("headers"));
+            headers.putAll(extraHeaders);
+            response.put("headers", headers);
+        }
+        return response;
+    }
+
+    /** Creates the invoker on the first API request only: scheduled and direct runs never need it. */
+    private static Supplier<LambdaEventInvoker> lazily(Supplier<LambdaEventInvoker> create) {
+        return new Supplier<>() {
+            private LambdaEventInvoker created;
+
+            @Override
+            public synchronized LambdaEventInvoker get() {
+                if (created == null) {
+                    created = create.get();
+                }
+                return created;
+            }
+        };
+    }
+}
