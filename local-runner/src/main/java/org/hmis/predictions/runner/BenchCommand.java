@@ -50,7 +50,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Generate guests into embedded PostgreSQL (or --jdbc-url's server, in a database "
-                + BenchCommand.DATABASE + " it recreates) and an in-process S3 server, then measure each step beside "
+                + BenchCommand.DATABASE + "_<pid>, dropped afterwards) and an in-process S3 server, then measure each step beside "
                 + "its reference and a whole refresh, printing one JSON line each."})
 final class BenchCommand implements Callable<Integer> {
     static final String DATABASE = "exit_destination_bench";
@@ -101,11 +101,13 @@ final class BenchCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--steps: unknown step '" + step + "'; known: " + String.join(",", STEPS));
             }
         }
-        try (DemoServices services = DemoServices.start(jdbcUrl, DATABASE)) {
+        // One database per process: two benches (or a bench and its test) on one server must not drop each other's.
+        try (DemoServices services = DemoServices.start(jdbcUrl, DATABASE + "_" + ProcessHandle.current().pid())) {
             try {
                 bench(services);
             } finally {
                 deleteDirectory(services.s3Directory());
+                services.dropDatabase();
             }
         }
         return 0;

@@ -66,6 +66,13 @@ final class DemoServices implements AutoCloseable {
         return postgres.jdbcUrl(database);
     }
 
+    /** Drops the database on an existing server (an embedded one goes with its server); call after the pools closed. */
+    void dropDatabase() throws SQLException {
+        if (embedded == null) {
+            postgres.dropDatabase(database);
+        }
+    }
+
     String databaseDescription() {
         return embedded != null ? "embedded PostgreSQL " + jdbcUrl() + " (removed on exit)" : jdbcUrl();
     }

@@ -46,8 +46,9 @@ class RunCommandTest {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         services.close();
+        services.dropDatabase();
     }
 
     private record Outcome(int exit, String out, String err) {
