@@ -32,6 +32,7 @@ import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.db.ReferenceSchema;
 import org.hmis.predictions.common.model.ModelArtifact;
 import org.hmis.predictions.common.model.ModelFiles;
+import org.hmis.predictions.common.storage.ObjectMetadata;
 import org.hmis.predictions.common.storage.ObjectStore;
 import org.hmis.predictions.common.storage.RunId;
 import org.hmis.predictions.common.storage.RunKeys;
@@ -264,8 +265,8 @@ class SampleEventsDriveHandlersTest {
                 for (int number = 0; number < 2; number++) {
                     String key = RunKeys.predictionsPart(SAMPLE_RUN, number).key();
                     StoredObject written = store.head(S3.bucket(), key).orElseThrow();
-                    assertEquals(SAMPLE_RUN.value(), written.metadata().get(PredictStep.RUN_ID_METADATA), key);
-                    assertEquals(modelName, written.metadata().get(PredictStep.MODEL_METADATA), key);
+                    assertEquals(SAMPLE_RUN.value(), written.metadata().get(ObjectMetadata.RUN_ID), key);
+                    assertEquals(modelName, written.metadata().get(ObjectMetadata.MODEL), key);
                     assertEquals(List.copyOf(guestKeys(store.readString(S3.bucket(), RunKeys.wrangledPart(SAMPLE_RUN, number).key())).keySet()),
                             List.copyOf(guestKeys(store.readString(S3.bucket(), key)).keySet()),
                             key + " predicts the guests of its wrangled part, in order");

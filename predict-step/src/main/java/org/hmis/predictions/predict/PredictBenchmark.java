@@ -15,6 +15,7 @@ import org.hmis.predictions.common.csv.PredictionsCsv;
 import org.hmis.predictions.common.features.FeatureSpec;
 import org.hmis.predictions.common.model.ModelArtifact;
 import org.hmis.predictions.common.model.ModelFiles;
+import org.hmis.predictions.common.storage.ObjectMetadata;
 import org.hmis.predictions.common.storage.ObjectStore;
 import org.hmis.predictions.common.storage.ObjectUpload;
 import org.hmis.predictions.common.storage.RunId;
@@ -119,8 +120,8 @@ public final class PredictBenchmark {
                 .asOf(java.time.LocalDate.of(2026, 11, 23)).build();
         try (ObjectUpload upload = store.upload(bucket, key)) {
             long written = SyntheticWrangledPart.write(generator, rows, FeatureSpec.V1, upload);
-            upload.commit(Map.of(PredictStep.FEATURE_SPEC_METADATA, FeatureSpec.V1.version(),
-                    PredictStep.ROWS_METADATA, Long.toString(written)));
+            upload.commit(Map.of(ObjectMetadata.FEATURE_SPEC_VERSION, FeatureSpec.V1.version(),
+                    ObjectMetadata.ROWS, Long.toString(written)));
         } catch (IOException e) {
             throw new UncheckedIOException("could not write the benchmark's wrangled part", e);
         }

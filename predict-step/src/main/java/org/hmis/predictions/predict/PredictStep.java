@@ -23,6 +23,7 @@ import org.hmis.predictions.common.csv.PredictionsCsv;
 import org.hmis.predictions.common.csv.WrangledCsv;
 import org.hmis.predictions.common.features.FeatureSpec;
 import org.hmis.predictions.common.model.LightGbmPredictor;
+import org.hmis.predictions.common.storage.ObjectMetadata;
 import org.hmis.predictions.common.storage.ObjectStore;
 import org.hmis.predictions.common.storage.ObjectUpload;
 import org.hmis.predictions.common.storage.RunKeys;
@@ -41,13 +42,6 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  */
 public final class PredictStep {
     public static final String STEP = "predict";
-    /** Object metadata on every predictions part. */
-    public static final String MODEL_METADATA = "model";
-    public static final String MODEL_ETAG_METADATA = "model-etag";
-    public static final String RUN_ID_METADATA = "run-id";
-    public static final String ROWS_METADATA = "rows";
-    /** The feature specification version the wrangle step records on its parts. */
-    public static final String FEATURE_SPEC_METADATA = "feature-spec-version";
     public static final int DEFAULT_BATCH_ROWS = LightGbmPredictor.DEFAULT_BATCH_ROWS;
 
     private static final Logger LOG = LoggerFactory.getLogger(PredictStep.class);
@@ -156,10 +150,10 @@ public final class PredictStep {
                  ObjectUpload upload = store.upload(outputBucket, outputKey)) {
                 rows = predictRows(reader, current.predictor(), upload);
                 Map<String, String> metadata = new LinkedHashMap<>();
-                metadata.put(MODEL_METADATA, current.name());
-                metadata.put(MODEL_ETAG_METADATA, current.modelEtag());
-                metadata.put(RUN_ID_METADATA, part.runId().value());
-                metadata.put(ROWS_METADATA, Long.toString(rows));
+                metadata.put(ObjectMetadata.MODEL, current.name());
+                metadata.put(ObjectMetadata.MODEL_ETAG, current.modelEtag());
+                metadata.put(ObjectMetadata.RUN_ID, part.runId().value());
+                metadata.put(ObjectMetadata.ROWS, Long.toString(rows));
                 upload.commit(metadata);
             }
         } catch (IOException e) {
@@ -174,10 +168,10 @@ public final class PredictStep {
 
     /** The wrangle step records the specification it wrote with; a part without the record is judged by its header. */
     private void checkSpecVersion(String source, Map<String, String> metadata) {
-        String version = metadata.get(FEATURE_SPEC_METADATA);
+        String version = metadata.get(ObjectMetadata.FEATURE_SPEC_VERSION);
         if (version != null && !version.equals(spec.version())) {
             throw new CsvFormatException(source + " was wrangled with feature specification " + version
-                    + " (object metadata " + FEATURE_SPEC_METADATA + "), but the model reads " + spec.version());
+                    + " (object metadata " + ObjectMetadata.FEATURE_SPEC_VERSION + "), but the model reads " + spec.version());
         }
     }
 

@@ -16,6 +16,7 @@ import org.hmis.predictions.common.model.ExitedGuests;
 import org.hmis.predictions.common.model.ModelArtifact;
 import org.hmis.predictions.common.model.ModelTrainer;
 import org.hmis.predictions.common.model.TrainingParameters;
+import org.hmis.predictions.common.storage.ObjectMetadata;
 import org.hmis.predictions.common.storage.ObjectStore;
 import org.hmis.predictions.common.storage.ObjectUpload;
 import org.hmis.predictions.common.synthetic.GuestGenerator;
@@ -66,7 +67,7 @@ final class TrainedModel {
     static void putWrangled(ObjectStore store, String bucket, String key, byte[] content, String specVersion) {
         try (ObjectUpload upload = store.upload(bucket, key)) {
             upload.write(content);
-            upload.commit(specVersion == null ? Map.of() : Map.of(PredictStep.FEATURE_SPEC_METADATA, specVersion));
+            upload.commit(specVersion == null ? Map.of() : Map.of(ObjectMetadata.FEATURE_SPEC_VERSION, specVersion));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -22,6 +22,7 @@ import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.csv.PredictionsCsv;
 import org.hmis.predictions.common.db.PredictionRuns;
 import org.hmis.predictions.common.db.ReferenceSchema;
+import org.hmis.predictions.common.storage.ObjectMetadata;
 import org.hmis.predictions.common.storage.ObjectStore;
 import org.hmis.predictions.common.storage.RunId;
 import org.hmis.predictions.common.storage.RunKeys;
@@ -52,8 +53,6 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 public final class UpdateDbStep {
     public static final String STEP = "update";
     public static final String COLUMN = "predicted_exit_destination";
-    /** The object metadata entry naming the model that made the predictions. */
-    public static final String METADATA_MODEL = "model";
     public static final String APPLIED = "applied";
     public static final String ALREADY_APPLIED = "already-applied";
     public static final String STALE = "stale";
@@ -99,7 +98,7 @@ public final class UpdateDbStep {
         ResponseInputStream<GetObjectResponse> in = store.open(object.bucket(), object.key());
         boolean complete = false;
         try {
-            String model = in.response().metadata().get(METADATA_MODEL);
+            String model = in.response().metadata().get(ObjectMetadata.MODEL);
             Summary summary = apply(part, model, new InputStreamReader(in, StandardCharsets.UTF_8), object.toString(), started);
             complete = true;
             return summary;

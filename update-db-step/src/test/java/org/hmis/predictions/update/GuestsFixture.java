@@ -17,6 +17,7 @@ import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.config.StorageSettings;
 import org.hmis.predictions.common.csv.PredictionsCsv;
 import org.hmis.predictions.common.db.ReferenceSchema;
+import org.hmis.predictions.common.storage.ObjectMetadata;
 import org.hmis.predictions.common.storage.ObjectStore;
 import org.hmis.predictions.common.storage.ObjectUpload;
 import org.hmis.predictions.localservices.TestS3;
@@ -119,7 +120,7 @@ final class GuestsFixture {
     static void put(ObjectStore store, String bucket, String key, String content, String model) {
         try (ObjectUpload upload = store.upload(bucket, key)) {
             upload.write(content.getBytes(StandardCharsets.UTF_8));
-            upload.commit(model == null ? Map.of() : Map.of(UpdateDbStep.METADATA_MODEL, model));
+            upload.commit(model == null ? Map.of() : Map.of(ObjectMetadata.MODEL, model));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

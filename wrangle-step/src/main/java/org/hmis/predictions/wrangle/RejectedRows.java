@@ -7,6 +7,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import org.hmis.predictions.common.storage.ObjectMetadata;
 import org.hmis.predictions.common.storage.ObjectStore;
 import org.hmis.predictions.common.storage.ObjectUpload;
 
@@ -63,7 +64,7 @@ final class RejectedRows implements AutoCloseable {
         }
         writer.flush();
         Map<String, String> withRows = new HashMap<>(metadata);
-        withRows.put(WrangleStep.ROWS_METADATA, Long.toString(count));
+        withRows.put(ObjectMetadata.ROWS, Long.toString(count));
         upload.commit(withRows);
         return key;
     }

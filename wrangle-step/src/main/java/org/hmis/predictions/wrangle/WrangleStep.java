@@ -17,6 +17,7 @@ import org.hmis.predictions.common.features.FeatureSpec;
 import org.hmis.predictions.common.features.GuestFeatures;
 import org.hmis.predictions.common.features.GuestKey;
 import org.hmis.predictions.common.features.RejectedRowException;
+import org.hmis.predictions.common.storage.ObjectMetadata;
 import org.hmis.predictions.common.storage.ObjectStore;
 import org.hmis.predictions.common.storage.RunId;
 import org.hmis.predictions.common.storage.RunKeys;
@@ -46,10 +47,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class WrangleStep {
     public static final String STEP = "wrangle";
-    /** Object metadata on every part (and on rejected.csv): its row count, the feature specification, the run. */
-    public static final String ROWS_METADATA = "rows";
-    public static final String FEATURE_SPEC_METADATA = "feature-spec-version";
-    public static final String RUN_ID_METADATA = "run-id";
     private static final Logger LOG = LoggerFactory.getLogger(WrangleStep.class);
 
     private final DataSource dataSource;
@@ -127,7 +124,7 @@ public final class WrangleStep {
 
     private Summary wrangle(RunId runId, Instant started) throws SQLException, IOException {
         GuestFeatures features = new GuestFeatures(spec);
-        Map<String, String> metadata = Map.of(FEATURE_SPEC_METADATA, spec.version(), RUN_ID_METADATA, runId.value());
+        Map<String, String> metadata = Map.of(ObjectMetadata.FEATURE_SPEC_VERSION, spec.version(), ObjectMetadata.RUN_ID, runId.value());
         double[] values = new double[spec.size()];
         List<String> partKeys;
         String rejectedKey;

@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.hmis.predictions.common.csv.WrangledCsv;
 import org.hmis.predictions.common.features.GuestKey;
+import org.hmis.predictions.common.storage.ObjectMetadata;
 import org.hmis.predictions.common.storage.ObjectStore;
 import org.hmis.predictions.common.storage.ObjectUpload;
 import org.hmis.predictions.common.storage.RunId;
@@ -112,7 +113,7 @@ final class WrangledParts implements AutoCloseable {
         ObjectUpload part = upload;
         long partRowCount = writer.rowCount();
         Map<String, String> partMetadata = new HashMap<>(metadata);
-        partMetadata.put(WrangleStep.ROWS_METADATA, Long.toString(partRowCount));
+        partMetadata.put(ObjectMetadata.ROWS, Long.toString(partRowCount));
         upload = null;
         writer = null;
         uploading = uploader.submit(() -> {

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.hmis.predictions.common.storage.ObjectMetadata;
 import org.hmis.predictions.common.storage.ObjectStore;
 import org.hmis.predictions.common.storage.RunKeys;
 
@@ -15,10 +16,6 @@ import org.hmis.predictions.common.storage.RunKeys;
  * bucket's {@code models/<name>/} prefix, or a classpath directory (the local runner's bundled demo model).
  */
 public final class ModelFiles {
-
-  /** Object metadata on both stored files: the model's name and its feature specification version. */
-  public static final String MODEL_METADATA = "model";
-  public static final String FEATURE_SPEC_METADATA = "feature-spec-version";
 
   private ModelFiles() {
   }
@@ -55,8 +52,8 @@ public final class ModelFiles {
    */
   public static String upload(ModelArtifact artifact, ObjectStore store, String bucket) {
     String name = artifact.manifest().modelName();
-    Map<String, String> metadata = Map.of(MODEL_METADATA, name,
-        FEATURE_SPEC_METADATA, artifact.manifest().featureSpecVersion());
+    Map<String, String> metadata = Map.of(ObjectMetadata.MODEL, name,
+        ObjectMetadata.FEATURE_SPEC_VERSION, artifact.manifest().featureSpecVersion());
     store.putBytes(bucket, RunKeys.manifestKey(name), (artifact.manifest().toJson() + "\n")
         .getBytes(StandardCharsets.UTF_8), "application/json", metadata);
     String modelKey = RunKeys.modelKey(name);
