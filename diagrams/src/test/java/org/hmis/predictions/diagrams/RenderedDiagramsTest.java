@@ -28,10 +28,13 @@ import org.w3c.dom.Element;
 class RenderedDiagramsTest {
     private static final Path MODULE = Path.of("").toAbsolutePath();
     private static final Path COMMITTED = MODULE.resolve("rendered");
-    private static final Path BUILT = Path.of(System.getProperty("diagrams.rendered", "target/rendered")).toAbsolutePath();
+    private static final Path BUILT =
+            Path.of(System.getProperty("diagrams.rendered", "target/rendered")).toAbsolutePath();
     /** {@code <?plantuml VERSION?>} and {@code <?plantuml-src ENCODED-SOURCE?>}. */
     private static final Pattern STAMP = Pattern.compile("<\\?plantuml(-src)? ([^?]+)\\?>");
-    private static final String REFRESH = "refresh them: ./mvnw -B -q -pl diagrams compile && cp diagrams/target/rendered/*.svg diagrams/rendered/";
+
+    private static final String REFRESH =
+            "refresh them: ./mvnw -B -q -pl diagrams compile && cp diagrams/target/rendered/*.svg diagrams/rendered/";
 
     @Test
     void everySourceHasOneCommittedRenderAndNothingElseIsThere() {
@@ -43,27 +46,36 @@ class RenderedDiagramsTest {
 
     @TestFactory
     Stream<DynamicTest> committedRendersAreOfTheCurrentSources() {
-        return names(MODULE, ".puml").stream().map(name -> DynamicTest.dynamicTest(name, () -> {
-            Path committed = COMMITTED.resolve(name + ".svg");
-            assertTrue(Files.exists(committed), committed + " is missing; " + REFRESH);
-            assertEquals(stamps(BUILT.resolve(name + ".svg")), stamps(committed),
-                    committed + " is not the render of the current " + name + ".puml; " + REFRESH);
-        }));
+        return names(MODULE, ".puml").stream()
+                .map(name -> DynamicTest.dynamicTest(name, () -> {
+                    Path committed = COMMITTED.resolve(name + ".svg");
+                    assertTrue(Files.exists(committed), committed + " is missing; " + REFRESH);
+                    assertEquals(
+                            stamps(BUILT.resolve(name + ".svg")),
+                            stamps(committed),
+                            committed + " is not the render of the current " + name + ".puml; " + REFRESH);
+                }));
     }
 
     @TestFactory
     Stream<DynamicTest> everyCommittedRenderIsAnSvgImage() {
-        return names(COMMITTED, ".svg").stream().map(name -> DynamicTest.dynamicTest(name, () -> {
-            Path svg = COMMITTED.resolve(name + ".svg");
-            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-            factory.setNamespaceAware(true);
-            Element root = factory.newDocumentBuilder().parse(svg.toFile()).getDocumentElement();
-            assertEquals("svg", root.getLocalName());
-            String[] viewBox = root.getAttribute("viewBox").split(" ");
-            assertTrue(Double.parseDouble(viewBox[2]) > 100 && Double.parseDouble(viewBox[3]) > 100, svg + " is an empty image");
-            String text = Files.readString(svg);
-            assertTrue(!text.contains("Syntax Error") && !text.contains("Please use CSS style"), svg + " shows a PlantUML complaint");
-        }));
+        return names(COMMITTED, ".svg").stream()
+                .map(name -> DynamicTest.dynamicTest(name, () -> {
+                    Path svg = COMMITTED.resolve(name + ".svg");
+                    DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+                    factory.setNamespaceAware(true);
+                    Element root =
+                            factory.newDocumentBuilder().parse(svg.toFile()).getDocumentElement();
+                    assertEquals("svg", root.getLocalName());
+                    String[] viewBox = root.getAttribute("viewBox").split(" ");
+                    assertTrue(
+                            Double.parseDouble(viewBox[2]) > 100 && Double.parseDouble(viewBox[3]) > 100,
+                            svg + " is an empty image");
+                    String text = Files.readString(svg);
+                    assertTrue(
+                            !text.contains("Syntax Error") && !text.contains("Please use CSS style"),
+                            svg + " shows a PlantUML complaint");
+                }));
     }
 
     /** diagrams/README.md shows every render. */
@@ -71,20 +83,25 @@ class RenderedDiagramsTest {
     void theDiagramsReadmeShowsEveryRender() throws IOException {
         String readme = Files.readString(MODULE.resolve("README.md"));
         for (String name : names(COMMITTED, ".svg")) {
-            assertTrue(readme.contains("](rendered/" + name + ".svg)"), "diagrams/README.md does not show rendered/" + name + ".svg");
+            assertTrue(
+                    readme.contains("](rendered/" + name + ".svg)"),
+                    "diagrams/README.md does not show rendered/" + name + ".svg");
         }
     }
 
     private static List<String> stamps(Path svg) throws IOException {
         Matcher m = STAMP.matcher(Files.readString(svg));
-        List<String> stamps = m.results().map(r -> (r.group(1) == null ? "version " : "source ") + r.group(2)).toList();
+        List<String> stamps = m.results()
+                .map(r -> (r.group(1) == null ? "version " : "source ") + r.group(2))
+                .toList();
         assertEquals(2, stamps.size(), svg + " lacks PlantUML's version and source stamps");
         return stamps;
     }
 
     private static Set<String> names(Path directory, String extension) {
         try (Stream<Path> files = Files.list(directory)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(extension))
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(extension))
                     .map(n -> n.substring(0, n.length() - extension.length()))
                     .collect(Collectors.toCollection(TreeSet::new));
         } catch (IOException e) {

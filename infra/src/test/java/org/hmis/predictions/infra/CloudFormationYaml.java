@@ -47,8 +47,7 @@ final class CloudFormationYaml {
             Map.entry("!Length", "Fn::Length"),
             Map.entry("!ToJsonString", "Fn::ToJsonString"));
 
-    private CloudFormationYaml() {
-    }
+    private CloudFormationYaml() {}
 
     static Map<String, Object> read(Path file) throws IOException {
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -94,7 +93,8 @@ final class CloudFormationYaml {
                 } else if (node instanceof MappingNode mapping) {
                     argument = constructMapping(mapping);
                 } else {
-                    throw new IllegalArgumentException("unexpected YAML node for " + longName + " at " + node.getStartMark());
+                    throw new IllegalArgumentException(
+                            "unexpected YAML node for " + longName + " at " + node.getStartMark());
                 }
                 return Map.of(longName, argument);
             }

@@ -26,8 +26,7 @@ final class Deployments {
             "DbName", "hmis",
             "AlarmEmail", "operations@shelter.example.org");
 
-    private Deployments() {
-    }
+    private Deployments() {}
 
     static TemplateEvaluation defaults(Template template) {
         return TemplateEvaluation.of(template, REQUIRED);

@@ -21,8 +21,7 @@ final class LocalLambdaInvokeApi implements AutoCloseable {
     private static final Pattern INVOCATIONS_PATH = Pattern.compile("/2015-03-31/functions/([^/]+)/invocations");
 
     /** An event queued for a function (its name or ARN, as the caller gave it). */
-    record QueuedEvent(String function, byte[] payload) {
-    }
+    record QueuedEvent(String function, byte[] payload) {}
 
     private final HttpServer server;
     private final List<QueuedEvent> queued = new ArrayList<>();
@@ -56,7 +55,8 @@ final class LocalLambdaInvokeApi implements AutoCloseable {
     }
 
     URI endpoint() {
-        return URI.create("http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort());
+        return URI.create("http://" + server.getAddress().getHostString() + ":"
+                + server.getAddress().getPort());
     }
 
     /** The events queued since the last call, oldest first. */

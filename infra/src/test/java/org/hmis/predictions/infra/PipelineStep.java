@@ -15,24 +15,46 @@ import java.util.Set;
  * reads, the S3 prefixes (RunKeys) it reads and writes, what starts it, and whether it invokes its own function. The template is checked against this.
  */
 enum PipelineStep {
-    REMOVE_EXITED("remove-exited-predictions",
-            EnumSet.of(Setting.DATABASE, Setting.GUESTS_TABLE), List.of(), List.of(),
-            EnumSet.of(Starter.SCHEDULE, Starter.DIRECT), Optional.empty(), false),
-    WRANGLE("wrangle-step",
+    REMOVE_EXITED(
+            "remove-exited-predictions",
+            EnumSet.of(Setting.DATABASE, Setting.GUESTS_TABLE),
+            List.of(),
+            List.of(),
+            EnumSet.of(Starter.SCHEDULE, Starter.DIRECT),
+            Optional.empty(),
+            false),
+    WRANGLE(
+            "wrangle-step",
             EnumSet.of(Setting.DATABASE, Setting.GUESTS_TABLE, Setting.STORAGE, Setting.PART_ROWS),
-            List.of(), List.of(WRANGLED_PREFIX),
-            EnumSet.of(Starter.SCHEDULE, Starter.HTTP_API, Starter.DIRECT), Optional.empty(), true),
-    PREDICT("predict-step",
+            List.of(),
+            List.of(WRANGLED_PREFIX),
+            EnumSet.of(Starter.SCHEDULE, Starter.HTTP_API, Starter.DIRECT),
+            Optional.empty(),
+            true),
+    PREDICT(
+            "predict-step",
             EnumSet.of(Setting.STORAGE, Setting.MODEL_NAME),
-            List.of(MODELS_PREFIX, WRANGLED_PREFIX), List.of(PREDICTIONS_PREFIX),
-            EnumSet.of(Starter.S3, Starter.DIRECT), Optional.of(WRANGLED_PREFIX), false),
-    UPDATE_DB("update-db-step",
+            List.of(MODELS_PREFIX, WRANGLED_PREFIX),
+            List.of(PREDICTIONS_PREFIX),
+            EnumSet.of(Starter.S3, Starter.DIRECT),
+            Optional.of(WRANGLED_PREFIX),
+            false),
+    UPDATE_DB(
+            "update-db-step",
             EnumSet.of(Setting.DATABASE, Setting.GUESTS_TABLE, Setting.STORAGE),
-            List.of(PREDICTIONS_PREFIX), List.of(),
-            EnumSet.of(Starter.S3, Starter.DIRECT), Optional.of(PREDICTIONS_PREFIX), false);
+            List.of(PREDICTIONS_PREFIX),
+            List.of(),
+            EnumSet.of(Starter.S3, Starter.DIRECT),
+            Optional.of(PREDICTIONS_PREFIX),
+            false);
 
     /** What can start a step. */
-    enum Starter { SCHEDULE, HTTP_API, S3, DIRECT }
+    enum Starter {
+        SCHEDULE,
+        HTTP_API,
+        S3,
+        DIRECT
+    }
 
     private final String module;
     private final Set<Setting> settings;
@@ -42,8 +64,14 @@ enum PipelineStep {
     private final Optional<String> triggerPrefix;
     private final boolean invokesItself;
 
-    PipelineStep(String module, Set<Setting> settings, List<String> reads, List<String> writes,
-                 Set<Starter> starters, Optional<String> triggerPrefix, boolean invokesItself) {
+    PipelineStep(
+            String module,
+            Set<Setting> settings,
+            List<String> reads,
+            List<String> writes,
+            Set<Starter> starters,
+            Optional<String> triggerPrefix,
+            boolean invokesItself) {
         this.module = module;
         this.settings = settings;
         this.reads = reads;
@@ -54,7 +82,9 @@ enum PipelineStep {
     }
 
     static PipelineStep ofModule(String module) {
-        return Arrays.stream(values()).filter(s -> s.module.equals(module)).findFirst()
+        return Arrays.stream(values())
+                .filter(s -> s.module.equals(module))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no pipeline step is built by module " + module));
     }
 

@@ -36,7 +36,9 @@ final class SampleEvents {
 
         static Optional<Kind> of(Path file) {
             String name = file.getFileName().toString();
-            return Arrays.stream(values()).filter(k -> name.startsWith(k.namePrefix)).findFirst();
+            return Arrays.stream(values())
+                    .filter(k -> name.startsWith(k.namePrefix))
+                    .findFirst();
         }
     }
 
@@ -48,8 +50,7 @@ final class SampleEvents {
         }
     }
 
-    private SampleEvents() {
-    }
+    private SampleEvents() {}
 
     static Path directory(PipelineStep step) {
         return DIRECTORY.resolve(step.module());
@@ -57,9 +58,14 @@ final class SampleEvents {
 
     static List<Sample> of(PipelineStep step) {
         try (Stream<Path> files = Files.list(directory(step))) {
-            return files.filter(p -> p.toString().endsWith(".json")).sorted()
-                    .map(p -> new Sample(step, Kind.of(p).orElseThrow(() -> new AssertionError(
-                            p + " is no known kind of sample (" + Arrays.toString(Kind.values()) + ")")), p))
+            return files.filter(p -> p.toString().endsWith(".json"))
+                    .sorted()
+                    .map(p -> new Sample(
+                            step,
+                            Kind.of(p)
+                                    .orElseThrow(() -> new AssertionError(p + " is no known kind of sample ("
+                                            + Arrays.toString(Kind.values()) + ")")),
+                            p))
                     .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + directory(step), e);

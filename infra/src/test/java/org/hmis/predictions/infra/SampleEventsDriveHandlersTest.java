@@ -66,28 +66,35 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SampleEventsDriveHandlersTest {
     @RegisterExtension
     static final TestPostgres PG = new TestPostgres();
+
     @RegisterExtension
     static final TestS3 S3 = new TestS3();
 
     private static final Template TEMPLATE = Template.load();
     /** The defaults, but parts of the smallest size the template allows, so a small population fills two parts. */
     private static final int PART_ROWS = 1000;
-    private static final TemplateEvaluation DEPLOYMENT = Deployments.defaultsWith(TEMPLATE, "PartRows", String.valueOf(PART_ROWS));
-    private static final String TEMPLATE_BUCKET = DEPLOYMENT.string(TEMPLATE.properties("DataBucket").get("BucketName"));
+
+    private static final TemplateEvaluation DEPLOYMENT =
+            Deployments.defaultsWith(TEMPLATE, "PartRows", String.valueOf(PART_ROWS));
+    private static final String TEMPLATE_BUCKET =
+            DEPLOYMENT.string(TEMPLATE.properties("DataBucket").get("BucketName"));
     private static final SqlIdentifier GUESTS = SqlIdentifier.of(DEPLOYMENT.string(Map.of("Ref", "GuestsTable")));
     /** The run the predict and update samples name. */
     private static final RunId SAMPLE_RUN = RunId.parse("20261123T101500Z-3f9a");
     /** Generated guests, about half of them current: between one and two parts' worth, the two parts the samples name. */
     private static final int GENERATED_GUESTS = 2_400;
-    private static final Path BUNDLED_MODEL = Template.DIRECTORY.resolveSibling("local-runner").resolve("src/main/resources/demo-model");
+
+    private static final Path BUNDLED_MODEL =
+            Template.DIRECTORY.resolveSibling("local-runner").resolve("src/main/resources/demo-model");
 
     /** The steps whose samples run here, in pipeline order. */
-    private static final List<PipelineStep> DRIVEN = List.of(
-            PipelineStep.REMOVE_EXITED, PipelineStep.WRANGLE, PipelineStep.PREDICT, PipelineStep.UPDATE_DB);
+    private static final List<PipelineStep> DRIVEN =
+            List.of(PipelineStep.REMOVE_EXITED, PipelineStep.WRANGLE, PipelineStep.PREDICT, PipelineStep.UPDATE_DB);
     /** One handler per function, reused across its invocations, as in a warm Lambda container. */
     private static final Map<String, RequestStreamHandler> HANDLERS = new HashMap<>();
     /** Predictions parts the update samples have applied so far; a second delivery must find its part applied. */
     private static final Set<String> APPLIED_PARTS = new HashSet<>();
+
     private static LocalLambdaInvokeApi lambda;
     private static ObjectStore store;
     private static String modelName;
@@ -95,20 +102,32 @@ class SampleEventsDriveHandlersTest {
     @BeforeAll
     static void seed() throws SQLException, IOException {
         long current;
-        try (Connection c = PG.connect(); Statement st = c.createStatement()) {
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement()) {
             ReferenceSchema.createGuestsTable(c, GUESTS);
-            new GuestLoader(GuestGenerator.builder().seed(20261123L).currentShare(0.5).build()).load(c, GUESTS, GENERATED_GUESTS);
-            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM " + GUESTS.quoted() + " WHERE exit_date IS NULL")) {
+            new GuestLoader(GuestGenerator.builder()
+                            .seed(20261123L)
+                            .currentShare(0.5)
+                            .build())
+                    .load(c, GUESTS, GENERATED_GUESTS);
+            try (ResultSet rs =
+                    st.executeQuery("SELECT count(*) FROM " + GUESTS.quoted() + " WHERE exit_date IS NULL")) {
                 rs.next();
                 current = rs.getLong(1);
             }
         }
-        assertTrue(current > PART_ROWS && current <= 2L * PART_ROWS,
+        assertTrue(
+                current > PART_ROWS && current <= 2L * PART_ROWS,
                 current + " current guests do not make the two parts of " + PART_ROWS + " rows the samples name");
-        store = ObjectStore.create(PipelineConfig.from(localEnvironment(TemplateFunctionsTest.functionOf(PipelineStep.PREDICT))).storage());
+        store = ObjectStore.create(
+                PipelineConfig.from(localEnvironment(TemplateFunctionsTest.functionOf(PipelineStep.PREDICT)))
+                        .storage());
         ModelArtifact model = ModelFiles.read(BUNDLED_MODEL);
         modelName = model.manifest().modelName();
-        assertEquals(DEPLOYMENT.string(Map.of("Ref", "ModelName")), modelName, "the bundled model is the one the template's MODEL_NAME names");
+        assertEquals(
+                DEPLOYMENT.string(Map.of("Ref", "ModelName")),
+                modelName,
+                "the bundled model is the one the template's MODEL_NAME names");
         ModelFiles.upload(model, store, S3.bucket());
         lambda = new LocalLambdaInvokeApi();
     }
@@ -121,9 +140,11 @@ class SampleEventsDriveHandlersTest {
 
     @TestFactory
     Stream<DynamicTest> everySampleRunsThroughItsHandler() {
-        return DRIVEN.stream().flatMap(step -> Stream.concat(
-                SampleEvents.of(step).stream().map(SampleEventsDriveHandlersTest::invocation),
-                Stream.of(DynamicTest.dynamicTest(step.module() + ": what the samples did", () -> checkEffects(step)))));
+        return DRIVEN.stream()
+                .flatMap(step -> Stream.concat(
+                        SampleEvents.of(step).stream().map(SampleEventsDriveHandlersTest::invocation),
+                        Stream.of(DynamicTest.dynamicTest(
+                                step.module() + ": what the samples did", () -> checkEffects(step)))));
     }
 
     private static DynamicTest invocation(Sample sample) {
@@ -131,7 +152,9 @@ class SampleEventsDriveHandlersTest {
             TemplateFunction function = TemplateFunctionsTest.functionOf(sample.step());
             RequestStreamHandler handler = HANDLERS.computeIfAbsent(function.logicalId(), id -> handler(function));
             // The samples name the deployed bucket; locally the objects are in the test bucket.
-            byte[] event = Files.readString(sample.file()).replace(TEMPLATE_BUCKET, S3.bucket()).getBytes(StandardCharsets.UTF_8);
+            byte[] event = Files.readString(sample.file())
+                    .replace(TEMPLATE_BUCKET, S3.bucket())
+                    .getBytes(StandardCharsets.UTF_8);
             JsonNode answer = invoke(handler, function, event);
             switch (sample.step()) {
                 case REMOVE_EXITED, WRANGLE -> checkRunAnswer(sample, handler, function, event, answer);
@@ -142,12 +165,16 @@ class SampleEventsDriveHandlersTest {
         });
     }
 
-    private static JsonNode invoke(RequestStreamHandler handler, TemplateFunction function, byte[] event) throws IOException {
+    private static JsonNode invoke(RequestStreamHandler handler, TemplateFunction function, byte[] event)
+            throws IOException {
         ByteArrayOutputStream response = new ByteArrayOutputStream();
-        handler.handleRequest(new ByteArrayInputStream(event), response, new InvocationContext(
-                DEPLOYMENT.string(function.properties().get("FunctionName")),
-                Integer.parseInt(DEPLOYMENT.string(function.properties().get("MemorySize"))),
-                Integer.parseInt(DEPLOYMENT.string(function.properties().get("Timeout")))));
+        handler.handleRequest(
+                new ByteArrayInputStream(event),
+                response,
+                new InvocationContext(
+                        DEPLOYMENT.string(function.properties().get("FunctionName")),
+                        Integer.parseInt(DEPLOYMENT.string(function.properties().get("MemorySize"))),
+                        Integer.parseInt(DEPLOYMENT.string(function.properties().get("Timeout")))));
         return TriggerJson.MAPPER.readTree(response.toByteArray());
     }
 
@@ -156,22 +183,29 @@ class SampleEventsDriveHandlersTest {
      * answers 202 and queues the run as an invocation of its own function, which the template must allow; the queued
      * event is then run as Lambda would run it.
      */
-    private static void checkRunAnswer(Sample sample, RequestStreamHandler handler, TemplateFunction function,
-                                       byte[] event, JsonNode answer) throws IOException {
+    private static void checkRunAnswer(
+            Sample sample, RequestStreamHandler handler, TemplateFunction function, byte[] event, JsonNode answer)
+            throws IOException {
         Optional<String> requested = requestedRunId(Trigger.parse(new ByteArrayInputStream(event)));
         if (sample.kind() == Kind.HTTP_API) {
             assertEquals(202, answer.path("statusCode").asInt(), sample + " answered " + answer);
             JsonNode accepted = TriggerJson.MAPPER.readTree(answer.path("body").asText());
-            requested.ifPresent(runId -> assertEquals(runId, accepted.path("runId").asText(), sample + ": the run asked for"));
+            requested.ifPresent(
+                    runId -> assertEquals(runId, accepted.path("runId").asText(), sample + ": the run asked for"));
             List<QueuedEvent> queued = lambda.takeQueued();
             assertEquals(1, queued.size(), sample + " queues one run");
             String self = TemplatePermissionsTest.functionArn(function, DEPLOYMENT);
             assertEquals(self, queued.get(0).function(), sample + " queues its run on the function it runs in");
-            assertTrue(TemplatePermissionsTest.grants(function, DEPLOYMENT).stream()
-                            .anyMatch(g -> g.action().equals("lambda:InvokeFunction") && g.resource().equals(self)),
+            assertTrue(
+                    TemplatePermissionsTest.grants(function, DEPLOYMENT).stream()
+                            .anyMatch(g -> g.action().equals("lambda:InvokeFunction")
+                                    && g.resource().equals(self)),
                     function.logicalId() + " may not invoke itself, so POST /refresh would fail in AWS");
             answer = invoke(handler, function, queued.get(0).payload());
-            assertEquals(accepted.path("runId").asText(), answer.path("runId").asText(), "the queued invocation runs the accepted run");
+            assertEquals(
+                    accepted.path("runId").asText(),
+                    answer.path("runId").asText(),
+                    "the queued invocation runs the accepted run");
         } else {
             assertTrue(answer.hasNonNull("runId"), sample + " answered without its run id: " + answer);
             JsonNode runId = answer.path("runId");
@@ -195,15 +229,19 @@ class SampleEventsDriveHandlersTest {
         List<String> predicted = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         for (ObjectRef object : objectsOf(event)) {
-            Optional<RunKeys.Part> part = RunKeys.parsePart(object.key()).filter(p -> p.stage() == RunKeys.Stage.WRANGLED);
+            Optional<RunKeys.Part> part =
+                    RunKeys.parsePart(object.key()).filter(p -> p.stage() == RunKeys.Stage.WRANGLED);
             if (part.isPresent()) {
-                predicted.add("s3://" + S3.bucket() + "/" + part.get().asPredictions().key());
+                predicted.add(
+                        "s3://" + S3.bucket() + "/" + part.get().asPredictions().key());
             } else {
                 skipped.add(object.toString());
             }
         }
         if (sample.file().getFileName().toString().equals("s3-rejected-created.json")) {
-            assertEquals(List.of("s3://" + S3.bucket() + "/" + RunKeys.rejectedKey(SAMPLE_RUN)), skipped,
+            assertEquals(
+                    List.of("s3://" + S3.bucket() + "/" + RunKeys.rejectedKey(SAMPLE_RUN)),
+                    skipped,
                     sample + " announces the run's rejected rows, which are no part to predict");
         }
         assertEquals(PredictStep.STEP, answer.path("step").asText());
@@ -225,7 +263,8 @@ class SampleEventsDriveHandlersTest {
     }
 
     private static List<ObjectRef> objectsOf(byte[] event) {
-        return assertInstanceOf(Trigger.ObjectsCreated.class, Trigger.parse(new ByteArrayInputStream(event))).objects();
+        return assertInstanceOf(Trigger.ObjectsCreated.class, Trigger.parse(new ByteArrayInputStream(event)))
+                .objects();
     }
 
     private static List<String> texts(JsonNode array, String field) {
@@ -241,47 +280,73 @@ class SampleEventsDriveHandlersTest {
                 Map<String, String> current = predictionsOfGuests("exit_date IS NULL");
                 assertTrue(current.values().stream().allMatch(p -> p == null), "current guests are left alone");
                 Map<String, String> exited = predictionsOfGuests("exit_date IS NOT NULL");
-                assertTrue(!exited.isEmpty() && exited.values().stream().allMatch("exited"::equals), "every guest who left is marked");
+                assertTrue(
+                        !exited.isEmpty() && exited.values().stream().allMatch("exited"::equals),
+                        "every guest who left is marked");
             }
             case WRANGLE -> {
                 List<String> parts = partKeys(RunKeys.wrangledRunPrefix(SAMPLE_RUN));
-                assertEquals(List.of(RunKeys.wrangledPart(SAMPLE_RUN, 0).key(), RunKeys.wrangledPart(SAMPLE_RUN, 1).key()), parts,
+                assertEquals(
+                        List.of(
+                                RunKeys.wrangledPart(SAMPLE_RUN, 0).key(),
+                                RunKeys.wrangledPart(SAMPLE_RUN, 1).key()),
+                        parts,
                         "the wrangled parts the predict samples name");
                 Set<String> wrangled = new HashSet<>();
-                parts.forEach(key -> wrangled.addAll(guestKeys(store.readString(S3.bucket(), key)).keySet()));
+                parts.forEach(key -> wrangled.addAll(
+                        guestKeys(store.readString(S3.bucket(), key)).keySet()));
                 String rejectedKey = RunKeys.rejectedKey(SAMPLE_RUN);
                 if (store.head(S3.bucket(), rejectedKey).isPresent()) {
                     // row,personal_id,enroll_date,reason: the key is the second and third column.
-                    store.readString(S3.bucket(), rejectedKey).lines().skip(1)
-                            .map(line -> line.split(",", 4)).forEach(f -> wrangled.add(f[1] + "," + f[2]));
+                    store.readString(S3.bucket(), rejectedKey)
+                            .lines()
+                            .skip(1)
+                            .map(line -> line.split(",", 4))
+                            .forEach(f -> wrangled.add(f[1] + "," + f[2]));
                 }
-                assertEquals(predictionsOfGuests("exit_date IS NULL").keySet(), wrangled,
+                assertEquals(
+                        predictionsOfGuests("exit_date IS NULL").keySet(),
+                        wrangled,
                         "every current guest is in a part or set aside as rejected, and no one else");
             }
             case PREDICT -> {
                 List<String> parts = partKeys(RunKeys.predictionsRunPrefix(SAMPLE_RUN));
-                assertEquals(List.of(RunKeys.predictionsPart(SAMPLE_RUN, 0).key(), RunKeys.predictionsPart(SAMPLE_RUN, 1).key()), parts,
+                assertEquals(
+                        List.of(
+                                RunKeys.predictionsPart(SAMPLE_RUN, 0).key(),
+                                RunKeys.predictionsPart(SAMPLE_RUN, 1).key()),
+                        parts,
                         "a predictions part for each wrangled part");
                 for (int number = 0; number < 2; number++) {
                     String key = RunKeys.predictionsPart(SAMPLE_RUN, number).key();
                     StoredObject written = store.head(S3.bucket(), key).orElseThrow();
                     assertEquals(SAMPLE_RUN.value(), written.metadata().get(ObjectMetadata.RUN_ID), key);
                     assertEquals(modelName, written.metadata().get(ObjectMetadata.MODEL), key);
-                    assertEquals(List.copyOf(guestKeys(store.readString(S3.bucket(), RunKeys.wrangledPart(SAMPLE_RUN, number).key())).keySet()),
-                            List.copyOf(guestKeys(store.readString(S3.bucket(), key)).keySet()),
+                    assertEquals(
+                            List.copyOf(guestKeys(store.readString(
+                                            S3.bucket(),
+                                            RunKeys.wrangledPart(SAMPLE_RUN, number)
+                                                    .key()))
+                                    .keySet()),
+                            List.copyOf(guestKeys(store.readString(S3.bucket(), key))
+                                    .keySet()),
                             key + " predicts the guests of its wrangled part, in order");
                 }
             }
             case UPDATE_DB -> {
                 Map<String, String> predicted = new LinkedHashMap<>();
                 for (int number = 0; number < 2; number++) {
-                    predicted.putAll(guestKeys(store.readString(S3.bucket(), RunKeys.predictionsPart(SAMPLE_RUN, number).key())));
+                    predicted.putAll(guestKeys(store.readString(
+                            S3.bucket(),
+                            RunKeys.predictionsPart(SAMPLE_RUN, number).key())));
                 }
                 Map<String, String> current = predictionsOfGuests("exit_date IS NULL");
                 current.values().removeIf(p -> p == null);
                 assertEquals(predicted, current, "every current guest carries the prediction of the run's parts");
                 Map<String, String> exited = predictionsOfGuests("exit_date IS NOT NULL");
-                assertTrue(exited.values().stream().allMatch("exited"::equals), "no prediction is written onto a guest who left");
+                assertTrue(
+                        exited.values().stream().allMatch("exited"::equals),
+                        "no prediction is written onto a guest who left");
             }
         }
     }
@@ -289,7 +354,9 @@ class SampleEventsDriveHandlersTest {
     /** Keys of the part objects (not the rejected rows) under a run's prefix, in order. */
     private static List<String> partKeys(String runPrefix) {
         return store.list(S3.bucket(), runPrefix).stream()
-                .filter(key -> RunKeys.parsePart(key).isPresent()).sorted().toList();
+                .filter(key -> RunKeys.parsePart(key).isPresent())
+                .sorted()
+                .toList();
     }
 
     /** A part's rows by guest key ("personal_id,enroll_date"), each with its third column, in the file's order. */
@@ -305,9 +372,10 @@ class SampleEventsDriveHandlersTest {
     /** predicted_exit_destination by guest key ("personal_id,enroll_date") of the guests matching a condition. */
     private static Map<String, String> predictionsOfGuests(String condition) throws SQLException {
         Map<String, String> predictions = new LinkedHashMap<>();
-        try (Connection c = PG.connect(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT personal_id, enroll_date, predicted_exit_destination FROM " + GUESTS.quoted()
-                     + " WHERE " + condition + " ORDER BY personal_id, enroll_date")) {
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT personal_id, enroll_date, predicted_exit_destination FROM "
+                        + GUESTS.quoted() + " WHERE " + condition + " ORDER BY personal_id, enroll_date")) {
             while (rs.next()) {
                 predictions.put(rs.getString(1) + "," + rs.getString(2), rs.getString(3));
             }
@@ -326,7 +394,9 @@ class SampleEventsDriveHandlersTest {
             env.put(PipelineConfig.RDS_DB_NAME, db.getPath().substring(1));
             env.put(PipelineConfig.RDS_USERNAME, PG.user());
             // PipelineConfig requires a password; a test server without one trusts the connection and ignores it.
-            env.put(PipelineConfig.RDS_USER_PWD, PG.password() == null || PG.password().isEmpty() ? "unused" : PG.password());
+            env.put(
+                    PipelineConfig.RDS_USER_PWD,
+                    PG.password() == null || PG.password().isEmpty() ? "unused" : PG.password());
             env.put(PipelineConfig.DB_SSL_MODE, "disable");
         }
         if (function.step().settings().contains(Setting.STORAGE)) {
@@ -356,7 +426,10 @@ class SampleEventsDriveHandlersTest {
             try {
                 constructor = type.getDeclaredConstructor(PipelineConfig.class);
             } catch (NoSuchMethodException e) {
-                throw new AssertionError(type.getName() + " has no constructor taking a PipelineConfig, through which tests configure it", e);
+                throw new AssertionError(
+                        type.getName()
+                                + " has no constructor taking a PipelineConfig, through which tests configure it",
+                        e);
             }
             constructor.setAccessible(true);
             return (RequestStreamHandler) constructor.newInstance(config);

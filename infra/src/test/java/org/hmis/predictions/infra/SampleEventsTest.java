@@ -39,15 +39,18 @@ import org.junit.jupiter.api.TestFactory;
  */
 class SampleEventsTest {
     private static final Template TEMPLATE = Template.load();
-    private static final String BUCKET = Deployments.defaults(TEMPLATE).string(TEMPLATE.properties("DataBucket").get("BucketName"));
+    private static final String BUCKET = Deployments.defaults(TEMPLATE)
+            .string(TEMPLATE.properties("DataBucket").get("BucketName"));
 
     @Test
     void everyWayAStepIsStartedHasASampleAndNoSampleStartsAStepAnotherWay() {
         for (PipelineStep step : PipelineStep.values()) {
-            Set<Starter> sampled = SampleEvents.of(step).stream().map(s -> s.kind().starter()).collect(Collectors.toSet());
+            Set<Starter> sampled =
+                    SampleEvents.of(step).stream().map(s -> s.kind().starter()).collect(Collectors.toSet());
             assertEquals(step.starters(), sampled, "samples in " + SampleEvents.directory(step));
             if (step.starters().contains(Starter.SCHEDULE)) {
-                assertTrue(SampleEvents.of(step).stream().anyMatch(s -> s.kind() == Kind.SCHEDULER_INPUT),
+                assertTrue(
+                        SampleEvents.of(step).stream().anyMatch(s -> s.kind() == Kind.SCHEDULER_INPUT),
                         step.module() + ": the template's schedules send the scheduler input");
             }
         }
@@ -55,27 +58,31 @@ class SampleEventsTest {
 
     @TestFactory
     Stream<DynamicTest> everySampleIsTheTriggerItsNameSays() {
-        return SampleEvents.all().stream().map(sample -> DynamicTest.dynamicTest(sample.toString(), () -> {
-            Trigger trigger;
-            try (InputStream in = Files.newInputStream(sample.file())) {
-                trigger = Trigger.parse(in);
-            }
-            switch (sample.kind()) {
-                case SCHEDULER_INPUT -> schedulerInput(sample, trigger);
-                case EVENTBRIDGE_RULE -> eventBridgeRule(sample, trigger);
-                case HTTP_API -> httpApi(sample, trigger);
-                case S3 -> s3(sample, trigger);
-                case DIRECT -> direct(sample, trigger);
-            }
-        }));
+        return SampleEvents.all().stream()
+                .map(sample -> DynamicTest.dynamicTest(sample.toString(), () -> {
+                    Trigger trigger;
+                    try (InputStream in = Files.newInputStream(sample.file())) {
+                        trigger = Trigger.parse(in);
+                    }
+                    switch (sample.kind()) {
+                        case SCHEDULER_INPUT -> schedulerInput(sample, trigger);
+                        case EVENTBRIDGE_RULE -> eventBridgeRule(sample, trigger);
+                        case HTTP_API -> httpApi(sample, trigger);
+                        case S3 -> s3(sample, trigger);
+                        case DIRECT -> direct(sample, trigger);
+                    }
+                }));
     }
 
     private static void schedulerInput(Sample sample, Trigger trigger) throws IOException {
         Trigger.Scheduled scheduled = assertInstanceOf(Trigger.Scheduled.class, trigger);
         assertTrue(scheduled.time().isPresent(), "the scheduled time");
         TemplateFunction function = TemplateFunctionsTest.functionOf(sample.step());
-        JsonNode templateInput = TriggerJson.MAPPER.readTree(String.valueOf(function.eventsOfType("ScheduleV2").get(0).get("Input")));
-        assertEquals(fieldNames(templateInput), fieldNames(TriggerJson.MAPPER.readTree(sample.file().toFile())),
+        JsonNode templateInput = TriggerJson.MAPPER.readTree(
+                String.valueOf(function.eventsOfType("ScheduleV2").get(0).get("Input")));
+        assertEquals(
+                fieldNames(templateInput),
+                fieldNames(TriggerJson.MAPPER.readTree(sample.file().toFile())),
                 "the sample has the fields the template's schedule sends");
     }
 
@@ -88,11 +95,16 @@ class SampleEventsTest {
     }
 
     private static void httpApi(Sample sample, Trigger trigger) {
-        APIGatewayV2HTTPEvent event = EventLoader.loadApiGatewayHttpEvent(sample.file().toString());
+        APIGatewayV2HTTPEvent event =
+                EventLoader.loadApiGatewayHttpEvent(sample.file().toString());
         assertEquals("2.0", event.getVersion());
-        Map<String, Object> route = TemplateFunctionsTest.functionOf(sample.step()).eventsOfType("HttpApi").get(0);
+        Map<String, Object> route = TemplateFunctionsTest.functionOf(sample.step())
+                .eventsOfType("HttpApi")
+                .get(0);
         assertEquals(route.get("Method") + " " + route.get("Path"), event.getRouteKey(), "the template's route");
-        assertTrue(event.getRequestContext().getAuthorizer().getIam() != null, "an IAM-authorized request carries the caller");
+        assertTrue(
+                event.getRequestContext().getAuthorizer().getIam() != null,
+                "an IAM-authorized request carries the caller");
         Trigger.HttpRequest request = assertInstanceOf(Trigger.HttpRequest.class, trigger);
         assertEquals(String.valueOf(route.get("Method")), request.method());
         assertEquals(String.valueOf(route.get("Path")), request.path());
@@ -113,7 +125,8 @@ class SampleEventsTest {
         assertEquals(rawKeys.size(), created.objects().size());
         String prefix = sample.step().triggerPrefix().orElseThrow();
         for (ObjectRef object : created.objects()) {
-            assertEquals(BUCKET, object.bucket(), "the template's bucket, so `sam local invoke` reads where the step would");
+            assertEquals(
+                    BUCKET, object.bucket(), "the template's bucket, so `sam local invoke` reads where the step would");
             assertTrue(object.key().startsWith(prefix), object.key() + " is outside the trigger prefix " + prefix);
         }
         if (sample.file().getFileName().toString().equals("s3-object-created.json")) {
@@ -126,10 +139,12 @@ class SampleEventsTest {
 
     private static void direct(Sample sample, Trigger trigger) {
         if (sample.step().starters().contains(Starter.S3)) {
-            Trigger.ObjectsCreated created = assertInstanceOf(Trigger.ObjectsCreated.class, trigger, "a direct invoke names bucket and key");
+            Trigger.ObjectsCreated created =
+                    assertInstanceOf(Trigger.ObjectsCreated.class, trigger, "a direct invoke names bucket and key");
             ObjectRef object = created.objects().get(0);
             assertEquals(BUCKET, object.bucket());
-            RunKeys.requirePart(object.key(), stageOf(sample.step().triggerPrefix().orElseThrow()));
+            RunKeys.requirePart(
+                    object.key(), stageOf(sample.step().triggerPrefix().orElseThrow()));
         } else {
             Trigger.Direct direct = assertInstanceOf(Trigger.Direct.class, trigger);
             direct.text("runId").ifPresent(RunId::parse);

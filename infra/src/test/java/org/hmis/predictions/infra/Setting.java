@@ -22,7 +22,16 @@ import org.hmis.predictions.common.config.PipelineConfig;
  * asking fails, naming the variable, when the environment lacks what the setting requires.
  */
 enum Setting {
-    DATABASE(List.of(RDS_HOST, RDS_PORT, RDS_DB_NAME, RDS_USERNAME, RDS_USER_PWD, DB_SECRET_ARN, DB_SSL_MODE, DB_POOL_SIZE),
+    DATABASE(
+            List.of(
+                    RDS_HOST,
+                    RDS_PORT,
+                    RDS_DB_NAME,
+                    RDS_USERNAME,
+                    RDS_USER_PWD,
+                    DB_SECRET_ARN,
+                    DB_SSL_MODE,
+                    DB_POOL_SIZE),
             PipelineConfig::database),
     STORAGE(List.of(S3_BUCKET, S3_BUCKET_ORIGIN, S3_BUCKET_DESTINATION, S3_ENDPOINT), PipelineConfig::storage),
     GUESTS_TABLE(List.of(PipelineConfig.GUESTS_TABLE), PipelineConfig::guestsTable),

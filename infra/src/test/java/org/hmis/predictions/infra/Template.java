@@ -11,6 +11,7 @@ import java.util.Map;
 final class Template {
     /** Tests run in the module's directory (infra/). */
     static final Path DIRECTORY = Path.of("").toAbsolutePath();
+
     static final Path FILE = DIRECTORY.resolve("template.yaml");
     static final String SERVERLESS_FUNCTION = "AWS::Serverless::Function";
 
@@ -69,14 +70,17 @@ final class Template {
     }
 
     List<TemplateFunction> functions() {
-        Map<String, Object> globals = map(map(root.getOrDefault("Globals", Map.of())).getOrDefault("Function", Map.of()));
+        Map<String, Object> globals =
+                map(map(root.getOrDefault("Globals", Map.of())).getOrDefault("Function", Map.of()));
         return resourcesOfType(SERVERLESS_FUNCTION).stream()
                 .map(id -> new TemplateFunction(id, resource(id), merge(globals, properties(id))))
                 .toList();
     }
 
     TemplateFunction function(String logicalId) {
-        return functions().stream().filter(f -> f.logicalId().equals(logicalId)).findFirst()
+        return functions().stream()
+                .filter(f -> f.logicalId().equals(logicalId))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("the template has no function " + logicalId));
     }
 

@@ -35,60 +35,77 @@ class TemplateConfigurationTest {
     void everyPipelineConfigVariableBelongsToOneSetting() {
         List<String> classified = new ArrayList<>(Setting.SET_BY_LAMBDA);
         Arrays.stream(Setting.values()).forEach(s -> classified.addAll(s.variables()));
-        assertEquals(new TreeSet<>(PipelineConfig.VARIABLES), new TreeSet<>(classified),
+        assertEquals(
+                new TreeSet<>(PipelineConfig.VARIABLES),
+                new TreeSet<>(classified),
                 "PipelineConfig reads a variable these tests do not know: add it to a Setting");
         assertEquals(classified.size(), new TreeSet<>(classified).size(), "a variable belongs to two settings");
     }
 
     @TestFactory
     Stream<DynamicTest> everyFunctionGetsTheSettingsItsStepReadsAndNothingElse() {
-        return Deployments.all(TEMPLATE).entrySet().stream().flatMap(deployment -> TEMPLATE.functions().stream().map(f ->
-                DynamicTest.dynamicTest(f.logicalId() + ", " + deployment.getKey(), () -> {
-                    Map<String, String> env = f.environment(deployment.getValue());
-                    for (String name : env.keySet()) {
-                        assertTrue(PipelineConfig.VARIABLES.contains(name), f.logicalId() + " sets " + name + ", which PipelineConfig never reads");
-                        assertTrue(!Setting.SET_BY_LAMBDA.contains(name), f.logicalId() + " sets " + name + ", which Lambda reserves");
-                        Setting setting = settingOf(name);
-                        assertTrue(f.step().settings().contains(setting),
-                                f.logicalId() + " sets " + name + " (" + setting + "), which " + f.step().module() + " does not read");
-                    }
-                    PipelineConfig config = assertDoesNotThrow(() -> PipelineConfig.from(env), f.logicalId() + ": a value is malformed");
-                    for (Setting setting : f.step().settings()) {
-                        assertDoesNotThrow(() -> setting.readFrom(config), f.logicalId() + " lacks " + setting);
-                    }
-                })));
+        return Deployments.all(TEMPLATE).entrySet().stream()
+                .flatMap(deployment -> TEMPLATE.functions().stream()
+                        .map(f -> DynamicTest.dynamicTest(f.logicalId() + ", " + deployment.getKey(), () -> {
+                            Map<String, String> env = f.environment(deployment.getValue());
+                            for (String name : env.keySet()) {
+                                assertTrue(
+                                        PipelineConfig.VARIABLES.contains(name),
+                                        f.logicalId() + " sets " + name + ", which PipelineConfig never reads");
+                                assertTrue(
+                                        !Setting.SET_BY_LAMBDA.contains(name),
+                                        f.logicalId() + " sets " + name + ", which Lambda reserves");
+                                Setting setting = settingOf(name);
+                                assertTrue(
+                                        f.step().settings().contains(setting),
+                                        f.logicalId() + " sets " + name + " (" + setting + "), which "
+                                                + f.step().module() + " does not read");
+                            }
+                            PipelineConfig config = assertDoesNotThrow(
+                                    () -> PipelineConfig.from(env), f.logicalId() + ": a value is malformed");
+                            for (Setting setting : f.step().settings()) {
+                                assertDoesNotThrow(() -> setting.readFrom(config), f.logicalId() + " lacks " + setting);
+                            }
+                        })));
     }
 
     /** The requirement is PipelineConfig's, not this test's: without the variable the step would fail at start. */
     @TestFactory
     Stream<DynamicTest> theVariablesASettingRequiresAreSetAndWithoutThemItFails() {
-        return TEMPLATE.functions().stream().map(f -> DynamicTest.dynamicTest(f.logicalId(), () -> {
-            Map<String, String> env = f.environment(Deployments.defaults(TEMPLATE));
-            PipelineConfig complete = PipelineConfig.from(env);
-            f.step().settings().forEach(setting -> assertDoesNotThrow(() -> setting.readFrom(complete), f.logicalId() + " lacks " + setting));
-            Set<String> required = new TreeSet<>();
-            for (String name : env.keySet()) {
-                Map<String, String> without = new HashMap<>(env);
-                without.remove(name);
-                PipelineConfig config = PipelineConfig.from(without);
-                for (Setting setting : f.step().settings()) {
-                    try {
-                        setting.readFrom(config);
-                    } catch (ConfigurationException e) {
-                        assertTrue(e.getMessage().contains(name), "the error names the missing variable: " + e.getMessage());
-                        required.add(name);
+        return TEMPLATE.functions().stream()
+                .map(f -> DynamicTest.dynamicTest(f.logicalId(), () -> {
+                    Map<String, String> env = f.environment(Deployments.defaults(TEMPLATE));
+                    PipelineConfig complete = PipelineConfig.from(env);
+                    f.step()
+                            .settings()
+                            .forEach(setting -> assertDoesNotThrow(
+                                    () -> setting.readFrom(complete), f.logicalId() + " lacks " + setting));
+                    Set<String> required = new TreeSet<>();
+                    for (String name : env.keySet()) {
+                        Map<String, String> without = new HashMap<>(env);
+                        without.remove(name);
+                        PipelineConfig config = PipelineConfig.from(without);
+                        for (Setting setting : f.step().settings()) {
+                            try {
+                                setting.readFrom(config);
+                            } catch (ConfigurationException e) {
+                                assertTrue(
+                                        e.getMessage().contains(name),
+                                        "the error names the missing variable: " + e.getMessage());
+                                required.add(name);
+                            }
+                        }
                     }
-                }
-            }
-            Set<String> expected = new TreeSet<>();
-            if (f.step().needsDatabase()) {
-                expected.add(PipelineConfig.DB_SECRET_ARN);
-            }
-            if (f.step().settings().contains(Setting.STORAGE)) {
-                expected.add(PipelineConfig.S3_BUCKET);
-            }
-            assertEquals(expected, required, f.logicalId() + ": the variables without which its step cannot start");
-        }));
+                    Set<String> expected = new TreeSet<>();
+                    if (f.step().needsDatabase()) {
+                        expected.add(PipelineConfig.DB_SECRET_ARN);
+                    }
+                    if (f.step().settings().contains(Setting.STORAGE)) {
+                        expected.add(PipelineConfig.S3_BUCKET);
+                    }
+                    assertEquals(
+                            expected, required, f.logicalId() + ": the variables without which its step cannot start");
+                }));
     }
 
     @Test
@@ -102,14 +119,16 @@ class TemplateConfigurationTest {
         }
         // The longest prefix the parameter allows, in the region with the longest name: still a bucket name.
         String longestPrefix = "a".repeat(32);
-        assertTrue(Pattern.matches(String.valueOf(TEMPLATE.parameters().get("DataBucketPrefix").get("AllowedPattern")), longestPrefix));
+        assertTrue(Pattern.matches(
+                String.valueOf(TEMPLATE.parameters().get("DataBucketPrefix").get("AllowedPattern")), longestPrefix));
         Map<String, Object> pseudo = new HashMap<>(TemplateEvaluation.PSEUDO_PARAMETERS);
         pseudo.put("AWS::Region", "ap-southeast-7");
         Map<String, String> values = new LinkedHashMap<>(Deployments.REQUIRED);
         values.put("DataBucketPrefix", longestPrefix);
         TemplateEvaluation longest = TemplateEvaluation.of(TEMPLATE, values, pseudo);
         TemplateFunction wrangle = TemplateFunctionsTest.functionOf(PipelineStep.WRANGLE);
-        StorageSettings storage = PipelineConfig.from(wrangle.environment(longest)).storage();
+        StorageSettings storage =
+                PipelineConfig.from(wrangle.environment(longest)).storage();
         assertTrue(storage.inputBucket().length() <= 63, storage.inputBucket());
     }
 
@@ -119,7 +138,8 @@ class TemplateConfigurationTest {
         TemplateFunction wrangle = TemplateFunctionsTest.functionOf(PipelineStep.WRANGLE);
         TemplateFunction predict = TemplateFunctionsTest.functionOf(PipelineStep.PREDICT);
         for (Object mode : Template.list(TEMPLATE.parameters().get("DbSslMode").get("AllowedValues"))) {
-            Map<String, String> env = wrangle.environment(Deployments.defaultsWith(TEMPLATE, "DbSslMode", String.valueOf(mode)));
+            Map<String, String> env =
+                    wrangle.environment(Deployments.defaultsWith(TEMPLATE, "DbSslMode", String.valueOf(mode)));
             assertEquals(mode, PipelineConfig.from(env).database().sslMode());
         }
         Map<String, Object> partRows = TEMPLATE.parameters().get("PartRows");
@@ -128,13 +148,15 @@ class TemplateConfigurationTest {
             Map<String, String> env = wrangle.environment(Deployments.defaultsWith(TEMPLATE, "PartRows", rows));
             assertEquals(Integer.parseInt(rows), PipelineConfig.from(env).partRows(), "PartRows " + bound);
         }
-        Pattern modelNames = Pattern.compile(String.valueOf(TEMPLATE.parameters().get("ModelName").get("AllowedPattern")));
+        Pattern modelNames = Pattern.compile(
+                String.valueOf(TEMPLATE.parameters().get("ModelName").get("AllowedPattern")));
         for (String name : List.of("exit-destination", "m", "shelter_v2.1", "x".repeat(128))) {
             assertTrue(modelNames.matcher(name).matches(), name);
             Map<String, String> env = predict.environment(Deployments.defaultsWith(TEMPLATE, "ModelName", name));
             assertEquals(name, PipelineConfig.from(env).modelName());
         }
-        Pattern tables = Pattern.compile(String.valueOf(TEMPLATE.parameters().get("GuestsTable").get("AllowedPattern")));
+        Pattern tables = Pattern.compile(
+                String.valueOf(TEMPLATE.parameters().get("GuestsTable").get("AllowedPattern")));
         for (String table : List.of("guests", "hmis.guests", "Guests_2026")) {
             assertTrue(tables.matcher(table).matches(), table);
             Map<String, String> env = wrangle.environment(Deployments.defaultsWith(TEMPLATE, "GuestsTable", table));
@@ -142,9 +164,12 @@ class TemplateConfigurationTest {
         }
         // And what the patterns reject, PipelineConfig rejects too.
         assertTrue(!modelNames.matcher("../etc").matches());
-        assertThrows(ConfigurationException.class, () -> PipelineConfig.from(Map.of(PipelineConfig.MODEL_NAME, "../etc")));
+        assertThrows(
+                ConfigurationException.class, () -> PipelineConfig.from(Map.of(PipelineConfig.MODEL_NAME, "../etc")));
         assertTrue(!tables.matcher("guests;drop").matches());
-        assertThrows(ConfigurationException.class, () -> PipelineConfig.from(Map.of(PipelineConfig.GUESTS_TABLE, "guests;drop")));
+        assertThrows(
+                ConfigurationException.class,
+                () -> PipelineConfig.from(Map.of(PipelineConfig.GUESTS_TABLE, "guests;drop")));
     }
 
     @Test
@@ -158,12 +183,18 @@ class TemplateConfigurationTest {
             }
         });
         Set<String> withoutDefault = TEMPLATE.parameters().entrySet().stream()
-                .filter(e -> !e.getValue().containsKey("Default")).map(Map.Entry::getKey).collect(Collectors.toCollection(TreeSet::new));
-        assertTrue(Deployments.REQUIRED.keySet().containsAll(withoutDefault), "a parameter without default has no placeholder: " + withoutDefault);
+                .filter(e -> !e.getValue().containsKey("Default"))
+                .map(Map.Entry::getKey)
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertTrue(
+                Deployments.REQUIRED.keySet().containsAll(withoutDefault),
+                "a parameter without default has no placeholder: " + withoutDefault);
     }
 
     private static Setting settingOf(String variable) {
-        return Arrays.stream(Setting.values()).filter(s -> s.variables().contains(variable)).findFirst()
+        return Arrays.stream(Setting.values())
+                .filter(s -> s.variables().contains(variable))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError(variable + " belongs to no setting"));
     }
 }

@@ -39,7 +39,8 @@ final class TemplateEvaluation {
     private final Map<String, Object> parameters;
     private final Map<String, Object> pseudoParameters;
 
-    private TemplateEvaluation(Template template, Map<String, Object> parameters, Map<String, Object> pseudoParameters) {
+    private TemplateEvaluation(
+            Template template, Map<String, Object> parameters, Map<String, Object> pseudoParameters) {
         this.template = template;
         this.parameters = Map.copyOf(parameters);
         this.pseudoParameters = Map.copyOf(pseudoParameters);
@@ -62,13 +63,18 @@ final class TemplateEvaluation {
             }
             String type = String.valueOf(declaration.get("Type"));
             String text = String.valueOf(raw);
-            resolved.put(name, type.startsWith("List<") || type.equals("CommaDelimitedList")
-                    ? (text.isEmpty() ? List.of("") : List.of(text.split(",", -1)))
-                    : text);
+            resolved.put(
+                    name,
+                    type.startsWith("List<") || type.equals("CommaDelimitedList")
+                            ? (text.isEmpty() ? List.of("") : List.of(text.split(",", -1)))
+                            : text);
         });
-        values.keySet().stream().filter(v -> !template.parameters().containsKey(v)).findFirst().ifPresent(v -> {
-            throw new IllegalArgumentException("the template has no parameter " + v);
-        });
+        values.keySet().stream()
+                .filter(v -> !template.parameters().containsKey(v))
+                .findFirst()
+                .ifPresent(v -> {
+                    throw new IllegalArgumentException("the template has no parameter " + v);
+                });
         return new TemplateEvaluation(template, resolved, pseudoParameters);
     }
 
@@ -142,11 +148,14 @@ final class TemplateEvaluation {
                 return Optional.of(evaluate(parts.get(0)).equals(evaluate(parts.get(1))));
             }
             case "Fn::Not":
-                return Optional.of(!asBoolean(evaluate(((List<?>) argument).get(0)).orElseThrow()));
+                return Optional.of(
+                        !asBoolean(evaluate(((List<?>) argument).get(0)).orElseThrow()));
             case "Fn::And":
-                return Optional.of(((List<?>) argument).stream().allMatch(c -> asBoolean(evaluate(c).orElseThrow())));
+                return Optional.of(((List<?>) argument)
+                        .stream().allMatch(c -> asBoolean(evaluate(c).orElseThrow())));
             case "Fn::Or":
-                return Optional.of(((List<?>) argument).stream().anyMatch(c -> asBoolean(evaluate(c).orElseThrow())));
+                return Optional.of(((List<?>) argument)
+                        .stream().anyMatch(c -> asBoolean(evaluate(c).orElseThrow())));
             case "Fn::Join": {
                 List<?> parts = (List<?>) argument;
                 List<?> items = (List<?>) evaluate(parts.get(1)).orElseThrow();
@@ -170,7 +179,8 @@ final class TemplateEvaluation {
                 return evaluate(level.get(string(parts.get(2))));
             }
             default:
-                throw new UnsupportedOperationException(function + " is not evaluated by these tests; add it to TemplateEvaluation");
+                throw new UnsupportedOperationException(
+                        function + " is not evaluated by these tests; add it to TemplateEvaluation");
         }
     }
 
@@ -203,7 +213,7 @@ final class TemplateEvaluation {
         while (m.find()) {
             String replacement;
             if (!m.group(1).isEmpty()) {
-                replacement = "${" + m.group(2) + "}";   // ${!Literal} writes ${Literal}
+                replacement = "${" + m.group(2) + "}"; // ${!Literal} writes ${Literal}
             } else if (variables.containsKey(m.group(2))) {
                 replacement = String.valueOf(evaluate(variables.get(m.group(2))).orElseThrow());
             } else if (m.group(2).contains(".")) {
@@ -225,7 +235,8 @@ final class TemplateEvaluation {
 
     private void requireResource(String logicalId) {
         if (!template.resources().containsKey(logicalId)) {
-            throw new IllegalArgumentException("the template refers to " + logicalId + ", which is neither a parameter nor a resource");
+            throw new IllegalArgumentException(
+                    "the template refers to " + logicalId + ", which is neither a parameter nor a resource");
         }
     }
 

@@ -60,13 +60,15 @@ record TemplateFunction(String logicalId, Map<String, Object> resource, Map<Stri
     /** The environment one deployment gives the function; a variable whose value is AWS::NoValue is not set. */
     Map<String, String> environment(TemplateEvaluation deployment) {
         Map<String, String> env = new LinkedHashMap<>();
-        environmentNodes().forEach((name, node) -> deployment.evaluate(node).ifPresent(v -> env.put(name, deployment.string(v))));
+        environmentNodes()
+                .forEach((name, node) -> deployment.evaluate(node).ifPresent(v -> env.put(name, deployment.string(v))));
         return env;
     }
 
     Map<String, Map<String, Object>> events() {
         Map<String, Map<String, Object>> events = new LinkedHashMap<>();
-        Template.map(properties.getOrDefault("Events", Map.of())).forEach((name, event) -> events.put(name, Template.map(event)));
+        Template.map(properties.getOrDefault("Events", Map.of()))
+                .forEach((name, event) -> events.put(name, Template.map(event)));
         return events;
     }
 

@@ -29,85 +29,124 @@ class TemplateFunctionsTest {
     private static final TemplateEvaluation DEPLOYMENT = Deployments.defaults(TEMPLATE);
     /** Lambda's name for an architecture, and the directory lightgbm4j keeps that architecture's native code in. */
     private static final Map<String, String> NATIVE_DIRECTORY = Map.of("arm64", "aarch64", "x86_64", "x86_64");
+
     private static final int ONE_VCPU_MB = 1769;
 
     @Test
     void everyStepIsDeployedByExactlyOneFunction() {
-        List<String> modules = TEMPLATE.functions().stream().map(TemplateFunction::module).sorted().toList();
-        List<String> steps = Arrays.stream(PipelineStep.values()).map(PipelineStep::module).sorted().toList();
+        List<String> modules = TEMPLATE.functions().stream()
+                .map(TemplateFunction::module)
+                .sorted()
+                .toList();
+        List<String> steps = Arrays.stream(PipelineStep.values())
+                .map(PipelineStep::module)
+                .sorted()
+                .toList();
         assertEquals(steps, modules, "the template's functions and the pipeline's steps");
     }
 
     @TestFactory
     Stream<DynamicTest> everyHandlerIsALambdaHandlerClassOfItsOwnModule() {
-        return TEMPLATE.functions().stream().map(f -> DynamicTest.dynamicTest(f.logicalId(), () -> {
-            String className = f.handler().split("::", 2)[0];
-            Class<?> handler;
-            try {
-                handler = Class.forName(className, false, getClass().getClassLoader());
-            } catch (ClassNotFoundException e) {
-                throw new AssertionError(f.logicalId() + ": Handler " + f.handler() + " names no class of module "
-                        + f.module() + " (is the class there, and is the module a test dependency of infra?)", e);
-            }
-            assertTrue(RequestStreamHandler.class.isAssignableFrom(handler) || RequestHandler.class.isAssignableFrom(handler),
-                    handler.getName() + " implements neither RequestStreamHandler nor RequestHandler");
-            assertTrue(Modifier.isPublic(handler.getModifiers()) && !Modifier.isAbstract(handler.getModifiers()),
-                    handler.getName() + " must be a public concrete class for Lambda to instantiate");
-            assertTrue(Modifier.isPublic(handler.getConstructor().getModifiers()),
-                    handler.getName() + " needs a public no-argument constructor");
-            Path loadedFrom = codeSource(handler);
-            assertTrue(loadedFrom.toString().contains("/" + f.module() + "/target/"),
-                    handler.getName() + " was loaded from " + loadedFrom + ", not from module " + f.module());
-        }));
+        return TEMPLATE.functions().stream()
+                .map(f -> DynamicTest.dynamicTest(f.logicalId(), () -> {
+                    String className = f.handler().split("::", 2)[0];
+                    Class<?> handler;
+                    try {
+                        handler = Class.forName(className, false, getClass().getClassLoader());
+                    } catch (ClassNotFoundException e) {
+                        throw new AssertionError(
+                                f.logicalId() + ": Handler " + f.handler() + " names no class of module " + f.module()
+                                        + " (is the class there, and is the module a test dependency of infra?)",
+                                e);
+                    }
+                    assertTrue(
+                            RequestStreamHandler.class.isAssignableFrom(handler)
+                                    || RequestHandler.class.isAssignableFrom(handler),
+                            handler.getName() + " implements neither RequestStreamHandler nor RequestHandler");
+                    assertTrue(
+                            Modifier.isPublic(handler.getModifiers()) && !Modifier.isAbstract(handler.getModifiers()),
+                            handler.getName() + " must be a public concrete class for Lambda to instantiate");
+                    assertTrue(
+                            Modifier.isPublic(handler.getConstructor().getModifiers()),
+                            handler.getName() + " needs a public no-argument constructor");
+                    Path loadedFrom = codeSource(handler);
+                    assertTrue(
+                            loadedFrom.toString().contains("/" + f.module() + "/target/"),
+                            handler.getName() + " was loaded from " + loadedFrom + ", not from module " + f.module());
+                }));
     }
 
     @TestFactory
     Stream<DynamicTest> codeUriIsTheShadedJarItsModuleBuilds() {
-        return TEMPLATE.functions().stream().map(f -> DynamicTest.dynamicTest(f.logicalId(), () -> {
-            Path moduleDirectory = Template.DIRECTORY.resolveSibling(f.module());
-            String pom = Files.readString(moduleDirectory.resolve("pom.xml"));
-            assertTrue(pom.contains("<artifactId>" + f.module() + "</artifactId>"), moduleDirectory + "/pom.xml is not module " + f.module());
-            assertTrue(pom.contains("<artifactId>maven-shade-plugin</artifactId>"),
-                    f.module() + " does not shade: its jar would lack its dependencies");
-            assertEquals(Boolean.TRUE, f.metadata().get("SkipBuild"),
-                    f.logicalId() + ": Metadata SkipBuild must be true, or sam build tries to build the jar as a source directory");
-            assertTrue(Files.isRegularFile(f.jar()), f.jar() + " is missing: build the modules first (./mvnw -B package)");
-            String handlerEntry = f.handler().split("::", 2)[0].replace('.', '/') + ".class";
-            try (ZipFile jar = new ZipFile(f.jar().toFile())) {
-                assertNotNull(jar.getEntry(handlerEntry), f.jar() + " has no " + handlerEntry);
-                assertNotNull(jar.getEntry("org/hmis/predictions/common/config/PipelineConfig.class"),
-                        f.jar() + " is not shaded: it lacks the common module");
-            }
-        }));
+        return TEMPLATE.functions().stream()
+                .map(f -> DynamicTest.dynamicTest(f.logicalId(), () -> {
+                    Path moduleDirectory = Template.DIRECTORY.resolveSibling(f.module());
+                    String pom = Files.readString(moduleDirectory.resolve("pom.xml"));
+                    assertTrue(
+                            pom.contains("<artifactId>" + f.module() + "</artifactId>"),
+                            moduleDirectory + "/pom.xml is not module " + f.module());
+                    assertTrue(
+                            pom.contains("<artifactId>maven-shade-plugin</artifactId>"),
+                            f.module() + " does not shade: its jar would lack its dependencies");
+                    assertEquals(
+                            Boolean.TRUE,
+                            f.metadata().get("SkipBuild"),
+                            f.logicalId()
+                                    + ": Metadata SkipBuild must be true, or sam build tries to build the jar as a source directory");
+                    assertTrue(
+                            Files.isRegularFile(f.jar()),
+                            f.jar() + " is missing: build the modules first (./mvnw -B package)");
+                    String handlerEntry = f.handler().split("::", 2)[0].replace('.', '/') + ".class";
+                    try (ZipFile jar = new ZipFile(f.jar().toFile())) {
+                        assertNotNull(jar.getEntry(handlerEntry), f.jar() + " has no " + handlerEntry);
+                        assertNotNull(
+                                jar.getEntry("org/hmis/predictions/common/config/PipelineConfig.class"),
+                                f.jar() + " is not shaded: it lacks the common module");
+                    }
+                }));
     }
 
     @TestFactory
     Stream<DynamicTest> everyFunctionRunsOnJava21WithJsonLogsKeptForAWhile() {
-        return TEMPLATE.functions().stream().map(f -> DynamicTest.dynamicTest(f.logicalId(), () -> {
-            assertEquals("java21", f.properties().get("Runtime"), "the code is Java 17 bytecode; java21 is the runtime on Amazon Linux 2023");
-            int memory = Integer.parseInt(DEPLOYMENT.string(f.properties().get("MemorySize")));
-            int timeout = Integer.parseInt(DEPLOYMENT.string(f.properties().get("Timeout")));
-            assertTrue(memory >= 512 && memory <= 10_240, f.logicalId() + ": MemorySize " + memory);
-            assertTrue(timeout >= 30 && timeout <= 900, f.logicalId() + ": Timeout " + timeout);
+        return TEMPLATE.functions().stream()
+                .map(f -> DynamicTest.dynamicTest(f.logicalId(), () -> {
+                    assertEquals(
+                            "java21",
+                            f.properties().get("Runtime"),
+                            "the code is Java 17 bytecode; java21 is the runtime on Amazon Linux 2023");
+                    int memory =
+                            Integer.parseInt(DEPLOYMENT.string(f.properties().get("MemorySize")));
+                    int timeout =
+                            Integer.parseInt(DEPLOYMENT.string(f.properties().get("Timeout")));
+                    assertTrue(memory >= 512 && memory <= 10_240, f.logicalId() + ": MemorySize " + memory);
+                    assertTrue(timeout >= 30 && timeout <= 900, f.logicalId() + ": Timeout " + timeout);
 
-            Map<String, Object> logging = Template.map(f.properties().get("LoggingConfig"));
-            assertEquals("JSON", logging.get("LogFormat"), "log4j2.xml writes JSON events when the log format is JSON");
-            Object group = DEPLOYMENT.evaluate(logging.get("LogGroup")).orElseThrow();
-            assertTrue(group instanceof TemplateEvaluation.ResourceReference, f.logicalId() + ": LogGroup must be this template's log group");
-            String groupId = ((TemplateEvaluation.ResourceReference) group).logicalId();
-            assertEquals("AWS::Logs::LogGroup", TEMPLATE.type(groupId));
-            Map<String, Object> groupProperties = TEMPLATE.properties(groupId);
-            assertNotNull(groupProperties.get("RetentionInDays"), groupId + " keeps logs forever");
-            assertEquals("/aws/lambda/" + DEPLOYMENT.string(f.properties().get("FunctionName")),
-                    DEPLOYMENT.string(groupProperties.get("LogGroupName")),
-                    groupId + " must have the name `sam logs` looks for");
-        }));
+                    Map<String, Object> logging = Template.map(f.properties().get("LoggingConfig"));
+                    assertEquals(
+                            "JSON",
+                            logging.get("LogFormat"),
+                            "log4j2.xml writes JSON events when the log format is JSON");
+                    Object group = DEPLOYMENT.evaluate(logging.get("LogGroup")).orElseThrow();
+                    assertTrue(
+                            group instanceof TemplateEvaluation.ResourceReference,
+                            f.logicalId() + ": LogGroup must be this template's log group");
+                    String groupId = ((TemplateEvaluation.ResourceReference) group).logicalId();
+                    assertEquals("AWS::Logs::LogGroup", TEMPLATE.type(groupId));
+                    Map<String, Object> groupProperties = TEMPLATE.properties(groupId);
+                    assertNotNull(groupProperties.get("RetentionInDays"), groupId + " keeps logs forever");
+                    assertEquals(
+                            "/aws/lambda/" + DEPLOYMENT.string(f.properties().get("FunctionName")),
+                            DEPLOYMENT.string(groupProperties.get("LogGroupName")),
+                            groupId + " must have the name `sam logs` looks for");
+                }));
     }
 
     @Test
     void predictRunsOnOneFullVcpu() {
         TemplateFunction predict = functionOf(PipelineStep.PREDICT);
-        assertEquals(String.valueOf(ONE_VCPU_MB), DEPLOYMENT.string(predict.properties().get("MemorySize")),
+        assertEquals(
+                String.valueOf(ONE_VCPU_MB),
+                DEPLOYMENT.string(predict.properties().get("MemorySize")),
                 "LightGBM is CPU-bound and Lambda gives one full vCPU at 1,769 MB");
     }
 
@@ -115,8 +154,13 @@ class TemplateFunctionsTest {
     @Test
     void predictFindsLightGbmsNativeLibrariesOnItsArchitecture() throws IOException {
         for (TemplateFunction f : TEMPLATE.functions()) {
-            assertEquals(f.step() == PipelineStep.PREDICT, carriesLightGbm(f),
-                    f.jar() + (f.step() == PipelineStep.PREDICT ? " lacks LightGBM" : " carries LightGBM, which only predict uses"));
+            assertEquals(
+                    f.step() == PipelineStep.PREDICT,
+                    carriesLightGbm(f),
+                    f.jar()
+                            + (f.step() == PipelineStep.PREDICT
+                                    ? " lacks LightGBM"
+                                    : " carries LightGBM, which only predict uses"));
         }
         TemplateFunction predict = functionOf(PipelineStep.PREDICT);
         List<Object> architectures = Template.list(predict.properties().get("Architectures"));
@@ -124,33 +168,50 @@ class TemplateFunctionsTest {
         String architecture = String.valueOf(architectures.get(0));
         String nativeDirectory = NATIVE_DIRECTORY.get(architecture);
         try (ZipFile jar = new ZipFile(predict.jar().toFile())) {
-            assertNotNull(jar.getEntry("lightgbm4j/linux/" + nativeDirectory + "/lib_lightgbm.so"),
+            assertNotNull(
+                    jar.getEntry("lightgbm4j/linux/" + nativeDirectory + "/lib_lightgbm.so"),
                     predict.jar() + " lacks LightGBM's native library for " + architecture);
         }
 
         List<String> layers = Template.list(predict.properties().getOrDefault("Layers", List.of())).stream()
-                .map(l -> ((TemplateEvaluation.ResourceReference) DEPLOYMENT.evaluate(l).orElseThrow()).logicalId())
+                .map(l -> ((TemplateEvaluation.ResourceReference)
+                                DEPLOYMENT.evaluate(l).orElseThrow())
+                        .logicalId())
                 .toList();
-        String layer = layers.stream().filter(l -> l.toLowerCase(java.util.Locale.ROOT).contains("libgomp")).findFirst()
-                .orElseThrow(() -> new AssertionError(predict.logicalId() + " has no libgomp layer; LightGBM needs libgomp.so.1"));
+        String layer = layers.stream()
+                .filter(l -> l.toLowerCase(java.util.Locale.ROOT).contains("libgomp"))
+                .findFirst()
+                .orElseThrow(() ->
+                        new AssertionError(predict.logicalId() + " has no libgomp layer; LightGBM needs libgomp.so.1"));
         Map<String, Object> properties = TEMPLATE.properties(layer);
         Map<String, Object> metadata = Template.map(TEMPLATE.resource(layer).get("Metadata"));
         assertEquals(List.of(architecture), properties.get("CompatibleArchitectures"));
-        assertTrue(Template.list(properties.get("CompatibleRuntimes")).contains(predict.properties().get("Runtime")));
+        assertTrue(Template.list(properties.get("CompatibleRuntimes"))
+                .contains(predict.properties().get("Runtime")));
         assertEquals("makefile", metadata.get("BuildMethod"));
         assertEquals(architecture, metadata.get("BuildArchitecture"));
-        Path makefile = Template.DIRECTORY.resolve(String.valueOf(properties.get("ContentUri"))).resolve("Makefile");
+        Path makefile = Template.DIRECTORY
+                .resolve(String.valueOf(properties.get("ContentUri")))
+                .resolve("Makefile");
         String make = Files.readString(makefile);
-        assertTrue(make.contains("\nbuild-" + layer + ":"), makefile + " has no target build-" + layer + " for sam build");
-        assertTrue(make.contains("LAYER_ARCH ?= " + nativeDirectory), makefile + " must build libgomp for " + nativeDirectory);
+        assertTrue(
+                make.contains("\nbuild-" + layer + ":"), makefile + " has no target build-" + layer + " for sam build");
+        assertTrue(
+                make.contains("LAYER_ARCH ?= " + nativeDirectory),
+                makefile + " must build libgomp for " + nativeDirectory);
     }
 
     @Test
     void onlyTheStepsThatReachTheDatabaseRunInTheVpc() {
         for (TemplateFunction f : TEMPLATE.functions()) {
             Object vpc = f.properties().get("VpcConfig");
-            assertEquals(f.step().needsDatabase(), vpc != null,
-                    f.logicalId() + (f.step().needsDatabase() ? " reaches the database and needs VpcConfig" : " never reaches the database: keep it out of the VPC"));
+            assertEquals(
+                    f.step().needsDatabase(),
+                    vpc != null,
+                    f.logicalId()
+                            + (f.step().needsDatabase()
+                                    ? " reaches the database and needs VpcConfig"
+                                    : " never reaches the database: keep it out of the VPC"));
             if (vpc != null) {
                 Map<String, Object> config = Template.map(vpc);
                 assertEquals(Map.of("Ref", "SubnetIds"), config.get("SubnetIds"));
@@ -162,15 +223,26 @@ class TemplateFunctionsTest {
     @Test
     void theVpcGetsTheEndpointsItsFunctionsUse() {
         Set<String> services = TEMPLATE.resourcesOfType("AWS::EC2::VPCEndpoint").stream()
-                .map(id -> DEPLOYMENT.string(TEMPLATE.properties(id).get("ServiceName")) + " " + TEMPLATE.properties(id).get("VpcEndpointType"))
+                .map(id -> DEPLOYMENT.string(TEMPLATE.properties(id).get("ServiceName")) + " "
+                        + TEMPLATE.properties(id).get("VpcEndpointType"))
                 .collect(Collectors.toSet());
         // Lambda: wrangle-step queues its own run for POST /refresh through the Invoke API.
-        assertEquals(Set.of("com.amazonaws.us-east-1.s3 Gateway", "com.amazonaws.us-east-1.secretsmanager Interface",
-                "com.amazonaws.us-east-1.lambda Interface"), services);
+        assertEquals(
+                Set.of(
+                        "com.amazonaws.us-east-1.s3 Gateway",
+                        "com.amazonaws.us-east-1.secretsmanager Interface",
+                        "com.amazonaws.us-east-1.lambda Interface"),
+                services);
         TEMPLATE.resourcesOfType("AWS::EC2::VPCEndpoint").forEach(id -> {
-            assertEquals("CreateEndpoints", TEMPLATE.resource(id).get("Condition"), id + " must be optional for VPCs that have one");
+            assertEquals(
+                    "CreateEndpoints",
+                    TEMPLATE.resource(id).get("Condition"),
+                    id + " must be optional for VPCs that have one");
             if ("Interface".equals(TEMPLATE.properties(id).get("VpcEndpointType"))) {
-                assertEquals(Boolean.TRUE, TEMPLATE.properties(id).get("PrivateDnsEnabled"), id + ": the SDK uses the service's usual name");
+                assertEquals(
+                        Boolean.TRUE,
+                        TEMPLATE.properties(id).get("PrivateDnsEnabled"),
+                        id + ": the SDK uses the service's usual name");
             }
         });
     }
@@ -184,13 +256,16 @@ class TemplateFunctionsTest {
     }
 
     static TemplateFunction functionOf(PipelineStep step) {
-        return TEMPLATE.functions().stream().filter(f -> f.step() == step).findFirst()
+        return TEMPLATE.functions().stream()
+                .filter(f -> f.step() == step)
+                .findFirst()
                 .orElseGet(() -> fail("no function deploys " + step.module()));
     }
 
     private static Path codeSource(Class<?> type) {
         try {
-            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Path.of(
+                    type.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }

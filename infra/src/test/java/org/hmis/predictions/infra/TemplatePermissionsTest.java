@@ -34,21 +34,37 @@ class TemplatePermissionsTest {
 
     @TestFactory
     Stream<DynamicTest> everyFunctionMayDoWhatItsStepDoesAndNothingMore() {
-        return Deployments.all(TEMPLATE).entrySet().stream().flatMap(deployment -> TEMPLATE.functions().stream().map(f ->
-                DynamicTest.dynamicTest(f.logicalId() + ", " + deployment.getKey(), () -> {
-                    TemplateEvaluation d = deployment.getValue();
-                    List<Grant> grants = grants(f, d);
-                    for (Grant g : grants) {
-                        assertFalse(g.action().contains("*"), f.logicalId() + " is allowed the wildcard action " + g.action());
-                        assertFalse(g.resource().equals("*") || g.resource().endsWith(":*"), f.logicalId() + " is allowed " + g.action() + " on " + g.resource());
-                    }
-                    Set<String> expected = expectedGrants(f, d).stream().map(Grant::pair).collect(Collectors.toCollection(TreeSet::new));
-                    Set<String> actual = grants.stream().map(Grant::pair).collect(Collectors.toCollection(TreeSet::new));
-                    assertEquals(expected, actual, f.logicalId() + ": what " + f.step().module() + " touches");
-                    grants.stream().filter(g -> g.action().equals("kms:Decrypt")).forEach(g -> assertEquals(
-                            Map.of("StringEquals", Map.of("kms:ViaService", "secretsmanager.us-east-1.amazonaws.com")), g.condition(),
-                            f.logicalId() + " may decrypt only through Secrets Manager"));
-                })));
+        return Deployments.all(TEMPLATE).entrySet().stream()
+                .flatMap(deployment -> TEMPLATE.functions().stream()
+                        .map(f -> DynamicTest.dynamicTest(f.logicalId() + ", " + deployment.getKey(), () -> {
+                            TemplateEvaluation d = deployment.getValue();
+                            List<Grant> grants = grants(f, d);
+                            for (Grant g : grants) {
+                                assertFalse(
+                                        g.action().contains("*"),
+                                        f.logicalId() + " is allowed the wildcard action " + g.action());
+                                assertFalse(
+                                        g.resource().equals("*") || g.resource().endsWith(":*"),
+                                        f.logicalId() + " is allowed " + g.action() + " on " + g.resource());
+                            }
+                            Set<String> expected = expectedGrants(f, d).stream()
+                                    .map(Grant::pair)
+                                    .collect(Collectors.toCollection(TreeSet::new));
+                            Set<String> actual =
+                                    grants.stream().map(Grant::pair).collect(Collectors.toCollection(TreeSet::new));
+                            assertEquals(
+                                    expected,
+                                    actual,
+                                    f.logicalId() + ": what " + f.step().module() + " touches");
+                            grants.stream()
+                                    .filter(g -> g.action().equals("kms:Decrypt"))
+                                    .forEach(g -> assertEquals(
+                                            Map.of(
+                                                    "StringEquals",
+                                                    Map.of("kms:ViaService", "secretsmanager.us-east-1.amazonaws.com")),
+                                            g.condition(),
+                                            f.logicalId() + " may decrypt only through Secrets Manager"));
+                        })));
     }
 
     @Test
@@ -56,30 +72,40 @@ class TemplatePermissionsTest {
         for (TemplateFunction f : TEMPLATE.functions()) {
             List<String> references = new ArrayList<>();
             collectReferences(f.propertiesExceptEvents(), references);
-            assertFalse(references.contains("DataBucket"),
-                    f.logicalId() + " refers to DataBucket; use the name expression instead (the bucket's notifications depend on the function)");
+            assertFalse(
+                    references.contains("DataBucket"),
+                    f.logicalId()
+                            + " refers to DataBucket; use the name expression instead (the bucket's notifications depend on the function)");
         }
     }
 
     @Test
     void theBucketIsEncryptedPrivateUnversionedAndExpiresPartsButNeverModels() {
         Map<String, Object> bucket = TEMPLATE.properties("DataBucket");
-        Map<String, Object> encryption = Template.map(Template.list(Template.map(bucket.get("BucketEncryption"))
-                .get("ServerSideEncryptionConfiguration")).get(0));
-        assertTrue(Set.of("AES256", "aws:kms").contains(Template.map(encryption.get("ServerSideEncryptionByDefault")).get("SSEAlgorithm")));
+        Map<String, Object> encryption = Template.map(
+                Template.list(Template.map(bucket.get("BucketEncryption")).get("ServerSideEncryptionConfiguration"))
+                        .get(0));
+        assertTrue(Set.of("AES256", "aws:kms")
+                .contains(Template.map(encryption.get("ServerSideEncryptionByDefault"))
+                        .get("SSEAlgorithm")));
         Map<String, Object> publicAccess = Template.map(bucket.get("PublicAccessBlockConfiguration"));
-        for (String block : List.of("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")) {
+        for (String block :
+                List.of("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")) {
             assertEquals(Boolean.TRUE, publicAccess.get(block), block);
         }
-        assertNull(bucket.get("VersioningConfiguration"), "versioning stays off: old versions would outlive the expiry");
+        assertNull(
+                bucket.get("VersioningConfiguration"), "versioning stays off: old versions would outlive the expiry");
 
         Map<String, Object> expiries = new java.util.TreeMap<>();
-        for (Object rule : Template.list(Template.map(bucket.get("LifecycleConfiguration")).get("Rules"))) {
+        for (Object rule :
+                Template.list(Template.map(bucket.get("LifecycleConfiguration")).get("Rules"))) {
             Map<String, Object> r = Template.map(rule);
             if (r.containsKey("ExpirationInDays")) {
                 assertEquals("Enabled", r.get("Status"));
                 Object prefix = r.get("Prefix");
-                assertTrue(prefix != null && !String.valueOf(prefix).isEmpty(), "an expiry without a prefix would delete the models");
+                assertTrue(
+                        prefix != null && !String.valueOf(prefix).isEmpty(),
+                        "an expiry without a prefix would delete the models");
                 expiries.put(String.valueOf(prefix), r.get("ExpirationInDays"));
             }
         }
@@ -87,8 +113,11 @@ class TemplatePermissionsTest {
         assertFalse(expiries.keySet().stream().anyMatch(RunKeys.MODELS_PREFIX::startsWith), "models must never expire");
 
         TemplateEvaluation d = Deployments.defaults(TEMPLATE);
-        Map<String, Object> policy = Template.map(d.evaluate(TEMPLATE.properties("DataBucketPolicy").get("PolicyDocument")).orElseThrow());
-        Map<String, Object> denyInsecure = Template.map(Template.list(policy.get("Statement")).get(0));
+        Map<String, Object> policy =
+                Template.map(d.evaluate(TEMPLATE.properties("DataBucketPolicy").get("PolicyDocument"))
+                        .orElseThrow());
+        Map<String, Object> denyInsecure =
+                Template.map(Template.list(policy.get("Statement")).get(0));
         assertEquals("Deny", denyInsecure.get("Effect"));
         assertEquals(Map.of("Bool", Map.of("aws:SecureTransport", "false")), denyInsecure.get("Condition"));
         String name = d.string(TEMPLATE.properties("DataBucket").get("BucketName"));
@@ -98,10 +127,14 @@ class TemplatePermissionsTest {
     @Test
     void theRefreshInvokePolicyAllowsThatOneRouteOnly() {
         Map<String, Object> document = Template.map(Deployments.defaults(TEMPLATE)
-                .evaluate(TEMPLATE.properties("RefreshApiInvokePolicy").get("PolicyDocument")).orElseThrow());
-        Map<String, Object> statement = Template.map(Template.list(document.get("Statement")).get(0));
+                .evaluate(TEMPLATE.properties("RefreshApiInvokePolicy").get("PolicyDocument"))
+                .orElseThrow());
+        Map<String, Object> statement =
+                Template.map(Template.list(document.get("Statement")).get(0));
         assertEquals("execute-api:Invoke", statement.get("Action"));
-        assertEquals("arn:aws:execute-api:us-east-1:123456789012:${RefreshApi}/$default/POST/refresh", statement.get("Resource"));
+        assertEquals(
+                "arn:aws:execute-api:us-east-1:123456789012:${RefreshApi}/$default/POST/refresh",
+                statement.get("Resource"));
     }
 
     /** What a function's Policies allow under one deployment; anything but inline Allow statements fails. */
@@ -109,13 +142,16 @@ class TemplatePermissionsTest {
         List<Grant> grants = new ArrayList<>();
         for (Object policy : f.policies(deployment)) {
             if (!(policy instanceof Map<?, ?> document) || !document.containsKey("Statement")) {
-                throw new AssertionError(f.logicalId() + " has the policy " + policy
-                        + ": use inline statements, not managed policies or SAM policy templates, which allow more than a step needs");
+                throw new AssertionError(
+                        f.logicalId() + " has the policy " + policy
+                                + ": use inline statements, not managed policies or SAM policy templates, which allow more than a step needs");
             }
             for (Object s : Template.list(document.get("Statement"))) {
                 Map<String, Object> statement = Template.map(s);
                 assertEquals("Allow", statement.get("Effect"), f.logicalId() + ": " + statement);
-                assertFalse(statement.containsKey("NotAction") || statement.containsKey("NotResource"), f.logicalId() + ": " + statement);
+                assertFalse(
+                        statement.containsKey("NotAction") || statement.containsKey("NotResource"),
+                        f.logicalId() + ": " + statement);
                 Map<String, Object> condition = Template.map(statement.getOrDefault("Condition", Map.of()));
                 for (Object action : asList(statement.get("Action"))) {
                     for (Object resource : asList(statement.get("Resource"))) {
@@ -129,10 +165,12 @@ class TemplatePermissionsTest {
 
     private static List<Grant> expectedGrants(TemplateFunction f, TemplateEvaluation deployment) {
         PipelineStep step = f.step();
-        String bucket = "arn:aws:s3:::" + deployment.string(TEMPLATE.properties("DataBucket").get("BucketName"));
+        String bucket = "arn:aws:s3:::"
+                + deployment.string(TEMPLATE.properties("DataBucket").get("BucketName"));
         List<Grant> expected = new ArrayList<>();
         if (step.needsDatabase()) {
-            expected.add(new Grant("secretsmanager:GetSecretValue", deployment.string(Map.of("Ref", "DbSecretArn")), Map.of()));
+            expected.add(new Grant(
+                    "secretsmanager:GetSecretValue", deployment.string(Map.of("Ref", "DbSecretArn")), Map.of()));
             if (deployment.condition("HasSecretKmsKey")) {
                 expected.add(new Grant("kms:Decrypt", deployment.string(Map.of("Ref", "DbSecretKmsKeyArn")), Map.of()));
             }
@@ -151,7 +189,8 @@ class TemplatePermissionsTest {
 
     /** The unqualified ARN of the function as deployed, the one Lambda hands its handler in the context. */
     static String functionArn(TemplateFunction f, TemplateEvaluation deployment) {
-        return "arn:aws:lambda:us-east-1:123456789012:function:" + deployment.string(f.properties().get("FunctionName"));
+        return "arn:aws:lambda:us-east-1:123456789012:function:"
+                + deployment.string(f.properties().get("FunctionName"));
     }
 
     private static List<Object> asList(Object node) {
@@ -168,7 +207,8 @@ class TemplatePermissionsTest {
                     into.add(String.valueOf(Template.list(value).get(0)));
                 } else if ("Fn::Sub".equals(key)) {
                     String text = String.valueOf(value instanceof List<?> l ? l.get(0) : value);
-                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\{([A-Za-z0-9]+)[}.]").matcher(text);
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\{([A-Za-z0-9]+)[}.]")
+                            .matcher(text);
                     while (m.find()) {
                         into.add(m.group(1));
                     }

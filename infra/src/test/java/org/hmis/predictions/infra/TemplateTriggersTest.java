@@ -36,32 +36,42 @@ class TemplateTriggersTest {
 
     @TestFactory
     Stream<DynamicTest> everyFunctionIsStartedByWhatStartsItsStep() {
-        return TEMPLATE.functions().stream().map(f -> DynamicTest.dynamicTest(f.logicalId(), () -> {
-            Set<Starter> starters = EnumSet.of(Starter.DIRECT);    // aws lambda invoke reaches any function
-            for (Map<String, Object> event : f.events().values()) {
-                switch (String.valueOf(event.get("Type"))) {
-                    case "S3" -> starters.add(Starter.S3);
-                    case "ScheduleV2" -> starters.add(Starter.SCHEDULE);
-                    case "HttpApi" -> starters.add(Starter.HTTP_API);
-                    default -> throw new AssertionError(f.logicalId() + " has an event of type " + event.get("Type")
-                            + ", which no step expects (schedules are ScheduleV2: EventBridge Scheduler)");
-                }
-            }
-            assertEquals(f.step().starters(), starters, f.logicalId());
-        }));
+        return TEMPLATE.functions().stream()
+                .map(f -> DynamicTest.dynamicTest(f.logicalId(), () -> {
+                    Set<Starter> starters = EnumSet.of(Starter.DIRECT); // aws lambda invoke reaches any function
+                    for (Map<String, Object> event : f.events().values()) {
+                        switch (String.valueOf(event.get("Type"))) {
+                            case "S3" -> starters.add(Starter.S3);
+                            case "ScheduleV2" -> starters.add(Starter.SCHEDULE);
+                            case "HttpApi" -> starters.add(Starter.HTTP_API);
+                            default ->
+                                throw new AssertionError(f.logicalId() + " has an event of type " + event.get("Type")
+                                        + ", which no step expects (schedules are ScheduleV2: EventBridge Scheduler)");
+                        }
+                    }
+                    assertEquals(f.step().starters(), starters, f.logicalId());
+                }));
     }
 
     @TestFactory
     Stream<DynamicTest> s3EventsComeFromTheDataBucketOnThePrefixTheStepReads() {
-        return TEMPLATE.functions().stream().filter(f -> f.step().triggerPrefix().isPresent()).map(f -> DynamicTest.dynamicTest(f.logicalId(), () -> {
-            List<Map<String, Object>> events = f.eventsOfType("S3");
-            assertEquals(1, events.size(), f.logicalId() + ": one S3 event");
-            Map<String, Object> event = events.get(0);
-            assertEquals(Map.of("Ref", "DataBucket"), event.get("Bucket"), "SAM wires S3 events only to a bucket of the same template");
-            assertEquals("AWS::S3::Bucket", TEMPLATE.type("DataBucket"));
-            assertEquals("s3:ObjectCreated:*", event.get("Events"));
-            assertEquals(List.of(f.step().triggerPrefix().get()), filterPrefixes(event), f.logicalId() + ": the prefix RunKeys writes its input under");
-        }));
+        return TEMPLATE.functions().stream()
+                .filter(f -> f.step().triggerPrefix().isPresent())
+                .map(f -> DynamicTest.dynamicTest(f.logicalId(), () -> {
+                    List<Map<String, Object>> events = f.eventsOfType("S3");
+                    assertEquals(1, events.size(), f.logicalId() + ": one S3 event");
+                    Map<String, Object> event = events.get(0);
+                    assertEquals(
+                            Map.of("Ref", "DataBucket"),
+                            event.get("Bucket"),
+                            "SAM wires S3 events only to a bucket of the same template");
+                    assertEquals("AWS::S3::Bucket", TEMPLATE.type("DataBucket"));
+                    assertEquals("s3:ObjectCreated:*", event.get("Events"));
+                    assertEquals(
+                            List.of(f.step().triggerPrefix().get()),
+                            filterPrefixes(event),
+                            f.logicalId() + ": the prefix RunKeys writes its input under");
+                }));
     }
 
     @Test
@@ -76,9 +86,12 @@ class TemplateTriggersTest {
             for (Map<String, Object> event : f.eventsOfType("S3")) {
                 for (String prefix : filterPrefixes(event)) {
                     for (String written : writable) {
-                        String writtenPrefix = written.endsWith("*") ? written.substring(0, written.length() - 1) : written;
-                        assertFalse(writtenPrefix.startsWith(prefix) || prefix.startsWith(writtenPrefix),
-                                f.logicalId() + " may write " + written + " and is started by objects under " + prefix + ": it would start itself");
+                        String writtenPrefix =
+                                written.endsWith("*") ? written.substring(0, written.length() - 1) : written;
+                        assertFalse(
+                                writtenPrefix.startsWith(prefix) || prefix.startsWith(writtenPrefix),
+                                f.logicalId() + " may write " + written + " and is started by objects under " + prefix
+                                        + ": it would start itself");
                     }
                 }
             }
@@ -89,44 +102,60 @@ class TemplateTriggersTest {
     @Test
     void everyPrefixAStepWritesStartsExactlyOneFunction() {
         TemplateEvaluation deployment = Deployments.everyOption(TEMPLATE);
-        String objects = "arn:aws:s3:::" + deployment.string(TEMPLATE.properties("DataBucket").get("BucketName")) + "/";
+        String objects = "arn:aws:s3:::"
+                + deployment.string(TEMPLATE.properties("DataBucket").get("BucketName")) + "/";
         List<String> written = new ArrayList<>();
         List<String> starting = new ArrayList<>();
         for (TemplateFunction f : TEMPLATE.functions()) {
             TemplatePermissionsTest.grants(f, deployment).stream()
                     .filter(g -> g.action().equals("s3:PutObject"))
-                    .forEach(g -> written.add(g.resource().substring(objects.length()).replace("*", "")));
+                    .forEach(g ->
+                            written.add(g.resource().substring(objects.length()).replace("*", "")));
             f.eventsOfType("S3").forEach(e -> starting.addAll(filterPrefixes(e)));
         }
-        assertEquals(written.stream().sorted().toList(), starting.stream().sorted().toList());
-        assertEquals(List.of(RunKeys.PREDICTIONS_PREFIX, RunKeys.WRANGLED_PREFIX), starting.stream().sorted().toList());
+        assertEquals(
+                written.stream().sorted().toList(), starting.stream().sorted().toList());
+        assertEquals(
+                List.of(RunKeys.PREDICTIONS_PREFIX, RunKeys.WRANGLED_PREFIX),
+                starting.stream().sorted().toList());
     }
 
     @TestFactory
     Stream<DynamicTest> schedulesAreSchedulerSchedulesWithTimezoneRetriesAndAnInputTheParserTakes() {
-        return TEMPLATE.functions().stream().filter(f -> f.step().starters().contains(Starter.SCHEDULE)).map(f -> DynamicTest.dynamicTest(f.logicalId(), () -> {
-            List<Map<String, Object>> schedules = f.eventsOfType("ScheduleV2");
-            assertEquals(1, schedules.size());
-            Map<String, Object> schedule = schedules.get(0);
-            Object expression = schedule.get("ScheduleExpression");
-            assertInstanceOf(Map.class, expression, "the expression is a parameter, so an operator can move it");
-            String parameter = String.valueOf(Template.map(expression).get("Ref"));
-            assertTrue(TEMPLATE.parameters().containsKey(parameter), f.logicalId() + ": ScheduleExpression must be !Ref of a parameter");
-            assertTrue(String.valueOf(TEMPLATE.parameters().get(parameter).get("Default")).matches("(cron|rate)\\(.+\\)"));
-            assertEquals(Map.of("Ref", "ScheduleTimezone"), schedule.get("ScheduleExpressionTimezone"));
+        return TEMPLATE.functions().stream()
+                .filter(f -> f.step().starters().contains(Starter.SCHEDULE))
+                .map(f -> DynamicTest.dynamicTest(f.logicalId(), () -> {
+                    List<Map<String, Object>> schedules = f.eventsOfType("ScheduleV2");
+                    assertEquals(1, schedules.size());
+                    Map<String, Object> schedule = schedules.get(0);
+                    Object expression = schedule.get("ScheduleExpression");
+                    assertInstanceOf(
+                            Map.class, expression, "the expression is a parameter, so an operator can move it");
+                    String parameter = String.valueOf(Template.map(expression).get("Ref"));
+                    assertTrue(
+                            TEMPLATE.parameters().containsKey(parameter),
+                            f.logicalId() + ": ScheduleExpression must be !Ref of a parameter");
+                    assertTrue(
+                            String.valueOf(TEMPLATE.parameters().get(parameter).get("Default"))
+                                    .matches("(cron|rate)\\(.+\\)"));
+                    assertEquals(Map.of("Ref", "ScheduleTimezone"), schedule.get("ScheduleExpressionTimezone"));
 
-            Map<String, Object> retry = Template.map(schedule.get("RetryPolicy"));
-            int attempts = ((Number) retry.get("MaximumRetryAttempts")).intValue();
-            assertTrue(attempts >= 1 && attempts <= 5, f.logicalId() + ": bounded retries, was " + attempts);
-            assertNotNull(retry.get("MaximumEventAgeInSeconds"));
-            assertFailedInvocationsQueue(Template.map(schedule.get("DeadLetterConfig")).get("Arn"), f.logicalId() + " schedule");
+                    Map<String, Object> retry = Template.map(schedule.get("RetryPolicy"));
+                    int attempts = ((Number) retry.get("MaximumRetryAttempts")).intValue();
+                    assertTrue(attempts >= 1 && attempts <= 5, f.logicalId() + ": bounded retries, was " + attempts);
+                    assertNotNull(retry.get("MaximumEventAgeInSeconds"));
+                    assertFailedInvocationsQueue(
+                            Template.map(schedule.get("DeadLetterConfig")).get("Arn"), f.logicalId() + " schedule");
 
-            String input = String.valueOf(schedule.get("Input"))
-                    .replace("<aws.scheduler.scheduled-time>", "2026-11-23T07:15:00Z");
-            Trigger trigger = Trigger.parse(TriggerJson.MAPPER.readTree(input));
-            Trigger.Scheduled scheduled = assertInstanceOf(Trigger.Scheduled.class, trigger, "Scheduler's input must parse as a schedule");
-            assertEquals(Instant.parse("2026-11-23T07:15:00Z"), scheduled.time().orElseThrow());
-        }));
+                    String input = String.valueOf(schedule.get("Input"))
+                            .replace("<aws.scheduler.scheduled-time>", "2026-11-23T07:15:00Z");
+                    Trigger trigger = Trigger.parse(TriggerJson.MAPPER.readTree(input));
+                    Trigger.Scheduled scheduled = assertInstanceOf(
+                            Trigger.Scheduled.class, trigger, "Scheduler's input must parse as a schedule");
+                    assertEquals(
+                            Instant.parse("2026-11-23T07:15:00Z"),
+                            scheduled.time().orElseThrow());
+                }));
     }
 
     @Test
@@ -135,63 +164,89 @@ class TemplateTriggersTest {
         for (TemplateFunction f : TEMPLATE.functions()) {
             for (Map<String, Object> event : f.eventsOfType("HttpApi")) {
                 assertEquals(PipelineStep.WRANGLE, f.step(), "only the wrangle step serves HTTP");
-                assertEquals("AWS_IAM", Template.map(event.get("Auth")).get("Authorizer"), "POST /refresh reads every guest: signed callers only");
-                assertEquals("2.0", event.get("PayloadFormatVersion"), "the trigger parser reads the payload 2.0 shape");
+                assertEquals(
+                        "AWS_IAM",
+                        Template.map(event.get("Auth")).get("Authorizer"),
+                        "POST /refresh reads every guest: signed callers only");
+                assertEquals(
+                        "2.0", event.get("PayloadFormatVersion"), "the trigger parser reads the payload 2.0 shape");
                 String api = String.valueOf(Template.map(event.get("ApiId")).get("Ref"));
                 assertEquals("AWS::Serverless::HttpApi", TEMPLATE.type(api));
                 Map<String, Object> auth = Template.map(TEMPLATE.properties(api).get("Auth"));
                 assertEquals(Boolean.TRUE, auth.get("EnableIamAuthorizer"));
                 assertEquals("AWS_IAM", auth.get("DefaultAuthorizer"), "no route of the API is open");
-                routes.add(String.valueOf(event.get("Method")).toLowerCase(java.util.Locale.ROOT) + " " + event.get("Path"));
+                routes.add(String.valueOf(event.get("Method")).toLowerCase(java.util.Locale.ROOT) + " "
+                        + event.get("Path"));
             }
         }
         assertEquals(List.of("post /refresh"), routes);
 
         Map<String, Object> openApi = CloudFormationYaml.read(Path.of("openapi.yaml"));
         List<String> documented = new ArrayList<>();
-        Template.map(openApi.get("paths")).forEach((path, operations) ->
-                Template.map(operations).keySet().forEach(method -> documented.add(method + " " + path)));
+        Template.map(openApi.get("paths"))
+                .forEach((path, operations) ->
+                        Template.map(operations).keySet().forEach(method -> documented.add(method + " " + path)));
         assertEquals(routes, documented, "openapi.yaml documents the routes the template serves");
 
-        Map<String, Object> post = Template.map(Template.map(Template.map(openApi.get("paths")).get("/refresh")).get("post"));
+        Map<String, Object> post = Template.map(
+                Template.map(Template.map(openApi.get("paths")).get("/refresh")).get("post"));
         Map<String, Object> responses = Template.map(post.get("responses"));
-        assertTrue(responses.keySet().containsAll(List.of("202", "400", "403", "429", "500", "503")), responses.keySet().toString());
-        Map<String, Object> schemas = Template.map(Template.map(openApi.get("components")).get("schemas"));
-        assertEquals(List.of("runId"), Template.map(schemas.get("RefreshAccepted")).get("required"));
+        assertTrue(
+                responses.keySet().containsAll(List.of("202", "400", "403", "429", "500", "503")),
+                responses.keySet().toString());
+        Map<String, Object> schemas =
+                Template.map(Template.map(openApi.get("components")).get("schemas"));
+        assertEquals(
+                List.of("runId"), Template.map(schemas.get("RefreshAccepted")).get("required"));
         String runIdPattern = String.valueOf(Template.map(schemas.get("RunId")).get("pattern"));
         assertTrue(RunId.newRun().value().matches(runIdPattern), "the documented run id pattern matches a RunId");
-        assertEquals(RunId.parse(String.valueOf(Template.map(schemas.get("RunId")).get("example"))).value(),
+        assertEquals(
+                RunId.parse(String.valueOf(Template.map(schemas.get("RunId")).get("example")))
+                        .value(),
                 Template.map(schemas.get("RunId")).get("example"));
-        Map<String, Object> scheme = Template.map(Template.map(Template.map(openApi.get("components")).get("securitySchemes")).get("sigv4"));
+        Map<String, Object> scheme = Template.map(
+                Template.map(Template.map(openApi.get("components")).get("securitySchemes"))
+                        .get("sigv4"));
         assertEquals("awsSigv4", scheme.get("x-amazon-apigateway-authtype"));
     }
 
     @TestFactory
     Stream<DynamicTest> failedAsynchronousEventsAreRetriedAFewTimesThenKept() {
-        return TEMPLATE.functions().stream().map(f -> DynamicTest.dynamicTest(f.logicalId(), () -> {
-            Map<String, Object> config = Template.map(f.properties().get("EventInvokeConfig"));
-            int retries = ((Number) config.get("MaximumRetryAttempts")).intValue();
-            assertTrue(retries >= 1 && retries <= 2, f.logicalId() + ": MaximumRetryAttempts " + retries);
-            int age = ((Number) config.get("MaximumEventAgeInSeconds")).intValue();
-            assertTrue(age >= 60 && age <= 21_600, f.logicalId() + ": MaximumEventAgeInSeconds " + age);
-            Map<String, Object> onFailure = Template.map(Template.map(config.get("DestinationConfig")).get("OnFailure"));
-            assertEquals("SQS", onFailure.get("Type"));
-            assertFailedInvocationsQueue(onFailure.get("Destination"), f.logicalId());
+        return TEMPLATE.functions().stream()
+                .map(f -> DynamicTest.dynamicTest(f.logicalId(), () -> {
+                    Map<String, Object> config = Template.map(f.properties().get("EventInvokeConfig"));
+                    int retries = ((Number) config.get("MaximumRetryAttempts")).intValue();
+                    assertTrue(retries >= 1 && retries <= 2, f.logicalId() + ": MaximumRetryAttempts " + retries);
+                    int age = ((Number) config.get("MaximumEventAgeInSeconds")).intValue();
+                    assertTrue(age >= 60 && age <= 21_600, f.logicalId() + ": MaximumEventAgeInSeconds " + age);
+                    Map<String, Object> onFailure = Template.map(
+                            Template.map(config.get("DestinationConfig")).get("OnFailure"));
+                    assertEquals("SQS", onFailure.get("Type"));
+                    assertFailedInvocationsQueue(onFailure.get("Destination"), f.logicalId());
 
-            boolean errorsAlarm = TEMPLATE.resourcesOfType("AWS::CloudWatch::Alarm").stream().map(TEMPLATE::properties).anyMatch(alarm ->
-                    "AWS/Lambda".equals(alarm.get("Namespace")) && "Errors".equals(alarm.get("MetricName"))
-                            && List.of(Map.of("Name", "FunctionName", "Value", Map.of("Ref", f.logicalId()))).equals(alarm.get("Dimensions"))
-                            && !Template.list(alarm.get("AlarmActions")).isEmpty());
-            assertTrue(errorsAlarm, f.logicalId() + " has no alarm on its Errors metric that notifies anyone");
-        }));
+                    boolean errorsAlarm = TEMPLATE.resourcesOfType("AWS::CloudWatch::Alarm").stream()
+                            .map(TEMPLATE::properties)
+                            .anyMatch(alarm -> "AWS/Lambda".equals(alarm.get("Namespace"))
+                                    && "Errors".equals(alarm.get("MetricName"))
+                                    && List.of(Map.of("Name", "FunctionName", "Value", Map.of("Ref", f.logicalId())))
+                                            .equals(alarm.get("Dimensions"))
+                                    && !Template.list(alarm.get("AlarmActions")).isEmpty());
+                    assertTrue(errorsAlarm, f.logicalId() + " has no alarm on its Errors metric that notifies anyone");
+                }));
     }
 
     @Test
     void theDeadLetterQueueHasAnAlarmOnItsDepth() {
-        boolean depthAlarm = TEMPLATE.resourcesOfType("AWS::CloudWatch::Alarm").stream().map(TEMPLATE::properties).anyMatch(alarm ->
-                "AWS/SQS".equals(alarm.get("Namespace")) && "ApproximateNumberOfMessagesVisible".equals(alarm.get("MetricName"))
-                        && List.of(Map.of("Name", "QueueName", "Value", Map.of("Fn::GetAtt", List.of("FailedInvocationsQueue", "QueueName"))))
-                        .equals(alarm.get("Dimensions"))
+        boolean depthAlarm = TEMPLATE.resourcesOfType("AWS::CloudWatch::Alarm").stream()
+                .map(TEMPLATE::properties)
+                .anyMatch(alarm -> "AWS/SQS".equals(alarm.get("Namespace"))
+                        && "ApproximateNumberOfMessagesVisible".equals(alarm.get("MetricName"))
+                        && List.of(Map.of(
+                                        "Name",
+                                        "QueueName",
+                                        "Value",
+                                        Map.of("Fn::GetAtt", List.of("FailedInvocationsQueue", "QueueName"))))
+                                .equals(alarm.get("Dimensions"))
                         && !Template.list(alarm.get("AlarmActions")).isEmpty());
         assertTrue(depthAlarm, "no alarm on the dead-letter queue's depth");
         assertEquals(Boolean.TRUE, TEMPLATE.properties("FailedInvocationsQueue").get("SqsManagedSseEnabled"));
@@ -199,7 +254,8 @@ class TemplateTriggersTest {
 
     private static void assertFailedInvocationsQueue(Object arn, String what) {
         Object value = DEPLOYMENT.evaluate(arn).orElseThrow();
-        TemplateEvaluation.ResourceReference reference = assertInstanceOf(TemplateEvaluation.ResourceReference.class, value, what);
+        TemplateEvaluation.ResourceReference reference =
+                assertInstanceOf(TemplateEvaluation.ResourceReference.class, value, what);
         assertEquals("AWS::SQS::Queue", TEMPLATE.type(reference.logicalId()), what + " fails into a queue");
         assertEquals("Arn", reference.attribute().orElseThrow());
     }
@@ -208,9 +264,11 @@ class TemplateTriggersTest {
         List<String> prefixes = new ArrayList<>();
         Object filter = s3Event.get("Filter");
         if (filter == null) {
-            throw new AssertionError("an S3 event without a prefix filter starts its function for every object in the bucket");
+            throw new AssertionError(
+                    "an S3 event without a prefix filter starts its function for every object in the bucket");
         }
-        for (Object rule : Template.list(Template.map(Template.map(filter).get("S3Key")).get("Rules"))) {
+        for (Object rule :
+                Template.list(Template.map(Template.map(filter).get("S3Key")).get("Rules"))) {
             Map<String, Object> r = Template.map(rule);
             if ("prefix".equals(r.get("Name"))) {
                 prefixes.add(String.valueOf(r.get("Value")));

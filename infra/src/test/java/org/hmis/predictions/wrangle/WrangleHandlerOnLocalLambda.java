@@ -13,13 +13,14 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
  * takes the invoker, and the invoker itself, are package-private there.
  */
 public final class WrangleHandlerOnLocalLambda {
-    private WrangleHandlerOnLocalLambda() {
-    }
+    private WrangleHandlerOnLocalLambda() {}
 
     public static RequestStreamHandler create(PipelineConfig config, URI lambdaEndpoint) {
-        LambdaEventInvoker invoker = new LambdaEventInvoker(UrlConnectionHttpClient.create(),
+        LambdaEventInvoker invoker = new LambdaEventInvoker(
+                UrlConnectionHttpClient.create(),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDINFRATEST", "infra-test-secret")),
-                config.storage().region(), lambdaEndpoint);
+                config.storage().region(),
+                lambdaEndpoint);
         return new WrangleHandler(config, () -> invoker);
     }
 }

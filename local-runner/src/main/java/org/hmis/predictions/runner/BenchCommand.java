@@ -48,10 +48,16 @@ import picocli.CommandLine.Option;
  * of their own identical copy; wrangle, predict and update then work on the current guests of the marked table; the
  * whole refresh runs last on the untouched copy, so it does the work a first refresh does.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Generate guests into embedded PostgreSQL (or --jdbc-url's server, in a database "
-                + BenchCommand.DATABASE + "_<pid>, dropped afterwards) and an in-process S3 server, then measure each step beside "
-                + "its reference and a whole refresh, printing one JSON line each."})
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Generate guests into embedded PostgreSQL (or --jdbc-url's server, in a database "
+                    + BenchCommand.DATABASE
+                    + "_<pid>, dropped afterwards) and an in-process S3 server, then measure each step beside "
+                    + "its reference and a whole refresh, printing one JSON line each."
+        })
 final class BenchCommand implements Callable<Integer> {
     static final String DATABASE = "exit_destination_bench";
     static final List<String> STEPS = List.of("remove", "wrangle", "predict", "update", "pipeline");
@@ -60,17 +66,23 @@ final class BenchCommand implements Callable<Integer> {
     private static final SqlIdentifier REMOVE_REFERENCE = SqlIdentifier.of("guests_remove_reference");
     /** An identical copy the whole refresh runs on, as it was loaded. */
     private static final SqlIdentifier PIPELINE_GUESTS = SqlIdentifier.of("guests_pipeline");
+
     private static final double MB = 1024 * 1024;
 
     @Option(names = "--guests", required = true, description = "Guests to generate, about 10% of them current.")
     long guests;
 
-    @Option(names = "--steps", split = ",", description = "Which measurements, in this order whatever the order given: "
-            + "remove, wrangle, predict, update, pipeline (default: all).")
+    @Option(
+            names = "--steps",
+            split = ",",
+            description = "Which measurements, in this order whatever the order given: "
+                    + "remove, wrangle, predict, update, pipeline (default: all).")
     List<String> steps = STEPS;
 
-    @Option(names = "--jdbc-url", description = "Use this PostgreSQL server instead of the embedded one, e.g. "
-            + "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres.")
+    @Option(
+            names = "--jdbc-url",
+            description = "Use this PostgreSQL server instead of the embedded one, e.g. "
+                    + "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres.")
     String jdbcUrl;
 
     @Option(names = "--seed", defaultValue = "42", description = "Generator seed (default ${DEFAULT-VALUE}).")
@@ -98,11 +110,13 @@ final class BenchCommand implements Callable<Integer> {
         }
         for (String step : steps) {
             if (!STEPS.contains(step)) {
-                throw new IllegalArgumentException("--steps: unknown step '" + step + "'; known: " + String.join(",", STEPS));
+                throw new IllegalArgumentException(
+                        "--steps: unknown step '" + step + "'; known: " + String.join(",", STEPS));
             }
         }
         // One database per process: two benches (or a bench and its test) on one server must not drop each other's.
-        try (DemoServices services = DemoServices.start(jdbcUrl, DATABASE + "_" + ProcessHandle.current().pid())) {
+        try (DemoServices services = DemoServices.start(
+                jdbcUrl, DATABASE + "_" + ProcessHandle.current().pid())) {
             try {
                 bench(services);
             } finally {
@@ -124,7 +138,8 @@ final class BenchCommand implements Callable<Integer> {
         long current = load(services);
         LightGbmLibrary.ensureLoaded();
         ModelArtifact model = ModelFiles.readResource(DemoCommand.BUNDLED_MODEL);
-        try (Database database = Database.connect(config.database()); ObjectStore store = ObjectStore.create(config.storage())) {
+        try (Database database = Database.connect(config.database());
+                ObjectStore store = ObjectStore.create(config.storage())) {
             ModelFiles.upload(model, store, bucket);
             RemoveExitedStep remove = new RemoveExitedStep(database.dataSource(), GUESTS);
             if (steps.contains("remove")) {
@@ -134,14 +149,25 @@ final class BenchCommand implements Callable<Integer> {
                 remove.run(RunId.newRun());
             }
             if (steps.contains("wrangle")) {
-                out.println(new WrangleBenchmark(database.dataSource(), GUESTS, store, bucket, config.partRows()).run().json());
+                out.println(new WrangleBenchmark(database.dataSource(), GUESTS, store, bucket, config.partRows())
+                        .run()
+                        .json());
             }
             if (steps.contains("predict")) {
-                out.println(PredictBenchmark.run(store, bucket, model, Math.toIntExact(current),
-                        PredictStep.DEFAULT_BATCH_ROWS, LightGbmPredictor.DEFAULT_THREADS, PREDICT_ROUNDS, seed).json());
+                out.println(PredictBenchmark.run(
+                                store,
+                                bucket,
+                                model,
+                                Math.toIntExact(current),
+                                PredictStep.DEFAULT_BATCH_ROWS,
+                                LightGbmPredictor.DEFAULT_THREADS,
+                                PREDICT_ROUNDS,
+                                seed)
+                        .json());
             }
             if (steps.contains("update")) {
-                out.println(new UpdateBenchmark(database.dataSource(), GUESTS).run().toJson());
+                out.println(
+                        new UpdateBenchmark(database.dataSource(), GUESTS).run().toJson());
             }
         }
         if (steps.contains("pipeline")) {
@@ -152,7 +178,8 @@ final class BenchCommand implements Callable<Integer> {
     /** Loads the guests, then the copies the remove reference and the whole refresh work on; returns current guests. */
     private long load(DemoServices services) throws SQLException, IOException {
         long started = System.nanoTime();
-        try (Connection c = services.connect(); Statement st = c.createStatement()) {
+        try (Connection c = services.connect();
+                Statement st = c.createStatement()) {
             ReferenceSchema.createGuestsTable(c, GUESTS);
             ReferenceSchema.createPredictionRuns(c);
             long loaded;
@@ -166,10 +193,16 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
             st.execute("VACUUM (ANALYZE)");
-            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM " + GUESTS.quoted() + " WHERE exit_date IS NULL")) {
+            try (ResultSet rs =
+                    st.executeQuery("SELECT count(*) FROM " + GUESTS.quoted() + " WHERE exit_date IS NULL")) {
                 rs.next();
-                System.err.printf(Locale.ROOT, "loaded %d guests (%d current, seed %d) in %.1f s%n", loaded,
-                        rs.getLong(1), seed, DemoCommand.seconds(started));
+                System.err.printf(
+                        Locale.ROOT,
+                        "loaded %d guests (%d current, seed %d) in %.1f s%n",
+                        loaded,
+                        rs.getLong(1),
+                        seed,
+                        DemoCommand.seconds(started));
                 return rs.getLong(1);
             }
         }
@@ -179,21 +212,24 @@ final class BenchCommand implements Callable<Integer> {
      * The reference first, on its copy: add the column and mark the exited in one transaction with a plain UPDATE;
      * then the step on the guests table. Both find the same rows unmarked and the column missing.
      */
-    private String benchRemove(DemoServices services, RemoveExitedStep remove) throws SQLException, JsonProcessingException {
+    private String benchRemove(DemoServices services, RemoveExitedStep remove)
+            throws SQLException, JsonProcessingException {
         String table = REMOVE_REFERENCE.quoted();
         String column = RemoveExitedStep.COLUMN;
         long referenceRows;
         checkpoint(services);
         long referenceStarted = System.nanoTime();
-        try (Connection c = services.connect(); Statement st = c.createStatement()) {
+        try (Connection c = services.connect();
+                Statement st = c.createStatement()) {
             c.setAutoCommit(false);
             st.execute("ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS " + column + " VARCHAR");
-            referenceRows = st.executeLargeUpdate("UPDATE " + table + " SET " + column + " = 'exited'"
-                    + " WHERE exit_date IS NOT NULL");
+            referenceRows = st.executeLargeUpdate(
+                    "UPDATE " + table + " SET " + column + " = 'exited'" + " WHERE exit_date IS NOT NULL");
             c.commit();
         }
         double referenceSeconds = DemoCommand.seconds(referenceStarted);
-        try (Connection c = services.connect(); Statement st = c.createStatement()) {
+        try (Connection c = services.connect();
+                Statement st = c.createStatement()) {
             st.execute("DROP TABLE " + table);
         }
 
@@ -227,9 +263,18 @@ final class BenchCommand implements Callable<Integer> {
             line.put("remove_seconds", round(result.remove().durationMs() / 1000.0, 3));
             line.put("wrangle_seconds", round(result.wrangle().durationMs() / 1000.0, 3));
             line.put("predict_seconds", round(result.predict().durationMs() / 1000.0, 3));
-            line.put("update_seconds", round(result.update().stream().mapToLong(s -> s.durationMs()).sum() / 1000.0, 3));
+            line.put(
+                    "update_seconds",
+                    round(
+                            result.update().stream()
+                                            .mapToLong(s -> s.durationMs())
+                                            .sum()
+                                    / 1000.0,
+                            3));
             line.put("exited_marked", result.remove().rowsMarked());
-            line.put("updated", result.update().stream().mapToLong(s -> s.applied()).sum());
+            line.put(
+                    "updated",
+                    result.update().stream().mapToLong(s -> s.applied()).sum());
             line.put("max_heap_mb", round(Runtime.getRuntime().maxMemory() / MB, 0));
             return json.writeValueAsString(line);
         }
@@ -246,7 +291,8 @@ final class BenchCommand implements Callable<Integer> {
 
     /** Dirty pages of the load written out before a timed write, so neither side pays for them. */
     private static void checkpoint(DemoServices services) throws SQLException {
-        try (Connection c = services.connect(); Statement st = c.createStatement()) {
+        try (Connection c = services.connect();
+                Statement st = c.createStatement()) {
             st.execute("CHECKPOINT");
         } catch (SQLException e) {
             // Only superusers and pg_checkpoint may; the figures are a little noisier without it.
@@ -261,11 +307,16 @@ final class BenchCommand implements Callable<Integer> {
 
     /** The heap pools' peaks since the reset, summed: an upper bound of the heap in use. */
     private static double heapPeaksMb() {
-        return heapPools().stream().mapToLong(pool -> pool.getPeakUsage().getUsed()).sum() / MB;
+        return heapPools().stream()
+                        .mapToLong(pool -> pool.getPeakUsage().getUsed())
+                        .sum()
+                / MB;
     }
 
     private static List<MemoryPoolMXBean> heapPools() {
-        return ManagementFactory.getMemoryPoolMXBeans().stream().filter(pool -> pool.getType() == MemoryType.HEAP).toList();
+        return ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(pool -> pool.getType() == MemoryType.HEAP)
+                .toList();
     }
 
     private static double round(double value, int digits) {

@@ -13,21 +13,31 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The whole pipeline on this machine: embedded services, synthetic guests, the bundled model. */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
         description = "Start embedded PostgreSQL and an in-process S3 server, load synthetic guests and run "
                 + "remove -> wrangle -> predict -> update on them with the bundled model.")
 final class DemoCommand implements Callable<Integer> {
     static final String BUNDLED_MODEL = "/demo-model";
 
-    @Option(names = "--guests", defaultValue = "10000", description = "Synthetic guests to load (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--guests",
+            defaultValue = "10000",
+            description = "Synthetic guests to load (default ${DEFAULT-VALUE}).")
     long guests;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Generator seed; the same seed gives the same guests (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            defaultValue = "42",
+            description = "Generator seed; the same seed gives the same guests (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--jdbc-url", description = "Use this PostgreSQL server instead of the embedded one, e.g. "
-            + "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres; the demo creates (and recreates) the database "
-            + DemoServices.DATABASE + " there.")
+    @Option(
+            names = "--jdbc-url",
+            description = "Use this PostgreSQL server instead of the embedded one, e.g. "
+                    + "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres; the demo creates (and recreates) the database "
+                    + DemoServices.DATABASE + " there.")
     String jdbcUrl;
 
     @Override
@@ -48,13 +58,17 @@ final class DemoCommand implements Callable<Integer> {
                 ReferenceSchema.createGuestsTable(c, config.guestsTable());
                 ReferenceSchema.createPredictionRuns(c);
                 try (LoadProgress progress = LoadProgress.watch(services.connect(), config.guestsTable(), guests)) {
-                    loaded = new GuestLoader(GuestGenerator.builder().seed(seed).build()).load(c, config.guestsTable(), guests);
+                    loaded = new GuestLoader(GuestGenerator.builder().seed(seed).build())
+                            .load(c, config.guestsTable(), guests);
                 }
             }
             out.printf("Loaded %,d synthetic guests (seed %d) in %.1f s%n", loaded, seed, seconds(loadStarted));
 
             try (LocalPipeline pipeline = new LocalPipeline(config)) {
-                String modelKey = ModelFiles.upload(ModelFiles.readResource(BUNDLED_MODEL), pipeline.store(), config.storage().inputBucket());
+                String modelKey = ModelFiles.upload(
+                        ModelFiles.readResource(BUNDLED_MODEL),
+                        pipeline.store(),
+                        config.storage().inputBucket());
                 out.println("Uploaded the bundled model to " + modelKey);
                 RunId runId = RunId.newRun();
                 out.println("Run " + runId + ":");

@@ -26,7 +26,8 @@ final class DemoServices implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread stopOnExit = new Thread(this::close, "stop-demo-services");
 
-    private DemoServices(PostgresServer postgres, LocalPostgres embedded, LocalS3 s3, Path s3Directory, String database) {
+    private DemoServices(
+            PostgresServer postgres, LocalPostgres embedded, LocalS3 s3, Path s3Directory, String database) {
         this.postgres = postgres;
         this.embedded = embedded;
         this.s3 = s3;
@@ -87,8 +88,15 @@ final class DemoServices implements AutoCloseable {
 
     /** The variables a function would have, pointing at these services. */
     Map<String, String> environment() {
-        return LocalEndpoints.environment(jdbcUrl(), postgres.user(), postgres.password(),
-                s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey(), BUCKET);
+        return LocalEndpoints.environment(
+                jdbcUrl(),
+                postgres.user(),
+                postgres.password(),
+                s3.endpoint(),
+                s3.region(),
+                s3.accessKey(),
+                s3.secretKey(),
+                BUCKET);
     }
 
     @Override

@@ -14,7 +14,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Loads synthetic guests into a database, for trying the pipeline or measuring it at scale. */
-@Command(name = "generate", mixinStandardHelpOptions = true,
+@Command(
+        name = "generate",
+        mixinStandardHelpOptions = true,
         description = "Load deterministic synthetic guests (fake personal data) into a guests table through COPY.")
 final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--guests", required = true, description = "How many enrolments to load.")
@@ -23,13 +25,19 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Generator seed (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--current-share", defaultValue = "0.10", description = "Share of guests still in the shelter (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--current-share",
+            defaultValue = "0.10",
+            description = "Share of guests still in the shelter (default ${DEFAULT-VALUE}).")
     double currentShare;
 
     @Option(names = "--table", description = "Guests table (default: GUESTS_TABLE, else guests).")
     String table;
 
-    @Option(names = "--create-table", description = "Create the reference guests table and prediction_runs first (never on a production database).")
+    @Option(
+            names = "--create-table",
+            description =
+                    "Create the reference guests table and prediction_runs first (never on a production database).")
     boolean createTable;
 
     @Mixin
@@ -37,11 +45,14 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PipelineConfig config = database.jdbcUrl == null ? PipelineConfig.fromEnvironment() : PipelineConfig.from(Map.of());
+        PipelineConfig config =
+                database.jdbcUrl == null ? PipelineConfig.fromEnvironment() : PipelineConfig.from(Map.of());
         SqlIdentifier guestsTable = table == null ? config.guestsTable() : SqlIdentifier.of(table);
-        GuestGenerator generator = GuestGenerator.builder().seed(seed).currentShare(currentShare).build();
+        GuestGenerator generator =
+                GuestGenerator.builder().seed(seed).currentShare(currentShare).build();
         long started = System.nanoTime();
-        try (Database db = database.connect(config); Connection c = db.connection()) {
+        try (Database db = database.connect(config);
+                Connection c = db.connection()) {
             if (createTable) {
                 ReferenceSchema.createGuestsTable(c, guestsTable);
                 ReferenceSchema.createPredictionRuns(c);
@@ -51,7 +62,9 @@ final class GenerateCommand implements Callable<Integer> {
                 loaded = new GuestLoader(generator).load(c, guestsTable, guests);
             }
             double seconds = DemoCommand.seconds(started);
-            System.out.printf("Loaded %,d guests into %s in %.1f s (%,.0f guests/s)%n", loaded, guestsTable, seconds, loaded / seconds);
+            System.out.printf(
+                    "Loaded %,d guests into %s in %.1f s (%,.0f guests/s)%n",
+                    loaded, guestsTable, seconds, loaded / seconds);
         }
         return 0;
     }

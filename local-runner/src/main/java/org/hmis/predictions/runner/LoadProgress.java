@@ -68,12 +68,14 @@ final class LoadProgress implements AutoCloseable {
         double share = total > 0 ? Math.min(1.0, (double) rows / total) : 0;
         if (terminal != null) {
             int filled = (int) Math.round(share * BAR_WIDTH);
-            terminal.printf("\r  [%s%s] %,d / %,d guests  %.0f s ", "#".repeat(filled), " ".repeat(BAR_WIDTH - filled),
-                    rows, total, seconds);
+            terminal.printf(
+                    "\r  [%s%s] %,d / %,d guests  %.0f s ",
+                    "#".repeat(filled), " ".repeat(BAR_WIDTH - filled), rows, total, seconds);
             terminal.flush();
         } else {
-            System.err.printf("loading %s: %,d of %,d guests (%d%%) after %.0f s%n", table, rows, total,
-                    Math.round(share * 100), seconds);
+            System.err.printf(
+                    "loading %s: %,d of %,d guests (%d%%) after %.0f s%n",
+                    table, rows, total, Math.round(share * 100), seconds);
         }
     }
 

@@ -10,13 +10,18 @@ import org.hmis.predictions.common.config.PipelineConfig;
  * reads in Lambda, so the local runner configures the very same code paths.
  */
 public final class LocalEndpoints {
-    private LocalEndpoints() {
-    }
+    private LocalEndpoints() {}
 
     /** Variables for a PostgreSQL server given by JDBC URL and an S3-compatible server. */
-    public static Map<String, String> environment(String jdbcUrl, String user, String password,
-                                                  URI s3Endpoint, String region, String accessKey, String secretKey,
-                                                  String bucket) {
+    public static Map<String, String> environment(
+            String jdbcUrl,
+            String user,
+            String password,
+            URI s3Endpoint,
+            String region,
+            String accessKey,
+            String secretKey,
+            String bucket) {
         URI db = URI.create(jdbcUrl.substring("jdbc:".length()));
         if (db.getHost() == null || db.getPath() == null || db.getPath().length() < 2) {
             throw new IllegalArgumentException("'" + jdbcUrl + "' is not a jdbc:postgresql://host[:port]/database URL");

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.db.Database;
+import org.hmis.predictions.common.features.FeatureSpec;
 import org.hmis.predictions.common.model.LightGbmLibrary;
 import org.hmis.predictions.common.model.LightGbmPredictor;
 import org.hmis.predictions.common.storage.ObjectStore;
@@ -13,7 +14,6 @@ import org.hmis.predictions.common.storage.RunId;
 import org.hmis.predictions.common.trigger.ObjectRef;
 import org.hmis.predictions.common.trigger.S3EventJson;
 import org.hmis.predictions.common.trigger.Trigger;
-import org.hmis.predictions.common.features.FeatureSpec;
 import org.hmis.predictions.predict.CurrentModel;
 import org.hmis.predictions.predict.PredictStep;
 import org.hmis.predictions.remove.RemoveExitedStep;
@@ -39,19 +39,31 @@ final class LocalPipeline implements AutoCloseable {
         this.database = Database.connect(config.database());
         this.store = ObjectStore.create(config.storage());
         this.remove = new RemoveExitedStep(database.dataSource(), config.guestsTable());
-        this.wrangle = new WrangleStep(database.dataSource(), config.guestsTable(), store,
-                config.storage().inputBucket(), config.partRows());
+        this.wrangle = new WrangleStep(
+                database.dataSource(),
+                config.guestsTable(),
+                store,
+                config.storage().inputBucket(),
+                config.partRows());
         LightGbmLibrary.ensureLoaded();
-        CurrentModel model = new CurrentModel(store, config.storage().inputBucket(), config.modelName(), FeatureSpec.V1,
-                PredictStep.DEFAULT_BATCH_ROWS, LightGbmPredictor.DEFAULT_THREADS);
-        this.predict = new PredictStep(store, config.storage().outputBucket(), model, FeatureSpec.V1, PredictStep.DEFAULT_BATCH_ROWS);
+        CurrentModel model = new CurrentModel(
+                store,
+                config.storage().inputBucket(),
+                config.modelName(),
+                FeatureSpec.V1,
+                PredictStep.DEFAULT_BATCH_ROWS,
+                LightGbmPredictor.DEFAULT_THREADS);
+        this.predict = new PredictStep(
+                store, config.storage().outputBucket(), model, FeatureSpec.V1, PredictStep.DEFAULT_BATCH_ROWS);
         this.update = new UpdateDbStep(database.dataSource(), config.guestsTable());
     }
 
     /** What one refresh did, step by step. */
-    record Result(RemoveExitedStep.Summary remove, WrangleStep.Summary wrangle, PredictStep.Summary predict,
-                  List<UpdateDbStep.Summary> update) {
-    }
+    record Result(
+            RemoveExitedStep.Summary remove,
+            WrangleStep.Summary wrangle,
+            PredictStep.Summary predict,
+            List<UpdateDbStep.Summary> update) {}
 
     Database database() {
         return database;
@@ -90,8 +102,11 @@ final class LocalPipeline implements AutoCloseable {
         RemoveExitedStep.Summary removed = remove(runId);
         WrangleStep.Summary wrangled = wrangle(runId);
         PredictStep.Summary predicted = predict(objectsCreated(wrangled.bucket(), wrangled.parts()));
-        List<UpdateDbStep.Summary> updated = update(objectsCreated(config.storage().outputBucket(),
-                predicted.parts().stream().map(p -> ObjectRef.fromUri(p.predictions()).key()).toList()));
+        List<UpdateDbStep.Summary> updated = update(objectsCreated(
+                config.storage().outputBucket(),
+                predicted.parts().stream()
+                        .map(p -> ObjectRef.fromUri(p.predictions()).key())
+                        .toList()));
         return new Result(removed, wrangled, predicted, updated);
     }
 

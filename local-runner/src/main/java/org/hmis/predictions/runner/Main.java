@@ -4,9 +4,19 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The local runner: how a new user meets the pipeline, and how operators run or backfill it outside Lambda. */
-@Command(name = "local-runner", mixinStandardHelpOptions = true, version = "exit-destination-refresh 1.0",
+@Command(
+        name = "local-runner",
+        mixinStandardHelpOptions = true,
+        version = "exit-destination-refresh 1.0",
         description = "Runs the exit-destination refresh pipeline outside AWS Lambda.",
-        subcommands = {DemoCommand.class, RunCommand.class, GenerateCommand.class, TrainCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            DemoCommand.class,
+            RunCommand.class,
+            GenerateCommand.class,
+            TrainCommand.class,
+            BenchCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -14,8 +14,7 @@ import org.hmis.predictions.wrangle.WrangleStep;
 
 /** What a refresh did, for a person at a terminal: rows and time per step, then the table as case workers see it. */
 final class PipelineReport {
-    private PipelineReport() {
-    }
+    private PipelineReport() {}
 
     static void print(PrintStream out, LocalPipeline.Result r) {
         printRemove(out, r.remove());
@@ -28,18 +27,26 @@ final class PipelineReport {
     }
 
     static void printRemove(PrintStream out, RemoveExitedStep.Summary s) {
-        out.printf("  %-8s %,10d exited guests marked%s  %6.2f s%n", "remove", s.rowsMarked(),
-                s.columnCreated() ? " (column created)" : "", s.durationMs() / 1000.0);
+        out.printf(
+                "  %-8s %,10d exited guests marked%s  %6.2f s%n",
+                "remove", s.rowsMarked(), s.columnCreated() ? " (column created)" : "", s.durationMs() / 1000.0);
     }
 
     static void printWrangle(PrintStream out, WrangleStep.Summary s) {
-        out.printf("  %-8s %,10d current guests -> %d part(s), %d rejected  %6.2f s%n", "wrangle", s.rows(),
-                s.parts().size(), s.rejected(), s.durationMs() / 1000.0);
+        out.printf(
+                "  %-8s %,10d current guests -> %d part(s), %d rejected  %6.2f s%n",
+                "wrangle", s.rows(), s.parts().size(), s.rejected(), s.durationMs() / 1000.0);
     }
 
     static void printPredict(PrintStream out, PredictStep.Summary s) {
-        out.printf("  %-8s %,10d predictions, model %s  %6.2f s%n", "predict", s.rows(),
-                s.parts().stream().map(PredictStep.PartResult::model).findFirst().orElse("-"),
+        out.printf(
+                "  %-8s %,10d predictions, model %s  %6.2f s%n",
+                "predict",
+                s.rows(),
+                s.parts().stream()
+                        .map(PredictStep.PartResult::model)
+                        .findFirst()
+                        .orElse("-"),
                 s.durationMs() / 1000.0);
     }
 
@@ -50,8 +57,9 @@ final class PipelineReport {
         long exited = parts.stream().mapToLong(s -> s.skipped().exited()).sum();
         long unmatched = parts.stream().mapToLong(s -> s.skipped().unmatched()).sum();
         long ms = parts.stream().mapToLong(UpdateDbStep.Summary::durationMs).sum();
-        out.printf("  %-8s %,10d guests updated; unchanged %,d, exited since %,d, unmatched %,d  %6.2f s%n", "update",
-                applied, unchanged, exited, unmatched, ms / 1000.0);
+        out.printf(
+                "  %-8s %,10d guests updated; unchanged %,d, exited since %,d, unmatched %,d  %6.2f s%n",
+                "update", applied, unchanged, exited, unmatched, ms / 1000.0);
         for (UpdateDbStep.Summary part : parts) {
             if (!UpdateDbStep.APPLIED.equals(part.status())) {
                 out.printf("  %-8s %s: %s%n", "", part.part(), part.message());
@@ -62,7 +70,8 @@ final class PipelineReport {
 
     /** The class mix and a few guests as the intake app shows them (key and prediction only, no personal data). */
     static void printDatabase(PrintStream out, DemoServices services, SqlIdentifier table) throws SQLException {
-        try (Connection c = services.connect(); Statement st = c.createStatement()) {
+        try (Connection c = services.connect();
+                Statement st = c.createStatement()) {
             out.println("Predicted exit destination of current guests:");
             try (ResultSet rs = st.executeQuery("SELECT coalesce(predicted_exit_destination, '(none)'), count(*),"
                     + " round(100.0 * count(*) / sum(count(*)) OVER (), 1) FROM " + table.quoted()
@@ -78,10 +87,13 @@ final class PipelineReport {
             }
             out.println("A few current guests:");
             out.println("  personal_id  enroll_date  household_type                       prediction");
-            try (ResultSet rs = st.executeQuery("SELECT personal_id, enroll_date, household_type, predicted_exit_destination FROM "
-                    + table.quoted() + " WHERE exit_date IS NULL ORDER BY personal_id, enroll_date LIMIT 5")) {
+            try (ResultSet rs =
+                    st.executeQuery("SELECT personal_id, enroll_date, household_type, predicted_exit_destination FROM "
+                            + table.quoted() + " WHERE exit_date IS NULL ORDER BY personal_id, enroll_date LIMIT 5")) {
                 while (rs.next()) {
-                    out.printf("  %11d  %-11s  %-35s  %s%n", rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4));
+                    out.printf(
+                            "  %11d  %-11s  %-35s  %s%n",
+                            rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4));
                 }
             }
         }

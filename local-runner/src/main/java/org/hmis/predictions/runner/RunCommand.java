@@ -8,7 +8,6 @@ import java.util.concurrent.Callable;
 import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.storage.RunId;
 import org.hmis.predictions.common.storage.RunKeys;
-import org.hmis.predictions.common.trigger.ObjectRef;
 import org.hmis.predictions.predict.PredictStep;
 import org.hmis.predictions.update.UpdateDbStep;
 import picocli.CommandLine.Command;
@@ -19,24 +18,42 @@ import picocli.CommandLine.Option;
  * and backfills outside Lambda. A failure prints its message (the stack trace with {@code --verbose}) and exits 1;
  * every step runs in its own transaction, so a failed or interrupted one leaves the database as it was.
  */
-@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run the pipeline, or one step of it, against the database and bucket of the environment: "
-                + "RDS_HOST, RDS_PORT, RDS_DB_NAME, RDS_USERNAME, RDS_USER_PWD (or DB_SECRET_ARN), GUESTS_TABLE, "
-                + "S3_BUCKET (or S3_BUCKET_ORIGIN and S3_BUCKET_DESTINATION), S3_ENDPOINT, MODEL_NAME, PART_ROWS.",
-            "predict and update take the part keys given by --key, or every part of --run-id."})
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Run the pipeline, or one step of it, against the database and bucket of the environment: "
+                    + "RDS_HOST, RDS_PORT, RDS_DB_NAME, RDS_USERNAME, RDS_USER_PWD (or DB_SECRET_ARN), GUESTS_TABLE, "
+                    + "S3_BUCKET (or S3_BUCKET_ORIGIN and S3_BUCKET_DESTINATION), S3_ENDPOINT, MODEL_NAME, PART_ROWS.",
+            "predict and update take the part keys given by --key, or every part of --run-id."
+        })
 final class RunCommand implements Callable<Integer> {
-    enum Step { all, remove, wrangle, predict, update }
+    enum Step {
+        all,
+        remove,
+        wrangle,
+        predict,
+        update
+    }
 
-    @Option(names = "--step", defaultValue = "all", description = "all (remove, wrangle, predict, update in order), "
-            + "or one of: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--step",
+            defaultValue = "all",
+            description = "all (remove, wrangle, predict, update in order), "
+                    + "or one of: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     Step step;
 
-    @Option(names = "--run-id", description = "The run: a new one by default for all, remove and wrangle; for predict "
-            + "and update, the run whose parts to process, e.g. 20261123T101500Z-3f9a.")
+    @Option(
+            names = "--run-id",
+            description = "The run: a new one by default for all, remove and wrangle; for predict "
+                    + "and update, the run whose parts to process, e.g. 20261123T101500Z-3f9a.")
     String runId;
 
-    @Option(names = "--key", description = "With --step predict: a wrangled part key (wrangled/<runId>/part-NNNNN.csv); "
-            + "with --step update: a predictions part key. Repeatable.")
+    @Option(
+            names = "--key",
+            description = "With --step predict: a wrangled part key (wrangled/<runId>/part-NNNNN.csv); "
+                    + "with --step update: a predictions part key. Repeatable.")
     List<String> keys = new ArrayList<>();
 
     @Option(names = "--verbose", description = "Print the stack trace of a failure.")
@@ -123,9 +140,11 @@ final class RunCommand implements Callable<Integer> {
             return keys;
         }
         RunId run = RunId.parse(runId);
-        String prefix = stage == RunKeys.Stage.WRANGLED ? RunKeys.wrangledRunPrefix(run) : RunKeys.predictionsRunPrefix(run);
+        String prefix =
+                stage == RunKeys.Stage.WRANGLED ? RunKeys.wrangledRunPrefix(run) : RunKeys.predictionsRunPrefix(run);
         List<String> found = pipeline.store().list(bucket, prefix).stream()
-                .filter(key -> RunKeys.parsePart(key).filter(p -> p.stage() == stage).isPresent())
+                .filter(key ->
+                        RunKeys.parsePart(key).filter(p -> p.stage() == stage).isPresent())
                 .toList();
         if (found.isEmpty()) {
             throw new IllegalArgumentException("no " + stage.name().toLowerCase(java.util.Locale.ROOT)
@@ -136,7 +155,8 @@ final class RunCommand implements Callable<Integer> {
 
     /** The failure and its causes' messages, which name what went wrong without a stack trace. */
     private static String message(Throwable e) {
-        StringBuilder text = new StringBuilder(String.valueOf(e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
+        StringBuilder text = new StringBuilder(String.valueOf(
+                e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
         for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
             if (cause.getMessage() != null && !text.toString().contains(cause.getMessage())) {
                 text.append(": ").append(cause.getMessage());

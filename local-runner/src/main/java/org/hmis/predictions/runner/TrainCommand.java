@@ -37,27 +37,36 @@ import picocli.CommandLine.Option;
  * from a database (the environment's, or {@code --jdbc-url}), or are generated ({@code --generate}) into embedded
  * PostgreSQL, which is how the bundled demo model is made.
  */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train a model on exited guests and evaluate it on held-out households.",
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Train a model on exited guests and evaluate it on held-out households.",
             "Guests come from the database of RDS_HOST etc. (or DB_SECRET_ARN), or --jdbc-url, or --generate N "
                     + "synthetic ones in embedded PostgreSQL. The model goes to --out DIR or, with --s3, to "
-                    + "models/<name>/ in S3_BUCKET (S3_BUCKET_ORIGIN)."})
+                    + "models/<name>/ in S3_BUCKET (S3_BUCKET_ORIGIN)."
+        })
 final class TrainCommand implements Callable<Integer> {
     static final String GENERATED_DATABASE = "exit_destination_train";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--jdbc-url", description = "Read guests from this PostgreSQL database, e.g. "
-            + "jdbc:postgresql://127.0.0.1:5432/shelter?user=postgres (with --generate: the server to generate on, "
-            + "in a database " + GENERATED_DATABASE + " it recreates).")
+    @Option(
+            names = "--jdbc-url",
+            description = "Read guests from this PostgreSQL database, e.g. "
+                    + "jdbc:postgresql://127.0.0.1:5432/shelter?user=postgres (with --generate: the server to generate on, "
+                    + "in a database " + GENERATED_DATABASE + " it recreates).")
     String jdbcUrl;
 
     @Option(names = "--table", description = "The guests table (default: GUESTS_TABLE, else guests).")
     String table;
 
-    @Option(names = "--model-name", description = "The model's name: models/<name>/ (default: MODEL_NAME, else "
-            + PipelineConfig.DEFAULT_MODEL_NAME + ").")
+    @Option(
+            names = "--model-name",
+            description = "The model's name: models/<name>/ (default: MODEL_NAME, else "
+                    + PipelineConfig.DEFAULT_MODEL_NAME + ").")
     String modelName;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -67,13 +76,17 @@ final class TrainCommand implements Callable<Integer> {
         @Option(names = "--out", description = "Write model.txt and model.json into this directory.")
         Path directory;
 
-        @Option(names = "--s3", description = "Upload to models/<name>/ in the bucket of the environment "
-                + "(S3_BUCKET or S3_BUCKET_ORIGIN; S3_ENDPOINT for an S3-compatible server).")
+        @Option(
+                names = "--s3",
+                description = "Upload to models/<name>/ in the bucket of the environment "
+                        + "(S3_BUCKET or S3_BUCKET_ORIGIN; S3_ENDPOINT for an S3-compatible server).")
         boolean s3;
     }
 
-    @Option(names = "--mapping", description = "A JSON object of exit destination to class (es, other, perm, temp, "
-            + "unknown) applied over the default mapping, e.g. {\"Safe Haven\": \"temp\"}.")
+    @Option(
+            names = "--mapping",
+            description = "A JSON object of exit destination to class (es, other, perm, temp, "
+                    + "unknown) applied over the default mapping, e.g. {\"Safe Haven\": \"temp\"}.")
     Path mapping;
 
     @Option(names = "--iterations", defaultValue = "100", description = "Boosting rounds (default ${DEFAULT-VALUE}).")
@@ -85,24 +98,37 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--leaves", defaultValue = "31", description = "Leaves per tree (default ${DEFAULT-VALUE}).")
     int leaves;
 
-    @Option(names = "--seed", defaultValue = "7", description = "Seeds training, the household split and "
-            + "--generate's guests (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            defaultValue = "7",
+            description =
+                    "Seeds training, the household split and " + "--generate's guests (default ${DEFAULT-VALUE}).")
     int seed;
 
-    @Option(names = "--threads", defaultValue = "2", description = "LightGBM threads; the model depends on it, so "
-            + "keep it to reproduce one (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--threads",
+            defaultValue = "2",
+            description = "LightGBM threads; the model depends on it, so "
+                    + "keep it to reproduce one (default ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--test-share", defaultValue = "0.2", description = "Share of households held out "
-            + "(default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--test-share",
+            defaultValue = "0.2",
+            description = "Share of households held out " + "(default ${DEFAULT-VALUE}).")
     double testShare;
 
-    @Option(names = "--generate", description = "Train on this many freshly generated guests in embedded "
-            + "PostgreSQL (or on --jdbc-url's server) instead of a real table.")
+    @Option(
+            names = "--generate",
+            description = "Train on this many freshly generated guests in embedded "
+                    + "PostgreSQL (or on --jdbc-url's server) instead of a real table.")
     Long generate;
 
-    @Option(names = "--as-of", defaultValue = "2026-11-23", description = "With --generate: the generated export's "
-            + "date, fixed so the same command gives the same guests any day (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--as-of",
+            defaultValue = "2026-11-23",
+            description = "With --generate: the generated export's "
+                    + "date, fixed so the same command gives the same guests any day (default ${DEFAULT-VALUE}).")
     LocalDate asOf;
 
     @Override
@@ -115,24 +141,29 @@ final class TrainCommand implements Callable<Integer> {
         if (mapping != null) {
             classes = classes.withJsonOverrides(Files.readString(mapping, StandardCharsets.UTF_8));
         }
-        TrainingParameters parameters = new TrainingParameters(iterations, learningRate, leaves, seed, threads,
-                testShare);
+        TrainingParameters parameters =
+                new TrainingParameters(iterations, learningRate, leaves, seed, threads, testShare);
 
         TrainingSet set = generate != null
                 ? readGenerated(guestsTable, classes, out)
                 : readExisting(config, guestsTable, classes);
         long started = System.nanoTime();
-        ModelArtifact artifact = new ModelTrainer(parameters).train(config.modelName(), FeatureSpec.V1.version(),
-                set.data());
-        out.printf("Trained model '%s' (%d rounds, %d leaves, seed %d, %d threads) in %.1f s%n%n", config.modelName(),
-                iterations, leaves, seed, threads, DemoCommand.seconds(started));
+        ModelArtifact artifact =
+                new ModelTrainer(parameters).train(config.modelName(), FeatureSpec.V1.version(), set.data());
+        out.printf(
+                "Trained model '%s' (%d rounds, %d leaves, seed %d, %d threads) in %.1f s%n%n",
+                config.modelName(), iterations, leaves, seed, threads, DemoCommand.seconds(started));
         out.print(TrainingReport.format(set, artifact.manifest()));
         out.println();
         out.flush();
         if (destination.directory != null) {
             ModelFiles.write(artifact, destination.directory);
-            out.printf("Wrote %s and %s to %s (model.txt: %,d bytes)%n", ModelArtifact.MODEL_FILE_NAME,
-                    "model.json", destination.directory, artifact.modelText().getBytes(StandardCharsets.UTF_8).length);
+            out.printf(
+                    "Wrote %s and %s to %s (model.txt: %,d bytes)%n",
+                    ModelArtifact.MODEL_FILE_NAME,
+                    "model.json",
+                    destination.directory,
+                    artifact.modelText().getBytes(StandardCharsets.UTF_8).length);
         } else {
             String bucket = config.storage().inputBucket();
             try (ObjectStore store = ObjectStore.create(config.storage())) {
@@ -157,7 +188,8 @@ final class TrainCommand implements Callable<Integer> {
                 return ExitedGuests.read(c, guestsTable, FeatureSpec.V1, classes);
             }
         }
-        try (Database database = Database.connect(config.database()); Connection c = database.connection()) {
+        try (Database database = Database.connect(config.database());
+                Connection c = database.connection()) {
             return ExitedGuests.read(c, guestsTable, FeatureSpec.V1, classes);
         }
     }
@@ -175,9 +207,14 @@ final class TrainCommand implements Callable<Integer> {
             try (Connection c = server.connect(GENERATED_DATABASE)) {
                 ReferenceSchema.createGuestsTable(c, guestsTable);
                 long started = System.nanoTime();
-                long loaded = new GuestLoader(GuestGenerator.builder().seed(seed).asOf(asOf).build())
+                long loaded = new GuestLoader(
+                                GuestGenerator.builder().seed(seed).asOf(asOf).build())
                         .load(c, guestsTable, generate);
-                out.printf("Generated %,d guests (seed %d, as of %s) in %s in %.1f s%n", loaded, seed, asOf,
+                out.printf(
+                        "Generated %,d guests (seed %d, as of %s) in %s in %.1f s%n",
+                        loaded,
+                        seed,
+                        asOf,
                         embedded != null ? "embedded PostgreSQL" : server.jdbcUrl(GENERATED_DATABASE),
                         DemoCommand.seconds(started));
                 return ExitedGuests.read(c, guestsTable, FeatureSpec.V1, classes);

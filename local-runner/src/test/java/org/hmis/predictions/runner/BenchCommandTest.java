@@ -34,7 +34,8 @@ class BenchCommandTest {
         for (String line : lines) {
             figures.add(mapper.readTree(line));
         }
-        assertEquals(List.of("remove", "wrangle", "predict", "update", "pipeline"),
+        assertEquals(
+                List.of("remove", "wrangle", "predict", "update", "pipeline"),
                 figures.stream().map(f -> f.get("step").asText()).toList());
 
         long current = figures.get(1).get("rows").asLong();
@@ -53,13 +54,15 @@ class BenchCommandTest {
             JsonNode f = figures.get(i);
             assertEquals(references.get(i), f.get("reference").asText());
             assertTrue(f.get("reference_rows_per_s").asDouble() > 0, f.toString());
-            double expectedRatio = f.get("rows_per_s").asDouble() / f.get("reference_rows_per_s").asDouble();
+            double expectedRatio = f.get("rows_per_s").asDouble()
+                    / f.get("reference_rows_per_s").asDouble();
             assertEquals(expectedRatio, f.get("ratio").asDouble(), 0.01 + expectedRatio * 0.01, f.toString());
         }
         assertTrue(figures.get(3).get("rowwise_rows_per_s").asDouble() > 0);
         JsonNode pipeline = figures.get(4);
         assertTrue(pipeline.get("reference").isNull());
-        assertEquals(2000 - current, pipeline.get("exited_marked").asLong(), "the refresh starts from the loaded table");
+        assertEquals(
+                2000 - current, pipeline.get("exited_marked").asLong(), "the refresh starts from the loaded table");
         assertEquals(current, pipeline.get("updated").asLong(), "the refresh predicts for every current guest");
     }
 }

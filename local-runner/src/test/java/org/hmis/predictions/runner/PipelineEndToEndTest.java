@@ -31,22 +31,36 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class PipelineEndToEndTest {
     @RegisterExtension
     static final TestPostgres PG = new TestPostgres();
+
     @RegisterExtension
     static final TestS3 S3 = new TestS3();
+
     private static final int GUESTS = 2_000;
     /** Every column except the one the pipeline owns: a fingerprint of what the intake app keeps. */
-    private static final String INTAKE_FINGERPRINT = "SELECT md5(string_agg(md5((to_jsonb(g) - 'predicted_exit_destination')::text), ''"
-            + " ORDER BY personal_id, enroll_date)) FROM guests g";
+    private static final String INTAKE_FINGERPRINT =
+            "SELECT md5(string_agg(md5((to_jsonb(g) - 'predicted_exit_destination')::text), ''"
+                    + " ORDER BY personal_id, enroll_date)) FROM guests g";
+
     private static PipelineConfig config;
 
     @BeforeAll
     static void loadGuests() throws Exception {
-        config = PipelineConfig.from(LocalEndpoints.environment(PG.jdbcUrl(), PG.user(), PG.password(), S3.endpoint(),
-                S3.region(), S3.accessKey(), S3.secretKey(), S3.bucket()));
+        config = PipelineConfig.from(LocalEndpoints.environment(
+                PG.jdbcUrl(),
+                PG.user(),
+                PG.password(),
+                S3.endpoint(),
+                S3.region(),
+                S3.accessKey(),
+                S3.secretKey(),
+                S3.bucket()));
         try (Connection c = PG.connect()) {
             ReferenceSchema.createGuestsTable(c, config.guestsTable());
             ReferenceSchema.createPredictionRuns(c);
-            new GuestLoader(GuestGenerator.builder().seed(11).asOf(LocalDate.of(2026, 11, 1)).build())
+            new GuestLoader(GuestGenerator.builder()
+                            .seed(11)
+                            .asOf(LocalDate.of(2026, 11, 1))
+                            .build())
                     .load(c, config.guestsTable(), GUESTS);
         }
     }
@@ -55,7 +69,10 @@ class PipelineEndToEndTest {
     void aRefreshPredictsEveryCurrentGuestMarksTheExitedAndChangesNothingElse() throws Exception {
         String intakeBefore = scalar(INTAKE_FINGERPRINT);
         try (LocalPipeline pipeline = new LocalPipeline(config)) {
-            ModelFiles.upload(ModelFiles.readResource(DemoCommand.BUNDLED_MODEL), pipeline.store(), config.storage().inputBucket());
+            ModelFiles.upload(
+                    ModelFiles.readResource(DemoCommand.BUNDLED_MODEL),
+                    pipeline.store(),
+                    config.storage().inputBucket());
 
             LocalPipeline.Result first = pipeline.refresh(RunId.parse("20261123T060000Z-0001"));
             long current = Long.parseLong(scalar("SELECT count(*) FROM guests WHERE exit_date IS NULL"));
@@ -63,33 +80,68 @@ class PipelineEndToEndTest {
             assertTrue(current > 0 && exited > 0);
             assertEquals(current, first.wrangle().rows());
             assertEquals(current, first.predict().rows());
-            assertEquals(current, first.update().stream().mapToLong(UpdateDbStep.Summary::applied).sum());
+            assertEquals(
+                    current,
+                    first.update().stream()
+                            .mapToLong(UpdateDbStep.Summary::applied)
+                            .sum());
             assertEquals(exited, first.remove().rowsMarked());
 
-            assertEquals(String.valueOf(current), scalar("SELECT count(*) FROM guests WHERE exit_date IS NULL"
-                    + " AND predicted_exit_destination IN ('es', 'other', 'perm', 'temp', 'unknown')"));
-            assertEquals(String.valueOf(exited), scalar("SELECT count(*) FROM guests WHERE exit_date IS NOT NULL"
-                    + " AND predicted_exit_destination = 'exited'"));
+            assertEquals(
+                    String.valueOf(current),
+                    scalar("SELECT count(*) FROM guests WHERE exit_date IS NULL"
+                            + " AND predicted_exit_destination IN ('es', 'other', 'perm', 'temp', 'unknown')"));
+            assertEquals(
+                    String.valueOf(exited),
+                    scalar("SELECT count(*) FROM guests WHERE exit_date IS NOT NULL"
+                            + " AND predicted_exit_destination = 'exited'"));
             assertEquals(intakeBefore, scalar(INTAKE_FINGERPRINT), "no column but the prediction changed");
             assertNoPersonalDataInTheBucket(pipeline);
 
-            String predictionsAfterFirst = scalar("SELECT md5(string_agg(concat_ws('|', personal_id, enroll_date, predicted_exit_destination), ','"
-                    + " ORDER BY personal_id, enroll_date)) FROM guests");
+            String predictionsAfterFirst = scalar(
+                    "SELECT md5(string_agg(concat_ws('|', personal_id, enroll_date, predicted_exit_destination), ','"
+                            + " ORDER BY personal_id, enroll_date)) FROM guests");
             LocalPipeline.Result second = pipeline.refresh(RunId.parse("20261123T070000Z-0002"));
             assertEquals(0, second.remove().rowsMarked());
-            assertEquals(0, second.update().stream().mapToLong(UpdateDbStep.Summary::applied).sum(), "the second run changes nothing");
-            assertEquals(current, second.update().stream().mapToLong(s -> s.skipped().unchanged()).sum(), "and says every row was unchanged");
-            assertEquals(predictionsAfterFirst, scalar("SELECT md5(string_agg(concat_ws('|', personal_id, enroll_date, predicted_exit_destination), ','"
-                    + " ORDER BY personal_id, enroll_date)) FROM guests"));
+            assertEquals(
+                    0,
+                    second.update().stream()
+                            .mapToLong(UpdateDbStep.Summary::applied)
+                            .sum(),
+                    "the second run changes nothing");
+            assertEquals(
+                    current,
+                    second.update().stream()
+                            .mapToLong(s -> s.skipped().unchanged())
+                            .sum(),
+                    "and says every row was unchanged");
+            assertEquals(
+                    predictionsAfterFirst,
+                    scalar(
+                            "SELECT md5(string_agg(concat_ws('|', personal_id, enroll_date, predicted_exit_destination), ','"
+                                    + " ORDER BY personal_id, enroll_date)) FROM guests"));
         }
     }
 
     /** Neither the names of personal-data columns nor any guest's generated personal values reach S3. */
     private static void assertNoPersonalDataInTheBucket(LocalPipeline pipeline) throws Exception {
-        List<String> forbidden = new ArrayList<>(List.of("first_name", "last_name", "ssn", "dob", "email", "home_phone",
-                "work_phone", "prior_address", "enrollment_created_by", "latitude", "longitude", "zip"));
-        try (Connection c = PG.connect(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT first_name, last_name, ssn, email, home_phone, prior_address FROM guests")) {
+        List<String> forbidden = new ArrayList<>(List.of(
+                "first_name",
+                "last_name",
+                "ssn",
+                "dob",
+                "email",
+                "home_phone",
+                "work_phone",
+                "prior_address",
+                "enrollment_created_by",
+                "latitude",
+                "longitude",
+                "zip"));
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(
+                        "SELECT first_name, last_name, ssn, email, home_phone, prior_address FROM guests")) {
             while (rs.next()) {
                 for (int i = 1; i <= 6; i++) {
                     if (rs.getString(i) != null) {
@@ -99,7 +151,8 @@ class PipelineEndToEndTest {
             }
         }
         List<String> keys = pipeline.store().list(S3.bucket(), "");
-        assertTrue(keys.stream().anyMatch(k -> k.startsWith("wrangled/")) && keys.stream().anyMatch(k -> k.startsWith("predictions/")));
+        assertTrue(keys.stream().anyMatch(k -> k.startsWith("wrangled/"))
+                && keys.stream().anyMatch(k -> k.startsWith("predictions/")));
         for (String key : keys) {
             if (key.startsWith("models/")) {
                 continue;
@@ -108,7 +161,8 @@ class PipelineEndToEndTest {
             try (InputStream in = pipeline.store().open(S3.bucket(), key)) {
                 content = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
-            Set<String> header = Set.of(content.substring(0, content.indexOf('\n')).split(","));
+            Set<String> header =
+                    Set.of(content.substring(0, content.indexOf('\n')).split(","));
             for (String value : forbidden) {
                 assertFalse(header.contains(value), key + " has the column " + value);
                 if (value.length() > 6) {
@@ -119,7 +173,9 @@ class PipelineEndToEndTest {
     }
 
     private static String scalar(String sql) throws SQLException {
-        try (Connection c = PG.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getString(1);
         }

@@ -51,14 +51,16 @@ class RunCommandTest {
         services.dropDatabase();
     }
 
-    private record Outcome(int exit, String out, String err) {
-    }
+    private record Outcome(int exit, String out, String err) {}
 
     private static Outcome run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = new CommandLine(new RunCommand(environment, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8))).execute(args);
+        int exit = new CommandLine(new RunCommand(
+                        environment,
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8)))
+                .execute(args);
         return new Outcome(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -68,13 +70,14 @@ class RunCommandTest {
         assertEquals(0, all.exit(), all.err());
         assertTrue(all.out().contains("guests updated"), all.out());
 
-        try (Connection c = services.connect(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT"
-                     + " count(*) FILTER (WHERE exit_date IS NULL),"
-                     + " count(*) FILTER (WHERE exit_date IS NULL AND predicted_exit_destination IN ('es','other','perm','temp','unknown')),"
-                     + " count(*) FILTER (WHERE exit_date IS NOT NULL),"
-                     + " count(*) FILTER (WHERE exit_date IS NOT NULL AND predicted_exit_destination = 'exited')"
-                     + " FROM guests")) {
+        try (Connection c = services.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT"
+                        + " count(*) FILTER (WHERE exit_date IS NULL),"
+                        + " count(*) FILTER (WHERE exit_date IS NULL AND predicted_exit_destination IN ('es','other','perm','temp','unknown')),"
+                        + " count(*) FILTER (WHERE exit_date IS NOT NULL),"
+                        + " count(*) FILTER (WHERE exit_date IS NOT NULL AND predicted_exit_destination = 'exited')"
+                        + " FROM guests")) {
             rs.next();
             assertTrue(rs.getLong(1) > 0);
             assertEquals(rs.getLong(1), rs.getLong(2), "every current guest has one of the five classes");
@@ -82,13 +85,22 @@ class RunCommandTest {
         }
 
         // The run's predictions, applied again by --run-id: found by listing, and already applied.
-        String runId = all.out().lines().filter(l -> l.startsWith("Run ")).findFirst().orElseThrow()
-                .substring(4).replace(":", "");
+        String runId = all.out()
+                .lines()
+                .filter(l -> l.startsWith("Run "))
+                .findFirst()
+                .orElseThrow()
+                .substring(4)
+                .replace(":", "");
         Outcome update = run("--step", "update", "--run-id", runId);
         assertEquals(0, update.exit(), update.err());
         assertTrue(update.out().contains("0 guests updated"), update.out());
-        try (ObjectStore store = ObjectStore.create(PipelineConfig.from(environment).storage())) {
-            String key = store.list(DemoServices.BUCKET, RunKeys.predictionsRunPrefix(org.hmis.predictions.common.storage.RunId.parse(runId))).get(0);
+        try (ObjectStore store =
+                ObjectStore.create(PipelineConfig.from(environment).storage())) {
+            String key = store.list(
+                            DemoServices.BUCKET,
+                            RunKeys.predictionsRunPrefix(org.hmis.predictions.common.storage.RunId.parse(runId)))
+                    .get(0);
             Outcome byKey = run("--step", "update", "--key", key);
             assertEquals(0, byKey.exit(), byKey.err());
         }

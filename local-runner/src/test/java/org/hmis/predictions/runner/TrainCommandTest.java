@@ -24,8 +24,7 @@ class TrainCommandTest {
     @TempDir
     Path directory;
 
-    private record Run(int exitCode, String out, String err) {
-    }
+    private record Run(int exitCode, String out, String err) {}
 
     private static Run train(String... arguments) {
         List<String> args = new ArrayList<>(List.of("train"));
@@ -36,7 +35,9 @@ class TrainCommandTest {
         }
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exitCode = new CommandLine(new Main()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+        int exitCode = new CommandLine(new Main())
+                .setOut(new PrintWriter(out))
+                .setErr(new PrintWriter(err))
                 .execute(args.toArray(String[]::new));
         return new Run(exitCode, out.toString(), err.toString());
     }
@@ -51,16 +52,29 @@ class TrainCommandTest {
         assertEquals(FeatureSpec.V1.featureNames(), model.manifest().features());
         assertEquals("10", model.manifest().lightGbmParameters().get("num_iterations"));
         assertTrue(run.out().contains("Generated 3,000 guests (seed 3, as of 2026-11-23)"), run.out());
-        assertTrue(run.out().contains(String.format("trained on %,d rows, held out %,d rows",
-                model.manifest().trainRows(), model.manifest().testRows())), run.out());
-        assertTrue(run.out().contains(String.format("  accuracy                  %.3f      %.3f",
-                model.manifest().metrics().accuracy(), model.manifest().metrics().majorityBaselineAccuracy())), run.out());
+        assertTrue(
+                run.out()
+                        .contains(String.format(
+                                "trained on %,d rows, held out %,d rows",
+                                model.manifest().trainRows(), model.manifest().testRows())),
+                run.out());
+        assertTrue(
+                run.out()
+                        .contains(String.format(
+                                "  accuracy                  %.3f      %.3f",
+                                model.manifest().metrics().accuracy(),
+                                model.manifest().metrics().majorityBaselineAccuracy())),
+                run.out());
         assertTrue(run.out().contains("Confusion matrix (rows: actual class, columns: predicted class)"), run.out());
 
         Path second = directory.resolve("second");
-        assertEquals(0, train("--generate", "3000", "--iterations", "10", "--seed", "3", "--out", second.toString())
-                .exitCode());
-        assertEquals(Files.readString(first.resolve("model.txt")), Files.readString(second.resolve("model.txt")),
+        assertEquals(
+                0,
+                train("--generate", "3000", "--iterations", "10", "--seed", "3", "--out", second.toString())
+                        .exitCode());
+        assertEquals(
+                Files.readString(first.resolve("model.txt")),
+                Files.readString(second.resolve("model.txt")),
                 "the same command trains the same model");
     }
 
@@ -69,7 +83,8 @@ class TrainCommandTest {
         Path mapping = Files.writeString(directory.resolve("mapping.json"), "{\"Safe Haven\": \"shelter\"}");
         Run run = train("--generate", "100", "--mapping", mapping.toString(), "--out", directory.toString());
         assertEquals(1, run.exitCode());
-        assertTrue(run.err().contains("exit destination 'Safe Haven' maps to 'shelter', which is not a class"), run.err());
+        assertTrue(
+                run.err().contains("exit destination 'Safe Haven' maps to 'shelter', which is not a class"), run.err());
     }
 
     @Test

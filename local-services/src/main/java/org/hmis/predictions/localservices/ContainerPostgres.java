@@ -27,8 +27,8 @@ final class ContainerPostgres implements PostgresServer, AutoCloseable {
 
     @Override
     public String jdbcUrl(String database) {
-        return "jdbc:postgresql://" + container.getHost() + ":" + container.getMappedPort(PostgreSQLContainer.POSTGRESQL_PORT)
-                + "/" + database;
+        return "jdbc:postgresql://" + container.getHost() + ":"
+                + container.getMappedPort(PostgreSQLContainer.POSTGRESQL_PORT) + "/" + database;
     }
 
     @Override

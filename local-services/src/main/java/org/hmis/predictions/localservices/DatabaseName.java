@@ -6,8 +6,7 @@ import java.util.regex.Pattern;
 final class DatabaseName {
     private static final Pattern PLAIN_IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
-    private DatabaseName() {
-    }
+    private DatabaseName() {}
 
     static String quoted(String name) {
         if (name == null || !PLAIN_IDENTIFIER.matcher(name).matches()) {

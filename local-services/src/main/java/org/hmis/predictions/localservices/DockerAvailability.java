@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.testcontainers.DockerClientFactory;
 
 /**
@@ -15,8 +14,7 @@ import org.testcontainers.DockerClientFactory;
 final class DockerAvailability {
     private static volatile Boolean available;
 
-    private DockerAvailability() {
-    }
+    private DockerAvailability() {}
 
     static boolean isAvailable() {
         Boolean known = available;

@@ -26,8 +26,8 @@ public final class ExistingPostgres implements PostgresServer {
     private final String user;
     private final String password;
 
-    private ExistingPostgres(String hosts, String maintenanceDatabase, String otherParameters, String user,
-            String password) {
+    private ExistingPostgres(
+            String hosts, String maintenanceDatabase, String otherParameters, String user, String password) {
         this.hosts = hosts;
         this.maintenanceDatabase = maintenanceDatabase;
         this.otherParameters = otherParameters;
@@ -76,9 +76,13 @@ public final class ExistingPostgres implements PostgresServer {
                 others.add(parameter);
             }
         }
-        return new ExistingPostgres(hosts, database, String.join("&", others),
+        return new ExistingPostgres(
+                hosts,
+                database,
+                String.join("&", others),
                 user.or(() -> Optional.ofNullable(credentials.get("user"))).orElse("postgres"),
-                password.or(() -> Optional.ofNullable(credentials.get("password"))).orElse(""));
+                password.or(() -> Optional.ofNullable(credentials.get("password")))
+                        .orElse(""));
     }
 
     private static String redacted(String url) {

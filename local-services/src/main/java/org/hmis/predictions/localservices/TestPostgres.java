@@ -3,7 +3,6 @@ package org.hmis.predictions.localservices;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.UUID;
-
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -37,8 +36,8 @@ public final class TestPostgres implements BeforeAllCallback, AfterAllCallback {
         try {
             server.createDatabase(database);
         } catch (SQLException e) {
-            throw new ServiceStartException("Could not create the test database " + database + " on " + server + ": "
-                    + e.getMessage(), e);
+            throw new ServiceStartException(
+                    "Could not create the test database " + database + " on " + server + ": " + e.getMessage(), e);
         }
         ownerContextId = context.getUniqueId();
         LOG.info("{} uses database {} on {}", context.getDisplayName(), database, server);
@@ -67,15 +66,20 @@ public final class TestPostgres implements BeforeAllCallback, AfterAllCallback {
                 Runtime.getRuntime().addShutdownHook(new Thread(container::close, "test-postgres-container-stop"));
                 return container;
             } catch (RuntimeException e) {
-                LOG.warn("Docker runs but the {} container did not start ({}); using embedded PostgreSQL",
-                        ContainerPostgres.IMAGE, e.getMessage());
+                LOG.warn(
+                        "Docker runs but the {} container did not start ({}); using embedded PostgreSQL",
+                        ContainerPostgres.IMAGE,
+                        e.getMessage());
             }
         }
         try {
             return LocalPostgres.start();
         } catch (ServiceStartException e) {
-            throw new ServiceStartException(e.getMessage() + "\nTo run the tests against an existing server, set "
-                    + ExistingPostgres.URL_SETTING + ", e.g. jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres", e);
+            throw new ServiceStartException(
+                    e.getMessage() + "\nTo run the tests against an existing server, set "
+                            + ExistingPostgres.URL_SETTING
+                            + ", e.g. jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres",
+                    e);
         }
     }
 

@@ -3,7 +3,6 @@ package org.hmis.predictions.localservices;
 import java.net.URI;
 import java.util.List;
 import java.util.UUID;
-
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -11,7 +10,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.localstack.LocalStackContainer;
 import org.testcontainers.utility.DockerImageName;
-
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
@@ -27,6 +25,7 @@ public final class TestS3 implements BeforeAllCallback, AfterAllCallback {
     private static final Logger LOG = LoggerFactory.getLogger(TestS3.class);
     /** A community release: it runs without an auth token, which later images require. */
     static final DockerImageName LOCALSTACK_IMAGE = DockerImageName.parse("localstack/localstack:4.4.0");
+
     private static final StartedOnce<S3Service> SHARED_SERVICE = new StartedOnce<>(TestS3::startService);
 
     private S3Service service;
@@ -61,8 +60,10 @@ public final class TestS3 implements BeforeAllCallback, AfterAllCallback {
     }
 
     private void emptyAndDeleteBucket() {
-        client.listMultipartUploadsPaginator(list -> list.bucket(bucket)).uploads().forEach(upload ->
-                client.abortMultipartUpload(abort -> abort.bucket(bucket).key(upload.key()).uploadId(upload.uploadId())));
+        client.listMultipartUploadsPaginator(list -> list.bucket(bucket))
+                .uploads()
+                .forEach(upload -> client.abortMultipartUpload(
+                        abort -> abort.bucket(bucket).key(upload.key()).uploadId(upload.uploadId())));
         for (ListObjectsV2Response page : client.listObjectsV2Paginator(list -> list.bucket(bucket))) {
             List<ObjectIdentifier> keys = page.contents().stream()
                     .map(object -> ObjectIdentifier.builder().key(object.key()).build())
@@ -80,11 +81,16 @@ public final class TestS3 implements BeforeAllCallback, AfterAllCallback {
                 LocalStackContainer localStack = new LocalStackContainer(LOCALSTACK_IMAGE).withServices("s3");
                 localStack.start();
                 Runtime.getRuntime().addShutdownHook(new Thread(localStack::stop, "test-s3-container-stop"));
-                return new S3Service(localStack.getEndpoint(), localStack.getRegion(), localStack.getAccessKey(),
+                return new S3Service(
+                        localStack.getEndpoint(),
+                        localStack.getRegion(),
+                        localStack.getAccessKey(),
                         localStack.getSecretKey());
             } catch (RuntimeException e) {
-                LOG.warn("Docker runs but the {} container did not start ({}); using s3proxy in this JVM",
-                        LOCALSTACK_IMAGE, e.getMessage());
+                LOG.warn(
+                        "Docker runs but the {} container did not start ({}); using s3proxy in this JVM",
+                        LOCALSTACK_IMAGE,
+                        e.getMessage());
             }
         }
         LocalS3 s3 = LocalS3.inMemory();

@@ -10,7 +10,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
-
 import org.junit.jupiter.api.Test;
 
 class ExistingPostgresTest {
@@ -18,7 +17,8 @@ class ExistingPostgresTest {
     @Test
     void takesUserAndPasswordOutOfTheUrlAndKeepsOtherParameters() {
         ExistingPostgres server = ExistingPostgres.parse(
-                "jdbc:postgresql://db.example:6543/admin?user=alice&sslmode=require&password=p%26w", Optional.empty(), Optional.empty());
+                "jdbc:postgresql://db.example:6543/admin?user=alice&sslmode=require&password=p%26w",
+                Optional.empty(), Optional.empty());
 
         assertEquals("jdbc:postgresql://db.example:6543/t_1?sslmode=require", server.jdbcUrl("t_1"));
         assertEquals("alice", server.user());
@@ -28,12 +28,15 @@ class ExistingPostgresTest {
 
     @Test
     void separateSettingsWinOverTheUrlAndDefaultsFillTheRest() {
-        ExistingPostgres named = ExistingPostgres.parse("jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres",
-                Optional.of("tester"), Optional.of("secret"));
+        ExistingPostgres named = ExistingPostgres.parse(
+                "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres",
+                Optional.of("tester"),
+                Optional.of("secret"));
         assertEquals("tester", named.user());
         assertEquals("secret", named.password());
 
-        ExistingPostgres bare = ExistingPostgres.parse("jdbc:postgresql://127.0.0.1", Optional.empty(), Optional.empty());
+        ExistingPostgres bare =
+                ExistingPostgres.parse("jdbc:postgresql://127.0.0.1", Optional.empty(), Optional.empty());
         assertEquals("postgres", bare.user());
         assertEquals("", bare.password());
         assertEquals("postgres", bare.maintenanceDatabase());
@@ -42,8 +45,10 @@ class ExistingPostgresTest {
 
     @Test
     void aUrlOfAnotherKindIsRefusedWithoutShowingItsPassword() {
-        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
-                () -> ExistingPostgres.parse("postgresql://host/db?password=hunter2", Optional.empty(), Optional.empty()));
+        IllegalArgumentException refused = assertThrows(
+                IllegalArgumentException.class,
+                () -> ExistingPostgres.parse(
+                        "postgresql://host/db?password=hunter2", Optional.empty(), Optional.empty()));
 
         assertTrue(refused.getMessage().contains("TEST_JDBC_URL"), refused.getMessage());
         assertFalse(refused.getMessage().contains("hunter2"), refused.getMessage());
@@ -51,10 +56,11 @@ class ExistingPostgresTest {
 
     @Test
     void refusesADatabaseNameThatIsNotAPlainIdentifierBeforeConnecting() {
-        ExistingPostgres unreachable = ExistingPostgres.parse("jdbc:postgresql://127.0.0.1:1/postgres", Optional.empty(), Optional.empty());
+        ExistingPostgres unreachable =
+                ExistingPostgres.parse("jdbc:postgresql://127.0.0.1:1/postgres", Optional.empty(), Optional.empty());
 
-        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
-                () -> unreachable.createDatabase("x\"; DROP DATABASE postgres; --"));
+        IllegalArgumentException refused = assertThrows(
+                IllegalArgumentException.class, () -> unreachable.createDatabase("x\"; DROP DATABASE postgres; --"));
         assertTrue(refused.getMessage().contains("lower-case letters"), refused.getMessage());
         assertThrows(IllegalArgumentException.class, () -> unreachable.dropDatabase("Guests"));
     }
@@ -76,8 +82,9 @@ class ExistingPostgresTest {
             server.dropDatabase(database);
         }
         try (Connection connection = server.connect(server.maintenanceDatabase());
-                ResultSet row = connection.createStatement().executeQuery(
-                        "SELECT count(*) FROM pg_database WHERE datname = '" + database + "'")) {
+                ResultSet row = connection
+                        .createStatement()
+                        .executeQuery("SELECT count(*) FROM pg_database WHERE datname = '" + database + "'")) {
             row.next();
             assertEquals(0, row.getInt(1));
         }

@@ -4,8 +4,7 @@ package org.hmis.predictions.localservices;
 public final class LocalPostgresInAnotherJvm {
     static final String READY = "ready in ";
 
-    private LocalPostgresInAnotherJvm() {
-    }
+    private LocalPostgresInAnotherJvm() {}
 
     public static void main(String[] args) throws InterruptedException {
         LocalPostgres postgres = LocalPostgres.start();

@@ -11,7 +11,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-
 import org.junit.jupiter.api.Test;
 
 /** Starts the embedded server directly, whatever TEST_JDBC_URL says: this machine and CI run it as root. */
@@ -34,8 +33,11 @@ class LocalPostgresTest {
             }
 
             postgres.createDatabase("guests_demo");
-            try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl("guests_demo"), postgres.user(), postgres.password());
-                    ResultSet row = connection.createStatement().executeQuery("SELECT current_database(), current_setting('server_encoding')")) {
+            try (Connection connection = DriverManager.getConnection(
+                            postgres.jdbcUrl("guests_demo"), postgres.user(), postgres.password());
+                    ResultSet row = connection
+                            .createStatement()
+                            .executeQuery("SELECT current_database(), current_setting('server_encoding')")) {
                 row.next();
                 assertEquals("guests_demo", row.getString(1));
                 assertEquals("UTF8", row.getString(2));
@@ -44,7 +46,10 @@ class LocalPostgresTest {
         }
 
         assertFalse(Files.exists(directory), directory + " should be deleted");
-        assertThrows(SQLException.class,
-                () -> DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "postgres").close());
+        assertThrows(
+                SQLException.class,
+                () -> DriverManager.getConnection(
+                                "jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "postgres")
+                        .close());
     }
 }

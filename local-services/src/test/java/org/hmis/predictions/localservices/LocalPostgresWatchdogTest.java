@@ -15,15 +15,17 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 
 class LocalPostgresWatchdogTest {
 
     @Test
     void theServerStopsWhenItsJvmIsKilledOutright() throws IOException, InterruptedException, ExecutionException {
-        Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), LocalPostgresInAnotherJvm.class.getName())
+        Process jvm = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        LocalPostgresInAnotherJvm.class.getName())
                 .redirectErrorStream(true)
                 .start();
         Path directory = null;
@@ -31,7 +33,9 @@ class LocalPostgresWatchdogTest {
         try {
             directory = awaitReady(jvm);
             assertNotNull(directory, "the other JVM never said it was ready");
-            long pid = Long.parseLong(Files.readAllLines(directory.resolve("data/postmaster.pid")).get(0).trim());
+            long pid = Long.parseLong(Files.readAllLines(directory.resolve("data/postmaster.pid"))
+                    .get(0)
+                    .trim());
             postmaster = ProcessHandle.of(pid).orElseThrow();
 
             jvm.destroyForcibly().waitFor();

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.junit.jupiter.api.Test;
 
 class StartedOnceTest {
@@ -33,8 +32,12 @@ class StartedOnceTest {
             throw new ServiceStartException("initdb failed: disk full");
         });
 
-        assertEquals("initdb failed: disk full", assertThrows(ServiceStartException.class, service::get).getMessage());
-        assertEquals("initdb failed: disk full", assertThrows(ServiceStartException.class, service::get).getMessage());
+        assertEquals(
+                "initdb failed: disk full",
+                assertThrows(ServiceStartException.class, service::get).getMessage());
+        assertEquals(
+                "initdb failed: disk full",
+                assertThrows(ServiceStartException.class, service::get).getMessage());
         assertEquals(1, starts.get());
     }
 }

@@ -12,12 +12,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
 
@@ -27,15 +26,19 @@ class TestPostgresTest {
 
     @Test
     void givesEachTestClassItsOwnEmptyDatabaseThatTakesRealQueries() throws SQLException {
-        try (Connection connection = PG.connect(); Statement statement = connection.createStatement()) {
-            try (ResultSet row = statement.executeQuery("SELECT current_database(), count(*) FROM pg_tables WHERE schemaname = 'public'")) {
+        try (Connection connection = PG.connect();
+                Statement statement = connection.createStatement()) {
+            try (ResultSet row = statement.executeQuery(
+                    "SELECT current_database(), count(*) FROM pg_tables WHERE schemaname = 'public'")) {
                 row.next();
                 assertEquals(PG.database(), row.getString(1));
                 assertTrue(PG.database().matches("t_[0-9a-f]{16}"), PG.database());
             }
-            statement.execute("CREATE TABLE guests (personal_id text, enroll_date date, PRIMARY KEY (personal_id, enroll_date))");
+            statement.execute(
+                    "CREATE TABLE guests (personal_id text, enroll_date date, PRIMARY KEY (personal_id, enroll_date))");
             statement.execute("INSERT INTO guests VALUES ('a', DATE '2026-01-02'), ('b', DATE '2026-02-03')");
-            try (ResultSet row = statement.executeQuery("SELECT string_agg(personal_id, ',' ORDER BY personal_id) FROM guests")) {
+            try (ResultSet row =
+                    statement.executeQuery("SELECT string_agg(personal_id, ',' ORDER BY personal_id) FROM guests")) {
                 row.next();
                 assertEquals("a,b", row.getString(1));
             }
@@ -56,7 +59,8 @@ class TestPostgresTest {
         SampleTestClass.database = null;
         TestExecutionSummary summary = run(SampleTestClass.class);
 
-        assertEquals(1, summary.getTestsSucceededCount(), () -> summary.getFailures().toString());
+        assertEquals(
+                1, summary.getTestsSucceededCount(), () -> summary.getFailures().toString());
         assertNotEquals(PG.database(), SampleTestClass.database);
         assertFalse(databaseExists(SampleTestClass.database), SampleTestClass.database + " should be dropped");
     }
@@ -85,7 +89,12 @@ class TestPostgresTest {
 
     private static TestExecutionSummary run(Class<?> testClass) {
         SummaryGeneratingListener listener = new SummaryGeneratingListener();
-        LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request().selectors(selectClass(testClass)).build(), listener);
+        LauncherFactory.create()
+                .execute(
+                        LauncherDiscoveryRequestBuilder.request()
+                                .selectors(selectClass(testClass))
+                                .build(),
+                        listener);
         return listener.getSummary();
     }
 
@@ -93,6 +102,7 @@ class TestPostgresTest {
     static class SampleTestClass {
         @RegisterExtension
         static final TestPostgres SAMPLE_PG = new TestPostgres();
+
         static volatile String database;
         static Connection leftOpen;
 

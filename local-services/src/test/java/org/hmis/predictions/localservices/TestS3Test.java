@@ -6,14 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
-
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -27,12 +25,17 @@ class TestS3Test {
         assertTrue(S3.bucket().matches("t-[0-9a-f]{16}"), S3.bucket());
         S3Service settings = new S3Service(S3.endpoint(), S3.region(), S3.accessKey(), S3.secretKey());
         try (S3Client client = settings.newClient()) {
-            assertTrue(client.listObjectsV2(list -> list.bucket(S3.bucket())).contents().isEmpty());
+            assertTrue(client.listObjectsV2(list -> list.bucket(S3.bucket()))
+                    .contents()
+                    .isEmpty());
 
-            client.putObject(put -> put.bucket(S3.bucket()).key("wrangled/run-1/part-00000.csv"), RequestBody.fromString("a,b\n"));
+            client.putObject(
+                    put -> put.bucket(S3.bucket()).key("wrangled/run-1/part-00000.csv"),
+                    RequestBody.fromString("a,b\n"));
 
             List<String> keys = S3.s3Client().listObjectsV2(list -> list.bucket(S3.bucket())).contents().stream()
-                    .map(S3Object::key).toList();
+                    .map(S3Object::key)
+                    .toList();
             assertEquals(List.of("wrangled/run-1/part-00000.csv"), keys);
         }
     }
@@ -41,14 +44,22 @@ class TestS3Test {
     void emptiesAndDeletesTheBucketOfATestClassAfterIt() {
         TestExecutionSummary summary = run(SampleTestClass.class);
 
-        assertEquals(1, summary.getTestsSucceededCount(), () -> summary.getFailures().toString());
-        assertFalse(S3.s3Client().listBuckets().buckets().stream().anyMatch(bucket -> bucket.name().equals(SampleTestClass.bucket)),
+        assertEquals(
+                1, summary.getTestsSucceededCount(), () -> summary.getFailures().toString());
+        assertFalse(
+                S3.s3Client().listBuckets().buckets().stream()
+                        .anyMatch(bucket -> bucket.name().equals(SampleTestClass.bucket)),
                 SampleTestClass.bucket + " should be deleted");
     }
 
     private static TestExecutionSummary run(Class<?> testClass) {
         SummaryGeneratingListener listener = new SummaryGeneratingListener();
-        LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request().selectors(selectClass(testClass)).build(), listener);
+        LauncherFactory.create()
+                .execute(
+                        LauncherDiscoveryRequestBuilder.request()
+                                .selectors(selectClass(testClass))
+                                .build(),
+                        listener);
         return listener.getSummary();
     }
 
@@ -56,6 +67,7 @@ class TestS3Test {
     static class SampleTestClass {
         @RegisterExtension
         static final TestS3 SAMPLE_S3 = new TestS3();
+
         static volatile String bucket;
 
         @Test
@@ -65,7 +77,9 @@ class TestS3Test {
                 String key = "predictions/run-1/part-0000" + i + ".csv";
                 SAMPLE_S3.s3Client().putObject(put -> put.bucket(bucket).key(key), RequestBody.fromString("x\n"));
             }
-            SAMPLE_S3.s3Client().createMultipartUpload(create -> create.bucket(bucket).key("unfinished.bin"));
+            SAMPLE_S3
+                    .s3Client()
+                    .createMultipartUpload(create -> create.bucket(bucket).key("unfinished.bin"));
         }
     }
 }

@@ -41,8 +41,8 @@ public final class CurrentModel implements AutoCloseable {
      * @param batchRows rows per native prediction call, which bounds the predictor's native buffers
      * @param threads LightGBM threads, or {@link LightGbmPredictor#DEFAULT_THREADS} for one per core
      */
-    public CurrentModel(ObjectStore store, String bucket, String modelName, FeatureSpec spec, int batchRows,
-                        int threads) {
+    public CurrentModel(
+            ObjectStore store, String bucket, String modelName, FeatureSpec spec, int batchRows, int threads) {
         this.store = store;
         this.bucket = bucket;
         this.modelName = modelName;
@@ -62,7 +62,9 @@ public final class CurrentModel implements AutoCloseable {
         String manifestKey = RunKeys.manifestKey(modelName);
         StoredObject model = head(modelKey);
         StoredObject manifest = head(manifestKey);
-        if (loaded != null && loaded.modelEtag().equals(model.etag()) && loaded.manifestEtag().equals(manifest.etag())) {
+        if (loaded != null
+                && loaded.modelEtag().equals(model.etag())
+                && loaded.manifestEtag().equals(manifest.etag())) {
             return loaded;
         }
         Read manifestRead = read(manifestKey);
@@ -75,8 +77,13 @@ public final class CurrentModel implements AutoCloseable {
         if (previous != null) {
             previous.predictor().close();
         }
-        LOG.info("Loaded model {} (model.txt ETag {}, model.json ETag {}, trained {}, feature spec {})", modelName,
-                modelRead.etag(), manifestRead.etag(), parsed.trainedAt(), parsed.featureSpecVersion());
+        LOG.info(
+                "Loaded model {} (model.txt ETag {}, model.json ETag {}, trained {}, feature spec {})",
+                modelName,
+                modelRead.etag(),
+                manifestRead.etag(),
+                parsed.trainedAt(),
+                parsed.featureSpecVersion());
         return loaded;
     }
 
@@ -111,8 +118,7 @@ public final class CurrentModel implements AutoCloseable {
         return object.get();
     }
 
-    private record Read(String text, String etag) {
-    }
+    private record Read(String text, String etag) {}
 
     private Read read(String key) {
         try (ResponseInputStream<GetObjectResponse> in = store.open(bucket, key)) {

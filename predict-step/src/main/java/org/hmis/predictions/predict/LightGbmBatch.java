@@ -52,8 +52,8 @@ public final class LightGbmBatch implements AutoCloseable {
             throws IOException {
         LightGbmLibrary.ensureLoaded();
         int numFeatures = features.size();
-        LightGbmBatch batch = new LightGbmBatch(numFeatures,
-                lightgbmlib.new_doubleArray(Math.multiplyExact((long) maxRows, numFeatures)));
+        LightGbmBatch batch = new LightGbmBatch(
+                numFeatures, lightgbmlib.new_doubleArray(Math.multiplyExact((long) maxRows, numFeatures)));
         try (WrangledCsv.RowReader reader = WrangledCsv.reader(wrangled, source, features)) {
             long at = 0;
             while (reader.next()) {
@@ -89,15 +89,24 @@ public final class LightGbmBatch implements AutoCloseable {
         try {
             check(lightgbmlib.LGBM_BoosterGetNumClasses(booster, classCount));
             int numClasses = lightgbmlib.intp_value(classCount);
-            check(lightgbmlib.LGBM_BoosterCalcNumPredict(booster, rows, lightgbmlibConstants.C_API_PREDICT_NORMAL, 0, -1,
-                    outputLength));
+            check(lightgbmlib.LGBM_BoosterCalcNumPredict(
+                    booster, rows, lightgbmlibConstants.C_API_PREDICT_NORMAL, 0, -1, outputLength));
             long outputValues = lightgbmlib.int64_tp_value(outputLength);
             output = lightgbmlib.new_doubleArray(outputValues);
             long start = System.nanoTime();
-            check(lightgbmlib.LGBM_BoosterPredictForMat(booster, lightgbmlib.double_to_voidp_ptr(matrix),
-                    lightgbmlibConstants.C_API_DTYPE_FLOAT64, rows, numFeatures, ROW_MAJOR,
-                    lightgbmlibConstants.C_API_PREDICT_NORMAL, 0, -1, threads == 0 ? "" : "num_threads=" + threads,
-                    outputLength, output));
+            check(lightgbmlib.LGBM_BoosterPredictForMat(
+                    booster,
+                    lightgbmlib.double_to_voidp_ptr(matrix),
+                    lightgbmlibConstants.C_API_DTYPE_FLOAT64,
+                    rows,
+                    numFeatures,
+                    ROW_MAJOR,
+                    lightgbmlibConstants.C_API_PREDICT_NORMAL,
+                    0,
+                    -1,
+                    threads == 0 ? "" : "num_threads=" + threads,
+                    outputLength,
+                    output));
             double seconds = (System.nanoTime() - start) / 1e9;
             double[] probabilities = new double[Math.toIntExact(outputValues)];
             for (int i = 0; i < probabilities.length; i++) {

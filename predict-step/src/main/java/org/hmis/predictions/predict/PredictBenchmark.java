@@ -33,16 +33,23 @@ import org.hmis.predictions.common.trigger.TriggerJson;
  * results must agree to 1e-9 on every probability, or the figures are refused.
  */
 public final class PredictBenchmark {
-    private PredictBenchmark() {
-    }
+    private PredictBenchmark() {}
 
     /**
      * @param rowsPerSecond the step's rate, end to end
      * @param referenceRowsPerSecond LightGBM's single batch call on the same rows
      * @param peakHeapBytes the heap's peak during the step (pools summed, garbage included)
      */
-    public record Figures(long rows, int batchRows, int rounds, double seconds, double rowsPerSecond, double referenceSeconds,
-                          double referenceRowsPerSecond, long peakHeapBytes, long maxHeapBytes) {
+    public record Figures(
+            long rows,
+            int batchRows,
+            int rounds,
+            double seconds,
+            double rowsPerSecond,
+            double referenceSeconds,
+            double referenceRowsPerSecond,
+            long peakHeapBytes,
+            long maxHeapBytes) {
 
         public double ratio() {
             return rowsPerSecond / referenceRowsPerSecond;
@@ -77,8 +84,15 @@ public final class PredictBenchmark {
      * @param threads LightGBM threads for both, 0 for one per core
      * @param rounds how many times each is timed, taking turns; the figures are the fastest of each
      */
-    public static Figures run(ObjectStore store, String bucket, ModelArtifact model, int rows, int batchRows,
-                              int threads, int rounds, long seed) {
+    public static Figures run(
+            ObjectStore store,
+            String bucket,
+            ModelArtifact model,
+            int rows,
+            int batchRows,
+            int threads,
+            int rounds,
+            long seed) {
         if (rounds < 1) {
             throw new IllegalArgumentException("rounds should be at least 1, found " + rounds);
         }
@@ -89,7 +103,7 @@ public final class PredictBenchmark {
         ObjectRef wrangled = new ObjectRef(bucket, key);
 
         try (CurrentModel current = new CurrentModel(store, bucket, modelName, FeatureSpec.V1, batchRows, threads);
-             LightGbmBatch batch = readBatch(store, wrangled, rows, model)) {
+                LightGbmBatch batch = readBatch(store, wrangled, rows, model)) {
             current.get();
             PredictStep step = new PredictStep(store, bucket, current, FeatureSpec.V1, batchRows);
             double seconds = Double.MAX_VALUE;
@@ -110,18 +124,31 @@ public final class PredictBenchmark {
                 referenceSeconds = Math.min(referenceSeconds, reference.seconds());
             }
             requireSamePredictions(store, bucket, result.predictions(), reference);
-            return new Figures(result.rows(), batchRows, rounds, seconds, result.rows() / seconds, referenceSeconds,
-                    reference.rows() / referenceSeconds, peakHeap, Runtime.getRuntime().maxMemory());
+            return new Figures(
+                    result.rows(),
+                    batchRows,
+                    rounds,
+                    seconds,
+                    result.rows() / seconds,
+                    referenceSeconds,
+                    reference.rows() / referenceSeconds,
+                    peakHeap,
+                    Runtime.getRuntime().maxMemory());
         }
     }
 
     private static void putWrangledPart(ObjectStore store, String bucket, String key, int rows, long seed) {
-        GuestGenerator generator = GuestGenerator.builder().seed(seed)
-                .asOf(java.time.LocalDate.of(2026, 11, 23)).build();
+        GuestGenerator generator = GuestGenerator.builder()
+                .seed(seed)
+                .asOf(java.time.LocalDate.of(2026, 11, 23))
+                .build();
         try (ObjectUpload upload = store.upload(bucket, key)) {
             long written = SyntheticWrangledPart.write(generator, rows, FeatureSpec.V1, upload);
-            upload.commit(Map.of(ObjectMetadata.FEATURE_SPEC_VERSION, FeatureSpec.V1.version(),
-                    ObjectMetadata.ROWS, Long.toString(written)));
+            upload.commit(Map.of(
+                    ObjectMetadata.FEATURE_SPEC_VERSION,
+                    FeatureSpec.V1.version(),
+                    ObjectMetadata.ROWS,
+                    Long.toString(written)));
         } catch (IOException e) {
             throw new UncheckedIOException("could not write the benchmark's wrangled part", e);
         }
@@ -135,8 +162,8 @@ public final class PredictBenchmark {
         }
     }
 
-    private static void requireSamePredictions(ObjectStore store, String bucket, String predictionsUri,
-                                               LightGbmBatch.Prediction reference) {
+    private static void requireSamePredictions(
+            ObjectStore store, String bucket, String predictionsUri, LightGbmBatch.Prediction reference) {
         String key = predictionsUri.substring(("s3://" + bucket + "/").length());
         int numClasses = reference.numClasses();
         try (PredictionsCsv.CsvReader reader = new PredictionsCsv.CsvReader(
@@ -152,7 +179,8 @@ public final class PredictBenchmark {
                 }
             }
             if (row != reference.rows()) {
-                throw new IllegalStateException("the step wrote " + row + " rows, LightGBM predicted " + reference.rows());
+                throw new IllegalStateException(
+                        "the step wrote " + row + " rows, LightGBM predicted " + reference.rows());
             }
         }
     }
@@ -163,11 +191,14 @@ public final class PredictBenchmark {
     }
 
     private static long heapPeaks() {
-        return heapPools().stream().mapToLong(pool -> pool.getPeakUsage().getUsed()).sum();
+        return heapPools().stream()
+                .mapToLong(pool -> pool.getPeakUsage().getUsed())
+                .sum();
     }
 
     private static List<MemoryPoolMXBean> heapPools() {
-        return ManagementFactory.getMemoryPoolMXBeans().stream().filter(pool -> pool.getType() == MemoryType.HEAP)
+        return ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(pool -> pool.getType() == MemoryType.HEAP)
                 .toList();
     }
 }

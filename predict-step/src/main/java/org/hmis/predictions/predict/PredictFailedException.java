@@ -9,9 +9,12 @@ public final class PredictFailedException extends RuntimeException {
     private final transient PredictStep.Summary summary;
 
     public PredictFailedException(PredictStep.Summary summary) {
-        super(summary.failed().size() + " of " + (summary.failed().size() + summary.parts().size())
+        super(summary.failed().size() + " of "
+                + (summary.failed().size() + summary.parts().size())
                 + " wrangled parts could not be predicted (nothing was written for them): "
-                + summary.failed().stream().map(f -> f.source() + ": " + f.error()).collect(Collectors.joining("; ")));
+                + summary.failed().stream()
+                        .map(f -> f.source() + ": " + f.error())
+                        .collect(Collectors.joining("; ")));
         this.summary = summary;
     }
 

@@ -31,9 +31,15 @@ public final class PredictHandler implements RequestStreamHandler {
         LightGbmLibrary.ensureLoaded();
         StorageSettings storage = config.storage();
         ObjectStore store = ObjectStore.create(storage);
-        CurrentModel model = new CurrentModel(store, storage.inputBucket(), config.modelName(), FeatureSpec.V1,
-                PredictStep.DEFAULT_BATCH_ROWS, LightGbmPredictor.DEFAULT_THREADS);
-        this.step = new PredictStep(store, storage.outputBucket(), model, FeatureSpec.V1, PredictStep.DEFAULT_BATCH_ROWS);
+        CurrentModel model = new CurrentModel(
+                store,
+                storage.inputBucket(),
+                config.modelName(),
+                FeatureSpec.V1,
+                PredictStep.DEFAULT_BATCH_ROWS,
+                LightGbmPredictor.DEFAULT_THREADS);
+        this.step =
+                new PredictStep(store, storage.outputBucket(), model, FeatureSpec.V1, PredictStep.DEFAULT_BATCH_ROWS);
     }
 
     @Override

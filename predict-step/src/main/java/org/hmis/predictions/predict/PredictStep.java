@@ -75,22 +75,30 @@ public final class PredictStep {
     }
 
     /** One predicted part. */
-    public record PartResult(String source, String predictions, String runId, long rows, String model,
-                             String modelEtag, long durationMs) {
-    }
+    public record PartResult(
+            String source,
+            String predictions,
+            String runId,
+            long rows,
+            String model,
+            String modelEtag,
+            long durationMs) {}
 
     /** An object the step was told of but does not predict (a rejected-rows file, anything not a part). */
-    public record Skipped(String source, String reason) {
-    }
+    public record Skipped(String source, String reason) {}
 
     /** An object whose prediction failed, and why; nothing was written for it. */
-    public record Failed(String source, String error) {
-    }
+    public record Failed(String source, String error) {}
 
     /** What an invocation did. */
-    public record Summary(String step, List<PartResult> parts, List<Skipped> skipped, List<Failed> failed,
-                          long rows, int modelLoads, long durationMs) {
-    }
+    public record Summary(
+            String step,
+            List<PartResult> parts,
+            List<Skipped> skipped,
+            List<Failed> failed,
+            long rows,
+            int modelLoads,
+            long durationMs) {}
 
     /**
      * Predicts every wrangled part among {@code objects}, skipping other keys. Every part is tried; if any failed,
@@ -103,7 +111,8 @@ public final class PredictStep {
         List<Skipped> skipped = new ArrayList<>();
         List<Failed> failed = new ArrayList<>();
         for (ObjectRef object : objects) {
-            Optional<RunKeys.Part> part = RunKeys.parsePart(object.key()).filter(p -> p.stage() == RunKeys.Stage.WRANGLED);
+            Optional<RunKeys.Part> part =
+                    RunKeys.parsePart(object.key()).filter(p -> p.stage() == RunKeys.Stage.WRANGLED);
             if (part.isEmpty()) {
                 String reason = "not a wrangled part (" + RunKeys.WRANGLED_PREFIX + "<runId>/part-NNNNN.csv)";
                 LOG.info("Skipped {}: {}", object, reason);
@@ -117,8 +126,14 @@ public final class PredictStep {
                 failed.add(new Failed(object.toString(), e.getMessage()));
             }
         }
-        Summary summary = new Summary(STEP, parts, skipped, failed, parts.stream().mapToLong(PartResult::rows).sum(),
-                model.loads(), Duration.between(started, Instant.now()).toMillis());
+        Summary summary = new Summary(
+                STEP,
+                parts,
+                skipped,
+                failed,
+                parts.stream().mapToLong(PartResult::rows).sum(),
+                model.loads(),
+                Duration.between(started, Instant.now()).toMillis());
         if (!failed.isEmpty()) {
             throw new PredictFailedException(summary);
         }
@@ -146,8 +161,9 @@ public final class PredictStep {
         long rows;
         try (ResponseInputStream<GetObjectResponse> in = store.open(wrangled.bucket(), wrangled.key())) {
             checkSpecVersion(source, in.response().metadata());
-            try (WrangledCsv.RowReader reader = WrangledCsv.reader(in, source, current.manifest().features());
-                 ObjectUpload upload = store.upload(outputBucket, outputKey)) {
+            try (WrangledCsv.RowReader reader =
+                            WrangledCsv.reader(in, source, current.manifest().features());
+                    ObjectUpload upload = store.upload(outputBucket, outputKey)) {
                 rows = predictRows(reader, current.predictor(), upload);
                 Map<String, String> metadata = new LinkedHashMap<>();
                 metadata.put(ObjectMetadata.MODEL, current.name());
@@ -160,18 +176,31 @@ public final class PredictStep {
             throw new UncheckedIOException("could not predict " + source + ": " + e.getMessage(), e);
         }
         long durationMs = (System.nanoTime() - started) / 1_000_000;
-        LOG.info("Predicted {} rows of {} into s3://{}/{} with model {} in {} ms", rows, source, outputBucket,
-                outputKey, current.name(), durationMs);
-        return new PartResult(source, "s3://" + outputBucket + "/" + outputKey, part.runId().value(), rows,
-                current.name(), current.modelEtag(), durationMs);
+        LOG.info(
+                "Predicted {} rows of {} into s3://{}/{} with model {} in {} ms",
+                rows,
+                source,
+                outputBucket,
+                outputKey,
+                current.name(),
+                durationMs);
+        return new PartResult(
+                source,
+                "s3://" + outputBucket + "/" + outputKey,
+                part.runId().value(),
+                rows,
+                current.name(),
+                current.modelEtag(),
+                durationMs);
     }
 
     /** The wrangle step records the specification it wrote with; a part without the record is judged by its header. */
     private void checkSpecVersion(String source, Map<String, String> metadata) {
         String version = metadata.get(ObjectMetadata.FEATURE_SPEC_VERSION);
         if (version != null && !version.equals(spec.version())) {
-            throw new CsvFormatException(source + " was wrangled with feature specification " + version
-                    + " (object metadata " + ObjectMetadata.FEATURE_SPEC_VERSION + "), but the model reads " + spec.version());
+            throw new CsvFormatException(
+                    source + " was wrangled with feature specification " + version + " (object metadata "
+                            + ObjectMetadata.FEATURE_SPEC_VERSION + "), but the model reads " + spec.version());
         }
     }
 
@@ -182,8 +211,8 @@ public final class PredictStep {
      */
     private long predictRows(WrangledCsv.RowReader reader, LightGbmPredictor predictor, ObjectUpload upload)
             throws IOException {
-        BufferedWriter text = new BufferedWriter(new OutputStreamWriter(upload, StandardCharsets.UTF_8),
-                WRITE_BUFFER_CHARS);
+        BufferedWriter text =
+                new BufferedWriter(new OutputStreamWriter(upload, StandardCharsets.UTF_8), WRITE_BUFFER_CHARS);
         PredictionsCsv.CsvWriter writer = new PredictionsCsv.CsvWriter(text);
         Batch[] batches = {new Batch(batchRows, predictor), new Batch(batchRows, predictor)};
         ExecutorService predicting = Executors.newSingleThreadExecutor(PREDICTING_THREADS);
@@ -285,8 +314,12 @@ public final class PredictStep {
             predictor.predict(features, rows, probabilities);
             int numClasses = predictor.numClasses();
             for (int row = 0; row < rows; row++) {
-                writer.write(personalIds[row], enrollDates[row], predictor.mostLikelyClass(probabilities, row),
-                        probabilities, row * numClasses);
+                writer.write(
+                        personalIds[row],
+                        enrollDates[row],
+                        predictor.mostLikelyClass(probabilities, row),
+                        probabilities,
+                        row * numClasses);
             }
         }
     }

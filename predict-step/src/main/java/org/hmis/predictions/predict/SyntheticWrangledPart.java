@@ -19,8 +19,7 @@ import org.hmis.predictions.common.synthetic.GuestGenerator;
 public final class SyntheticWrangledPart {
     private static final String NULL = "\\N";
 
-    private SyntheticWrangledPart() {
-    }
+    private SyntheticWrangledPart() {}
 
     /**
      * Writes {@code guests} generated guests (current and exited alike) as a wrangled part of {@code spec}'s features
@@ -49,7 +48,9 @@ public final class SyntheticWrangledPart {
             this.features = features;
             this.rows = rows;
             List<String> inputColumns = features.inputColumns();
-            this.inputFields = inputColumns.stream().mapToInt(GuestGenerator.COLUMNS::indexOf).toArray();
+            this.inputFields = inputColumns.stream()
+                    .mapToInt(GuestGenerator.COLUMNS::indexOf)
+                    .toArray();
             for (int i = 0; i < inputFields.length; i++) {
                 if (inputFields[i] < 0) {
                     throw new IllegalStateException("the generator writes no column " + inputColumns.get(i));
@@ -92,8 +93,8 @@ public final class SyntheticWrangledPart {
             String[] fields = line.toString(StandardCharsets.UTF_8).split("\t", -1);
             line.reset();
             if (fields.length != GuestGenerator.COLUMNS.size()) {
-                throw new IllegalStateException("a generated row has " + fields.length + " fields, expected "
-                        + GuestGenerator.COLUMNS.size());
+                throw new IllegalStateException(
+                        "a generated row has " + fields.length + " fields, expected " + GuestGenerator.COLUMNS.size());
             }
             for (int i = 0; i < inputFields.length; i++) {
                 String field = fields[inputFields[i]];
@@ -116,12 +117,13 @@ public final class SyntheticWrangledPart {
                 char ch = field.charAt(i);
                 if (ch == '\\' && i + 1 < field.length()) {
                     char next = field.charAt(++i);
-                    text.append(switch (next) {
-                        case 't' -> '\t';
-                        case 'n' -> '\n';
-                        case 'r' -> '\r';
-                        default -> next;
-                    });
+                    text.append(
+                            switch (next) {
+                                case 't' -> '\t';
+                                case 'n' -> '\n';
+                                case 'r' -> '\r';
+                                default -> next;
+                            });
                 } else {
                     text.append(ch);
                 }

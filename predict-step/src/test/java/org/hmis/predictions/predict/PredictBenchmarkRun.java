@@ -37,16 +37,19 @@ class PredictBenchmarkRun {
         int batchRows = Integer.getInteger("benchmark.batch", PredictStep.DEFAULT_BATCH_ROWS);
         int threads = Integer.getInteger("benchmark.threads", LightGbmPredictor.DEFAULT_THREADS);
         int rounds = Integer.getInteger("benchmark.rounds", 3);
-        Path modelDirectory = Path.of(System.getProperty("benchmark.model",
-                "../local-runner/src/main/resources/demo-model"));
+        Path modelDirectory =
+                Path.of(System.getProperty("benchmark.model", "../local-runner/src/main/resources/demo-model"));
         ModelArtifact model = ModelFiles.read(modelDirectory);
         try (LocalS3 s3 = LocalS3.inDirectory(s3Directory)) {
             s3.createBucket(BUCKET);
-            try (ObjectStore store = ObjectStore.create(new StorageSettings(BUCKET, BUCKET, s3.region(),
-                    Optional.of(s3.endpoint()), Optional.of(new StorageSettings.AccessKeys(s3.accessKey(),
-                    s3.secretKey(), null))))) {
-                PredictBenchmark.Figures figures = PredictBenchmark.run(store, BUCKET, model, rows, batchRows, threads,
-                        rounds, 8);
+            try (ObjectStore store = ObjectStore.create(new StorageSettings(
+                    BUCKET,
+                    BUCKET,
+                    s3.region(),
+                    Optional.of(s3.endpoint()),
+                    Optional.of(new StorageSettings.AccessKeys(s3.accessKey(), s3.secretKey(), null))))) {
+                PredictBenchmark.Figures figures =
+                        PredictBenchmark.run(store, BUCKET, model, rows, batchRows, threads, rounds, 8);
                 System.out.println(figures.json());
                 assertEquals(rows, figures.rows());
             }

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class PredictHandlerTest {
     @RegisterExtension
     static final TestPostgres PG = new TestPostgres();
+
     @RegisterExtension
     static final TestS3 S3 = new TestS3();
 
@@ -39,13 +40,26 @@ class PredictHandlerTest {
         store = TrainedModel.objectStore(S3);
         ModelFiles.upload(TrainedModel.train(PG, "guests", 5_000, 3, 15, "handler-model"), store, S3.bucket());
         for (int part = 0; part < 3; part++) {
-            TrainedModel.putWrangled(store, S3.bucket(), "wrangled/" + RUN + "/part-0000" + part + ".csv",
-                    TrainedModel.wrangledPart(500 + part, 40 + part), "v1");
+            TrainedModel.putWrangled(
+                    store,
+                    S3.bucket(),
+                    "wrangled/" + RUN + "/part-0000" + part + ".csv",
+                    TrainedModel.wrangledPart(500 + part, 40 + part),
+                    "v1");
         }
         handler = new PredictHandler(PipelineConfig.from(Map.of(
-                "S3_BUCKET", S3.bucket(), "S3_ENDPOINT", S3.endpoint().toString(), "AWS_REGION", S3.region(),
-                "AWS_ACCESS_KEY_ID", S3.accessKey(), "AWS_SECRET_ACCESS_KEY", S3.secretKey(),
-                "MODEL_NAME", "handler-model")));
+                "S3_BUCKET",
+                S3.bucket(),
+                "S3_ENDPOINT",
+                S3.endpoint().toString(),
+                "AWS_REGION",
+                S3.region(),
+                "AWS_ACCESS_KEY_ID",
+                S3.accessKey(),
+                "AWS_SECRET_ACCESS_KEY",
+                S3.secretKey(),
+                "MODEL_NAME",
+                "handler-model")));
     }
 
     @AfterAll
@@ -68,15 +82,22 @@ class PredictHandlerTest {
         JsonNode summary = invoke("s3-wrangled-created.json");
         assertEquals("predict", summary.get("step").asText());
         assertEquals(2, summary.get("parts").size(), summary.toString());
-        assertEquals("s3://" + S3.bucket() + "/predictions/" + RUN + "/part-00001.csv",
-                summary.get("parts").get(1).get("predictions").asText(), "the encoded key was decoded");
+        assertEquals(
+                "s3://" + S3.bucket() + "/predictions/" + RUN + "/part-00001.csv",
+                summary.get("parts").get(1).get("predictions").asText(),
+                "the encoded key was decoded");
         assertEquals(500 + 501, summary.get("rows").asLong());
         assertEquals(1, summary.get("skipped").size());
-        assertEquals("s3://" + S3.bucket() + "/wrangled/" + RUN + "/rejected.csv",
+        assertEquals(
+                "s3://" + S3.bucket() + "/wrangled/" + RUN + "/rejected.csv",
                 summary.get("skipped").get(0).get("source").asText());
         assertEquals(0, summary.get("failed").size());
-        assertEquals("501", store.head(S3.bucket(), "predictions/" + RUN + "/part-00001.csv").orElseThrow()
-                .metadata().get("rows"));
+        assertEquals(
+                "501",
+                store.head(S3.bucket(), "predictions/" + RUN + "/part-00001.csv")
+                        .orElseThrow()
+                        .metadata()
+                        .get("rows"));
     }
 
     @Test
@@ -86,12 +107,14 @@ class PredictHandlerTest {
         assertEquals(502, summary.get("rows").asLong());
         assertEquals("handler-model", summary.get("parts").get(0).get("model").asText());
         assertEquals(1, summary.get("modelLoads").asInt(), "loaded once per container");
-        assertTrue(store.head(S3.bucket(), "predictions/" + RUN + "/part-00002.csv").isPresent());
+        assertTrue(store.head(S3.bucket(), "predictions/" + RUN + "/part-00002.csv")
+                .isPresent());
     }
 
     @Test
     void aScheduleIsNotThisFunctionsTrigger() {
-        InvalidTriggerException e = assertThrows(InvalidTriggerException.class, () -> invoke("eventbridge-scheduled.json"));
+        InvalidTriggerException e =
+                assertThrows(InvalidTriggerException.class, () -> invoke("eventbridge-scheduled.json"));
         assertTrue(e.getMessage().contains("predict-step takes an S3 ObjectCreated event"), e.getMessage());
     }
 }

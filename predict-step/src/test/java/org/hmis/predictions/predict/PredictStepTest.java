@@ -39,6 +39,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class PredictStepTest {
     @RegisterExtension
     static final TestPostgres PG = new TestPostgres();
+
     @RegisterExtension
     static final TestS3 S3 = new TestS3();
 
@@ -77,7 +78,9 @@ class PredictStepTest {
     }
 
     private static String predictionsKey(String wrangledKey) {
-        return RunKeys.requirePart(wrangledKey, RunKeys.Stage.WRANGLED).asPredictions().key();
+        return RunKeys.requirePart(wrangledKey, RunKeys.Stage.WRANGLED)
+                .asPredictions()
+                .key();
     }
 
     private static ObjectRef put(String key, byte[] content, String specVersion) {
@@ -92,7 +95,8 @@ class PredictStepTest {
     }
 
     private static void assertNothingWritten(String wrangledKey) {
-        assertTrue(store.head(bucket, predictionsKey(wrangledKey)).isEmpty(), "no predictions object for " + wrangledKey);
+        assertTrue(
+                store.head(bucket, predictionsKey(wrangledKey)).isEmpty(), "no predictions object for " + wrangledKey);
     }
 
     private static List<PredictionsCsv.Row> predictions(String key) throws IOException {
@@ -107,16 +111,16 @@ class PredictStepTest {
     }
 
     private static LightGbmBatch.Prediction lightGbmsOwn(byte[] wrangled, ModelArtifact artifact) throws IOException {
-        try (LightGbmBatch batch = LightGbmBatch.read(new ByteArrayInputStream(wrangled), "reference",
-                FeatureSpec.V1.featureNames(), PART_ROWS)) {
+        try (LightGbmBatch batch = LightGbmBatch.read(
+                new ByteArrayInputStream(wrangled), "reference", FeatureSpec.V1.featureNames(), PART_ROWS)) {
             return batch.predict(artifact.modelText(), 0);
         }
     }
 
     private static List<GuestKey> keys(byte[] wrangled) throws IOException {
         List<GuestKey> keys = new ArrayList<>();
-        try (WrangledCsv.RowReader reader = WrangledCsv.reader(new ByteArrayInputStream(wrangled), "keys",
-                FeatureSpec.V1.featureNames())) {
+        try (WrangledCsv.RowReader reader =
+                WrangledCsv.reader(new ByteArrayInputStream(wrangled), "keys", FeatureSpec.V1.featureNames())) {
             while (reader.next()) {
                 keys.add(reader.key());
             }
@@ -132,7 +136,9 @@ class PredictStepTest {
                 double reference = expected.probabilities()[row * actual.length + c];
                 assertEquals(reference, actual[c], 1e-9, "row " + row + " class " + c);
             }
-            assertEquals(PredictionsCsv.CLASSES.get(expected.mostLikelyClass(row)), rows.get(row).predicted(),
+            assertEquals(
+                    PredictionsCsv.CLASSES.get(expected.mostLikelyClass(row)),
+                    rows.get(row).predicted(),
                     "row " + row);
         }
     }
@@ -150,17 +156,30 @@ class PredictStepTest {
         assertSameAsLightGbm(rows, expected);
         List<GuestKey> keys = keys(part);
         for (int row = 0; row < rows.size(); row++) {
-            assertEquals(keys.get(row), new GuestKey(rows.get(row).personalId(), rows.get(row).enrollDate()));
+            assertEquals(
+                    keys.get(row),
+                    new GuestKey(rows.get(row).personalId(), rows.get(row).enrollDate()));
         }
         long[] perClass = new long[PredictionsCsv.CLASSES.size()];
         rows.forEach(r -> perClass[PredictionsCsv.CLASSES.indexOf(r.predicted())]++);
-        assertTrue(Arrays.stream(perClass).allMatch(n -> n > 0), "every class predicted somewhere: "
-                + Arrays.toString(perClass));
+        assertTrue(
+                Arrays.stream(perClass).allMatch(n -> n > 0),
+                "every class predicted somewhere: " + Arrays.toString(perClass));
 
         StoredObject written = store.head(bucket, outputKey).orElseThrow();
-        String modelEtag = store.head(bucket, RunKeys.modelKey(MODEL)).orElseThrow().etag();
-        assertEquals(Map.of("model", MODEL, "model-etag", modelEtag, "run-id", "20261123T101500Z-3f9a",
-                "rows", Integer.toString(PART_ROWS)), written.metadata());
+        String modelEtag =
+                store.head(bucket, RunKeys.modelKey(MODEL)).orElseThrow().etag();
+        assertEquals(
+                Map.of(
+                        "model",
+                        MODEL,
+                        "model-etag",
+                        modelEtag,
+                        "run-id",
+                        "20261123T101500Z-3f9a",
+                        "rows",
+                        Integer.toString(PART_ROWS)),
+                written.metadata());
         assertEquals(modelEtag, result.modelEtag());
     }
 
@@ -185,9 +204,13 @@ class PredictStepTest {
         String header = text.substring(0, text.indexOf('\n'));
         String changed = header.replace(",tanf,", ",tanf2,").replace(",is_female,is_male,", ",is_male,is_female,");
         String key = wrangledKey("02", 0);
-        ObjectRef wrangled = put(key, (changed + text.substring(header.length(), text.lastIndexOf('\n') + 1))
-                .getBytes(StandardCharsets.UTF_8), "v1");
-        CsvFormatException e = assertThrows(CsvFormatException.class, () -> step(MODEL, 1_000).predict(wrangled));
+        ObjectRef wrangled = put(
+                key,
+                (changed + text.substring(header.length(), text.lastIndexOf('\n') + 1))
+                        .getBytes(StandardCharsets.UTF_8),
+                "v1");
+        CsvFormatException e =
+                assertThrows(CsvFormatException.class, () -> step(MODEL, 1_000).predict(wrangled));
         assertTrue(e.getMessage().contains(key), e.getMessage());
         assertTrue(e.getMessage().contains("missing: tanf;"), e.getMessage());
         assertTrue(e.getMessage().contains("unexpected: tanf2"), e.getMessage());
@@ -199,7 +222,8 @@ class PredictStepTest {
     void aPartWrangledWithAnotherSpecificationIsRefused() {
         String key = wrangledKey("03", 0);
         ObjectRef wrangled = put(key, part, "v2");
-        CsvFormatException e = assertThrows(CsvFormatException.class, () -> step(MODEL, 1_000).predict(wrangled));
+        CsvFormatException e =
+                assertThrows(CsvFormatException.class, () -> step(MODEL, 1_000).predict(wrangled));
         assertTrue(e.getMessage().contains("wrangled with feature specification v2"), e.getMessage());
         assertTrue(e.getMessage().contains("the model reads v1"), e.getMessage());
         assertNothingWritten(key);
@@ -208,24 +232,43 @@ class PredictStepTest {
     @Test
     void aModelOfAnotherSpecificationOrOtherFeaturesIsRefused() {
         ModelManifest m = model.manifest();
-        ModelManifest v2 = new ModelManifest("spec-v2", "v2", m.features(), m.classLabels(), m.trainedAt(),
-                m.trainRows(), m.testRows(), m.metrics(), m.lightGbmParameters());
+        ModelManifest v2 = new ModelManifest(
+                "spec-v2",
+                "v2",
+                m.features(),
+                m.classLabels(),
+                m.trainedAt(),
+                m.trainRows(),
+                m.testRows(),
+                m.metrics(),
+                m.lightGbmParameters());
         ModelFiles.upload(new ModelArtifact(model.modelText(), v2), store, bucket);
         List<String> swapped = new ArrayList<>(m.features());
         swapped.set(0, m.features().get(1));
         swapped.set(1, m.features().get(0));
-        ModelManifest reordered = new ModelManifest("reordered", "v1", swapped, m.classLabels(), m.trainedAt(),
-                m.trainRows(), m.testRows(), m.metrics(), m.lightGbmParameters());
+        ModelManifest reordered = new ModelManifest(
+                "reordered",
+                "v1",
+                swapped,
+                m.classLabels(),
+                m.trainedAt(),
+                m.trainRows(),
+                m.testRows(),
+                m.metrics(),
+                m.lightGbmParameters());
         ModelFiles.upload(new ModelArtifact(model.modelText(), reordered), store, bucket);
 
         String key = wrangledKey("04", 0);
         ObjectRef wrangled = put(key, part, "v1");
-        InvalidModelException version = assertThrows(InvalidModelException.class,
-                () -> step("spec-v2", 1_000).predict(wrangled));
-        assertTrue(version.getMessage().contains("models/spec-v2/model.json was trained on feature specification v2, "
-                + "but this step predicts with v1"), version.getMessage());
-        InvalidModelException order = assertThrows(InvalidModelException.class,
-                () -> step("reordered", 1_000).predict(wrangled));
+        InvalidModelException version = assertThrows(
+                InvalidModelException.class, () -> step("spec-v2", 1_000).predict(wrangled));
+        assertTrue(
+                version.getMessage()
+                        .contains("models/spec-v2/model.json was trained on feature specification v2, "
+                                + "but this step predicts with v1"),
+                version.getMessage());
+        InvalidModelException order = assertThrows(
+                InvalidModelException.class, () -> step("reordered", 1_000).predict(wrangled));
         assertTrue(order.getMessage().contains("misplaced: '"), order.getMessage());
         assertNothingWritten(key);
     }
@@ -234,8 +277,10 @@ class PredictStepTest {
     void aMissingModelIsNamed() {
         String key = wrangledKey("05", 0);
         ObjectRef wrangled = put(key, part, "v1");
-        ModelNotFoundException e = assertThrows(ModelNotFoundException.class, () -> step("absent", 1_000).predict(wrangled));
-        assertTrue(e.getMessage().contains("s3://" + bucket + "/models/absent/model.txt does not exist"), e.getMessage());
+        ModelNotFoundException e = assertThrows(
+                ModelNotFoundException.class, () -> step("absent", 1_000).predict(wrangled));
+        assertTrue(
+                e.getMessage().contains("s3://" + bucket + "/models/absent/model.txt does not exist"), e.getMessage());
         assertTrue(e.getMessage().contains("MODEL_NAME"), e.getMessage());
         assertNothingWritten(key);
     }
@@ -243,27 +288,40 @@ class PredictStepTest {
     @Test
     void anUnreadableModelIsRefused() {
         ModelManifest m = model.manifest();
-        ModelManifest broken = new ModelManifest("broken", "v1", m.features(), m.classLabels(), m.trainedAt(),
-                m.trainRows(), m.testRows(), m.metrics(), m.lightGbmParameters());
+        ModelManifest broken = new ModelManifest(
+                "broken",
+                "v1",
+                m.features(),
+                m.classLabels(),
+                m.trainedAt(),
+                m.trainRows(),
+                m.testRows(),
+                m.metrics(),
+                m.lightGbmParameters());
         String key = wrangledKey("06", 0);
         ObjectRef wrangled = put(key, part, "v1");
 
         ModelFiles.upload(new ModelArtifact("this is not a LightGBM model\n", broken), store, bucket);
-        InvalidModelException garbage = assertThrows(InvalidModelException.class,
-                () -> step("broken", 1_000).predict(wrangled));
+        InvalidModelException garbage = assertThrows(
+                InvalidModelException.class, () -> step("broken", 1_000).predict(wrangled));
         assertTrue(garbage.getMessage().contains("model.txt is not a LightGBM model"), garbage.getMessage());
 
         String text = model.modelText();
         ModelFiles.upload(new ModelArtifact(text.substring(0, text.length() / 2), broken), store, bucket);
-        InvalidModelException truncated = assertThrows(InvalidModelException.class,
-                () -> step("broken", 1_000).predict(wrangled));
+        InvalidModelException truncated = assertThrows(
+                InvalidModelException.class, () -> step("broken", 1_000).predict(wrangled));
         assertTrue(truncated.getMessage().contains("model.txt is not a LightGBM model"), truncated.getMessage());
 
-        store.putBytes(bucket, RunKeys.modelKey("broken"), text.getBytes(StandardCharsets.UTF_8), "text/plain", Map.of());
-        store.putBytes(bucket, RunKeys.manifestKey("broken"), "{\"model_name\": \"broken\"".getBytes(StandardCharsets.UTF_8),
-                "application/json", Map.of());
-        InvalidModelException manifest = assertThrows(InvalidModelException.class,
-                () -> step("broken", 1_000).predict(wrangled));
+        store.putBytes(
+                bucket, RunKeys.modelKey("broken"), text.getBytes(StandardCharsets.UTF_8), "text/plain", Map.of());
+        store.putBytes(
+                bucket,
+                RunKeys.manifestKey("broken"),
+                "{\"model_name\": \"broken\"".getBytes(StandardCharsets.UTF_8),
+                "application/json",
+                Map.of());
+        InvalidModelException manifest = assertThrows(
+                InvalidModelException.class, () -> step("broken", 1_000).predict(wrangled));
         assertTrue(manifest.getMessage().contains("model.json is not a valid model manifest"), manifest.getMessage());
         assertNothingWritten(key);
     }
@@ -278,20 +336,27 @@ class PredictStepTest {
     @Test
     void malformedRowsAfterWholeBatchesAreRefusedNamingLineAndColumnAndWriteNothing() {
         String shortKey = wrangledKey("07", 0);
-        ObjectRef shortRow = put(shortKey, withLine(part, 9_500, line -> line.substring(0, line.lastIndexOf(','))), "v1");
-        CsvFormatException fields = assertThrows(CsvFormatException.class, () -> step(MODEL, 1_000).predict(shortRow));
+        ObjectRef shortRow =
+                put(shortKey, withLine(part, 9_500, line -> line.substring(0, line.lastIndexOf(','))), "v1");
+        CsvFormatException fields =
+                assertThrows(CsvFormatException.class, () -> step(MODEL, 1_000).predict(shortRow));
         assertTrue(fields.getMessage().contains(shortKey + " line 9500: expected 51 fields"), fields.getMessage());
         assertTrue(fields.getMessage().contains("found 50"), fields.getMessage());
         assertNothingWritten(shortKey);
 
         String textKey = wrangledKey("07", 1);
-        ObjectRef text = put(textKey, withLine(part, 11_001, line -> {
-            String[] fields2 = line.split(",", -1);
-            fields2[4] = "abc";
-            return String.join(",", fields2);
-        }), "v1");
-        CsvFormatException number = assertThrows(CsvFormatException.class, () -> step(MODEL, 1_000).predict(text));
-        assertTrue(number.getMessage().contains(textKey + " line 11001, column 5 (current_age): 'abc' is not a number"),
+        ObjectRef text = put(
+                textKey,
+                withLine(part, 11_001, line -> {
+                    String[] fields2 = line.split(",", -1);
+                    fields2[4] = "abc";
+                    return String.join(",", fields2);
+                }),
+                "v1");
+        CsvFormatException number =
+                assertThrows(CsvFormatException.class, () -> step(MODEL, 1_000).predict(text));
+        assertTrue(
+                number.getMessage().contains(textKey + " line 11001, column 5 (current_age): 'abc' is not a number"),
                 number.getMessage());
         assertNothingWritten(textKey);
     }
@@ -299,9 +364,21 @@ class PredictStepTest {
     @Test
     void theModelIsReloadedOnlyWhenItsObjectChanges() throws Exception {
         ModelManifest m = model.manifest();
-        ModelFiles.upload(new ModelArtifact(model.modelText(), new ModelManifest("reloading", "v1", m.features(),
-                m.classLabels(), m.trainedAt(), m.trainRows(), m.testRows(), m.metrics(), m.lightGbmParameters())),
-                store, bucket);
+        ModelFiles.upload(
+                new ModelArtifact(
+                        model.modelText(),
+                        new ModelManifest(
+                                "reloading",
+                                "v1",
+                                m.features(),
+                                m.classLabels(),
+                                m.trainedAt(),
+                                m.trainRows(),
+                                m.testRows(),
+                                m.metrics(),
+                                m.lightGbmParameters())),
+                store,
+                bucket);
         String key = wrangledKey("08", 0);
         ObjectRef wrangled = put(key, part, "v1");
         CurrentModel current = new CurrentModel(store, bucket, "reloading", FeatureSpec.V1, 2_000, 0);
@@ -317,8 +394,11 @@ class PredictStepTest {
         PredictStep.PartResult second = step.predict(wrangled);
         assertEquals(2, current.loads());
         assertNotEquals(first.modelEtag(), second.modelEtag());
-        assertEquals(store.head(bucket, RunKeys.modelKey("reloading")).orElseThrow().etag(), second.modelEtag());
-        assertEquals(second.modelEtag(), store.head(bucket, predictionsKey(key)).orElseThrow().metadata().get("model-etag"));
+        assertEquals(
+                store.head(bucket, RunKeys.modelKey("reloading")).orElseThrow().etag(), second.modelEtag());
+        assertEquals(
+                second.modelEtag(),
+                store.head(bucket, predictionsKey(key)).orElseThrow().metadata().get("model-etag"));
         assertSameAsLightGbm(predictions(predictionsKey(key)), lightGbmsOwn(part, retrained));
         step.predict(wrangled);
         assertEquals(2, current.loads());
@@ -330,12 +410,16 @@ class PredictStepTest {
         put(key, part, "v1");
         ObjectRef rejected = new ObjectRef(bucket, "wrangled/20261123T101509Z-3f9a/rejected.csv");
         ObjectRef predictionsPart = new ObjectRef(bucket, "predictions/20261123T101509Z-3f9a/part-00000.csv");
-        PredictStep.Summary summary = step(MODEL, 4_000).run(List.of(rejected, new ObjectRef(bucket, key), predictionsPart));
+        PredictStep.Summary summary =
+                step(MODEL, 4_000).run(List.of(rejected, new ObjectRef(bucket, key), predictionsPart));
         assertEquals(1, summary.parts().size());
         assertEquals(PART_ROWS, summary.rows());
-        assertEquals(List.of(rejected.toString(), predictionsPart.toString()),
+        assertEquals(
+                List.of(rejected.toString(), predictionsPart.toString()),
                 summary.skipped().stream().map(PredictStep.Skipped::source).toList());
-        assertTrue(summary.skipped().get(0).reason().contains("not a wrangled part"), summary.skipped().get(0).reason());
+        assertTrue(
+                summary.skipped().get(0).reason().contains("not a wrangled part"),
+                summary.skipped().get(0).reason());
         assertEquals(List.of(), summary.failed());
     }
 
@@ -345,7 +429,8 @@ class PredictStepTest {
         String good = wrangledKey("10", 1);
         put(bad, withLine(part, 2, line -> "x" + line), "v1");
         put(good, part, "v1");
-        PredictFailedException e = assertThrows(PredictFailedException.class,
+        PredictFailedException e = assertThrows(
+                PredictFailedException.class,
                 () -> step(MODEL, 4_000).run(List.of(new ObjectRef(bucket, bad), new ObjectRef(bucket, good))));
         assertTrue(e.getMessage().startsWith("1 of 2 wrangled parts could not be predicted"), e.getMessage());
         assertTrue(e.getMessage().contains(bad + " line 2, column 1 (personal_id)"), e.getMessage());

@@ -27,8 +27,7 @@ import org.hmis.predictions.localservices.TestS3;
 final class TrainedModel {
     static final LocalDate AS_OF = LocalDate.of(2026, 11, 23);
 
-    private TrainedModel() {
-    }
+    private TrainedModel() {}
 
     /** A small model (few rounds) trained on the exited guests among {@code guests} generated ones. */
     static ModelArtifact train(TestPostgres pg, String table, long guests, long seed, int iterations, String name)
@@ -38,8 +37,11 @@ final class TrainedModel {
             ReferenceSchema.createGuestsTable(c, guestsTable);
             new org.hmis.predictions.common.synthetic.GuestLoader(generator(seed)).load(c, guestsTable, guests);
             return new ModelTrainer(new TrainingParameters(iterations, 0.1, 15, (int) seed, 2, 0.2))
-                    .train(name, FeatureSpec.V1.version(),
-                            ExitedGuests.read(c, guestsTable, FeatureSpec.V1, ExitDestinationClasses.defaults()).data());
+                    .train(
+                            name,
+                            FeatureSpec.V1.version(),
+                            ExitedGuests.read(c, guestsTable, FeatureSpec.V1, ExitDestinationClasses.defaults())
+                                    .data());
         }
     }
 
@@ -59,7 +61,11 @@ final class TrainedModel {
     }
 
     static ObjectStore objectStore(TestS3 s3) {
-        return ObjectStore.create(new StorageSettings(s3.bucket(), s3.bucket(), s3.region(), Optional.of(s3.endpoint()),
+        return ObjectStore.create(new StorageSettings(
+                s3.bucket(),
+                s3.bucket(),
+                s3.region(),
+                Optional.of(s3.endpoint()),
                 Optional.of(new StorageSettings.AccessKeys(s3.accessKey(), s3.secretKey(), null))));
     }
 

@@ -36,8 +36,7 @@ public final class RemoveExitedStep {
     }
 
     /** What a run did. */
-    public record Summary(String step, String runId, boolean columnCreated, long rowsMarked, long durationMs) {
-    }
+    public record Summary(String step, String runId, boolean columnCreated, long rowsMarked, long durationMs) {}
 
     public Summary run(RunId runId) throws SQLException {
         Instant started = Instant.now();
@@ -48,11 +47,31 @@ public final class RemoveExitedStep {
                 boolean created = ensureColumn(c);
                 long marked = markExited(c);
                 Instant finished = Instant.now();
-                PredictionRuns.record(c, new PredictionRuns.Entry(runId.value(), STEP, "", started, finished,
-                        marked, null, "done", Map.of("columnCreated", created)));
+                PredictionRuns.record(
+                        c,
+                        new PredictionRuns.Entry(
+                                runId.value(),
+                                STEP,
+                                "",
+                                started,
+                                finished,
+                                marked,
+                                null,
+                                "done",
+                                Map.of("columnCreated", created)));
                 c.commit();
-                Summary summary = new Summary(STEP, runId.value(), created, marked, Duration.between(started, finished).toMillis());
-                LOG.info("marked {} exited guests in {} (column created: {}) in {} ms", marked, guestsTable, created, summary.durationMs());
+                Summary summary = new Summary(
+                        STEP,
+                        runId.value(),
+                        created,
+                        marked,
+                        Duration.between(started, finished).toMillis());
+                LOG.info(
+                        "marked {} exited guests in {} (column created: {}) in {} ms",
+                        marked,
+                        guestsTable,
+                        created,
+                        summary.durationMs());
                 return summary;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -66,8 +85,8 @@ public final class RemoveExitedStep {
      * lock even when the column exists, and a normal run must not block the intake app.
      */
     private boolean ensureColumn(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT to_regclass(?) IS NOT NULL, EXISTS (SELECT 1 FROM pg_attribute"
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT to_regclass(?) IS NOT NULL, EXISTS (SELECT 1 FROM pg_attribute"
                         + " WHERE attrelid = to_regclass(?) AND attname = ? AND NOT attisdropped)")) {
             ps.setString(1, guestsTable.quoted());
             ps.setString(2, guestsTable.quoted());
@@ -75,7 +94,8 @@ public final class RemoveExitedStep {
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 if (!rs.getBoolean(1)) {
-                    throw new IllegalStateException("the guests table " + guestsTable + " does not exist (GUESTS_TABLE)");
+                    throw new IllegalStateException(
+                            "the guests table " + guestsTable + " does not exist (GUESTS_TABLE)");
                 }
                 if (rs.getBoolean(2)) {
                     return false;

@@ -26,19 +26,31 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RemoveExitedHandlerTest {
     @RegisterExtension
     static final TestPostgres PG = new TestPostgres();
+
     private static RemoveExitedHandler handler;
 
     @BeforeAll
     static void setUp() throws SQLException {
-        try (Connection c = PG.connect(); Statement st = c.createStatement()) {
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement()) {
             ReferenceSchema.createGuestsTable(c, SqlIdentifier.of("guests"));
             st.execute("INSERT INTO guests (personal_id, enroll_date, exit_date, exit_destination) VALUES"
                     + " (1, '2026-01-05', NULL, NULL), (3, '2025-03-01', '2025-06-30', 'Client refused')");
         }
         URI db = URI.create(PG.jdbcUrl().substring("jdbc:".length()));
         handler = new RemoveExitedHandler(PipelineConfig.from(Map.of(
-                "RDS_HOST", db.getHost(), "RDS_PORT", String.valueOf(db.getPort()), "RDS_DB_NAME", db.getPath().substring(1),
-                "RDS_USERNAME", PG.user(), "RDS_USER_PWD", PG.password(), "DB_SSL_MODE", "disable")));
+                "RDS_HOST",
+                db.getHost(),
+                "RDS_PORT",
+                String.valueOf(db.getPort()),
+                "RDS_DB_NAME",
+                db.getPath().substring(1),
+                "RDS_USERNAME",
+                PG.user(),
+                "RDS_USER_PWD",
+                PG.password(),
+                "DB_SSL_MODE",
+                "disable")));
     }
 
     private static JsonNode invoke(String fixture) throws Exception {
@@ -62,7 +74,8 @@ class RemoveExitedHandlerTest {
     void aSchedulerInputAndADirectInvokeRunTheStep() throws Exception {
         invoke("scheduler-input.json");
         assertEquals(0, invoke("direct-empty.json").get("rowsMarked").asLong(), "already marked by the run before");
-        assertEquals("20261123T101500Z-3f9a", invoke("direct-run.json").get("runId").asText());
+        assertEquals(
+                "20261123T101500Z-3f9a", invoke("direct-run.json").get("runId").asText());
     }
 
     @Test

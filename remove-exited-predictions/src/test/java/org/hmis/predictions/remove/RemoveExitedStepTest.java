@@ -25,6 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RemoveExitedStepTest {
     @RegisterExtension
     static final TestPostgres PG = new TestPostgres();
+
     private static final SqlIdentifier TABLE = SqlIdentifier.of("guests");
     private static Database database;
 
@@ -40,7 +41,8 @@ class RemoveExitedStepTest {
 
     @BeforeEach
     void freshTable() throws SQLException {
-        try (Connection c = PG.connect(); Statement st = c.createStatement()) {
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement()) {
             st.execute("DROP TABLE IF EXISTS guests");
             st.execute("DROP TABLE IF EXISTS prediction_runs");
             ReferenceSchema.createGuestsTable(c, TABLE);
@@ -60,8 +62,10 @@ class RemoveExitedStepTest {
 
     private static Map<String, String> predictions() throws SQLException {
         Map<String, String> byKey = new HashMap<>();
-        try (Connection c = PG.connect(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT personal_id, enroll_date, predicted_exit_destination FROM guests")) {
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement();
+                ResultSet rs =
+                        st.executeQuery("SELECT personal_id, enroll_date, predicted_exit_destination FROM guests")) {
             while (rs.next()) {
                 byKey.put(rs.getInt(1) + "/" + rs.getString(2), rs.getString(3));
             }
@@ -84,9 +88,11 @@ class RemoveExitedStepTest {
     @Test
     void leavesCurrentGuestsPredictionsUntouched() throws SQLException {
         step().run(RunId.parse("20261123T060000Z-0001"));
-        try (Connection c = PG.connect(); Statement st = c.createStatement()) {
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement()) {
             st.execute("UPDATE guests SET predicted_exit_destination = 'perm' WHERE personal_id = 2");
-            st.execute("UPDATE guests SET exit_date = '2026-11-20', exit_destination = 'Client refused' WHERE personal_id = 1");
+            st.execute(
+                    "UPDATE guests SET exit_date = '2026-11-20', exit_destination = 'Client refused' WHERE personal_id = 1");
         }
         RemoveExitedStep.Summary second = step().run(RunId.parse("20261123T070000Z-0002"));
         assertFalse(second.columnCreated());
@@ -101,8 +107,10 @@ class RemoveExitedStepTest {
         step().run(RunId.parse("20261123T060000Z-0001"));
         RemoveExitedStep.Summary again = step().run(RunId.parse("20261123T060500Z-0002"));
         assertEquals(0, again.rowsMarked());
-        try (Connection c = PG.connect(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT run_id, rows, status FROM prediction_runs WHERE step = 'remove' ORDER BY run_id")) {
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(
+                        "SELECT run_id, rows, status FROM prediction_runs WHERE step = 'remove' ORDER BY run_id")) {
             assertTrue(rs.next());
             assertEquals("20261123T060000Z-0001", rs.getString(1));
             assertEquals(2, rs.getLong(2));
@@ -116,7 +124,8 @@ class RemoveExitedStepTest {
     @Test
     void withTheColumnPresentItWaitsOnNoReaderOfTheTable() throws Exception {
         step().run(RunId.parse("20261123T060000Z-0001"));
-        // A reader holds ACCESS SHARE; an ALTER TABLE would wait for it (and fail at the step's lock timeout), the UPDATE does not.
+        // A reader holds ACCESS SHARE; an ALTER TABLE would wait for it (and fail at the step's lock timeout), the
+        // UPDATE does not.
         try (Connection reader = PG.connect()) {
             reader.setAutoCommit(false);
             try (Statement st = reader.createStatement()) {

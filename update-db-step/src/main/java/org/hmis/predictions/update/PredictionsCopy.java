@@ -17,14 +17,14 @@ import org.postgresql.copy.CopyManager;
 final class PredictionsCopy {
     static final int CHUNK_CHARS = 64 * 1024;
 
-    private PredictionsCopy() {
-    }
+    private PredictionsCopy() {}
 
     /**
      * Copies every row of {@code reader} into {@code table (personal_id, enroll_date, cls)} and returns the
      * row count; {@code table} is SQL text the caller built from a fixed or validated name.
      */
-    static long copy(CopyManager copyManager, String table, PredictionsCsv.CsvReader reader, String source) throws SQLException {
+    static long copy(CopyManager copyManager, String table, PredictionsCsv.CsvReader reader, String source)
+            throws SQLException {
         CopyIn copy = copyManager.copyIn("COPY " + table + " (personal_id, enroll_date, cls) FROM STDIN (FORMAT text)");
         try {
             GuestKeySet seen = new GuestKeySet();
@@ -41,7 +41,12 @@ final class PredictionsCopy {
                     throw new CsvFormatException(source + " line " + reader.lineNumber()
                             + ": the key (personal_id, enroll_date) repeats line " + firstLine);
                 }
-                chunk.append(row.personalId()).append('\t').append(date).append('\t').append(row.predicted()).append('\n');
+                chunk.append(row.personalId())
+                        .append('\t')
+                        .append(date)
+                        .append('\t')
+                        .append(row.predicted())
+                        .append('\n');
                 rows++;
                 if (chunk.length() >= CHUNK_CHARS) {
                     send(copy, chunk);

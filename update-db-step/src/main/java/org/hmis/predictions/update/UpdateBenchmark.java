@@ -72,9 +72,18 @@ public final class UpdateBenchmark {
     }
 
     /** The figures; {@link #toJson()} prints them. Rates are rows per second. */
-    public record Result(long rows, double seconds, double rowsPerS, double referenceSeconds, double referenceRowsPerS,
-                         double ratio, int rowwiseRows, double rowwiseSeconds, double rowwiseRowsPerS,
-                         double speedupOverRowwise, double peakHeapMb) {
+    public record Result(
+            long rows,
+            double seconds,
+            double rowsPerS,
+            double referenceSeconds,
+            double referenceRowsPerS,
+            double ratio,
+            int rowwiseRows,
+            double rowwiseSeconds,
+            double rowwiseRowsPerS,
+            double speedupOverRowwise,
+            double peakHeapMb) {
         public String toJson() {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("step", UpdateDbStep.STEP);
@@ -109,7 +118,8 @@ public final class UpdateBenchmark {
             Path keys = work.resolve("keys.tsv");
             long rows = exportCurrentKeys(keys);
             if (rows == 0) {
-                throw new IllegalStateException("the guests table " + guestsTable + " has no current guest to predict for");
+                throw new IllegalStateException(
+                        "the guests table " + guestsTable + " has no current guest to predict for");
             }
             List<Path> files = new ArrayList<>();
             for (int rotation = 0; rotation < ROTATIONS; rotation++) {
@@ -148,8 +158,18 @@ public final class UpdateBenchmark {
             double rate = rows / bestStep;
             double referenceRate = rows / bestReference;
             double rowwiseRate = sample / rowwiseSeconds;
-            return new Result(rows, bestStep, rate, bestReference, referenceRate, rate / referenceRate,
-                    sample, rowwiseSeconds, rowwiseRate, rate / rowwiseRate, peakHeap);
+            return new Result(
+                    rows,
+                    bestStep,
+                    rate,
+                    bestReference,
+                    referenceRate,
+                    rate / referenceRate,
+                    sample,
+                    rowwiseSeconds,
+                    rowwiseRate,
+                    rate / rowwiseRate,
+                    peakHeap);
         } finally {
             try (var paths = Files.walk(work)) {
                 for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
@@ -161,9 +181,14 @@ public final class UpdateBenchmark {
 
     /** The keys of every current guest, in the table's physical order, as the wrangle step reads them. */
     private long exportCurrentKeys(Path keys) throws SQLException, IOException {
-        try (Connection c = dataSource.getConnection(); BufferedWriter out = Files.newBufferedWriter(keys, StandardCharsets.UTF_8)) {
-            return c.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (SELECT personal_id, enroll_date FROM "
-                    + guestsTable.quoted() + " WHERE exit_date IS NULL) TO STDOUT (FORMAT text)", out);
+        try (Connection c = dataSource.getConnection();
+                BufferedWriter out = Files.newBufferedWriter(keys, StandardCharsets.UTF_8)) {
+            return c.unwrap(PGConnection.class)
+                    .getCopyAPI()
+                    .copyOut(
+                            "COPY (SELECT personal_id, enroll_date FROM " + guestsTable.quoted()
+                                    + " WHERE exit_date IS NULL) TO STDOUT (FORMAT text)",
+                            out);
         }
     }
 
@@ -172,7 +197,7 @@ public final class UpdateBenchmark {
         int classes = PredictionsCsv.CLASSES.size();
         double[] probabilities = new double[classes];
         try (BufferedReader in = Files.newBufferedReader(keys, StandardCharsets.UTF_8);
-             BufferedWriter out = Files.newBufferedWriter(target, StandardCharsets.UTF_8)) {
+                BufferedWriter out = Files.newBufferedWriter(target, StandardCharsets.UTF_8)) {
             PredictionsCsv.CsvWriter writer = new PredictionsCsv.CsvWriter(out);
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 int tab = line.indexOf('\t');
@@ -205,12 +230,16 @@ public final class UpdateBenchmark {
     private double applyReference(Path file) throws SQLException, IOException {
         String guests = guestsTable.quoted();
         long start = System.nanoTime();
-        try (Connection c = dataSource.getConnection(); Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (Connection c = dataSource.getConnection();
+                Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             c.setAutoCommit(false);
             try (Statement st = c.createStatement()) {
-                st.execute("CREATE TEMPORARY TABLE reference_part (personal_id integer, enroll_date date, cls varchar,"
-                        + " p_es float8, p_other float8, p_perm float8, p_temp float8, p_unknown float8) ON COMMIT DROP");
-                c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY reference_part FROM STDIN (FORMAT csv, HEADER true)", in);
+                st.execute(
+                        "CREATE TEMPORARY TABLE reference_part (personal_id integer, enroll_date date, cls varchar,"
+                                + " p_es float8, p_other float8, p_perm float8, p_temp float8, p_unknown float8) ON COMMIT DROP");
+                c.unwrap(PGConnection.class)
+                        .getCopyAPI()
+                        .copyIn("COPY reference_part FROM STDIN (FORMAT csv, HEADER true)", in);
                 st.executeUpdate("UPDATE " + guests + " g SET " + UpdateDbStep.COLUMN + " = t.cls FROM reference_part t"
                         + " WHERE g.personal_id = t.personal_id AND g.enroll_date = t.enroll_date"
                         + " AND g.exit_date IS NULL AND g." + UpdateDbStep.COLUMN + " IS DISTINCT FROM t.cls");
@@ -222,9 +251,10 @@ public final class UpdateBenchmark {
 
     /** The original's way: one UPDATE and one commit per guest, for the first {@code sample} rows of the file. */
     private double applyRowByRow(Path file, int sample) throws SQLException, IOException {
-        try (Connection c = dataSource.getConnection(); BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-             PreparedStatement ps = c.prepareStatement("UPDATE " + guestsTable.quoted() + " SET " + UpdateDbStep.COLUMN
-                     + " = ? WHERE personal_id = ? AND enroll_date = ?")) {
+        try (Connection c = dataSource.getConnection();
+                BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+                PreparedStatement ps = c.prepareStatement("UPDATE " + guestsTable.quoted() + " SET "
+                        + UpdateDbStep.COLUMN + " = ? WHERE personal_id = ? AND enroll_date = ?")) {
             c.setAutoCommit(true);
             in.readLine();
             long start = System.nanoTime();
@@ -241,7 +271,8 @@ public final class UpdateBenchmark {
 
     /** Each timed apply starts from the same kind of table: dead rows of the last one reclaimed, dirty pages written. */
     private void settle() throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = dataSource.getConnection();
+                Statement st = c.createStatement()) {
             c.setAutoCommit(true);
             st.execute("VACUUM (ANALYZE) " + guestsTable.quoted());
             try {

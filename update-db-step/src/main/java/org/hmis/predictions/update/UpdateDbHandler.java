@@ -55,13 +55,12 @@ public final class UpdateDbHandler implements RequestStreamHandler {
             }
         }
         if (!failures.isEmpty()) {
-            throw new IllegalStateException(failures.size() + " of " + created.objects().size()
-                    + " predictions parts were not applied: " + String.join("; ", failures));
+            throw new IllegalStateException(failures.size() + " of "
+                    + created.objects().size() + " predictions parts were not applied: " + String.join("; ", failures));
         }
         TriggerJson.write(output, new Response(UpdateDbStep.STEP, parts));
     }
 
     /** The function's answer: one summary per part, in the event's order. */
-    public record Response(String step, List<UpdateDbStep.Summary> parts) {
-    }
+    public record Response(String step, List<UpdateDbStep.Summary> parts) {}
 }

@@ -62,6 +62,7 @@ public final class UpdateDbStep {
     private static final Logger LOG = LoggerFactory.getLogger(UpdateDbStep.class);
     /** The part's rows, in a temporary table dropped at the end of the transaction. */
     private static final String PART_TABLE_NAME = "update_part";
+
     private static final String PART_TABLE = "pg_temp." + PART_TABLE_NAME;
 
     private final DataSource dataSource;
@@ -87,9 +88,18 @@ public final class UpdateDbStep {
      * What applying a part did. {@code status} is {@value #APPLIED}, {@value #ALREADY_APPLIED} or
      * {@value #STALE}; {@code newerRun} is the run that made a stale part stale, else null.
      */
-    public record Summary(String step, String runId, String part, String status, long rows, long applied,
-                          Skipped skipped, String model, String newerRun, String message, long durationMs) {
-    }
+    public record Summary(
+            String step,
+            String runId,
+            String part,
+            String status,
+            long rows,
+            long applied,
+            Skipped skipped,
+            String model,
+            String newerRun,
+            String message,
+            long durationMs) {}
 
     /** Applies the predictions part at {@code object}, streamed from {@code store}. */
     public Summary apply(ObjectStore store, ObjectRef object) throws SQLException {
@@ -99,7 +109,8 @@ public final class UpdateDbStep {
         boolean complete = false;
         try {
             String model = in.response().metadata().get(ObjectMetadata.MODEL);
-            Summary summary = apply(part, model, new InputStreamReader(in, StandardCharsets.UTF_8), object.toString(), started);
+            Summary summary =
+                    apply(part, model, new InputStreamReader(in, StandardCharsets.UTF_8), object.toString(), started);
             complete = true;
             return summary;
         } finally {
@@ -123,7 +134,8 @@ public final class UpdateDbStep {
         return apply(part, model, predictions, source, Instant.now());
     }
 
-    private Summary apply(RunKeys.Part part, String model, Reader predictions, String source, Instant started) throws SQLException {
+    private Summary apply(RunKeys.Part part, String model, Reader predictions, String source, Instant started)
+            throws SQLException {
         if (part.stage() != RunKeys.Stage.PREDICTIONS) {
             throw new IllegalArgumentException(part.key() + " is not a predictions part");
         }
@@ -133,8 +145,15 @@ public final class UpdateDbStep {
             try {
                 Summary summary = applyInTransaction(c, part, model, predictions, source, started);
                 c.commit();
-                LOG.info("{}: {} of {} rows applied to {} ({}), skipped {} in {} ms", part.key(), summary.applied(),
-                        summary.rows(), guestsTable, summary.status(), summary.skipped(), summary.durationMs());
+                LOG.info(
+                        "{}: {} of {} rows applied to {} ({}), skipped {} in {} ms",
+                        part.key(),
+                        summary.applied(),
+                        summary.rows(),
+                        guestsTable,
+                        summary.status(),
+                        summary.skipped(),
+                        summary.durationMs());
                 return summary;
             } catch (SQLException | RuntimeException e) {
                 rollback(c, e);
@@ -144,23 +163,26 @@ public final class UpdateDbStep {
         }
     }
 
-    private Summary applyInTransaction(Connection c, RunKeys.Part part, String model, Reader predictions, String source,
-                                       Instant started) throws SQLException {
+    private Summary applyInTransaction(
+            Connection c, RunKeys.Part part, String model, Reader predictions, String source, Instant started)
+            throws SQLException {
         String runId = part.runId().value();
         String table = resolveTable(c);
         try (Statement st = c.createStatement()) {
             st.execute("SET LOCAL lock_timeout = '" + lockTimeout.toMillis() + "ms'");
             // The statements are big joins planned once; compiling them would only add start-up time.
             st.execute("SET LOCAL jit = off");
-            st.execute("CREATE TEMPORARY TABLE " + PART_TABLE_NAME
-                    + " (personal_id integer NOT NULL, enroll_date date NOT NULL, cls varchar NOT NULL) ON COMMIT DROP");
+            st.execute(
+                    "CREATE TEMPORARY TABLE " + PART_TABLE_NAME
+                            + " (personal_id integer NOT NULL, enroll_date date NOT NULL, cls varchar NOT NULL) ON COMMIT DROP");
         }
         long copyStart = System.nanoTime();
         long rows;
         try (PredictionsCsv.CsvReader reader = new PredictionsCsv.CsvReader(predictions, source)) {
             rows = PredictionsCopy.copy(c.unwrap(PGConnection.class).getCopyAPI(), PART_TABLE, reader, source);
         } catch (UncheckedIOException e) {
-            throw new UncheckedIOException("could not read " + source + ": " + e.getCause().getMessage(), e.getCause());
+            throw new UncheckedIOException(
+                    "could not read " + source + ": " + e.getCause().getMessage(), e.getCause());
         }
         long copyMs = (System.nanoTime() - copyStart) / 1_000_000;
 
@@ -171,18 +193,50 @@ public final class UpdateDbStep {
         }
         ReferenceSchema.createPredictionRuns(c);
 
-        if (PredictionRuns.status(c, runId, STEP, part.key()).filter(APPLIED::equals).isPresent()) {
-            return new Summary(STEP, runId, part.key(), ALREADY_APPLIED, rows, 0, Skipped.NONE, model, null,
-                    part.key() + " was already applied to " + table + "; nothing changed", elapsed(started));
+        if (PredictionRuns.status(c, runId, STEP, part.key())
+                .filter(APPLIED::equals)
+                .isPresent()) {
+            return new Summary(
+                    STEP,
+                    runId,
+                    part.key(),
+                    ALREADY_APPLIED,
+                    rows,
+                    0,
+                    Skipped.NONE,
+                    model,
+                    null,
+                    part.key() + " was already applied to " + table + "; nothing changed",
+                    elapsed(started));
         }
         Optional<String> newest = newestAppliedRun(c, table);
         if (newest.isPresent() && RunId.parse(newest.get()).compareTo(part.runId()) > 0) {
             Instant finished = Instant.now();
-            PredictionRuns.record(c, new PredictionRuns.Entry(runId, STEP, part.key(), started, finished, 0, model, STALE,
-                    details(table, rows, Skipped.NONE, newest.get())));
-            return new Summary(STEP, runId, part.key(), STALE, rows, 0, Skipped.NONE, model, newest.get(),
-                    "run " + runId + " is older than run " + newest.get() + ", already applied to " + table
-                            + "; " + part.key() + " was skipped", Duration.between(started, finished).toMillis());
+            PredictionRuns.record(
+                    c,
+                    new PredictionRuns.Entry(
+                            runId,
+                            STEP,
+                            part.key(),
+                            started,
+                            finished,
+                            0,
+                            model,
+                            STALE,
+                            details(table, rows, Skipped.NONE, newest.get())));
+            return new Summary(
+                    STEP,
+                    runId,
+                    part.key(),
+                    STALE,
+                    rows,
+                    0,
+                    Skipped.NONE,
+                    model,
+                    newest.get(),
+                    "run " + runId + " is older than run " + newest.get() + ", already applied to " + table + "; "
+                            + part.key() + " was skipped",
+                    Duration.between(started, finished).toMillis());
         }
 
         long updateStart = System.nanoTime();
@@ -196,10 +250,27 @@ public final class UpdateDbStep {
         details.put("copyMs", copyMs);
         details.put("updateMs", (System.nanoTime() - updateStart) / 1_000_000);
         details.put("durationMs", Duration.between(started, finished).toMillis());
-        PredictionRuns.record(c, new PredictionRuns.Entry(runId, STEP, part.key(), started, finished, applied, model, APPLIED, details));
-        LOG.info("{}: copied and checked {} rows in {} ms, updated in {} ms", part.key(), rows, details.get("copyMs"), details.get("updateMs"));
-        return new Summary(STEP, runId, part.key(), APPLIED, rows, applied, skipped, model, null,
-                applied + " of " + rows + " predictions written to " + table, Duration.between(started, finished).toMillis());
+        PredictionRuns.record(
+                c,
+                new PredictionRuns.Entry(runId, STEP, part.key(), started, finished, applied, model, APPLIED, details));
+        LOG.info(
+                "{}: copied and checked {} rows in {} ms, updated in {} ms",
+                part.key(),
+                rows,
+                details.get("copyMs"),
+                details.get("updateMs"));
+        return new Summary(
+                STEP,
+                runId,
+                part.key(),
+                APPLIED,
+                rows,
+                applied,
+                skipped,
+                model,
+                null,
+                applied + " of " + rows + " predictions written to " + table,
+                Duration.between(started, finished).toMillis());
     }
 
     /** The one write: guests still current whose prediction changes; exited guests and equal values are left alone. */
@@ -215,11 +286,12 @@ public final class UpdateDbStep {
      * every row was written there is nothing to sort, and the join is not run at all.
      */
     private Skipped skipped(Connection c, long notWritten) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT count(*) FILTER (WHERE g.personal_id IS NOT NULL AND g.exit_date IS NOT NULL),"
-                        + " count(*) FILTER (WHERE g.personal_id IS NULL)"
-                        + " FROM " + PART_TABLE + " t LEFT JOIN " + guestsTable.quoted() + " g"
-                        + " ON g.personal_id = t.personal_id AND g.enroll_date = t.enroll_date")) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(
+                        "SELECT count(*) FILTER (WHERE g.personal_id IS NOT NULL AND g.exit_date IS NOT NULL),"
+                                + " count(*) FILTER (WHERE g.personal_id IS NULL)"
+                                + " FROM " + PART_TABLE + " t LEFT JOIN " + guestsTable.quoted() + " g"
+                                + " ON g.personal_id = t.personal_id AND g.enroll_date = t.enroll_date")) {
             rs.next();
             long exited = rs.getLong(1);
             long unmatched = rs.getLong(2);
@@ -232,14 +304,16 @@ public final class UpdateDbStep {
      * (with or without its schema) takes the same lock and shares one history of applied runs.
      */
     private String resolveTable(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT n.nspname, c.relname, EXISTS (SELECT 1 FROM pg_attribute a"
-                + " WHERE a.attrelid = c.oid AND a.attname = ? AND NOT a.attisdropped)"
-                + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass(?)")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT n.nspname, c.relname, EXISTS (SELECT 1 FROM pg_attribute a"
+                        + " WHERE a.attrelid = c.oid AND a.attname = ? AND NOT a.attisdropped)"
+                        + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass(?)")) {
             ps.setString(1, COLUMN);
             ps.setString(2, guestsTable.quoted());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    throw new IllegalStateException("the guests table " + guestsTable + " does not exist (GUESTS_TABLE)");
+                    throw new IllegalStateException(
+                            "the guests table " + guestsTable + " does not exist (GUESTS_TABLE)");
                 }
                 String qualified = rs.getString(1) + "." + rs.getString(2);
                 if (!rs.getBoolean(3)) {
@@ -283,7 +357,9 @@ public final class UpdateDbStep {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("table", table);
         details.put("rowsInPart", rows);
-        details.put("skipped", Map.of("exited", skipped.exited(), "unmatched", skipped.unmatched(), "unchanged", skipped.unchanged()));
+        details.put(
+                "skipped",
+                Map.of("exited", skipped.exited(), "unmatched", skipped.unmatched(), "unchanged", skipped.unchanged()));
         if (newerRun != null) {
             details.put("newerRun", newerRun);
         }

@@ -26,8 +26,7 @@ import org.hmis.predictions.localservices.TestS3;
 final class GuestsFixture {
     static final SqlIdentifier TABLE = SqlIdentifier.of("guests");
 
-    private GuestsFixture() {
-    }
+    private GuestsFixture() {}
 
     /**
      * A fresh guests table and no prediction_runs:
@@ -46,14 +45,15 @@ final class GuestsFixture {
             st.execute("DROP TABLE IF EXISTS prediction_runs");
             ReferenceSchema.createGuestsTable(c, TABLE);
             st.execute("ALTER TABLE guests ADD COLUMN IF NOT EXISTS predicted_exit_destination VARCHAR");
-            st.execute("INSERT INTO guests (personal_id, enroll_date, exit_date, exit_destination, predicted_exit_destination) VALUES"
-                    + " (1, '2026-01-05', NULL, NULL, NULL),"
-                    + " (2, '2026-02-01', NULL, NULL, 'perm'),"
-                    + " (3, '2025-03-01', '2025-06-30', 'Client refused', 'exited'),"
-                    + " (4, '2025-04-01', '2025-05-02', 'Client refused', 'exited'),"
-                    + " (4, '2026-03-01', NULL, NULL, 'temp'),"
-                    + " (6, '2026-01-10', NULL, NULL, 'unknown'),"
-                    + " (7, '2026-04-01', '2026-11-22', 'Other', 'es')");
+            st.execute(
+                    "INSERT INTO guests (personal_id, enroll_date, exit_date, exit_destination, predicted_exit_destination) VALUES"
+                            + " (1, '2026-01-05', NULL, NULL, NULL),"
+                            + " (2, '2026-02-01', NULL, NULL, 'perm'),"
+                            + " (3, '2025-03-01', '2025-06-30', 'Client refused', 'exited'),"
+                            + " (4, '2025-04-01', '2025-05-02', 'Client refused', 'exited'),"
+                            + " (4, '2026-03-01', NULL, NULL, 'temp'),"
+                            + " (6, '2026-01-10', NULL, NULL, 'unknown'),"
+                            + " (7, '2026-04-01', '2026-11-22', 'Other', 'es')");
         }
     }
 
@@ -70,7 +70,8 @@ final class GuestsFixture {
     static Map<String, String> predictions(Connection c) throws SQLException {
         Map<String, String> byKey = new HashMap<>();
         try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT personal_id, enroll_date, predicted_exit_destination FROM guests")) {
+                ResultSet rs =
+                        st.executeQuery("SELECT personal_id, enroll_date, predicted_exit_destination FROM guests")) {
             while (rs.next()) {
                 byKey.put(rs.getInt(1) + "/" + rs.getString(2), rs.getString(3));
             }
@@ -89,7 +90,8 @@ final class GuestsFixture {
             try (ResultSet rs = st.executeQuery("SELECT to_regclass('prediction_runs') IS NOT NULL")) {
                 rs.next();
                 if (rs.getBoolean(1)) {
-                    rows.addAll(rows(st, "SELECT xmin::text AS xmin, * FROM prediction_runs ORDER BY run_id, step, part"));
+                    rows.addAll(
+                            rows(st, "SELECT xmin::text AS xmin, * FROM prediction_runs ORDER BY run_id, step, part"));
                 }
             }
         }
@@ -103,7 +105,10 @@ final class GuestsFixture {
             while (rs.next()) {
                 StringBuilder row = new StringBuilder();
                 for (int i = 1; i <= meta.getColumnCount(); i++) {
-                    row.append(meta.getColumnName(i)).append('=').append(rs.getString(i)).append(' ');
+                    row.append(meta.getColumnName(i))
+                            .append('=')
+                            .append(rs.getString(i))
+                            .append(' ');
                 }
                 rows.add(row.toString());
             }
@@ -112,7 +117,11 @@ final class GuestsFixture {
     }
 
     static ObjectStore objectStore(TestS3 s3) {
-        return ObjectStore.create(new StorageSettings(s3.bucket(), s3.bucket(), s3.region(), Optional.of(s3.endpoint()),
+        return ObjectStore.create(new StorageSettings(
+                s3.bucket(),
+                s3.bucket(),
+                s3.region(),
+                Optional.of(s3.endpoint()),
                 Optional.of(new StorageSettings.AccessKeys(s3.accessKey(), s3.secretKey(), null))));
     }
 

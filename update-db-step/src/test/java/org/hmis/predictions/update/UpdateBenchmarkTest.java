@@ -20,7 +20,8 @@ class UpdateBenchmarkTest {
 
     @Test
     void appliesEveryCurrentGuestsPredictionThroughTheStepAndReportsTheFigures() throws Exception {
-        try (Connection c = PG.connect(); Statement st = c.createStatement()) {
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement()) {
             GuestsFixture.reset(c);
             st.execute("INSERT INTO guests (personal_id, enroll_date, exit_date) SELECT i, DATE '2025-01-01' + i % 400,"
                     + " CASE WHEN i % 10 = 0 THEN DATE '2026-06-01' END FROM generate_series(1000, 2999) i");
@@ -39,19 +40,24 @@ class UpdateBenchmarkTest {
         assertEquals("update", json.get("step").asText());
         assertEquals(current, json.get("rows").asLong());
         assertEquals("copy+update-from", json.get("reference").asText());
-        for (String field : new String[] {"seconds", "rows_per_s", "reference_rows_per_s", "ratio", "rowwise_rows_per_s", "peak_heap_mb"}) {
+        for (String field : new String[] {
+            "seconds", "rows_per_s", "reference_rows_per_s", "ratio", "rowwise_rows_per_s", "peak_heap_mb"
+        }) {
             assertTrue(json.get(field).asDouble() > 0, field + " in " + json);
         }
 
-        try (Connection c = PG.connect(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT count(*) FILTER (WHERE status = 'applied' AND rows = " + current + "),"
-                     + " count(*) FROM prediction_runs WHERE step = 'update'")) {
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT count(*) FILTER (WHERE status = 'applied' AND rows = " + current
+                        + ")," + " count(*) FROM prediction_runs WHERE step = 'update'")) {
             rs.next();
             assertEquals(2, rs.getLong(1), "each round applied every row through the step");
             assertEquals(2, rs.getLong(2));
         }
-        try (Connection c = PG.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT count(*) FROM guests WHERE exit_date IS NULL AND predicted_exit_destination NOT IN ('es', 'other', 'perm', 'temp', 'unknown')")) {
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(
+                        "SELECT count(*) FROM guests WHERE exit_date IS NULL AND predicted_exit_destination NOT IN ('es', 'other', 'perm', 'temp', 'unknown')")) {
             rs.next();
             assertEquals(0, rs.getLong(1));
         }

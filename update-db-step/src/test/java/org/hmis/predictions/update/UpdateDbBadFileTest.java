@@ -32,6 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class UpdateDbBadFileTest {
     @RegisterExtension
     static final TestPostgres PG = new TestPostgres();
+
     @RegisterExtension
     static final TestS3 S3 = new TestS3();
 
@@ -70,28 +71,68 @@ class UpdateDbBadFileTest {
         return Stream.of(
                 Arguments.of("empty object", "", "is empty"),
                 Arguments.of("wrong header", "personal_id,enroll_date,prediction\n" + good, "line 1: the header is"),
-                Arguments.of("field missing", header + good + "4,2026-03-01,es,0.5,0.5,0,0\n", "line 4: has 7 fields, expected 8"),
-                Arguments.of("id not a number", header + good + "4x,2026-03-01,es,1,0,0,0,0\n", "line 4: personal_id '4x' is not an integer"),
-                Arguments.of("id missing", header + good + ",2026-03-01,es,1,0,0,0,0\n", "line 4: personal_id '' is not an integer"),
-                Arguments.of("date malformed", header + good + "4,03/01/2026,es,1,0,0,0,0\n", "line 4: enroll_date '03/01/2026' is not a date"),
-                Arguments.of("date beyond year 9999", header + good + "4,+12026-03-01,es,1,0,0,0,0\n", "line 4: enroll_date +12026-03-01 is outside the years 1 to 9999"),
-                Arguments.of("label unknown", header + good + "4,2026-03-01,housed,1,0,0,0,0\n", "line 4: predicted_exit_destination 'housed' is not one of"),
-                Arguments.of("label 'exited'", header + good + "4,2026-03-01,exited,1,0,0,0,0\n", "line 4: predicted_exit_destination 'exited' is not one of"),
-                Arguments.of("probability above 1", header + good + "4,2026-03-01,es,1.01,0,0,0,0\n", "line 4: p_es 1.01 is not a probability in [0, 1]"),
-                Arguments.of("probability below 0", header + good + "4,2026-03-01,es,0,0,0,-0.2,0\n", "line 4: p_temp -0.2 is not a probability in [0, 1]"),
-                Arguments.of("probability NaN", header + good + "4,2026-03-01,es,0,NaN,0,0,0\n", "line 4: p_other NaN is not a probability"),
-                Arguments.of("probability not a number", header + good + "4,2026-03-01,es,0,0,0,0,high\n", "line 4: p_unknown 'high' is not a number"),
-                Arguments.of("key repeated", header + good + "4,2026-03-01,es,1,0,0,0,0\n1,2026-01-05,perm,0,0,1,0,0\n",
+                Arguments.of(
+                        "field missing",
+                        header + good + "4,2026-03-01,es,0.5,0.5,0,0\n",
+                        "line 4: has 7 fields, expected 8"),
+                Arguments.of(
+                        "id not a number",
+                        header + good + "4x,2026-03-01,es,1,0,0,0,0\n",
+                        "line 4: personal_id '4x' is not an integer"),
+                Arguments.of(
+                        "id missing",
+                        header + good + ",2026-03-01,es,1,0,0,0,0\n",
+                        "line 4: personal_id '' is not an integer"),
+                Arguments.of(
+                        "date malformed",
+                        header + good + "4,03/01/2026,es,1,0,0,0,0\n",
+                        "line 4: enroll_date '03/01/2026' is not a date"),
+                Arguments.of(
+                        "date beyond year 9999",
+                        header + good + "4,+12026-03-01,es,1,0,0,0,0\n",
+                        "line 4: enroll_date +12026-03-01 is outside the years 1 to 9999"),
+                Arguments.of(
+                        "label unknown",
+                        header + good + "4,2026-03-01,housed,1,0,0,0,0\n",
+                        "line 4: predicted_exit_destination 'housed' is not one of"),
+                Arguments.of(
+                        "label 'exited'",
+                        header + good + "4,2026-03-01,exited,1,0,0,0,0\n",
+                        "line 4: predicted_exit_destination 'exited' is not one of"),
+                Arguments.of(
+                        "probability above 1",
+                        header + good + "4,2026-03-01,es,1.01,0,0,0,0\n",
+                        "line 4: p_es 1.01 is not a probability in [0, 1]"),
+                Arguments.of(
+                        "probability below 0",
+                        header + good + "4,2026-03-01,es,0,0,0,-0.2,0\n",
+                        "line 4: p_temp -0.2 is not a probability in [0, 1]"),
+                Arguments.of(
+                        "probability NaN",
+                        header + good + "4,2026-03-01,es,0,NaN,0,0,0\n",
+                        "line 4: p_other NaN is not a probability"),
+                Arguments.of(
+                        "probability not a number",
+                        header + good + "4,2026-03-01,es,0,0,0,0,high\n",
+                        "line 4: p_unknown 'high' is not a number"),
+                Arguments.of(
+                        "key repeated",
+                        header + good + "4,2026-03-01,es,1,0,0,0,0\n1,2026-01-05,perm,0,0,1,0,0\n",
                         "line 5: the key (personal_id, enroll_date) repeats line 2"),
-                Arguments.of("quoted field", header + good + "\"4\",2026-03-01,es,1,0,0,0,0\n", "line 4: personal_id '\"4\"' is not an integer"));
+                Arguments.of(
+                        "quoted field",
+                        header + good + "\"4\",2026-03-01,es,1,0,0,0,0\n",
+                        "line 4: personal_id '\"4\"' is not an integer"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("badFiles")
-    void aBadFileIsRefusedNamingTheLineAndLeavesTheDatabaseAsItWas(String kind, String content, String problem) throws SQLException {
+    void aBadFileIsRefusedNamingTheLineAndLeavesTheDatabaseAsItWas(String kind, String content, String problem)
+            throws SQLException {
         String key = RunKeys.predictionsPart(UpdateDbStepTest.RUN, 0).key();
         GuestsFixture.put(store, S3.bucket(), key, content, "m");
-        CsvFormatException e = assertThrows(CsvFormatException.class, () -> step.apply(store, new ObjectRef(S3.bucket(), key)));
+        CsvFormatException e =
+                assertThrows(CsvFormatException.class, () -> step.apply(store, new ObjectRef(S3.bucket(), key)));
         assertTrue(e.getMessage().startsWith("s3://" + S3.bucket() + "/" + key + " "), e.getMessage());
         assertTrue(e.getMessage().contains(problem), kind + ": " + e.getMessage());
         assertUnchanged();
@@ -109,7 +150,8 @@ class UpdateDbBadFileTest {
         content.append("4,2026-03-01,es,2,0,0,0,0\n");
         String key = RunKeys.predictionsPart(UpdateDbStepTest.RUN, 1).key();
         GuestsFixture.put(store, S3.bucket(), key, content.toString(), "m");
-        CsvFormatException e = assertThrows(CsvFormatException.class, () -> step.apply(store, new ObjectRef(S3.bucket(), key)));
+        CsvFormatException e =
+                assertThrows(CsvFormatException.class, () -> step.apply(store, new ObjectRef(S3.bucket(), key)));
         assertTrue(e.getMessage().contains("line " + (rows + 3) + ": p_es 2 is not a probability"), e.getMessage());
         assertUnchanged();
     }

@@ -38,11 +38,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class UpdateDbFaultTest {
     @RegisterExtension
     static final TestPostgres PG = new TestPostgres();
+
     @RegisterExtension
     static final TestS3 S3 = new TestS3();
 
     /** Guests 1000..(1000 + EXTRA - 1), all current, so the update has many rows to write before it blocks. */
     private static final int EXTRA = 3_000;
+
     private static final long WAIT_MILLIS = 60_000;
 
     private static Database database;
@@ -67,10 +69,12 @@ class UpdateDbFaultTest {
 
     @BeforeEach
     void freshGuests() throws SQLException {
-        try (Connection c = PG.connect(); Statement st = c.createStatement()) {
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement()) {
             GuestsFixture.reset(c);
-            st.execute("INSERT INTO guests (personal_id, enroll_date) SELECT i, DATE '2026-01-01' FROM generate_series(1000, "
-                    + (1000 + EXTRA - 1) + ") i");
+            st.execute(
+                    "INSERT INTO guests (personal_id, enroll_date) SELECT i, DATE '2026-01-01' FROM generate_series(1000, "
+                            + (1000 + EXTRA - 1) + ") i");
         }
     }
 
@@ -98,11 +102,13 @@ class UpdateDbFaultTest {
             // Hold the last guest's row: the update writes its other rows, then waits here.
             holder.setAutoCommit(false);
             try (Statement st = holder.createStatement()) {
-                st.executeQuery("SELECT * FROM guests WHERE personal_id = " + (1000 + EXTRA - 1) + " FOR UPDATE").close();
+                st.executeQuery("SELECT * FROM guests WHERE personal_id = " + (1000 + EXTRA - 1) + " FOR UPDATE")
+                        .close();
             }
             Future<UpdateDbStep.Summary> running = threads.submit(() -> step.apply(store, part));
             int pid = awaitBackend("Lock", "transactionid", "UPDATE %update_part%");
-            try (Connection killer = PG.connect(); PreparedStatement ps = killer.prepareStatement("SELECT pg_terminate_backend(?)")) {
+            try (Connection killer = PG.connect();
+                    PreparedStatement ps = killer.prepareStatement("SELECT pg_terminate_backend(?)")) {
                 ps.setInt(1, pid);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
@@ -149,7 +155,9 @@ class UpdateDbFaultTest {
     void twoRunsLeftToRaceEndInTheNewerRunsState() throws Exception {
         Future<UpdateDbStep.Summary> older = threads.submit(() -> step.apply(store, olderPart()));
         Future<UpdateDbStep.Summary> newer = threads.submit(() -> step.apply(store, newerPart()));
-        assertEquals(UpdateDbStep.APPLIED, newer.get(WAIT_MILLIS, TimeUnit.MILLISECONDS).status());
+        assertEquals(
+                UpdateDbStep.APPLIED,
+                newer.get(WAIT_MILLIS, TimeUnit.MILLISECONDS).status());
         String olderStatus = older.get(WAIT_MILLIS, TimeUnit.MILLISECONDS).status();
         assertTrue(olderStatus.equals(UpdateDbStep.APPLIED) || olderStatus.equals(UpdateDbStep.STALE), olderStatus);
         assertNewerRunsState();
@@ -201,8 +209,11 @@ class UpdateDbFaultTest {
             Future<UpdateDbStep.Summary> secondApply = threads.submit(() -> step.apply(store, secondPart));
             awaitWaiters(2);
             holder.rollback();
-            return Map.of(first, firstApply.get(WAIT_MILLIS, TimeUnit.MILLISECONDS),
-                    second, secondApply.get(WAIT_MILLIS, TimeUnit.MILLISECONDS));
+            return Map.of(
+                    first,
+                    firstApply.get(WAIT_MILLIS, TimeUnit.MILLISECONDS),
+                    second,
+                    secondApply.get(WAIT_MILLIS, TimeUnit.MILLISECONDS));
         }
     }
 
@@ -233,9 +244,10 @@ class UpdateDbFaultTest {
 
     private static List<Integer> backends(String eventType, String event, String query) throws SQLException {
         List<Integer> pids = new ArrayList<>();
-        try (Connection c = PG.connect(); PreparedStatement ps = c.prepareStatement("SELECT pid FROM pg_stat_activity"
-                + " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                + " AND wait_event_type = ? AND wait_event = ? AND query LIKE ?")) {
+        try (Connection c = PG.connect();
+                PreparedStatement ps = c.prepareStatement("SELECT pid FROM pg_stat_activity"
+                        + " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                        + " AND wait_event_type = ? AND wait_event = ? AND query LIKE ?")) {
             ps.setString(1, eventType);
             ps.setString(2, event);
             ps.setString(3, query);

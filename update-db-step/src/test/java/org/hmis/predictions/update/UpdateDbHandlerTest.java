@@ -32,8 +32,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class UpdateDbHandlerTest {
     @RegisterExtension
     static final TestPostgres PG = new TestPostgres();
+
     @RegisterExtension
     static final TestS3 S3 = new TestS3();
+
     private static final String FIXTURE_BUCKET = "shelter-predictions";
     private static final String RUN_PREFIX = "predictions/20261123T101500Z-3f9a/";
 
@@ -42,15 +44,28 @@ class UpdateDbHandlerTest {
 
     @BeforeAll
     static void setUp() throws SQLException {
-        try (Connection c = PG.connect(); Statement st = c.createStatement()) {
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement()) {
             GuestsFixture.reset(c);
             st.execute("INSERT INTO guests (personal_id, enroll_date) VALUES (8, '2026-05-01')");
         }
         store = GuestsFixture.objectStore(S3);
-        GuestsFixture.put(store, S3.bucket(), RUN_PREFIX + "part-00000.csv", UpdateDbStepTest.MIXED, "exit-destination-2026-11");
-        GuestsFixture.put(store, S3.bucket(), RUN_PREFIX + "part-00001.csv", part("6,2026-01-10,perm"), "exit-destination-2026-11");
-        GuestsFixture.put(store, S3.bucket(), RUN_PREFIX + "part-00002.csv", part("4,2026-03-01,es"), "exit-destination-2026-11");
-        GuestsFixture.put(store, S3.bucket(), RUN_PREFIX + "part-00003.csv", part("8,2026-05-01,temp"), "exit-destination-2026-11");
+        GuestsFixture.put(
+                store, S3.bucket(), RUN_PREFIX + "part-00000.csv", UpdateDbStepTest.MIXED, "exit-destination-2026-11");
+        GuestsFixture.put(
+                store,
+                S3.bucket(),
+                RUN_PREFIX + "part-00001.csv",
+                part("6,2026-01-10,perm"),
+                "exit-destination-2026-11");
+        GuestsFixture.put(
+                store, S3.bucket(), RUN_PREFIX + "part-00002.csv", part("4,2026-03-01,es"), "exit-destination-2026-11");
+        GuestsFixture.put(
+                store,
+                S3.bucket(),
+                RUN_PREFIX + "part-00003.csv",
+                part("8,2026-05-01,temp"),
+                "exit-destination-2026-11");
         GuestsFixture.put(store, S3.bucket(), RUN_PREFIX + "rejected rows.csv", "personal_id,reason\n", null);
 
         URI db = URI.create(PG.jdbcUrl().substring("jdbc:".length()));
@@ -129,15 +144,19 @@ class UpdateDbHandlerTest {
 
     @Test
     void aRecordThatIsNotAPartFailsTheInvocationAfterTheOtherPartsApplied() throws Exception {
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> invoke("s3-one-good-one-foreign.json"));
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> invoke("s3-one-good-one-foreign.json"));
         assertTrue(e.getMessage().startsWith("1 of 2 predictions parts were not applied"), e.getMessage());
-        assertTrue(e.getMessage().contains("'" + RUN_PREFIX + "rejected rows.csv' is not a predictions part key"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("'" + RUN_PREFIX + "rejected rows.csv' is not a predictions part key"),
+                e.getMessage());
         assertEquals("temp", predictions().get("8/2026-05-01"), "the good part of the event was applied");
     }
 
     @Test
     void aScheduleIsNotThisFunctionsTrigger() {
-        InvalidTriggerException e = assertThrows(InvalidTriggerException.class, () -> invoke("eventbridge-scheduled.json"));
+        InvalidTriggerException e =
+                assertThrows(InvalidTriggerException.class, () -> invoke("eventbridge-scheduled.json"));
         assertTrue(e.getMessage().contains("takes an S3 ObjectCreated event or a direct invoke"), e.getMessage());
     }
 }

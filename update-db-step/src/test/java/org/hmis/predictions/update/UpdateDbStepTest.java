@@ -37,6 +37,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class UpdateDbStepTest {
     @RegisterExtension
     static final TestPostgres PG = new TestPostgres();
+
     @RegisterExtension
     static final TestS3 S3 = new TestS3();
 
@@ -89,13 +90,13 @@ class UpdateDbStepTest {
 
     /** The part every guard test applies: seven rows, one for each case. */
     static final String MIXED = part(
-            "1,2026-01-05,es",      // current, no prediction: applied
-            "2,2026-02-01,perm",    // current, same value: unchanged
-            "3,2025-03-01,temp",    // exited and marked: keeps 'exited'
-            "4,2026-03-01,other",   // current, temp -> other: applied
-            "7,2026-04-01,perm",    // exited since the wrangle: keeps its value
-            "5,2026-05-05,es",      // no such guest
-            "1,2026-01-06,temp");   // a real id on another date: no such enrolment
+            "1,2026-01-05,es", // current, no prediction: applied
+            "2,2026-02-01,perm", // current, same value: unchanged
+            "3,2025-03-01,temp", // exited and marked: keeps 'exited'
+            "4,2026-03-01,other", // current, temp -> other: applied
+            "7,2026-04-01,perm", // exited since the wrangle: keeps its value
+            "5,2026-05-05,es", // no such guest
+            "1,2026-01-06,temp"); // a real id on another date: no such enrolment
 
     @Test
     void everyGuardIsCountedExactly() throws SQLException {
@@ -132,8 +133,10 @@ class UpdateDbStepTest {
     @Test
     void thePartIsRecordedWithItsCountsAndModel() throws Exception {
         apply(RUN, 0, MIXED);
-        try (Connection c = PG.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT run_id, step, part, rows, model, status, details::text, started_at <= finished_at FROM prediction_runs")) {
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(
+                        "SELECT run_id, step, part, rows, model, status, details::text, started_at <= finished_at FROM prediction_runs")) {
             assertTrue(rs.next());
             assertEquals(RUN.value(), rs.getString(1));
             assertEquals("update", rs.getString(2));
@@ -187,12 +190,15 @@ class UpdateDbStepTest {
         Map<String, String> p = predictions();
         assertEquals("perm", p.get("1/2026-01-05"));
         assertEquals("es", p.get("4/2026-03-01"));
-        assertEquals("unknown", p.get("6/2026-01-10"), "the stale part is skipped whole, not just where the runs overlap");
+        assertEquals(
+                "unknown", p.get("6/2026-01-10"), "the stale part is skipped whole, not just where the runs overlap");
         List<String> now = new ArrayList<>(snapshot());
         assertTrue(now.containsAll(afterNewer), "no guest changed and the newer run's record stands: " + now);
         now.removeAll(afterNewer);
         assertEquals(1, now.size(), "one row added: " + now);
-        assertTrue(now.get(0).contains("run_id=" + RUN.value()) && now.get(0).contains("status=stale"), "the skip is recorded: " + now);
+        assertTrue(
+                now.get(0).contains("run_id=" + RUN.value()) && now.get(0).contains("status=stale"),
+                "the skip is recorded: " + now);
     }
 
     @Test
@@ -207,21 +213,25 @@ class UpdateDbStepTest {
 
         UpdateDbStep.Summary newer = apply(NEWER, 0, part("1,2026-01-05,other"));
         assertEquals(UpdateDbStep.APPLIED, newer.status());
-        assertEquals(UpdateDbStep.STALE, apply(OLDER, 3, part("1,2026-01-05,es")).status());
+        assertEquals(
+                UpdateDbStep.STALE, apply(OLDER, 3, part("1,2026-01-05,es")).status());
         assertEquals("other", predictions().get("1/2026-01-05"));
     }
 
     @Test
     void aMissingObjectIsNamed() {
-        ObjectNotFoundException e = assertThrows(ObjectNotFoundException.class, () -> step.apply(store,
-                new ObjectRef(S3.bucket(), "predictions/20261123T101500Z-3f9a/part-00042.csv")));
+        ObjectNotFoundException e = assertThrows(
+                ObjectNotFoundException.class,
+                () -> step.apply(
+                        store, new ObjectRef(S3.bucket(), "predictions/20261123T101500Z-3f9a/part-00042.csv")));
         assertTrue(e.getMessage().contains("part-00042.csv does not exist"), e.getMessage());
     }
 
     @Test
     void aKeyThatIsNotAPredictionsPartIsRefused() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> step.apply(store,
-                new ObjectRef(S3.bucket(), "wrangled/20261123T101500Z-3f9a/part-00000.csv")));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> step.apply(store, new ObjectRef(S3.bucket(), "wrangled/20261123T101500Z-3f9a/part-00000.csv")));
         assertTrue(e.getMessage().contains("is not a predictions part key"), e.getMessage());
     }
 
@@ -230,10 +240,12 @@ class UpdateDbStepTest {
         String key = RunKeys.predictionsPart(RUN, 0).key();
         GuestsFixture.put(store, S3.bucket(), key, MIXED, null);
         UpdateDbStep noTable = new UpdateDbStep(database.dataSource(), SqlIdentifier.of("intake.no_such_guests"));
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> noTable.apply(store, new ObjectRef(S3.bucket(), key)));
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> noTable.apply(store, new ObjectRef(S3.bucket(), key)));
         assertTrue(e.getMessage().contains("intake.no_such_guests does not exist"), e.getMessage());
 
-        try (Connection c = PG.connect(); Statement st = c.createStatement()) {
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement()) {
             st.execute("ALTER TABLE guests DROP COLUMN predicted_exit_destination");
         }
         e = assertThrows(IllegalStateException.class, () -> step.apply(store, new ObjectRef(S3.bucket(), key)));
@@ -246,12 +258,15 @@ class UpdateDbStepTest {
         UpdateDbStep qualified = new UpdateDbStep(database.dataSource(), SqlIdentifier.of("public.guests"));
         String key = RunKeys.predictionsPart(RUN, 0).key();
         GuestsFixture.put(store, S3.bucket(), key, part("1,2026-01-05,es"), null);
-        assertEquals(UpdateDbStep.STALE, qualified.apply(store, new ObjectRef(S3.bucket(), key)).status());
+        assertEquals(
+                UpdateDbStep.STALE,
+                qualified.apply(store, new ObjectRef(S3.bucket(), key)).status());
     }
 
     private static String xmin(int personalId, String enrollDate) throws SQLException {
-        try (Connection c = PG.connect(); PreparedStatement ps = c.prepareStatement(
-                "SELECT xmin::text FROM guests WHERE personal_id = ? AND enroll_date = ?::date")) {
+        try (Connection c = PG.connect();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT xmin::text FROM guests WHERE personal_id = ? AND enroll_date = ?::date")) {
             ps.setInt(1, personalId);
             ps.setString(2, enrollDate);
             try (ResultSet rs = ps.executeQuery()) {

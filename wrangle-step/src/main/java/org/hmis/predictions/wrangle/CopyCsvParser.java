@@ -107,7 +107,8 @@ final class CopyCsvParser {
                     } else if (b == ',' || b == '\n' || b == '\r') {
                         delimiter(b);
                     } else {
-                        throw problem("'" + (char) (b & 0xFF) + "' after the closing quote of field " + (fieldCount + 1));
+                        throw problem(
+                                "'" + (char) (b & 0xFF) + "' after the closing quote of field " + (fieldCount + 1));
                     }
                 }
                 default -> {
@@ -135,7 +136,10 @@ final class CopyCsvParser {
     /** Checks the stream ended after a complete row. */
     void finish() {
         if (state != FIELD_START || fieldCount != 0) {
-            throw problem(state == QUOTED ? "the stream ended inside a quoted field" : "the stream ended in the middle of a row");
+            throw problem(
+                    state == QUOTED
+                            ? "the stream ended inside a quoted field"
+                            : "the stream ended in the middle of a row");
         }
     }
 
@@ -161,7 +165,8 @@ final class CopyCsvParser {
         for (int f = 0; f < width; f++) {
             int start = fieldStarts[f];
             int length = fieldEnds[f] - start;
-            fields[f] = length == 0 && !fieldQuoted[f] ? null : new String(rowBytes, start, length, StandardCharsets.UTF_8);
+            fields[f] =
+                    length == 0 && !fieldQuoted[f] ? null : new String(rowBytes, start, length, StandardCharsets.UTF_8);
         }
         rowNumber++;
         rowLength = 0;

@@ -46,7 +46,9 @@ final class HeapPeak implements AutoCloseable {
 
     /** The most heap in use at any moment since this was created, in bytes. */
     synchronized long peakUsedBytes() {
-        return Math.max(peakUsed, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        return Math.max(
+                peakUsed,
+                ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
     }
 
     /** The most heap still in use after a collection since this was created, in bytes (0 if none ran). */
@@ -58,7 +60,8 @@ final class HeapPeak implements AutoCloseable {
         if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
             return;
         }
-        GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
+        GarbageCollectionNotificationInfo info =
+                GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
         peakUsed = Math.max(peakUsed, heapUsed(info.getGcInfo().getMemoryUsageBeforeGc()));
         peakLive = Math.max(peakLive, heapUsed(info.getGcInfo().getMemoryUsageAfterGc()));
     }

@@ -47,8 +47,11 @@ final class LambdaEventInvoker implements AutoCloseable {
     /** The region's Lambda endpoint, with the function's own credentials (its role, from the environment). */
     static LambdaEventInvoker forRegion(String region) {
         String dnsSuffix = PartitionMetadata.of(Region.of(region)).dnsSuffix();
-        return new LambdaEventInvoker(UrlConnectionHttpClient.create(), DefaultCredentialsProvider.builder().build(),
-                region, URI.create("https://" + SERVICE + "." + region + "." + dnsSuffix));
+        return new LambdaEventInvoker(
+                UrlConnectionHttpClient.create(),
+                DefaultCredentialsProvider.builder().build(),
+                region,
+                URI.create("https://" + SERVICE + "." + region + "." + dnsSuffix));
     }
 
     /**
@@ -65,26 +68,31 @@ final class LambdaEventInvoker implements AutoCloseable {
                 .putHeader("Content-Type", "application/json")
                 .putHeader("Content-Length", Integer.toString(payload.length))
                 .build();
-        SignedRequest signed = AwsV4HttpSigner.create().sign(sign -> sign
-                .identity(credentials.resolveCredentials())
-                .request(request)
-                .payload(ContentStreamProvider.fromByteArray(payload))
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, SERVICE)
-                .putProperty(AwsV4HttpSigner.REGION_NAME, region));
+        SignedRequest signed = AwsV4HttpSigner.create()
+                .sign(sign -> sign.identity(credentials.resolveCredentials())
+                        .request(request)
+                        .payload(ContentStreamProvider.fromByteArray(payload))
+                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, SERVICE)
+                        .putProperty(AwsV4HttpSigner.REGION_NAME, region));
         try {
             HttpExecuteResponse response = http.prepareRequest(HttpExecuteRequest.builder()
-                    .request(signed.request())
-                    .contentStreamProvider(signed.payload().orElse(null))
-                    .build()).call();
-            String body = response.responseBody().map(LambdaEventInvoker::readAll).orElse("");
+                            .request(signed.request())
+                            .contentStreamProvider(signed.payload().orElse(null))
+                            .build())
+                    .call();
+            String body =
+                    response.responseBody().map(LambdaEventInvoker::readAll).orElse("");
             int status = response.httpResponse().statusCode();
             if (status != ACCEPTED) {
-                String type = response.httpResponse().firstMatchingHeader("X-Amzn-ErrorType").orElse("no error type");
+                String type = response.httpResponse()
+                        .firstMatchingHeader("X-Amzn-ErrorType")
+                        .orElse("no error type");
                 throw new LambdaInvokeException("Lambda did not queue the event for " + function + ": HTTP " + status
                         + " (" + type + ") " + body);
             }
         } catch (IOException e) {
-            throw new LambdaInvokeException("could not reach Lambda at " + endpoint + " to start " + function + ": " + e.getMessage(), e);
+            throw new LambdaInvokeException(
+                    "could not reach Lambda at " + endpoint + " to start " + function + ": " + e.getMessage(), e);
         }
     }
 

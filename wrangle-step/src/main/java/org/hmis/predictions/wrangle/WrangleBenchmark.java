@@ -33,7 +33,8 @@ public final class WrangleBenchmark {
     private final String bucket;
     private final int partRows;
 
-    public WrangleBenchmark(DataSource dataSource, SqlIdentifier guestsTable, ObjectStore store, String bucket, int partRows) {
+    public WrangleBenchmark(
+            DataSource dataSource, SqlIdentifier guestsTable, ObjectStore store, String bucket, int partRows) {
         this.dataSource = dataSource;
         this.guestsTable = guestsTable;
         this.store = store;
@@ -51,14 +52,30 @@ public final class WrangleBenchmark {
      * @param peakLiveHeapMb         the most heap still in use after a collection during the step: its live data
      * @param maxHeapMb              the JVM's heap limit, so a reader sees what the peak was measured under
      */
-    public record Result(long rows, double seconds, double rowsPerSecond, double referenceRowsPerSecond, double ratio,
-                         double peakHeapMb, double peakLiveHeapMb, double maxHeapMb) {
+    public record Result(
+            long rows,
+            double seconds,
+            double rowsPerSecond,
+            double referenceRowsPerSecond,
+            double ratio,
+            double peakHeapMb,
+            double peakLiveHeapMb,
+            double maxHeapMb) {
         /** One JSON line: step, rows, seconds, rows_per_s, reference, reference_rows_per_s, ratio, peak_heap_mb, ... */
         public String json() {
-            return String.format(Locale.ROOT, "{\"step\":\"wrangle\",\"rows\":%d,\"seconds\":%.3f,\"rows_per_s\":%.0f,"
-                    + "\"reference\":\"copy-out\",\"reference_rows_per_s\":%.0f,\"ratio\":%.3f,\"peak_heap_mb\":%.1f,"
-                    + "\"peak_live_heap_mb\":%.1f,\"max_heap_mb\":%.0f}",
-                    rows, seconds, rowsPerSecond, referenceRowsPerSecond, ratio, peakHeapMb, peakLiveHeapMb, maxHeapMb);
+            return String.format(
+                    Locale.ROOT,
+                    "{\"step\":\"wrangle\",\"rows\":%d,\"seconds\":%.3f,\"rows_per_s\":%.0f,"
+                            + "\"reference\":\"copy-out\",\"reference_rows_per_s\":%.0f,\"ratio\":%.3f,\"peak_heap_mb\":%.1f,"
+                            + "\"peak_live_heap_mb\":%.1f,\"max_heap_mb\":%.0f}",
+                    rows,
+                    seconds,
+                    rowsPerSecond,
+                    referenceRowsPerSecond,
+                    ratio,
+                    peakHeapMb,
+                    peakLiveHeapMb,
+                    maxHeapMb);
         }
     }
 
@@ -68,7 +85,11 @@ public final class WrangleBenchmark {
      */
     public static long loadCurrentGuests(Connection connection, SqlIdentifier guestsTable, long count, long seed)
             throws SQLException, IOException {
-        GuestGenerator generator = GuestGenerator.builder().seed(seed).currentShare(1.0).asOf(AS_OF).build();
+        GuestGenerator generator = GuestGenerator.builder()
+                .seed(seed)
+                .currentShare(1.0)
+                .asOf(AS_OF)
+                .build();
         return new GuestLoader(generator).load(connection, guestsTable, count);
     }
 
@@ -106,8 +127,15 @@ public final class WrangleBenchmark {
         double seconds = (stepEnd - stepStart) / 1e9;
         double rate = summary.rows() / seconds;
         double referenceRate = referenceRows / referenceSeconds;
-        return new Result(summary.rows(), seconds, rate, referenceRate, rate / referenceRate, peakUsed / MB,
-                peakLive / MB, Runtime.getRuntime().maxMemory() / MB);
+        return new Result(
+                summary.rows(),
+                seconds,
+                rate,
+                referenceRate,
+                rate / referenceRate,
+                peakUsed / MB,
+                peakLive / MB,
+                Runtime.getRuntime().maxMemory() / MB);
     }
 
     private long copyAndDiscard(String copy) throws SQLException, IOException {

@@ -70,8 +70,14 @@ public final class WrangleHandler implements RequestStreamHandler {
     }
 
     WrangleHandler(PipelineConfig config, Supplier<LambdaEventInvoker> invoker) {
-        this(new WrangleStep(Database.connect(config.database()).dataSource(), config.guestsTable(),
-                ObjectStore.create(config.storage()), config.storage().inputBucket(), config.partRows()), invoker);
+        this(
+                new WrangleStep(
+                        Database.connect(config.database()).dataSource(),
+                        config.guestsTable(),
+                        ObjectStore.create(config.storage()),
+                        config.storage().inputBucket(),
+                        config.partRows()),
+                invoker);
     }
 
     WrangleHandler(WrangleStep step, Supplier<LambdaEventInvoker> invoker) {
@@ -91,7 +97,8 @@ public final class WrangleHandler implements RequestStreamHandler {
             runId = RunId.newRun();
         } else if (trigger instanceof Trigger.Direct direct) {
             runId = direct.text(RUN_ID).map(WrangleHandler::parseRunId).orElseGet(RunId::newRun);
-            direct.text(API_REQUEST_ID).ifPresent(id -> LOG.info("run {} was requested through the API (request {})", runId, id));
+            direct.text(API_REQUEST_ID)
+                    .ifPresent(id -> LOG.info("run {} was requested through the API (request {})", runId, id));
         } else {
             throw new InvalidTriggerException("wrangle-step takes a schedule, a direct invoke or POST " + REFRESH_PATH
                     + ", not " + trigger.getClass().getSimpleName());
@@ -114,7 +121,10 @@ public final class WrangleHandler implements RequestStreamHandler {
             return error(404, "no such resource: " + request.path() + "; the API has POST " + REFRESH_PATH, Map.of());
         }
         if (!"POST".equals(request.method())) {
-            return error(405, request.method() + " is not allowed on " + REFRESH_PATH + "; use POST", Map.of("allow", "POST"));
+            return error(
+                    405,
+                    request.method() + " is not allowed on " + REFRESH_PATH + "; use POST",
+                    Map.of("allow", "POST"));
         }
         RunId runId;
         try {
@@ -148,7 +158,8 @@ public final class WrangleHandler implements RequestStreamHandler {
         for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!name.equals(RUN_ID)) {
-                throw new InvalidTriggerException("the request body has an unknown field '" + name + "'; it may hold only " + RUN_ID);
+                throw new InvalidTriggerException(
+                        "the request body has an unknown field '" + name + "'; it may hold only " + RUN_ID);
             }
         }
         JsonNode runId = body.get(RUN_ID);
@@ -156,7 +167,8 @@ public final class WrangleHandler implements RequestStreamHandler {
             return Optional.empty();
         }
         if (!runId.isTextual()) {
-            throw new InvalidTriggerException(RUN_ID + " must be a string like 20261123T101500Z-3f9a, was " + runId.getNodeType());
+            throw new InvalidTriggerException(
+                    RUN_ID + " must be a string like 20261123T101500Z-3f9a, was " + runId.getNodeType());
         }
         return Optional.of(parseRunId(runId.asText()));
     }

@@ -60,7 +60,8 @@ public final class WrangleStep {
      * @param bucket   where the parts go (the configuration's input bucket: the one predict reads)
      * @param partRows guests per part
      */
-    public WrangleStep(DataSource dataSource, SqlIdentifier guestsTable, ObjectStore store, String bucket, int partRows) {
+    public WrangleStep(
+            DataSource dataSource, SqlIdentifier guestsTable, ObjectStore store, String bucket, int partRows) {
         if (partRows < 1) {
             throw new IllegalArgumentException("partRows must be at least 1, was " + partRows);
         }
@@ -79,10 +80,18 @@ public final class WrangleStep {
      * @param unknownValues per source column, how many values the specification does not know (new categories)
      * @param message       one line for a person: how many guests went into how many parts, or that there were none
      */
-    public record Summary(String step, String runId, String bucket, long rows, List<String> parts, long rejected,
-                          String rejectedKey, Map<String, Long> unknownValues, String featureSpecVersion,
-                          long durationMs, String message) {
-    }
+    public record Summary(
+            String step,
+            String runId,
+            String bucket,
+            long rows,
+            List<String> parts,
+            long rejected,
+            String rejectedKey,
+            Map<String, Long> unknownValues,
+            String featureSpecVersion,
+            long durationMs,
+            String message) {}
 
     /** The bucket the parts are written to. */
     public String bucket() {
@@ -102,8 +111,8 @@ public final class WrangleStep {
             String quoted = '"' + column + '"';
             select.add(column.equals(GuestFeatures.ENROLL_DATE) ? quoted + "::date AS " + quoted : quoted);
         }
-        return "SELECT " + select + " FROM " + guestsTable.quoted() + " WHERE \"exit_date\" IS NULL"
-                + " ORDER BY \"" + GuestFeatures.PERSONAL_ID + "\", \"" + GuestFeatures.ENROLL_DATE + "\"";
+        return "SELECT " + select + " FROM " + guestsTable.quoted() + " WHERE \"exit_date\" IS NULL" + " ORDER BY \""
+                + GuestFeatures.PERSONAL_ID + "\", \"" + GuestFeatures.ENROLL_DATE + "\"";
     }
 
     /** The COPY statement that streams {@link #currentGuestsQuery} as CSV. */
@@ -124,15 +133,16 @@ public final class WrangleStep {
 
     private Summary wrangle(RunId runId, Instant started) throws SQLException, IOException {
         GuestFeatures features = new GuestFeatures(spec);
-        Map<String, String> metadata = Map.of(ObjectMetadata.FEATURE_SPEC_VERSION, spec.version(), ObjectMetadata.RUN_ID, runId.value());
+        Map<String, String> metadata =
+                Map.of(ObjectMetadata.FEATURE_SPEC_VERSION, spec.version(), ObjectMetadata.RUN_ID, runId.value());
         double[] values = new double[spec.size()];
         List<String> partKeys;
         String rejectedKey;
         long rows;
         long rejectedCount;
         try (Connection connection = dataSource.getConnection();
-             WrangledParts parts = new WrangledParts(store, bucket, runId, partRows, spec.featureNames(), metadata);
-             RejectedRows rejected = new RejectedRows(store, bucket, RunKeys.rejectedKey(runId), metadata)) {
+                WrangledParts parts = new WrangledParts(store, bucket, runId, partRows, spec.featureNames(), metadata);
+                RejectedRows rejected = new RejectedRows(store, bucket, RunKeys.rejectedKey(runId), metadata)) {
             CopyCsvParser parser = new CopyCsvParser(features.inputColumns().size(), (row, number) -> {
                 GuestKey key;
                 try {
@@ -157,13 +167,29 @@ public final class WrangleStep {
             details.put("unknownValues", features.unknownValueCounts());
             details.put("featureSpecVersion", spec.version());
             ReferenceSchema.createPredictionRuns(connection);
-            PredictionRuns.record(connection, new PredictionRuns.Entry(runId.value(), STEP, "", started, finished,
-                    rows, null, "done", details));
+            PredictionRuns.record(
+                    connection,
+                    new PredictionRuns.Entry(runId.value(), STEP, "", started, finished, rows, null, "done", details));
             String message = message(rows, partKeys.size(), rejectedCount);
-            Summary summary = new Summary(STEP, runId.value(), bucket, rows, partKeys, rejectedCount, rejectedKey,
-                    features.unknownValueCounts(), spec.version(), Duration.between(started, finished).toMillis(), message);
-            LOG.info("run {}: {} from {} in {} ms; unknown values per column: {}", runId, message, guestsTable,
-                    summary.durationMs(), summary.unknownValues());
+            Summary summary = new Summary(
+                    STEP,
+                    runId.value(),
+                    bucket,
+                    rows,
+                    partKeys,
+                    rejectedCount,
+                    rejectedKey,
+                    features.unknownValueCounts(),
+                    spec.version(),
+                    Duration.between(started, finished).toMillis(),
+                    message);
+            LOG.info(
+                    "run {}: {} from {} in {} ms; unknown values per column: {}",
+                    runId,
+                    message,
+                    guestsTable,
+                    summary.durationMs(),
+                    summary.unknownValues());
             return summary;
         }
     }
@@ -174,7 +200,8 @@ public final class WrangleStep {
      * then ready for its next query. (Cancelling the COPY instead would leave the server's remaining messages
      * unread, or, sent just as the COPY ends, cancel the connection's next query.)
      */
-    private static void copyOut(Connection connection, String copy, CopyCsvParser parser) throws SQLException, IOException {
+    private static void copyOut(Connection connection, String copy, CopyCsvParser parser)
+            throws SQLException, IOException {
         CopyOut stream;
         try {
             stream = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(copy);
@@ -201,9 +228,12 @@ public final class WrangleStep {
     }
 
     private static String message(long rows, int parts, long rejected) {
-        String rejectedNote = rejected == 0 ? "" : "; " + rejected + " rejected for a missing or malformed key (see rejected.csv)";
+        String rejectedNote =
+                rejected == 0 ? "" : "; " + rejected + " rejected for a missing or malformed key (see rejected.csv)";
         if (rows == 0) {
-            return (rejected == 0 ? "no current guests: no parts written" : "no current guest could be wrangled: no parts written")
+            return (rejected == 0
+                            ? "no current guests: no parts written"
+                            : "no current guest could be wrangled: no parts written")
                     + rejectedNote;
         }
         return "wrangled " + rows + " current guests into " + parts + (parts == 1 ? " part" : " parts") + rejectedNote;
@@ -212,8 +242,18 @@ public final class WrangleStep {
     private void recordFailure(RunId runId, Instant started, Exception failure) {
         try (Connection connection = dataSource.getConnection()) {
             ReferenceSchema.createPredictionRuns(connection);
-            PredictionRuns.record(connection, new PredictionRuns.Entry(runId.value(), STEP, "", started, Instant.now(),
-                    0, null, "failed", Map.of("error", String.valueOf(failure.getMessage()))));
+            PredictionRuns.record(
+                    connection,
+                    new PredictionRuns.Entry(
+                            runId.value(),
+                            STEP,
+                            "",
+                            started,
+                            Instant.now(),
+                            0,
+                            null,
+                            "failed",
+                            Map.of("error", String.valueOf(failure.getMessage()))));
         } catch (SQLException | RuntimeException e) {
             failure.addSuppressed(e);
         }

@@ -52,8 +52,13 @@ final class WrangledParts implements AutoCloseable {
     private long rows;
 
     /** {@code metadata} goes on every part, with the part's row count added. */
-    WrangledParts(ObjectStore store, String bucket, RunId runId, int partRows, List<String> featureNames,
-                  Map<String, String> metadata) {
+    WrangledParts(
+            ObjectStore store,
+            String bucket,
+            RunId runId,
+            int partRows,
+            List<String> featureNames,
+            Map<String, String> metadata) {
         this.store = store;
         this.bucket = bucket;
         this.runId = runId;
@@ -64,7 +69,8 @@ final class WrangledParts implements AutoCloseable {
 
     void write(GuestKey key, double[] features) throws IOException {
         if (writer == null) {
-            upload = store.upload(bucket, RunKeys.wrangledPart(runId, partsStarted++).key());
+            upload = store.upload(
+                    bucket, RunKeys.wrangledPart(runId, partsStarted++).key());
             writer = WrangledCsv.writer(upload, featureNames);
         }
         writer.write(key, features);
@@ -119,7 +125,11 @@ final class WrangledParts implements AutoCloseable {
         uploading = uploader.submit(() -> {
             long started = System.nanoTime();
             part.commit(partMetadata);
-            LOG.debug("uploaded {} ({} rows, {} bytes) in {} ms", part.key(), partRowCount, part.size(),
+            LOG.debug(
+                    "uploaded {} ({} rows, {} bytes) in {} ms",
+                    part.key(),
+                    partRowCount,
+                    part.size(),
                     (System.nanoTime() - started) / 1_000_000);
             return part.key();
         });

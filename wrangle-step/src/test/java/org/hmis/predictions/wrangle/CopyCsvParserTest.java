@@ -57,8 +57,10 @@ class CopyCsvParserTest {
 
     @Test
     void quotedFieldsKeepCommasLineBreaksAndDoubledQuotes() throws IOException {
-        List<String[]> rows = parse(3, "\"Significant Other (Non-Married), or not\",\"say \"\"hi\"\"\",\"two\nlines\"\n");
-        assertArrayEquals(new String[] {"Significant Other (Non-Married), or not", "say \"hi\"", "two\nlines"}, rows.get(0));
+        List<String[]> rows =
+                parse(3, "\"Significant Other (Non-Married), or not\",\"say \"\"hi\"\"\",\"two\nlines\"\n");
+        assertArrayEquals(
+                new String[] {"Significant Other (Non-Married), or not", "say \"hi\"", "two\nlines"}, rows.get(0));
     }
 
     @Test

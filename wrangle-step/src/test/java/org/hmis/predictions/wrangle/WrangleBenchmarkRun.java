@@ -33,6 +33,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class WrangleBenchmarkRun {
     @RegisterExtension
     static final TestPostgres PG = new TestPostgres();
+
     @RegisterExtension
     static final TestS3 S3 = new TestS3();
 
@@ -41,23 +42,33 @@ class WrangleBenchmarkRun {
         long rows = Long.parseLong(System.getProperty("benchmark.rows"));
         int partRows = Integer.getInteger("benchmark.partRows", 100_000);
         SqlIdentifier guests = SqlIdentifier.of("guests");
-        try (Connection c = PG.connect(); Statement st = c.createStatement()) {
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement()) {
             ReferenceSchema.createGuestsTable(c, guests);
             WrangleBenchmark.loadCurrentGuests(c, guests, rows, 42);
             st.execute("VACUUM ANALYZE guests");
         }
         String endpoint = System.getProperty("benchmark.s3.endpoint");
         StorageSettings storage = endpoint == null
-                ? new StorageSettings(S3.bucket(), S3.bucket(), S3.region(), Optional.of(S3.endpoint()),
+                ? new StorageSettings(
+                        S3.bucket(),
+                        S3.bucket(),
+                        S3.region(),
+                        Optional.of(S3.endpoint()),
                         Optional.of(new StorageSettings.AccessKeys(S3.accessKey(), S3.secretKey(), null)))
-                : new StorageSettings(System.getProperty("benchmark.s3.bucket"), System.getProperty("benchmark.s3.bucket"),
-                        System.getProperty("benchmark.s3.region", "us-east-1"), Optional.of(URI.create(endpoint)),
-                        Optional.of(new StorageSettings.AccessKeys(System.getProperty("benchmark.s3.accessKey"),
-                                System.getProperty("benchmark.s3.secretKey"), null)));
+                : new StorageSettings(
+                        System.getProperty("benchmark.s3.bucket"),
+                        System.getProperty("benchmark.s3.bucket"),
+                        System.getProperty("benchmark.s3.region", "us-east-1"),
+                        Optional.of(URI.create(endpoint)),
+                        Optional.of(new StorageSettings.AccessKeys(
+                                System.getProperty("benchmark.s3.accessKey"),
+                                System.getProperty("benchmark.s3.secretKey"),
+                                null)));
         try (Database database = Database.connect(PG.jdbcUrl(), PG.user(), PG.password(), null, 2);
-             ObjectStore store = ObjectStore.create(storage)) {
-            WrangleBenchmark.Result result = new WrangleBenchmark(database.dataSource(), guests, store,
-                    storage.inputBucket(), partRows).run();
+                ObjectStore store = ObjectStore.create(storage)) {
+            WrangleBenchmark.Result result =
+                    new WrangleBenchmark(database.dataSource(), guests, store, storage.inputBucket(), partRows).run();
             System.out.println(result.json());
             assertEquals(rows, result.rows());
         }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class WrangleBenchmarkTest {
     @RegisterExtension
     static final TestPostgres PG = new TestPostgres();
+
     @RegisterExtension
     static final TestS3 S3 = new TestS3();
 
@@ -35,8 +36,12 @@ class WrangleBenchmarkTest {
         }
         WrangleBenchmark.Result result;
         try (Database database = Database.connect(PG.jdbcUrl(), PG.user(), PG.password(), null, 2);
-             ObjectStore store = ObjectStore.create(new StorageSettings(S3.bucket(), S3.bucket(), S3.region(),
-                     Optional.of(S3.endpoint()), Optional.of(new StorageSettings.AccessKeys(S3.accessKey(), S3.secretKey(), null))))) {
+                ObjectStore store = ObjectStore.create(new StorageSettings(
+                        S3.bucket(),
+                        S3.bucket(),
+                        S3.region(),
+                        Optional.of(S3.endpoint()),
+                        Optional.of(new StorageSettings.AccessKeys(S3.accessKey(), S3.secretKey(), null))))) {
             result = new WrangleBenchmark(database.dataSource(), guests, store, S3.bucket(), 100).run();
         }
 
@@ -49,12 +54,27 @@ class WrangleBenchmarkTest {
         JsonNode json = TriggerJson.MAPPER.readTree(line);
         List<String> fields = new ArrayList<>();
         json.fieldNames().forEachRemaining(fields::add);
-        assertEquals(List.of("step", "rows", "seconds", "rows_per_s", "reference", "reference_rows_per_s", "ratio",
-                "peak_heap_mb", "peak_live_heap_mb", "max_heap_mb"), fields);
+        assertEquals(
+                List.of(
+                        "step",
+                        "rows",
+                        "seconds",
+                        "rows_per_s",
+                        "reference",
+                        "reference_rows_per_s",
+                        "ratio",
+                        "peak_heap_mb",
+                        "peak_live_heap_mb",
+                        "max_heap_mb"),
+                fields);
         assertEquals("wrangle", json.get("step").asText());
         assertEquals("copy-out", json.get("reference").asText());
         assertEquals(300, json.get("rows").asLong());
         // Two runs wrote their parts (the untimed warm-up and the timed one): three parts of 100 rows each.
-        assertEquals(6, S3.s3Client().listObjectsV2(list -> list.bucket(S3.bucket()).prefix("wrangled/")).keyCount());
+        assertEquals(
+                6,
+                S3.s3Client()
+                        .listObjectsV2(list -> list.bucket(S3.bucket()).prefix("wrangled/"))
+                        .keyCount());
     }
 }

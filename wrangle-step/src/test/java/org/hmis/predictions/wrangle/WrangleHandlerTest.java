@@ -51,17 +51,22 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 class WrangleHandlerTest {
     @RegisterExtension
     static final TestPostgres PG = new TestPostgres();
+
     @RegisterExtension
     static final TestS3 S3 = new TestS3();
 
-    private static final String FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:refresh-wrangle-step:live";
+    private static final String FUNCTION_ARN =
+            "arn:aws:lambda:us-east-1:123456789012:function:refresh-wrangle-step:live";
     private static final String FIXTURE_RUN_ID = "20261123T101500Z-3f9a";
 
     /** One request that reached the stand-in Lambda endpoint. */
     record Invocation(String method, String rawPath, Map<String, List<String>> headers, String body) {
         String header(String name) {
-            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                    .map(e -> e.getValue().get(0)).findFirst().orElse(null);
+            return headers.entrySet().stream()
+                    .filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().get(0))
+                    .findFirst()
+                    .orElse(null);
         }
     }
 
@@ -73,7 +78,8 @@ class WrangleHandlerTest {
 
     @BeforeAll
     static void setUp() throws SQLException, IOException {
-        try (Connection c = PG.connect(); Statement st = c.createStatement()) {
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement()) {
             ReferenceSchema.createGuestsTable(c, SqlIdentifier.of("guests"));
             st.execute("INSERT INTO guests (personal_id, enroll_date, exit_date, race) VALUES"
                     + " (1, '2026-01-05', NULL, 'White'), (2, '2026-01-06', NULL, 'Asian'), (3, '2026-01-07', NULL, NULL),"
@@ -82,8 +88,11 @@ class WrangleHandlerTest {
         lambdaEndpoint = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         lambdaEndpoint.createContext("/", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
-            INVOCATIONS.add(new Invocation(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
-                    Map.copyOf(exchange.getRequestHeaders()), new String(body, StandardCharsets.UTF_8)));
+            INVOCATIONS.add(new Invocation(
+                    exchange.getRequestMethod(),
+                    exchange.getRequestURI().getRawPath(),
+                    Map.copyOf(exchange.getRequestHeaders()),
+                    new String(body, StandardCharsets.UTF_8)));
             byte[] answer = lambdaError == null ? new byte[0] : lambdaError.getBytes(StandardCharsets.UTF_8);
             if (lambdaError != null) {
                 exchange.getResponseHeaders().add("X-Amzn-ErrorType", "TooManyRequestsException");
@@ -93,17 +102,21 @@ class WrangleHandlerTest {
             exchange.close();
         });
         lambdaEndpoint.start();
-        URI lambdaUri = URI.create("http://" + lambdaEndpoint.getAddress().getHostString() + ":" + lambdaEndpoint.getAddress().getPort());
-        LambdaEventInvoker invoker = new LambdaEventInvoker(UrlConnectionHttpClient.create(),
+        URI lambdaUri = URI.create("http://" + lambdaEndpoint.getAddress().getHostString() + ":"
+                + lambdaEndpoint.getAddress().getPort());
+        LambdaEventInvoker invoker = new LambdaEventInvoker(
+                UrlConnectionHttpClient.create(),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDWRANGLETEST", "wrangle-test-secret")),
-                "us-east-1", lambdaUri);
+                "us-east-1",
+                lambdaUri);
 
         URI db = URI.create(PG.jdbcUrl().substring("jdbc:".length()));
         PipelineConfig config = PipelineConfig.from(Map.ofEntries(
                 Map.entry("RDS_HOST", db.getHost()), Map.entry("RDS_PORT", String.valueOf(db.getPort())),
                 Map.entry("RDS_DB_NAME", db.getPath().substring(1)), Map.entry("RDS_USERNAME", PG.user()),
                 Map.entry("RDS_USER_PWD", PG.password()), Map.entry("DB_SSL_MODE", "disable"),
-                Map.entry("S3_BUCKET", S3.bucket()), Map.entry("S3_ENDPOINT", S3.endpoint().toString()),
+                Map.entry("S3_BUCKET", S3.bucket()),
+                        Map.entry("S3_ENDPOINT", S3.endpoint().toString()),
                 Map.entry("AWS_REGION", S3.region()), Map.entry("AWS_ACCESS_KEY_ID", S3.accessKey()),
                 Map.entry("AWS_SECRET_ACCESS_KEY", S3.secretKey()), Map.entry("PART_ROWS", "2")));
         handler = new WrangleHandler(config, () -> invoker);
@@ -135,13 +148,16 @@ class WrangleHandlerTest {
 
     /** An HTTP API answer's body, parsed. */
     private static JsonNode body(JsonNode response) throws IOException {
-        assertEquals("application/json", response.path("headers").path("content-type").asText());
+        assertEquals(
+                "application/json",
+                response.path("headers").path("content-type").asText());
         return TriggerJson.MAPPER.readTree(response.get("body").asText());
     }
 
     private static List<String> keysUnder(String prefix) {
         return S3.s3Client().listObjectsV2(list -> list.bucket(S3.bucket()).prefix(prefix)).contents().stream()
-                .map(S3Object::key).toList();
+                .map(S3Object::key)
+                .toList();
     }
 
     private static void assertWrangledAll(JsonNode summary) {
@@ -149,14 +165,17 @@ class WrangleHandlerTest {
         assertEquals(3, summary.get("rows").asLong(), "the three current guests");
         String runId = summary.get("runId").asText();
         RunId.parse(runId);
-        assertEquals(List.of("wrangled/" + runId + "/part-00000.csv", "wrangled/" + runId + "/part-00001.csv"),
+        assertEquals(
+                List.of("wrangled/" + runId + "/part-00000.csv", "wrangled/" + runId + "/part-00001.csv"),
                 TriggerJson.MAPPER.convertValue(summary.get("parts"), List.class));
         assertEquals(0, summary.get("rejected").asLong());
         assertEquals("v1", summary.get("featureSpecVersion").asText());
-        assertEquals("wrangled 3 current guests into 2 parts", summary.get("message").asText());
+        assertEquals(
+                "wrangled 3 current guests into 2 parts", summary.get("message").asText());
         assertTrue(summary.has("durationMs"));
         assertTrue(summary.get("unknownValues").isObject());
-        assertEquals(List.of("wrangled/" + runId + "/part-00000.csv", "wrangled/" + runId + "/part-00001.csv"),
+        assertEquals(
+                List.of("wrangled/" + runId + "/part-00000.csv", "wrangled/" + runId + "/part-00001.csv"),
                 keysUnder("wrangled/" + runId + "/"));
     }
 
@@ -193,8 +212,12 @@ class WrangleHandlerTest {
         assertEquals("accepted", accepted.get("status").asText());
         assertEquals(S3.bucket(), accepted.get("bucket").asText());
         assertEquals("wrangled/" + FIXTURE_RUN_ID + "/", accepted.get("prefix").asText());
-        assertEquals("wrangled/" + FIXTURE_RUN_ID + "/part-NNNNN.csv", accepted.get("parts").asText());
-        assertEquals("wrangled/" + FIXTURE_RUN_ID + "/rejected.csv", accepted.get("rejected").asText());
+        assertEquals(
+                "wrangled/" + FIXTURE_RUN_ID + "/part-NNNNN.csv",
+                accepted.get("parts").asText());
+        assertEquals(
+                "wrangled/" + FIXTURE_RUN_ID + "/rejected.csv",
+                accepted.get("rejected").asText());
 
         assertEquals(1, INVOCATIONS.size());
         Invocation queued = INVOCATIONS.get(0);
@@ -224,7 +247,12 @@ class WrangleHandlerTest {
         String runId = body(response).get("runId").asText();
         RunId.parse(runId);
         assertNotEquals(FIXTURE_RUN_ID, runId);
-        assertEquals(runId, TriggerJson.MAPPER.readTree(INVOCATIONS.get(0).body()).get("runId").asText());
+        assertEquals(
+                runId,
+                TriggerJson.MAPPER
+                        .readTree(INVOCATIONS.get(0).body())
+                        .get("runId")
+                        .asText());
     }
 
     @Test
@@ -232,11 +260,15 @@ class WrangleHandlerTest {
         JsonNode get = invoke("http-api-refresh-get.json");
         assertEquals(405, get.get("statusCode").asInt());
         assertEquals("POST", get.path("headers").path("allow").asText());
-        assertEquals("GET is not allowed on /refresh; use POST", body(get).get("error").asText());
+        assertEquals(
+                "GET is not allowed on /refresh; use POST",
+                body(get).get("error").asText());
 
         JsonNode elsewhere = invoke("http-api-other-path.json");
         assertEquals(404, elsewhere.get("statusCode").asInt());
-        assertEquals("no such resource: /predict; the API has POST /refresh", body(elsewhere).get("error").asText());
+        assertEquals(
+                "no such resource: /predict; the API has POST /refresh",
+                body(elsewhere).get("error").asText());
         assertTrue(INVOCATIONS.isEmpty());
     }
 
@@ -244,15 +276,20 @@ class WrangleHandlerTest {
     void aMalformedBodyIs400NamingTheProblem() throws IOException {
         JsonNode notJson = invoke("http-api-refresh-not-json.json");
         assertEquals(400, notJson.get("statusCode").asInt());
-        assertTrue(body(notJson).get("error").asText().startsWith("the request body is not JSON"), body(notJson).toString());
+        assertTrue(
+                body(notJson).get("error").asText().startsWith("the request body is not JSON"),
+                body(notJson).toString());
 
         JsonNode badRunId = invoke("http-api-refresh-bad-run-id.json");
         assertEquals(400, badRunId.get("statusCode").asInt());
-        assertEquals("runId: run id 'tomorrow' is not of the form 20261123T101500Z-3f9a", body(badRunId).get("error").asText());
+        assertEquals(
+                "runId: run id 'tomorrow' is not of the form 20261123T101500Z-3f9a",
+                body(badRunId).get("error").asText());
 
         JsonNode unknownField = invoke("http-api-refresh-unknown-field.json");
         assertEquals(400, unknownField.get("statusCode").asInt());
-        assertEquals("the request body has an unknown field 'runid'; it may hold only runId",
+        assertEquals(
+                "the request body has an unknown field 'runid'; it may hold only runId",
                 body(unknownField).get("error").asText());
         assertTrue(INVOCATIONS.isEmpty(), "nothing is queued for a bad request");
     }
@@ -264,16 +301,21 @@ class WrangleHandlerTest {
         JsonNode response = invoke("http-api-refresh.json");
         assertEquals(503, response.get("statusCode").asInt());
         String error = body(response).get("error").asText();
-        assertTrue(error.startsWith("the refresh could not be started, try again: Lambda did not queue the event for "
-                + FUNCTION_ARN + ": HTTP 429 (TooManyRequestsException)"), error);
+        assertTrue(
+                error.startsWith("the refresh could not be started, try again: Lambda did not queue the event for "
+                        + FUNCTION_ARN + ": HTTP 429 (TooManyRequestsException)"),
+                error);
         assertTrue(error.contains("Rate Exceeded."), error);
     }
 
     @Test
     void otherTriggersAreRefusedByName() {
-        InvalidTriggerException s3 = assertThrows(InvalidTriggerException.class, () -> invoke("s3-object-created.json"));
-        assertEquals("wrangle-step takes a schedule, a direct invoke or POST /refresh, not ObjectsCreated", s3.getMessage());
-        InvalidTriggerException badRunId = assertThrows(InvalidTriggerException.class,
+        InvalidTriggerException s3 =
+                assertThrows(InvalidTriggerException.class, () -> invoke("s3-object-created.json"));
+        assertEquals(
+                "wrangle-step takes a schedule, a direct invoke or POST /refresh, not ObjectsCreated", s3.getMessage());
+        InvalidTriggerException badRunId = assertThrows(
+                InvalidTriggerException.class,
                 () -> invoke("{\"runId\":\"yesterday\"}".getBytes(StandardCharsets.UTF_8)));
         assertEquals("runId: run id 'yesterday' is not of the form 20261123T101500Z-3f9a", badRunId.getMessage());
     }

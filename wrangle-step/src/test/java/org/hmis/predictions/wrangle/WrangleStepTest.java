@@ -48,14 +48,26 @@ import org.postgresql.PGConnection;
 class WrangleStepTest {
     @RegisterExtension
     static final TestPostgres PG = new TestPostgres();
+
     @RegisterExtension
     static final TestS3 S3 = new TestS3();
 
     private static final SqlIdentifier GUESTS = SqlIdentifier.of("guests");
     private static final String HEADER = String.join(",", WrangledCsv.header(FeatureSpec.V1.featureNames()));
     /** The guests table's personal data (shared/data/README.md), never to be selected. */
-    private static final List<String> PERSONAL_DATA_COLUMNS = List.of("first_name", "last_name", "ssn", "dob",
-            "enrollment_created_by", "email", "home_phone", "work_phone", "prior_address", "zip", "latitude", "longitude");
+    private static final List<String> PERSONAL_DATA_COLUMNS = List.of(
+            "first_name",
+            "last_name",
+            "ssn",
+            "dob",
+            "enrollment_created_by",
+            "email",
+            "home_phone",
+            "work_phone",
+            "prior_address",
+            "zip",
+            "latitude",
+            "longitude");
 
     private static Database database;
     private static ObjectStore store;
@@ -63,7 +75,11 @@ class WrangleStepTest {
     @BeforeAll
     static void connect() {
         database = Database.connect(PG.jdbcUrl(), PG.user(), PG.password(), null, 2);
-        store = ObjectStore.create(new StorageSettings(S3.bucket(), S3.bucket(), S3.region(), Optional.of(S3.endpoint()),
+        store = ObjectStore.create(new StorageSettings(
+                S3.bucket(),
+                S3.bucket(),
+                S3.region(),
+                Optional.of(S3.endpoint()),
                 Optional.of(new StorageSettings.AccessKeys(S3.accessKey(), S3.secretKey(), null))));
     }
 
@@ -75,7 +91,8 @@ class WrangleStepTest {
 
     @BeforeEach
     void freshTables() throws SQLException {
-        try (Connection c = PG.connect(); Statement st = c.createStatement()) {
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement()) {
             st.execute("DROP TABLE IF EXISTS guests");
             st.execute("DROP TABLE IF EXISTS prediction_runs");
             ReferenceSchema.createGuestsTable(c, GUESTS);
@@ -87,7 +104,8 @@ class WrangleStepTest {
     }
 
     private static void execute(String... statements) throws SQLException {
-        try (Connection c = PG.connect(); Statement st = c.createStatement()) {
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement()) {
             for (String sql : statements) {
                 st.execute(sql);
             }
@@ -104,16 +122,18 @@ class WrangleStepTest {
         }
     }
 
-    private static final String FEATURE_COLUMNS = "case_members, age_at_enrollment, current_age, client_record_restricted,"
-            + " inforeleaseno, \"non-cash_benefit_count\", barrier_count_at_entry, chronic_homeless_status, under_25,"
-            + " case_children, case_adults, earned_income, supplemental_security_income, social_security_disability_income,"
-            + " va_disability_compensation, private_disability_income, tanf, general_assistance, child_support, other_income,"
-            + " chronic_homeless_status_evaluation, relationship_to_hoh, ssn_quality, dob_quality, race, ethnicity, gender,"
-            + " disabling_cond_at_entry, covered_by_health_insurance, household_type";
+    private static final String FEATURE_COLUMNS =
+            "case_members, age_at_enrollment, current_age, client_record_restricted,"
+                    + " inforeleaseno, \"non-cash_benefit_count\", barrier_count_at_entry, chronic_homeless_status, under_25,"
+                    + " case_children, case_adults, earned_income, supplemental_security_income, social_security_disability_income,"
+                    + " va_disability_compensation, private_disability_income, tanf, general_assistance, child_support, other_income,"
+                    + " chronic_homeless_status_evaluation, relationship_to_hoh, ssn_quality, dob_quality, race, ethnicity, gender,"
+                    + " disabling_cond_at_entry, covered_by_health_insurance, household_type";
 
     @Test
     void handMadeGuestsComeOutExactlyRowByRow() throws Exception {
-        execute("INSERT INTO guests (personal_id, enroll_date, exit_date, first_name, last_name, ssn, " + FEATURE_COLUMNS + ") VALUES"
+        execute("INSERT INTO guests (personal_id, enroll_date, exit_date, first_name, last_name, ssn, "
+                + FEATURE_COLUMNS + ") VALUES"
                 // In insertion order 104, 101, 105 (exited), 103, 102: the output is in key order.
                 + " (104, '2026-04-01', NULL, 'Dora', 'Quux', '900-11-0004', 1, 19, 19, false, 142, 0, 0, 0, 'Yes', 0, 1,"
                 + "   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 'Cousin', 'Data not collected', 'Full DOB Reported',"
@@ -141,10 +161,14 @@ class WrangleStepTest {
         String numbers104 = "1,19,19,0,142,0,0,0,1,0,1,0,0,0,0,0,0,0,0,0,0";
         // Flags by source column: relationship (8), ssn (1), dob (1), race (7), ethnicity (2), gender (3),
         // disabling condition (2), health insurance (2), household type (2).
-        String flags101 = "1,0,0,0,0,0,0,0," + "1," + "1," + "0,1,0,0,0,0,0," + "0,1," + "1,0,0," + "0,1," + "1,0," + "1,0";
-        String flags102 = "0,0,0,0,0,0,0,1," + "0," + "0," + "1,0,0,0,0,0,0," + "1,0," + "0,0,1," + "1,0," + "0,1," + "0,1";
-        String noFlags = "0,0,0,0,0,0,0,0," + "0," + "0," + "0,0,0,0,0,0,0," + "0,0," + "0,0,0," + "0,0," + "0,0," + "0,0";
-        String flags104 = "0,0,0,0,0,0,0,0," + "0," + "1," + "0,0,0,0,0,0,0," + "0,0," + "0,0,0," + "0,0," + "0,0," + "0,0";
+        String flags101 =
+                "1,0,0,0,0,0,0,0," + "1," + "1," + "0,1,0,0,0,0,0," + "0,1," + "1,0,0," + "0,1," + "1,0," + "1,0";
+        String flags102 =
+                "0,0,0,0,0,0,0,1," + "0," + "0," + "1,0,0,0,0,0,0," + "1,0," + "0,0,1," + "1,0," + "0,1," + "0,1";
+        String noFlags =
+                "0,0,0,0,0,0,0,0," + "0," + "0," + "0,0,0,0,0,0,0," + "0,0," + "0,0,0," + "0,0," + "0,0," + "0,0";
+        String flags104 =
+                "0,0,0,0,0,0,0,0," + "0," + "1," + "0,0,0,0,0,0,0," + "0,0," + "0,0,0," + "0,0," + "0,0," + "0,0";
         String expected = HEADER + "\n"
                 + "101,2026-01-05," + numbers101 + "," + flags101 + "\n"
                 + "102,2026-02-10," + numbers102 + "," + flags102 + "\n"
@@ -161,23 +185,35 @@ class WrangleStepTest {
         assertEquals(Map.of("relationship_to_hoh", 1L, "race", 1L), summary.unknownValues());
         assertEquals("v1", summary.featureSpecVersion());
         assertEquals("wrangled 4 current guests into 1 part", summary.message());
-        assertEquals(List.of(RunKeys.wrangledPart(runId, 0).key()), store.list(S3.bucket(), RunKeys.wrangledRunPrefix(runId)));
+        assertEquals(
+                List.of(RunKeys.wrangledPart(runId, 0).key()),
+                store.list(S3.bucket(), RunKeys.wrangledRunPrefix(runId)));
     }
 
     @Test
     void eachPartHoldsPartRowsWithItsCountInTheMetadata() throws Exception {
         StringBuilder values = new StringBuilder();
         for (int id = 1; id <= 10; id++) {
-            values.append(id == 1 ? "" : ", ").append("(").append(id).append(", '2026-01-").append(String.format("%02d", id))
-                    .append("', NULL, ").append(id).append(")");
+            values.append(id == 1 ? "" : ", ")
+                    .append("(")
+                    .append(id)
+                    .append(", '2026-01-")
+                    .append(String.format("%02d", id))
+                    .append("', NULL, ")
+                    .append(id)
+                    .append(")");
         }
         execute("INSERT INTO guests (personal_id, enroll_date, exit_date, case_members) VALUES " + values);
         RunId runId = RunId.parse("20261123T101500Z-0102");
 
         WrangleStep.Summary summary = step(4).run(runId);
 
-        assertEquals(List.of(RunKeys.wrangledPart(runId, 0).key(), RunKeys.wrangledPart(runId, 1).key(),
-                RunKeys.wrangledPart(runId, 2).key()), summary.parts());
+        assertEquals(
+                List.of(
+                        RunKeys.wrangledPart(runId, 0).key(),
+                        RunKeys.wrangledPart(runId, 1).key(),
+                        RunKeys.wrangledPart(runId, 2).key()),
+                summary.parts());
         assertEquals(10, summary.rows());
         assertEquals("wrangled 10 current guests into 3 parts", summary.message());
         List<Integer> ids = new ArrayList<>();
@@ -185,7 +221,8 @@ class WrangleStepTest {
         for (int p = 0; p < 3; p++) {
             String key = summary.parts().get(p);
             StoredObject head = store.head(S3.bucket(), key).orElseThrow();
-            assertEquals(Map.of("rows", String.valueOf(sizes[p]), "feature-spec-version", "v1", "run-id", runId.value()),
+            assertEquals(
+                    Map.of("rows", String.valueOf(sizes[p]), "feature-spec-version", "v1", "run-id", runId.value()),
                     head.metadata());
             String[] lines = read(key).split("\n");
             assertEquals(HEADER, lines[0], "every part starts with the header");
@@ -202,7 +239,11 @@ class WrangleStepTest {
     @Test
     void generatedGuestsPersonalDataNeverReachesAnObject() throws Exception {
         try (Connection c = PG.connect()) {
-            new GuestLoader(GuestGenerator.builder().seed(7).asOf(LocalDate.of(2026, 11, 23)).currentShare(0.3).build())
+            new GuestLoader(GuestGenerator.builder()
+                            .seed(7)
+                            .asOf(LocalDate.of(2026, 11, 23))
+                            .currentShare(0.3)
+                            .build())
                     .load(c, GUESTS, 1500);
         }
         // Also a rejected row, so rejected.csv is searched too.
@@ -219,18 +260,22 @@ class WrangleStepTest {
         for (String key : keys) {
             String text = read(key);
             everything.append(text);
-            List<String> header = Arrays.asList(text.substring(0, text.indexOf('\n')).split(","));
+            List<String> header =
+                    Arrays.asList(text.substring(0, text.indexOf('\n')).split(","));
             for (String column : PERSONAL_DATA_COLUMNS) {
                 assertFalse(header.contains(column), key + " has the personal data column " + column);
             }
-            everything.append(String.join("\n", store.head(S3.bucket(), key).orElseThrow().metadata().values()));
+            everything.append(String.join(
+                    "\n", store.head(S3.bucket(), key).orElseThrow().metadata().values()));
         }
         // Values that are text only a person has (names, SSNs, contacts, addresses, staff names); numeric and date
         // quasi-identifiers (zip, coordinates, dob) look like feature values, so the query test covers them by name.
         Set<String> personalValues = new LinkedHashSet<>();
-        try (Connection c = PG.connect(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT first_name, last_name, ssn, enrollment_created_by, email, home_phone,"
-                     + " work_phone, prior_address FROM guests")) {
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement();
+                ResultSet rs =
+                        st.executeQuery("SELECT first_name, last_name, ssn, enrollment_created_by, email, home_phone,"
+                                + " work_phone, prior_address FROM guests")) {
             while (rs.next()) {
                 for (int i = 1; i <= 8; i++) {
                     String value = rs.getString(i);
@@ -248,9 +293,10 @@ class WrangleStepTest {
 
         // The keys written are exactly the current guests', in key order: no exited guest appears.
         List<String> expectedKeys = new ArrayList<>();
-        try (Connection c = PG.connect(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT personal_id || ',' || enroll_date FROM guests"
-                     + " WHERE exit_date IS NULL AND enroll_date IS NOT NULL ORDER BY personal_id, enroll_date")) {
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT personal_id || ',' || enroll_date FROM guests"
+                        + " WHERE exit_date IS NULL AND enroll_date IS NOT NULL ORDER BY personal_id, enroll_date")) {
             while (rs.next()) {
                 expectedKeys.add(rs.getString(1));
             }
@@ -272,9 +318,13 @@ class WrangleStepTest {
     void theQuerySelectsOnlyTheKeyAndTheSpecificationsColumns() {
         List<String> columns = new GuestFeatures(FeatureSpec.V1).inputColumns();
         String query = WrangleStep.currentGuestsQuery(GUESTS, columns);
-        assertEquals("SELECT \"personal_id\", \"enroll_date\"::date AS \"enroll_date\", \"case_members\"",
+        assertEquals(
+                "SELECT \"personal_id\", \"enroll_date\"::date AS \"enroll_date\", \"case_members\"",
                 query.substring(0, query.indexOf(", \"age_at_enrollment\"")));
-        assertTrue(query.endsWith(" FROM \"guests\" WHERE \"exit_date\" IS NULL ORDER BY \"personal_id\", \"enroll_date\""), query);
+        assertTrue(
+                query.endsWith(
+                        " FROM \"guests\" WHERE \"exit_date\" IS NULL ORDER BY \"personal_id\", \"enroll_date\""),
+                query);
         assertTrue(query.contains("\"non-cash_benefit_count\""), "the hyphenated name is quoted");
         String selectList = query.substring("SELECT ".length(), query.indexOf(" FROM "));
         List<String> selected = Arrays.stream(selectList.split(", "))
@@ -289,7 +339,11 @@ class WrangleStepTest {
     @Test
     void runningARunIdAgainRewritesTheSameBytes() throws Exception {
         try (Connection c = PG.connect()) {
-            new GuestLoader(GuestGenerator.builder().seed(11).asOf(LocalDate.of(2026, 11, 23)).currentShare(0.5).build())
+            new GuestLoader(GuestGenerator.builder()
+                            .seed(11)
+                            .asOf(LocalDate.of(2026, 11, 23))
+                            .currentShare(0.5)
+                            .build())
                     .load(c, GUESTS, 400);
         }
         RunId runId = RunId.parse("20261123T101500Z-0104");
@@ -327,9 +381,11 @@ class WrangleStepTest {
         assertEquals(List.of(), summary.parts());
         assertEquals("no current guests: no parts written", summary.message());
         assertEquals(List.of(), store.list(S3.bucket(), RunKeys.wrangledRunPrefix(runId)));
-        try (Connection c = PG.connect(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT step, part, rows, status, details->>'parts' FROM prediction_runs WHERE run_id = '"
-                     + runId + "'")) {
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(
+                        "SELECT step, part, rows, status, details->>'parts' FROM prediction_runs WHERE run_id = '"
+                                + runId + "'")) {
             assertTrue(rs.next(), "the empty run is recorded");
             assertEquals("wrangle", rs.getString(1));
             assertEquals("", rs.getString(2));
@@ -342,7 +398,8 @@ class WrangleStepTest {
     @Test
     void aMissingOrMalformedKeyIsRejectedWithItsReasonAndNothingElse() throws Exception {
         // The intake app's table may not constrain the key: let personal_id be NULL or text.
-        execute("DROP INDEX guests_person_enrol_uk",
+        execute(
+                "DROP INDEX guests_person_enrol_uk",
                 "ALTER TABLE guests ALTER COLUMN personal_id DROP NOT NULL, ALTER COLUMN personal_id TYPE TEXT",
                 "INSERT INTO guests (personal_id, enroll_date, exit_date, first_name, ssn, race) VALUES"
                         + " ('201', '2026-01-01', NULL, 'Kept', '900-22-0001', 'White'),"
@@ -356,21 +413,33 @@ class WrangleStepTest {
         assertEquals(1, summary.rows());
         assertEquals(3, summary.rejected());
         assertEquals(RunKeys.rejectedKey(runId), summary.rejectedKey());
-        assertEquals("wrangled 1 current guests into 1 part; 3 rejected for a missing or malformed key (see rejected.csv)",
+        assertEquals(
+                "wrangled 1 current guests into 1 part; 3 rejected for a missing or malformed key (see rejected.csv)",
                 summary.message());
         // Text keys sort '201' < '202' < 'A-17...', NULL last: the row numbers are positions in that order.
-        assertEquals("row,personal_id,enroll_date,reason\n"
-                + "2,202,,enroll_date is missing\n"
-                + "3,\"A-17, \"\"x\"\"\",2026-03-03,\"personal_id 'A-17, \"\"x\"\"' is not an integer\"\n"
-                + "4,,2026-02-02,personal_id is missing\n", read(summary.rejectedKey()));
-        assertEquals("3", store.head(S3.bucket(), summary.rejectedKey()).orElseThrow().metadata().get("rows"));
+        assertEquals(
+                "row,personal_id,enroll_date,reason\n"
+                        + "2,202,,enroll_date is missing\n"
+                        + "3,\"A-17, \"\"x\"\"\",2026-03-03,\"personal_id 'A-17, \"\"x\"\"' is not an integer\"\n"
+                        + "4,,2026-02-02,personal_id is missing\n",
+                read(summary.rejectedKey()));
+        assertEquals(
+                "3",
+                store.head(S3.bucket(), summary.rejectedKey())
+                        .orElseThrow()
+                        .metadata()
+                        .get("rows"));
         String part = read(summary.parts().get(0));
-        assertTrue(part.endsWith("\n201,2026-01-01," + ",".repeat(20) + ",0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0\n"), part);
+        assertTrue(
+                part.endsWith("\n201,2026-01-01," + ",".repeat(20)
+                        + ",0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0\n"),
+                part);
     }
 
     @Test
     void aFailedRunIsRecordedAndLeavesNoPart() throws Exception {
-        execute("ALTER TABLE guests DROP COLUMN household_type",
+        execute(
+                "ALTER TABLE guests DROP COLUMN household_type",
                 "INSERT INTO guests (personal_id, enroll_date) VALUES (1, '2026-01-01')");
         RunId runId = RunId.parse("20261123T101500Z-0107");
 
@@ -379,8 +448,10 @@ class WrangleStepTest {
         assertTrue(e.getMessage().startsWith("reading the current guests failed: "), e.getMessage());
         assertTrue(e.getMessage().contains("household_type"), e.getMessage());
         assertEquals(List.of(), store.list(S3.bucket(), RunKeys.wrangledRunPrefix(runId)));
-        try (Connection c = PG.connect(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT status, details->>'error' FROM prediction_runs WHERE run_id = '" + runId + "'")) {
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(
+                        "SELECT status, details->>'error' FROM prediction_runs WHERE run_id = '" + runId + "'")) {
             assertTrue(rs.next());
             assertEquals("failed", rs.getString(1));
             assertTrue(rs.getString(2).contains("household_type"), rs.getString(2));
@@ -395,13 +466,15 @@ class WrangleStepTest {
         }
         execute("INSERT INTO guests (personal_id, enroll_date, exit_date) VALUES " + values);
         RunId failing = RunId.parse("20261123T101500Z-0109");
-        WrangleStep intoNoBucket = new WrangleStep(database.dataSource(), GUESTS, store, "no-such-bucket-" + S3.bucket(), 2);
+        WrangleStep intoNoBucket =
+                new WrangleStep(database.dataSource(), GUESTS, store, "no-such-bucket-" + S3.bucket(), 2);
 
         RuntimeException e = assertThrows(RuntimeException.class, () -> intoNoBucket.run(failing));
 
         assertTrue(e.getMessage().contains("bucket"), e.getMessage());
-        try (Connection c = PG.connect(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT status FROM prediction_runs WHERE run_id = '" + failing + "'")) {
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT status FROM prediction_runs WHERE run_id = '" + failing + "'")) {
             assertTrue(rs.next());
             assertEquals("failed", rs.getString(1));
         }
@@ -414,16 +487,18 @@ class WrangleStepTest {
 
     @Test
     void aRunIsRecordedWithItsCounts() throws Exception {
-        execute("INSERT INTO guests (personal_id, enroll_date, exit_date, race) VALUES"
-                + " (1, '2026-01-01', NULL, 'Martian'), (2, '2026-01-02', NULL, 'White'), (3, '2026-01-03', NULL, 'White')");
+        execute(
+                "INSERT INTO guests (personal_id, enroll_date, exit_date, race) VALUES"
+                        + " (1, '2026-01-01', NULL, 'Martian'), (2, '2026-01-02', NULL, 'White'), (3, '2026-01-03', NULL, 'White')");
         RunId runId = RunId.parse("20261123T101500Z-0108");
 
         step(2).run(runId);
 
-        try (Connection c = PG.connect(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT rows, status, details->>'parts', details->>'rejected',"
-                     + " details->'unknownValues'->>'race', details->>'featureSpecVersion', finished_at >= started_at"
-                     + " FROM prediction_runs WHERE run_id = '" + runId + "' AND step = 'wrangle' AND part = ''")) {
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT rows, status, details->>'parts', details->>'rejected',"
+                        + " details->'unknownValues'->>'race', details->>'featureSpecVersion', finished_at >= started_at"
+                        + " FROM prediction_runs WHERE run_id = '" + runId + "' AND step = 'wrangle' AND part = ''")) {
             assertTrue(rs.next());
             assertEquals(3, rs.getLong(1));
             assertEquals("done", rs.getString(2));
@@ -439,31 +514,36 @@ class WrangleStepTest {
     void readsPostgresqlCsvAsTheDriverReadsTheValues() throws Exception {
         // Text PostgreSQL must quote in CSV (commas, quotes, line breaks, a lone empty string) and non-ASCII text,
         // parsed from COPY and compared with what JDBC returns for the same rows.
-        execute("INSERT INTO guests (personal_id, enroll_date, exit_date, race, ethnicity, gender, relationship_to_hoh) VALUES"
-                + " (1, '2026-01-01', NULL, 'a,b', 'say \"hi\"', 'two\nlines', ''),"
-                + " (2, '2026-01-02', NULL, 'Zoë Müller', '\"', ',', NULL)");
-        List<String> columns = List.of("personal_id", "enroll_date", "race", "ethnicity", "gender", "relationship_to_hoh");
+        execute(
+                "INSERT INTO guests (personal_id, enroll_date, exit_date, race, ethnicity, gender, relationship_to_hoh) VALUES"
+                        + " (1, '2026-01-01', NULL, 'a,b', 'say \"hi\"', 'two\nlines', ''),"
+                        + " (2, '2026-01-02', NULL, 'Zoë Müller', '\"', ',', NULL)");
+        List<String> columns =
+                List.of("personal_id", "enroll_date", "race", "ethnicity", "gender", "relationship_to_hoh");
         List<String[]> parsed = new ArrayList<>();
         CopyCsvParser parser = new CopyCsvParser(columns.size(), (row, number) -> parsed.add(row.clone()));
         try (Connection c = database.connection()) {
-            c.unwrap(PGConnection.class).getCopyAPI().copyOut(
-                    "COPY (SELECT personal_id, enroll_date, race, ethnicity, gender, relationship_to_hoh FROM guests ORDER BY 1)"
-                            + " TO STDOUT (FORMAT csv)",
-                    new OutputStream() {
-                        @Override
-                        public void write(int b) {
-                            throw new UnsupportedOperationException();
-                        }
+            c.unwrap(PGConnection.class)
+                    .getCopyAPI()
+                    .copyOut(
+                            "COPY (SELECT personal_id, enroll_date, race, ethnicity, gender, relationship_to_hoh FROM guests ORDER BY 1)"
+                                    + " TO STDOUT (FORMAT csv)",
+                            new OutputStream() {
+                                @Override
+                                public void write(int b) {
+                                    throw new UnsupportedOperationException();
+                                }
 
-                        @Override
-                        public void write(byte[] b, int off, int len) throws IOException {
-                            parser.feed(b, off, len);
-                        }
-                    });
+                                @Override
+                                public void write(byte[] b, int off, int len) throws IOException {
+                                    parser.feed(b, off, len);
+                                }
+                            });
             parser.finish();
             try (Statement st = c.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT personal_id, enroll_date, race, ethnicity, gender, relationship_to_hoh"
-                         + " FROM guests ORDER BY 1")) {
+                    ResultSet rs = st.executeQuery(
+                            "SELECT personal_id, enroll_date, race, ethnicity, gender, relationship_to_hoh"
+                                    + " FROM guests ORDER BY 1")) {
                 int r = 0;
                 while (rs.next()) {
                     String[] expected = new String[columns.size()];

@@ -19,7 +19,9 @@ public record DatabaseSettings(
 
     /** Encrypted by default: RDS accepts TLS everywhere, and a guest list must not cross a network in clear. */
     public static final String DEFAULT_SSL_MODE = "require";
-    public static final List<String> SSL_MODES = List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+
+    public static final List<String> SSL_MODES =
+            List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
 
     @Override
     public String toString() {

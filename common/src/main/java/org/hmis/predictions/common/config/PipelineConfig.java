@@ -39,9 +39,22 @@ public final class PipelineConfig {
 
     /** Every variable this class reads; the infra consistency tests compare the template against it. */
     public static final java.util.List<String> VARIABLES = java.util.List.of(
-            RDS_HOST, RDS_PORT, RDS_DB_NAME, RDS_USERNAME, RDS_USER_PWD, DB_SECRET_ARN, DB_SSL_MODE,
-            DB_POOL_SIZE, GUESTS_TABLE, S3_BUCKET, S3_BUCKET_ORIGIN, S3_BUCKET_DESTINATION, S3_ENDPOINT,
-            AWS_REGION, MODEL_NAME, PART_ROWS);
+            RDS_HOST,
+            RDS_PORT,
+            RDS_DB_NAME,
+            RDS_USERNAME,
+            RDS_USER_PWD,
+            DB_SECRET_ARN,
+            DB_SSL_MODE,
+            DB_POOL_SIZE,
+            GUESTS_TABLE,
+            S3_BUCKET,
+            S3_BUCKET_ORIGIN,
+            S3_BUCKET_DESTINATION,
+            S3_ENDPOINT,
+            AWS_REGION,
+            MODEL_NAME,
+            PART_ROWS);
 
     public static final int DEFAULT_PORT = 5432;
     public static final String DEFAULT_DB_NAME = "postgres";
@@ -50,6 +63,7 @@ public final class PipelineConfig {
     public static final String DEFAULT_REGION = "us-east-1";
     /** A part of 100,000 guests is predicted and applied in a few seconds, well inside one invocation. */
     public static final int DEFAULT_PART_ROWS = 100_000;
+
     public static final int DEFAULT_POOL_SIZE = 2;
 
     private final Map<String, String> env;
@@ -99,14 +113,25 @@ public final class PipelineConfig {
         String sslMode = value(DB_SSL_MODE).orElse(DatabaseSettings.DEFAULT_SSL_MODE);
         int poolSize = parseInt(DB_POOL_SIZE, DEFAULT_POOL_SIZE, 1, 20);
         if (secretArn.isPresent()) {
-            return new DatabaseSettings(value(RDS_HOST), parseInt(RDS_PORT, DEFAULT_PORT, 1, 65_535),
-                    value(RDS_DB_NAME), value(RDS_USERNAME), value(RDS_USER_PWD), secretArn, sslMode, poolSize);
+            return new DatabaseSettings(
+                    value(RDS_HOST),
+                    parseInt(RDS_PORT, DEFAULT_PORT, 1, 65_535),
+                    value(RDS_DB_NAME),
+                    value(RDS_USERNAME),
+                    value(RDS_USER_PWD),
+                    secretArn,
+                    sslMode,
+                    poolSize);
         }
-        return new DatabaseSettings(Optional.of(require(RDS_HOST, "the database host (or set " + DB_SECRET_ARN + ")")),
-                parseInt(RDS_PORT, DEFAULT_PORT, 1, 65_535), value(RDS_DB_NAME),
+        return new DatabaseSettings(
+                Optional.of(require(RDS_HOST, "the database host (or set " + DB_SECRET_ARN + ")")),
+                parseInt(RDS_PORT, DEFAULT_PORT, 1, 65_535),
+                value(RDS_DB_NAME),
                 Optional.of(require(RDS_USERNAME, "the database user (or set " + DB_SECRET_ARN + ")")),
                 Optional.of(password()),
-                Optional.empty(), sslMode, poolSize);
+                Optional.empty(),
+                sslMode,
+                poolSize);
     }
 
     /** Where objects live; fails naming the missing bucket variable. */
@@ -121,9 +146,11 @@ public final class PipelineConfig {
         // The original read its inputs from the origin bucket and wrote results to the destination one.
         String input = origin.orElseGet(bucket::orElseThrow);
         String output = destination.orElseGet(bucket::orElseThrow);
-        Optional<StorageSettings.AccessKeys> keys = value(AWS_ACCESS_KEY_ID).map(id -> new StorageSettings.AccessKeys(id,
-                require(AWS_SECRET_ACCESS_KEY, "the secret key that goes with " + AWS_ACCESS_KEY_ID),
-                value(AWS_SESSION_TOKEN).orElse(null)));
+        Optional<StorageSettings.AccessKeys> keys = value(AWS_ACCESS_KEY_ID)
+                .map(id -> new StorageSettings.AccessKeys(
+                        id,
+                        require(AWS_SECRET_ACCESS_KEY, "the secret key that goes with " + AWS_ACCESS_KEY_ID),
+                        value(AWS_SESSION_TOKEN).orElse(null)));
         return new StorageSettings(input, output, region, s3Endpoint, keys);
     }
 
@@ -131,7 +158,8 @@ public final class PipelineConfig {
     private String password() {
         String password = env.get(RDS_USER_PWD);
         if (password == null) {
-            throw new ConfigurationException(RDS_USER_PWD + " is not set: the database password (or set " + DB_SECRET_ARN + ")");
+            throw new ConfigurationException(
+                    RDS_USER_PWD + " is not set: the database password (or set " + DB_SECRET_ARN + ")");
         }
         return password;
     }
@@ -174,7 +202,8 @@ public final class PipelineConfig {
         String name = value(MODEL_NAME).orElse(DEFAULT_MODEL_NAME);
         // The name becomes part of an S3 key: models/<name>/model.txt.
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
-            throw new ConfigurationException(MODEL_NAME + " must be letters, digits, '.', '_' or '-' (it names models/<name>/), was '" + name + "'");
+            throw new ConfigurationException(MODEL_NAME
+                    + " must be letters, digits, '.', '_' or '-' (it names models/<name>/), was '" + name + "'");
         }
         return name;
     }
@@ -189,8 +218,11 @@ public final class PipelineConfig {
     private static URI parseEndpoint(String raw) {
         try {
             URI uri = new URI(raw);
-            if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https")) || uri.getHost() == null) {
-                throw new ConfigurationException(S3_ENDPOINT + " must be an http(s) URL such as http://127.0.0.1:9000, was '" + raw + "'");
+            if (uri.getScheme() == null
+                    || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+                    || uri.getHost() == null) {
+                throw new ConfigurationException(
+                        S3_ENDPOINT + " must be an http(s) URL such as http://127.0.0.1:9000, was '" + raw + "'");
             }
             return uri;
         } catch (URISyntaxException e) {
@@ -200,7 +232,8 @@ public final class PipelineConfig {
 
     private static void checkSslMode(String mode) {
         if (!DatabaseSettings.SSL_MODES.contains(mode)) {
-            throw new ConfigurationException(DB_SSL_MODE + " must be one of " + DatabaseSettings.SSL_MODES + ", was '" + mode + "'");
+            throw new ConfigurationException(
+                    DB_SSL_MODE + " must be one of " + DatabaseSettings.SSL_MODES + ", was '" + mode + "'");
         }
     }
 }

@@ -27,7 +27,9 @@ public final class SqlIdentifier {
         }
         for (String part : parts) {
             if (!PART.matcher(part).matches()) {
-                throw new IllegalArgumentException("'" + raw + "' is not a plain identifier (letters, digits and '_', not starting with a digit, at most 63 characters per part)");
+                throw new IllegalArgumentException(
+                        "'" + raw
+                                + "' is not a plain identifier (letters, digits and '_', not starting with a digit, at most 63 characters per part)");
             }
         }
         return parts.length == 2 ? new SqlIdentifier(parts[0], parts[1]) : new SqlIdentifier(null, parts[0]);

@@ -9,8 +9,12 @@ import java.util.Optional;
  * An endpoint means an S3-compatible server, reached with path-style addressing. Keys given in the
  * configuration are used as they are; without them the SDK's default chain finds the function's role.
  */
-public record StorageSettings(String inputBucket, String outputBucket, String region, Optional<URI> endpoint,
-                              Optional<AccessKeys> accessKeys) {
+public record StorageSettings(
+        String inputBucket,
+        String outputBucket,
+        String region,
+        Optional<URI> endpoint,
+        Optional<AccessKeys> accessKeys) {
 
     /** Static credentials; {@code sessionToken} may be null. */
     public record AccessKeys(String accessKeyId, String secretAccessKey, String sessionToken) {

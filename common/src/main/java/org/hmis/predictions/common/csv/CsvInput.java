@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.Objects;
-
 import org.hmis.predictions.common.features.ColumnText;
 
 /**
@@ -66,8 +65,11 @@ public final class CsvInput implements Closeable {
         if (end > start && buffer[end - 1] == '\r') {
             end--;
         }
-        if (lineNumber == 0 && end - start >= 3
-                && buffer[start] == (byte) 0xEF && buffer[start + 1] == (byte) 0xBB && buffer[start + 2] == (byte) 0xBF) {
+        if (lineNumber == 0
+                && end - start >= 3
+                && buffer[start] == (byte) 0xEF
+                && buffer[start + 1] == (byte) 0xBB
+                && buffer[start + 2] == (byte) 0xBF) {
             start += 3;
         }
         lineNumber++;

@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.Objects;
-
 import org.hmis.predictions.common.features.ColumnText;
 
 /**
@@ -43,7 +42,8 @@ public final class CsvOutput implements Flushable, Closeable {
         for (int i = 0; i < value.length(); i++) {
             char ch = value.charAt(i);
             if (ch == ',' || ch == '"' || ch == '\n' || ch == '\r') {
-                throw new IllegalArgumentException("CSV field " + ColumnText.quoted(value) + " would need quoting; plain fields only");
+                throw new IllegalArgumentException(
+                        "CSV field " + ColumnText.quoted(value) + " would need quoting; plain fields only");
             }
         }
         separate();

@@ -17,16 +17,21 @@ import org.hmis.predictions.common.features.ExitDestinationClasses;
  */
 public final class PredictionsCsv {
     public static final List<String> CLASSES = ExitDestinationClasses.LABELS;
-    public static final List<String> HEADER = List.of("personal_id", "enroll_date", "predicted_exit_destination",
-            "p_es", "p_other", "p_perm", "p_temp", "p_unknown");
+    public static final List<String> HEADER = List.of(
+            "personal_id",
+            "enroll_date",
+            "predicted_exit_destination",
+            "p_es",
+            "p_other",
+            "p_perm",
+            "p_temp",
+            "p_unknown");
     public static final String HEADER_LINE = String.join(",", HEADER);
 
-    private PredictionsCsv() {
-    }
+    private PredictionsCsv() {}
 
     /** One guest's prediction. */
-    public record Row(int personalId, LocalDate enrollDate, String predicted, double[] probabilities) {
-    }
+    public record Row(int personalId, LocalDate enrollDate, String predicted, double[] probabilities) {}
 
     /** Writes rows; the caller owns and closes the writer. */
     public static final class CsvWriter {
@@ -82,7 +87,8 @@ public final class PredictionsCsv {
                 header = header.substring(1);
             }
             if (!header.equals(HEADER_LINE)) {
-                throw new CsvFormatException(source + " line 1: the header is '" + header + "', expected '" + HEADER_LINE + "'");
+                throw new CsvFormatException(
+                        source + " line 1: the header is '" + header + "', expected '" + HEADER_LINE + "'");
             }
         }
 

@@ -8,7 +8,6 @@ import java.io.OutputStream;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.hmis.predictions.common.features.ColumnText;
 import org.hmis.predictions.common.features.FeatureListDifference;
 import org.hmis.predictions.common.features.GuestFeatures;
@@ -24,8 +23,7 @@ public final class WrangledCsv {
 
     private static final int KEY_FIELDS = 2;
 
-    private WrangledCsv() {
-    }
+    private WrangledCsv() {}
 
     /** The header fields for the given feature names. */
     public static List<String> header(List<String> featureNames) {
@@ -70,7 +68,8 @@ public final class WrangledCsv {
         /** Writes one guest's row; NaN values are written as empty fields. */
         public void write(GuestKey key, double[] features) throws IOException {
             if (features.length != featureCount) {
-                throw new IllegalArgumentException("expected " + featureCount + " feature values, got " + features.length);
+                throw new IllegalArgumentException(
+                        "expected " + featureCount + " feature values, got " + features.length);
             }
             output.integer(key.personalId());
             output.date(key.enrollDate());
@@ -212,7 +211,8 @@ public final class WrangledCsv {
         }
 
         private CsvFormatException problem(long line, int field, String what) {
-            return new CsvFormatException(source + " line " + line + ", column " + (field + 1) + " (" + columns.get(field) + "): " + what);
+            return new CsvFormatException(
+                    source + " line " + line + ", column " + (field + 1) + " (" + columns.get(field) + "): " + what);
         }
     }
 }

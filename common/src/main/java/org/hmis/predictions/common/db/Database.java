@@ -21,7 +21,8 @@ public final class Database implements AutoCloseable {
 
     public static Database connect(DatabaseSettings settings) {
         DatabaseCredentials credentials = DatabaseSecret.resolve(settings);
-        String url = "jdbc:postgresql://" + credentials.host() + ":" + credentials.port() + "/" + credentials.databaseName();
+        String url =
+                "jdbc:postgresql://" + credentials.host() + ":" + credentials.port() + "/" + credentials.databaseName();
         return connect(url, credentials.username(), credentials.password(), settings.sslMode(), settings.poolSize());
     }
 

@@ -17,18 +17,21 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 public final class DatabaseSecret {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private DatabaseSecret() {
-    }
+    private DatabaseSecret() {}
 
     public static DatabaseCredentials resolve(DatabaseSettings settings) {
         if (settings.secretArn().isEmpty()) {
-            return new DatabaseCredentials(settings.host().orElseThrow(), settings.port(),
+            return new DatabaseCredentials(
+                    settings.host().orElseThrow(),
+                    settings.port(),
                     settings.databaseName().orElse(PipelineConfig.DEFAULT_DB_NAME),
-                    settings.username().orElseThrow(), settings.password().orElseThrow());
+                    settings.username().orElseThrow(),
+                    settings.password().orElseThrow());
         }
         String arn = settings.secretArn().get();
         try (SecretsManagerClient client = SecretsManagerClient.builder()
-                .httpClientBuilder(UrlConnectionHttpClient.builder()).build()) {
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .build()) {
             return fromSecretJson(client.getSecretValue(b -> b.secretId(arn)).secretString(), settings);
         }
     }
@@ -42,8 +45,10 @@ public final class DatabaseSecret {
         }
         String host = settings.host().orElseGet(() -> field(secret, "host"));
         int port = secret.hasNonNull("port") && settings.port() == PipelineConfig.DEFAULT_PORT
-                ? secret.get("port").asInt(PipelineConfig.DEFAULT_PORT) : settings.port();
-        String db = settings.databaseName().or(() -> Optional.ofNullable(text(secret, "dbname")))
+                ? secret.get("port").asInt(PipelineConfig.DEFAULT_PORT)
+                : settings.port();
+        String db = settings.databaseName()
+                .or(() -> Optional.ofNullable(text(secret, "dbname")))
                 .orElse(PipelineConfig.DEFAULT_DB_NAME);
         String user = settings.username().orElseGet(() -> field(secret, "username"));
         String password = settings.password().orElseGet(() -> field(secret, "password"));
@@ -53,7 +58,8 @@ public final class DatabaseSecret {
     private static String field(JsonNode secret, String name) {
         String value = text(secret, name);
         if (value == null) {
-            throw new ConfigurationException("the secret named by " + PipelineConfig.DB_SECRET_ARN + " has no '" + name + "' field");
+            throw new ConfigurationException(
+                    "the secret named by " + PipelineConfig.DB_SECRET_ARN + " has no '" + name + "' field");
         }
         return value;
     }

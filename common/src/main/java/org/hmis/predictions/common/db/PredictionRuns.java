@@ -19,21 +19,28 @@ public final class PredictionRuns {
     public static final String TABLE = "prediction_runs";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private PredictionRuns() {
-    }
+    private PredictionRuns() {}
 
     /** One row of {@code prediction_runs}; {@code part} is the S3 key of a part, or "" for a whole-run step. */
-    public record Entry(String runId, String step, String part, Instant startedAt, Instant finishedAt,
-                        long rows, String model, String status, Map<String, ?> details) {
-    }
+    public record Entry(
+            String runId,
+            String step,
+            String part,
+            Instant startedAt,
+            Instant finishedAt,
+            long rows,
+            String model,
+            String status,
+            Map<String, ?> details) {}
 
     /** Inserts or replaces the entry for (run, step, part). */
     public static void record(Connection connection, Entry entry) throws SQLException {
-        String sql = "INSERT INTO " + TABLE + " (run_id, step, part, started_at, finished_at, rows, model, status, details)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)"
-                + " ON CONFLICT (run_id, step, part) DO UPDATE SET started_at = EXCLUDED.started_at,"
-                + " finished_at = EXCLUDED.finished_at, rows = EXCLUDED.rows, model = EXCLUDED.model,"
-                + " status = EXCLUDED.status, details = EXCLUDED.details";
+        String sql =
+                "INSERT INTO " + TABLE + " (run_id, step, part, started_at, finished_at, rows, model, status, details)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)"
+                        + " ON CONFLICT (run_id, step, part) DO UPDATE SET started_at = EXCLUDED.started_at,"
+                        + " finished_at = EXCLUDED.finished_at, rows = EXCLUDED.rows, model = EXCLUDED.model,"
+                        + " status = EXCLUDED.status, details = EXCLUDED.details";
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             ps.setString(1, entry.runId());
             ps.setString(2, entry.step());
@@ -49,7 +56,8 @@ public final class PredictionRuns {
     }
 
     /** The status recorded for (run, step, part), if any. */
-    public static Optional<String> status(Connection connection, String runId, String step, String part) throws SQLException {
+    public static Optional<String> status(Connection connection, String runId, String step, String part)
+            throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(
                 "SELECT status FROM " + TABLE + " WHERE run_id = ? AND step = ? AND part = ?")) {
             ps.setString(1, runId);

@@ -22,8 +22,7 @@ public final class ReferenceSchema {
     private static final String KEY_INDEX_SUFFIX = "_person_enrol_uk";
     private static final int MAX_IDENTIFIER_LENGTH = 63;
 
-    private ReferenceSchema() {
-    }
+    private ReferenceSchema() {}
 
     /**
      * Creates {@code table} as the intake app keeps it (153 columns, without predicted_exit_destination) and its

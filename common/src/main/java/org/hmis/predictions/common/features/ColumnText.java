@@ -12,14 +12,13 @@ import java.time.Year;
 public final class ColumnText {
 
     private static final double[] POWERS_OF_TEN = {
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+        1e20, 1e21, 1e22,
     };
     private static final long MAX_EXACT_MANTISSA = 1L << 53;
     private static final int SHOWN_LENGTH = 40;
 
-    private ColumnText() {
-    }
+    private ColumnText() {}
 
     /**
      * Parses a decimal number such as {@code 12}, {@code -3}, {@code 1250.00} or {@code 1.5E7}.
@@ -83,7 +82,11 @@ public final class ColumnText {
         int year = digits(text, from, 4);
         int month = digits(text, from + 5, 2);
         int day = digits(text, from + 8, 2);
-        if (year < 1 || month < 1 || month > 12 || day < 1 || day > Month.of(month).length(Year.isLeap(year))) {
+        if (year < 1
+                || month < 1
+                || month > 12
+                || day < 1
+                || day > Month.of(month).length(Year.isLeap(year))) {
             return null;
         }
         return LocalDate.of(year, month, day);

@@ -1,5 +1,8 @@
 package org.hmis.predictions.common.features;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -8,10 +11,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The model's classes and which HUD exit destination (guests {@code exit_destination}, HMIS 3.12) falls in
@@ -38,7 +37,8 @@ public final class ExitDestinationClasses {
         Map<String, Integer> index = new HashMap<>();
         mapping.forEach((destination, label) -> {
             if (destination == null || destination.isBlank()) {
-                throw new IllegalArgumentException("an exit destination in the mapping is empty (mapped to '" + label + "')");
+                throw new IllegalArgumentException(
+                        "an exit destination in the mapping is empty (mapped to '" + label + "')");
             }
             int labelIndex = label == null ? -1 : LABELS.indexOf(label);
             if (labelIndex < 0) {
@@ -80,11 +80,13 @@ public final class ExitDestinationClasses {
         try {
             root = JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("exit-destination overrides are not valid JSON: " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(
+                    "exit-destination overrides are not valid JSON: " + e.getOriginalMessage(), e);
         }
         if (root == null || !root.isObject()) {
-            throw new IllegalArgumentException("exit-destination overrides must be a JSON object of destination to class, "
-                    + "e.g. {\"Safe Haven\": \"temp\"}");
+            throw new IllegalArgumentException(
+                    "exit-destination overrides must be a JSON object of destination to class, "
+                            + "e.g. {\"Safe Haven\": \"temp\"}");
         }
         Map<String, String> overrides = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> entry : root.properties()) {
@@ -115,7 +117,8 @@ public final class ExitDestinationClasses {
     public static int indexOf(String label) {
         int index = LABELS.indexOf(label);
         if (index < 0) {
-            throw new IllegalArgumentException("'" + label + "' is not a class; classes are " + String.join(", ", LABELS));
+            throw new IllegalArgumentException(
+                    "'" + label + "' is not a class; classes are " + String.join(", ", LABELS));
         }
         return index;
     }
@@ -151,7 +154,9 @@ public final class ExitDestinationClasses {
         m.put("Hotel or Motel paid for without Emergency Shelter Voucher", "temp");
         m.put("Transitional Housing for homeless persons (including homeless youth)", "temp");
 
-        m.put("Emergency shelter, including hotel or motel paid for with emergency shelter voucher, or RHY-funded Host Home shelter", "es");
+        m.put(
+                "Emergency shelter, including hotel or motel paid for with emergency shelter voucher, or RHY-funded Host Home shelter",
+                "es");
 
         m.put("No exit interview completed", "unknown");
         m.put("Client refused", "unknown");
@@ -159,7 +164,9 @@ public final class ExitDestinationClasses {
         m.put("Data not collected", "unknown");
 
         m.put("Other", "other");
-        m.put("Place not meant for habitation (e.g., a vehicle, an abandoned building, bus/train/subway station/airport or anywhere outside)", "other");
+        m.put(
+                "Place not meant for habitation (e.g., a vehicle, an abandoned building, bus/train/subway station/airport or anywhere outside)",
+                "other");
         m.put("Safe Haven", "other");
         m.put("Substance Abuse Treatment or Detox Center", "other");
         m.put("Foster Care Home or Foster Care Group Home", "other");

@@ -27,8 +27,14 @@ public final class FeatureListDifference {
         this.actual = List.copyOf(actual);
         Set<String> expectedSet = new HashSet<>(expected);
         Set<String> actualSet = new HashSet<>(actual);
-        this.missing = expected.stream().filter(name -> !actualSet.contains(name)).distinct().toList();
-        this.unexpected = actual.stream().filter(name -> !expectedSet.contains(name)).distinct().toList();
+        this.missing = expected.stream()
+                .filter(name -> !actualSet.contains(name))
+                .distinct()
+                .toList();
+        this.unexpected = actual.stream()
+                .filter(name -> !expectedSet.contains(name))
+                .distinct()
+                .toList();
         Set<String> seen = new HashSet<>();
         Set<String> twice = new LinkedHashSet<>();
         for (String name : actual) {
@@ -37,8 +43,10 @@ public final class FeatureListDifference {
             }
         }
         this.duplicated = List.copyOf(twice);
-        List<String> expectedCommon = expected.stream().filter(actualSet::contains).distinct().toList();
-        List<String> actualCommon = actual.stream().filter(expectedSet::contains).distinct().toList();
+        List<String> expectedCommon =
+                expected.stream().filter(actualSet::contains).distinct().toList();
+        List<String> actualCommon =
+                actual.stream().filter(expectedSet::contains).distinct().toList();
         this.misplaced = outOfOrder(expectedCommon, actualCommon);
     }
 
@@ -88,8 +96,8 @@ public final class FeatureListDifference {
         }
         if (!misplaced.isEmpty()) {
             List<String> moves = misplaced.stream()
-                    .map(name -> "'" + name + "' at position " + (actual.indexOf(name) + 1)
-                            + ", expected at " + (expected.indexOf(name) + 1))
+                    .map(name -> "'" + name + "' at position " + (actual.indexOf(name) + 1) + ", expected at "
+                            + (expected.indexOf(name) + 1))
                     .toList();
             parts.add("misplaced: " + shown(moves));
         }

@@ -48,7 +48,8 @@ public final class FeatureSpec {
             Objects.requireNonNull(encoding, "encoding");
             values = List.copyOf(values);
             if ((encoding == Encoding.ONE_HOT) == values.isEmpty()) {
-                throw new IllegalArgumentException("feature " + name + ": a one-hot feature needs values, any other encoding none");
+                throw new IllegalArgumentException(
+                        "feature " + name + ": a one-hot feature needs values, any other encoding none");
             }
         }
     }
@@ -63,12 +64,24 @@ public final class FeatureSpec {
             .trueFalse("client_record_restricted")
             .number("inforeleaseno", "non-cash_benefit_count", "barrier_count_at_entry", "chronic_homeless_status")
             .yesNo("under_25")
-            .number("case_children", "case_adults", "earned_income", "supplemental_security_income",
-                    "social_security_disability_income", "va_disability_compensation", "private_disability_income",
-                    "tanf", "general_assistance", "child_support", "other_income", "chronic_homeless_status_evaluation")
+            .number(
+                    "case_children",
+                    "case_adults",
+                    "earned_income",
+                    "supplemental_security_income",
+                    "social_security_disability_income",
+                    "va_disability_compensation",
+                    "private_disability_income",
+                    "tanf",
+                    "general_assistance",
+                    "child_support",
+                    "other_income",
+                    "chronic_homeless_status_evaluation")
             // The values "without flag" are the other values guests_columns.sql lists for each column: they encode
             // as all zeros like any unlisted value, but are expected, so they are not counted as unknown.
-            .oneHot("relationship_to_hoh", List.of(),
+            .oneHot(
+                    "relationship_to_hoh",
+                    List.of(),
                     flag("is_hoh", "Self"),
                     flag("is_son", "Son"),
                     flag("is_daughter", "Daughter"),
@@ -77,12 +90,21 @@ public final class FeatureSpec {
                     flag("is_grandchild", "Grandchild"),
                     flag("is_other_family", "Other Family Member"),
                     flag("is_other_non_family", "Dependent Child", "Step Child", "Other Non-Family"))
-            .oneHot("ssn_quality",
-                    List.of("Client Refused", "Data not collected", "Client doesn't know", "Approximate or partial SSN reported"),
+            .oneHot(
+                    "ssn_quality",
+                    List.of(
+                            "Client Refused",
+                            "Data not collected",
+                            "Client doesn't know",
+                            "Approximate or partial SSN reported"),
                     flag("ssn_available", "Full SSN"))
-            .oneHot("dob_quality", List.of("Approximate or Partial DOB Reported"),
+            .oneHot(
+                    "dob_quality",
+                    List.of("Approximate or Partial DOB Reported"),
                     flag("dob_available", "Full DOB Reported"))
-            .oneHot("race", List.of("Client doesn't know", "Data not collected"),
+            .oneHot(
+                    "race",
+                    List.of("Client doesn't know", "Data not collected"),
                     flag("race_refused", "Client refused"),
                     flag("is_white", "White"),
                     flag("is_am_or_ak_native", "American Indian or Alaska Native"),
@@ -90,20 +112,30 @@ public final class FeatureSpec {
                     flag("is_multi_racial", "Multi-Racial"),
                     flag("is_pacific_islander", "Native Hawaiian or Other Pacific Islander"),
                     flag("is_asian", "Asian"))
-            .oneHot("ethnicity", List.of("Non-Hispanic/Latino", "Client doesn't know", "Data not collected"),
+            .oneHot(
+                    "ethnicity",
+                    List.of("Non-Hispanic/Latino", "Client doesn't know", "Data not collected"),
                     flag("ethnicity_refused", "Client refused"),
                     flag("is_latino", "Hispanic/Latino"))
-            .oneHot("gender", List.of("Gender Non-Conforming (i.e. not exclusively male or female)"),
+            .oneHot(
+                    "gender",
+                    List.of("Gender Non-Conforming (i.e. not exclusively male or female)"),
                     flag("is_female", "Female"),
                     flag("is_male", "Male"),
                     flag("is_trans", "Trans Male (FTM or Female to Male)"))
-            .oneHot("disabling_cond_at_entry", List.of("No", "Missing", "Data not collected", "Client doesnt know"),
+            .oneHot(
+                    "disabling_cond_at_entry",
+                    List.of("No", "Missing", "Data not collected", "Client doesnt know"),
                     flag("disabling_cond_at_entry_refused", "Client refused"),
                     flag("is_disabled_at_entry", "Yes"))
-            .oneHot("covered_by_health_insurance", List.of("No", "Data Not Collected", "Client doesn't know"),
+            .oneHot(
+                    "covered_by_health_insurance",
+                    List.of("No", "Data Not Collected", "Client doesn't know"),
                     flag("covered_by_health_insurance_refused", "Client refused"),
                     flag("is_covered_by_health_insurance", "Yes"))
-            .oneHot("household_type", List.of("Household with Only Children"),
+            .oneHot(
+                    "household_type",
+                    List.of("Household with Only Children"),
                     flag("household_has_adults_children", "Household with Adults and Children"),
                     flag("household_has_adults_only", "Household without Children"))
             .build();
@@ -120,7 +152,8 @@ public final class FeatureSpec {
         this.version = version;
         this.features = List.copyOf(features);
         this.featureNames = features.stream().map(Feature::name).toList();
-        this.sourceColumns = List.copyOf(new LinkedHashSet<>(features.stream().map(Feature::sourceColumn).toList()));
+        this.sourceColumns = List.copyOf(
+                new LinkedHashSet<>(features.stream().map(Feature::sourceColumn).toList()));
         this.valuesWithoutFlag = Map.copyOf(valuesWithoutFlag);
         validate();
     }
@@ -170,7 +203,8 @@ public final class FeatureSpec {
                 return feature.encoding();
             }
         }
-        throw new IllegalArgumentException("'" + sourceColumn + "' is not a source column of feature specification " + version);
+        throw new IllegalArgumentException(
+                "'" + sourceColumn + "' is not a source column of feature specification " + version);
     }
 
     /**
@@ -184,7 +218,8 @@ public final class FeatureSpec {
 
     @Override
     public String toString() {
-        return "FeatureSpec " + version + " (" + features.size() + " features from " + sourceColumns.size() + " columns)";
+        return "FeatureSpec " + version + " (" + features.size() + " features from " + sourceColumns.size()
+                + " columns)";
     }
 
     private void validate() {
@@ -196,29 +231,33 @@ public final class FeatureSpec {
             }
             requireColumnName(feature.name());
             requireColumnName(feature.sourceColumn());
-            byColumn.computeIfAbsent(feature.sourceColumn(), c -> new ArrayList<>()).add(feature);
+            byColumn.computeIfAbsent(feature.sourceColumn(), c -> new ArrayList<>())
+                    .add(feature);
         }
         byColumn.forEach((column, group) -> {
             boolean oneHot = group.get(0).encoding() == Encoding.ONE_HOT;
-            if (group.stream().anyMatch(f -> (f.encoding() == Encoding.ONE_HOT) != oneHot) || (!oneHot && group.size() != 1)) {
-                throw new IllegalArgumentException("column " + column + " must feed either one numeric feature or one-hot flags only");
+            if (group.stream().anyMatch(f -> (f.encoding() == Encoding.ONE_HOT) != oneHot)
+                    || (!oneHot && group.size() != 1)) {
+                throw new IllegalArgumentException(
+                        "column " + column + " must feed either one numeric feature or one-hot flags only");
             }
             List<String> values = new ArrayList<>(valuesWithoutFlag(column));
             group.forEach(f -> values.addAll(f.values()));
             if (values.contains("") || new HashSet<>(values).size() != values.size()) {
-                throw new IllegalArgumentException("column " + column + ": a value is empty or listed twice: " + values);
+                throw new IllegalArgumentException(
+                        "column " + column + ": a value is empty or listed twice: " + values);
             }
         });
     }
 
     private static void requireColumnName(String name) {
         if (!COLUMN_NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("'" + name + "' is not a valid column or feature name (" + COLUMN_NAME + ")");
+            throw new IllegalArgumentException(
+                    "'" + name + "' is not a valid column or feature name (" + COLUMN_NAME + ")");
         }
     }
 
-    private record Flag(String name, List<String> values) {
-    }
+    private record Flag(String name, List<String> values) {}
 
     private static Flag flag(String name, String... values) {
         return new Flag(name, Arrays.asList(values));

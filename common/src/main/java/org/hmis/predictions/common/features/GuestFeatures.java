@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-
 import org.hmis.predictions.common.features.FeatureSpec.Encoding;
 import org.hmis.predictions.common.features.FeatureSpec.Feature;
 
@@ -102,10 +101,12 @@ public final class GuestFeatures {
      */
     public GuestKey encode(String[] row, double[] features) throws RejectedRowException {
         if (row.length < inputColumns.size()) {
-            throw new IllegalArgumentException("a row needs " + inputColumns.size() + " values (" + inputColumns + "), got " + row.length);
+            throw new IllegalArgumentException(
+                    "a row needs " + inputColumns.size() + " values (" + inputColumns + "), got " + row.length);
         }
         if (features.length != spec.size()) {
-            throw new IllegalArgumentException("features needs room for " + spec.size() + " values, has " + features.length);
+            throw new IllegalArgumentException(
+                    "features needs room for " + spec.size() + " values, has " + features.length);
         }
         GuestKey key = new GuestKey(personalId(row[0]), enrollDate(row[1]));
         for (int c = 0; c < encodings.length; c++) {

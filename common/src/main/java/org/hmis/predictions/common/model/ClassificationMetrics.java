@@ -50,16 +50,16 @@ public record ClassificationMetrics(
             for (int predicted = 0; predicted < classes; predicted++) {
                 Long count = row.get(predicted);
                 if (count == null || count < 0) {
-                    throw new IllegalArgumentException("'confusion_matrix' [" + actual + "][" + predicted
-                            + "] is not a count: " + count);
+                    throw new IllegalArgumentException(
+                            "'confusion_matrix' [" + actual + "][" + predicted + "] is not a count: " + count);
                 }
             }
             rows.add(List.copyOf(row));
         }
         confusionMatrix = List.copyOf(rows);
         if (majorityClass == null || !perClassF1.containsKey(majorityClass)) {
-            throw new IllegalArgumentException("'majority_class' " + majorityClass + " is not one of the classes "
-                    + perClassF1.keySet());
+            throw new IllegalArgumentException(
+                    "'majority_class' " + majorityClass + " is not one of the classes " + perClassF1.keySet());
         }
     }
 
@@ -71,12 +71,12 @@ public record ClassificationMetrics(
      * @param predicted predicted class index per row
      * @param majorityClass index of the most frequent class in the training rows, for the baseline
      */
-    public static ClassificationMetrics evaluate(List<String> classLabels, int[] actual, int[] predicted,
-            int majorityClass) {
+    public static ClassificationMetrics evaluate(
+            List<String> classLabels, int[] actual, int[] predicted, int majorityClass) {
         int classes = classLabels.size();
         if (actual.length != predicted.length) {
-            throw new IllegalArgumentException(actual.length + " actual classes but " + predicted.length
-                    + " predictions");
+            throw new IllegalArgumentException(
+                    actual.length + " actual classes but " + predicted.length + " predictions");
         }
         if (actual.length == 0) {
             throw new IllegalArgumentException("no rows to evaluate");
@@ -117,13 +117,21 @@ public record ClassificationMetrics(
             }
         }
         double rows = actual.length;
-        return new ClassificationMetrics(correct / rows, f1Sum / classes, perClassF1, matrix,
-                classLabels.get(majorityClass), majorityHits / rows);
+        return new ClassificationMetrics(
+                correct / rows,
+                f1Sum / classes,
+                perClassF1,
+                matrix,
+                classLabels.get(majorityClass),
+                majorityHits / rows);
     }
 
     /** Rows evaluated: the sum of the confusion matrix. */
     public long evaluatedRows() {
-        return confusionMatrix.stream().flatMap(List::stream).mapToLong(Long::longValue).sum();
+        return confusionMatrix.stream()
+                .flatMap(List::stream)
+                .mapToLong(Long::longValue)
+                .sum();
     }
 
     private static void requireShare(String name, double value) {

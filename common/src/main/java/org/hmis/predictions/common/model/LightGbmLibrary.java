@@ -21,8 +21,7 @@ public final class LightGbmLibrary {
 
     private static boolean attempted;
 
-    private LightGbmLibrary() {
-    }
+    private LightGbmLibrary() {}
 
     /**
      * Loads the library if this JVM has not yet; throws {@link IllegalStateException} naming what is missing. Call
@@ -33,11 +32,16 @@ public final class LightGbmLibrary {
         try {
             loadFromPrivateDirectory();
         } catch (NoClassDefFoundError e) {
-            throw new IllegalStateException("lightgbm4j is missing or failed to initialise (" + e.getMessage()
-                    + "): this function needs io.github.metarank:lightgbm4j on its classpath, and " + REQUIREMENTS, e);
+            throw new IllegalStateException(
+                    "lightgbm4j is missing or failed to initialise (" + e.getMessage()
+                            + "): this function needs io.github.metarank:lightgbm4j on its classpath, and "
+                            + REQUIREMENTS,
+                    e);
         } catch (IOException | LinkageError e) {
-            throw new IllegalStateException("LightGBM's native library did not load on " + platform + ": "
-                    + e.getMessage() + "; " + REQUIREMENTS, e);
+            throw new IllegalStateException(
+                    "LightGBM's native library did not load on " + platform + ": " + e.getMessage() + "; "
+                            + REQUIREMENTS,
+                    e);
         }
         if (!LGBMBooster.isNativeLoaded()) {
             throw new IllegalStateException("LightGBM's native library did not load on " + platform + "; "

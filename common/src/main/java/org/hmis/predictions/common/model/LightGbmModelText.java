@@ -19,8 +19,7 @@ final class LightGbmModelText {
     private static final List<String> REQUIRED_HEADER_KEYS =
             List.of("version", "num_class", "max_feature_idx", "feature_names", "tree_sizes");
 
-    private LightGbmModelText() {
-    }
+    private LightGbmModelText() {}
 
     /** Throws {@link InvalidModelException} unless the text has a LightGBM header and complete trees. */
     static void checkLayout(String modelText) {
@@ -90,8 +89,8 @@ final class LightGbmModelText {
             value = 0;
         }
         if (value <= 0) {
-            throw new InvalidModelException(PROBLEM + "tree_sizes entry " + tree + " is not a positive size: '"
-                    + abbreviate(size) + "'");
+            throw new InvalidModelException(
+                    PROBLEM + "tree_sizes entry " + tree + " is not a positive size: '" + abbreviate(size) + "'");
         }
         return value;
     }

@@ -41,6 +41,7 @@ public final class LightGbmPredictor implements AutoCloseable {
             ModelArtifact.MODEL_FILE_NAME + " does not match " + ModelManifest.FILE_NAME + ": ";
     /** All iterations, predicted from the first. */
     private static final int START_ITERATION = 0;
+
     private static final int ALL_ITERATIONS = -1;
     private static final int ROW_MAJOR = 1;
 
@@ -58,8 +59,8 @@ public final class LightGbmPredictor implements AutoCloseable {
     private int capacityRows;
     private boolean closed;
 
-    private LightGbmPredictor(SWIGTYPE_p_void booster, List<String> featureNames, List<String> classLabels,
-            int batchRows, int threads) {
+    private LightGbmPredictor(
+            SWIGTYPE_p_void booster, List<String> featureNames, List<String> classLabels, int batchRows, int threads) {
         this.booster = booster;
         this.featureNames = featureNames;
         this.classLabels = classLabels;
@@ -93,14 +94,14 @@ public final class LightGbmPredictor implements AutoCloseable {
      * Loads a model and checks that it reads exactly {@code features}, in order, and predicts
      * {@code classLabels.size()} classes.
      */
-    static LightGbmPredictor load(String modelText, List<String> features, List<String> classLabels, int batchRows,
-            int threads) {
+    static LightGbmPredictor load(
+            String modelText, List<String> features, List<String> classLabels, int batchRows, int threads) {
         if (batchRows <= 0) {
             throw new IllegalArgumentException("batchRows should be positive, found " + batchRows);
         }
         if (threads < 0) {
-            throw new IllegalArgumentException("threads should be positive, or 0 for LightGBM's default, found "
-                    + threads);
+            throw new IllegalArgumentException(
+                    "threads should be positive, or 0 for LightGBM's default, found " + threads);
         }
         LightGbmLibrary.ensureLoaded();
         LightGbmModelText.checkLayout(modelText);
@@ -181,18 +182,28 @@ public final class LightGbmPredictor implements AutoCloseable {
         for (int i = 0; i < inputValues; i++) {
             lightgbmlib.doubleArray_setitem(input, i, rowMajor[inputStart + i]);
         }
-        int rc = lightgbmlib.LGBM_BoosterPredictForMat(booster, lightgbmlib.double_to_voidp_ptr(input),
-                lightgbmlibConstants.C_API_DTYPE_FLOAT64, rows, numFeatures, ROW_MAJOR, predictProbabilities(),
-                START_ITERATION, ALL_ITERATIONS, predictParameters, outputLength, output);
+        int rc = lightgbmlib.LGBM_BoosterPredictForMat(
+                booster,
+                lightgbmlib.double_to_voidp_ptr(input),
+                lightgbmlibConstants.C_API_DTYPE_FLOAT64,
+                rows,
+                numFeatures,
+                ROW_MAJOR,
+                predictProbabilities(),
+                START_ITERATION,
+                ALL_ITERATIONS,
+                predictParameters,
+                outputLength,
+                output);
         if (rc != 0) {
-            throw new IllegalStateException("LightGBM could not predict " + rows + " rows: "
-                    + LightGbmLibrary.lastError());
+            throw new IllegalStateException(
+                    "LightGBM could not predict " + rows + " rows: " + LightGbmLibrary.lastError());
         }
         int outputValues = rows * numClasses;
         long produced = lightgbmlib.int64_tp_value(outputLength);
         if (produced != outputValues) {
-            throw new IllegalStateException("LightGBM returned " + produced + " values for " + rows + " rows x "
-                    + numClasses + " classes");
+            throw new IllegalStateException(
+                    "LightGBM returned " + produced + " values for " + rows + " rows x " + numClasses + " classes");
         }
         int outputStart = firstRow * numClasses;
         for (int i = 0; i < outputValues; i++) {
@@ -206,8 +217,8 @@ public final class LightGbmPredictor implements AutoCloseable {
             return;
         }
         int newCapacity = (int) Math.min(batchRows, Math.max(rows, 2L * capacityRows));
-        int rc = lightgbmlib.LGBM_BoosterCalcNumPredict(booster, newCapacity, predictProbabilities(), START_ITERATION,
-                ALL_ITERATIONS, outputLength);
+        int rc = lightgbmlib.LGBM_BoosterCalcNumPredict(
+                booster, newCapacity, predictProbabilities(), START_ITERATION, ALL_ITERATIONS, outputLength);
         if (rc != 0) {
             throw new IllegalStateException("LightGBM could not size its output: " + LightGbmLibrary.lastError());
         }
@@ -271,8 +282,7 @@ public final class LightGbmPredictor implements AutoCloseable {
         }
     }
 
-    private static void checkAgainstManifest(SWIGTYPE_p_void booster, List<String> features,
-            List<String> classLabels) {
+    private static void checkAgainstManifest(SWIGTYPE_p_void booster, List<String> features, List<String> classLabels) {
         int modelClasses = classCount(booster);
         if (modelClasses != classLabels.size()) {
             throw new InvalidModelException(MISMATCH + "the model's class count is " + modelClasses

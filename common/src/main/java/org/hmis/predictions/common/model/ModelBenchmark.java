@@ -24,8 +24,7 @@ public final class ModelBenchmark {
 
     private static final double MISSING_SHARE = 0.05;
 
-    private ModelBenchmark() {
-    }
+    private ModelBenchmark() {}
 
     /**
      * What one measurement found.
@@ -45,9 +44,19 @@ public final class ModelBenchmark {
      * @param lightGbmNativeBytes native memory the single call needs for its input and output
      * @param predictedClassCounts rows per most likely class, the same for both passes
      */
-    public record Figures(int rows, int numFeatures, int batchRows, int threads, double loadSeconds,
-            double predictorSeconds, double predictorCpuSeconds, double lightGbmSeconds, double lightGbmCpuSeconds,
-            long predictorPeakHeapBytes, long lightGbmNativeBytes, List<Long> predictedClassCounts) {
+    public record Figures(
+            int rows,
+            int numFeatures,
+            int batchRows,
+            int threads,
+            double loadSeconds,
+            double predictorSeconds,
+            double predictorCpuSeconds,
+            double lightGbmSeconds,
+            double lightGbmCpuSeconds,
+            long predictorPeakHeapBytes,
+            long lightGbmNativeBytes,
+            List<Long> predictedClassCounts) {
 
         public double predictorRowsPerSecond() {
             return rows / predictorSeconds;
@@ -60,16 +69,27 @@ public final class ModelBenchmark {
         /** Lines for a person to read. */
         public String summary() {
             return String.format("model load and check: %.2f s%n", loadSeconds)
-                    + String.format("LightGbmPredictor: %,d rows x %d features in batches of %,d, %s: "
-                            + "%.2f s (%.2f s CPU), %,.0f rows/s, peak heap %,d MB%n", rows, numFeatures, batchRows,
-                            threadsText(), predictorSeconds, predictorCpuSeconds, predictorRowsPerSecond(),
+                    + String.format(
+                            "LightGbmPredictor: %,d rows x %d features in batches of %,d, %s: "
+                                    + "%.2f s (%.2f s CPU), %,.0f rows/s, peak heap %,d MB%n",
+                            rows,
+                            numFeatures,
+                            batchRows,
+                            threadsText(),
+                            predictorSeconds,
+                            predictorCpuSeconds,
+                            predictorRowsPerSecond(),
                             predictorPeakHeapBytes >> 20)
-                    + String.format("LightGBM, one LGBM_BoosterPredictForMat call: %.2f s (%.2f s CPU), %,.0f rows/s, "
-                            + "%,d MB native%n", lightGbmSeconds, lightGbmCpuSeconds, lightGbmRowsPerSecond(),
-                            lightGbmNativeBytes >> 20)
-                    + String.format("predictor rate / LightGBM rate: %.1f%% by wall time, %.1f%% by CPU time; "
-                            + "rows per class %s%n", 100 * lightGbmSeconds / predictorSeconds,
-                            100 * lightGbmCpuSeconds / predictorCpuSeconds, predictedClassCounts);
+                    + String.format(
+                            "LightGBM, one LGBM_BoosterPredictForMat call: %.2f s (%.2f s CPU), %,.0f rows/s, "
+                                    + "%,d MB native%n",
+                            lightGbmSeconds, lightGbmCpuSeconds, lightGbmRowsPerSecond(), lightGbmNativeBytes >> 20)
+                    + String.format(
+                            "predictor rate / LightGBM rate: %.1f%% by wall time, %.1f%% by CPU time; "
+                                    + "rows per class %s%n",
+                            100 * lightGbmSeconds / predictorSeconds,
+                            100 * lightGbmCpuSeconds / predictorCpuSeconds,
+                            predictedClassCounts);
         }
 
         private String threadsText() {
@@ -122,23 +142,32 @@ public final class ModelBenchmark {
         }
 
         long[] lightGbmCounts = new long[numClasses];
-        Timing lightGbm = predictAllAtOnce(model.modelText(), rows, numFeatures, numClasses, threads, seed,
-                lightGbmCounts);
+        Timing lightGbm =
+                predictAllAtOnce(model.modelText(), rows, numFeatures, numClasses, threads, seed, lightGbmCounts);
         if (!Arrays.equals(predictorCounts, lightGbmCounts)) {
             throw new IllegalStateException("the predictor's classes " + Arrays.toString(predictorCounts)
                     + " differ from LightGBM's " + Arrays.toString(lightGbmCounts));
         }
         long nativeBytes = (long) rows * (numFeatures + numClasses) * Double.BYTES;
-        return new Figures(rows, numFeatures, batchRows, threads, loadSeconds, predictorSeconds, predictorCpuSeconds,
-                lightGbm.wallSeconds(), lightGbm.cpuSeconds(), peakHeap, nativeBytes,
+        return new Figures(
+                rows,
+                numFeatures,
+                batchRows,
+                threads,
+                loadSeconds,
+                predictorSeconds,
+                predictorCpuSeconds,
+                lightGbm.wallSeconds(),
+                lightGbm.cpuSeconds(),
+                peakHeap,
+                nativeBytes,
                 LongStream.of(predictorCounts).boxed().toList());
     }
 
-    private record Timing(double wallSeconds, double cpuSeconds) {
-    }
+    private record Timing(double wallSeconds, double cpuSeconds) {}
 
-    private static Timing predictAllAtOnce(String modelText, int rows, int numFeatures, int numClasses, int threads,
-            long seed, long[] classCounts) {
+    private static Timing predictAllAtOnce(
+            String modelText, int rows, int numFeatures, int numClasses, int threads, long seed, long[] classCounts) {
         SWIGTYPE_p_void booster = LightGbmPredictor.loadBooster(modelText);
         SWIGTYPE_p_double input = null;
         SWIGTYPE_p_double output = null;
@@ -156,9 +185,18 @@ public final class ModelBenchmark {
             output = lightgbmlib.new_doubleArray(outputValues);
             long start = System.nanoTime();
             long startCpu = processCpuNanos();
-            check(lightgbmlib.LGBM_BoosterPredictForMat(booster, lightgbmlib.double_to_voidp_ptr(input),
-                    lightgbmlibConstants.C_API_DTYPE_FLOAT64, rows, numFeatures, 1, probabilities, 0, -1,
-                    threads == LightGbmPredictor.DEFAULT_THREADS ? "" : "num_threads=" + threads, outputLength,
+            check(lightgbmlib.LGBM_BoosterPredictForMat(
+                    booster,
+                    lightgbmlib.double_to_voidp_ptr(input),
+                    lightgbmlibConstants.C_API_DTYPE_FLOAT64,
+                    rows,
+                    numFeatures,
+                    1,
+                    probabilities,
+                    0,
+                    -1,
+                    threads == LightGbmPredictor.DEFAULT_THREADS ? "" : "num_threads=" + threads,
+                    outputLength,
                     output));
             Timing elapsed = new Timing(seconds(System.nanoTime() - start), seconds(processCpuNanos() - startCpu));
             for (long row = 0; row < rows; row++) {
@@ -200,7 +238,9 @@ public final class ModelBenchmark {
     }
 
     private static long heapPeaks() {
-        return heapPools().stream().mapToLong(pool -> pool.getPeakUsage().getUsed()).sum();
+        return heapPools().stream()
+                .mapToLong(pool -> pool.getPeakUsage().getUsed())
+                .sum();
     }
 
     private static List<MemoryPoolMXBean> heapPools() {

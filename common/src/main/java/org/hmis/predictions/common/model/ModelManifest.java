@@ -162,7 +162,10 @@ public record ModelManifest(
         }
         JsonLocation location = e.getLocation();
         if (location != null && location.getLineNr() > 0) {
-            message.append(" (line ").append(location.getLineNr()).append(", column ").append(location.getColumnNr())
+            message.append(" (line ")
+                    .append(location.getLineNr())
+                    .append(", column ")
+                    .append(location.getColumnNr())
                     .append(')');
         }
         return message.toString();

@@ -42,15 +42,32 @@ public final class ModelTrainer {
         long started = System.nanoTime();
         String modelText = fit(data.featureNames(), data.features(trainRows), trainLabels, lightGbmParameters);
         long trained = System.nanoTime();
-        ClassificationMetrics metrics = evaluate(modelText, data.featureNames(), data.features(testRows),
-                data.labels(testRows), majorityClass(trainLabels));
+        ClassificationMetrics metrics = evaluate(
+                modelText,
+                data.featureNames(),
+                data.features(testRows),
+                data.labels(testRows),
+                majorityClass(trainLabels));
 
-        LOG.info("Trained {} in {} s on {} rows, tested on {} rows of unseen households: accuracy {}, macro F1 {}, "
-                + "majority baseline {}", modelName, String.format("%.1f", (trained - started) / 1e9),
-                trainRows.length, testRows.length, String.format("%.3f", metrics.accuracy()),
-                String.format("%.3f", metrics.macroF1()), String.format("%.3f", metrics.majorityBaselineAccuracy()));
-        ModelManifest manifest = new ModelManifest(modelName, featureSpecVersion, data.featureNames(), CLASSES,
-                Instant.now().truncatedTo(ChronoUnit.SECONDS), trainRows.length, testRows.length, metrics,
+        LOG.info(
+                "Trained {} in {} s on {} rows, tested on {} rows of unseen households: accuracy {}, macro F1 {}, "
+                        + "majority baseline {}",
+                modelName,
+                String.format("%.1f", (trained - started) / 1e9),
+                trainRows.length,
+                testRows.length,
+                String.format("%.3f", metrics.accuracy()),
+                String.format("%.3f", metrics.macroF1()),
+                String.format("%.3f", metrics.majorityBaselineAccuracy()));
+        ModelManifest manifest = new ModelManifest(
+                modelName,
+                featureSpecVersion,
+                data.featureNames(),
+                CLASSES,
+                Instant.now().truncatedTo(ChronoUnit.SECONDS),
+                trainRows.length,
+                testRows.length,
+                metrics,
                 lightGbmParameters);
         return new ModelArtifact(modelText, manifest);
     }
@@ -61,16 +78,18 @@ public final class ModelTrainer {
         for (int i = 0; i < labels.length; i++) {
             labelValues[i] = labels[i];
         }
-        try (LGBMDataset dataset = LGBMDataset.createFromMat(features, labels.length, featureNames.size(), true,
-                parameterString, null)) {
+        try (LGBMDataset dataset =
+                LGBMDataset.createFromMat(features, labels.length, featureNames.size(), true, parameterString, null)) {
             dataset.setFeatureNames(featureNames.toArray(String[]::new));
             dataset.setField("label", labelValues);
             try (LGBMBooster booster = LGBMBooster.create(dataset, parameterString)) {
                 for (int iteration = 0; iteration < parameters.numIterations(); iteration++) {
                     boolean noFurtherSplits = booster.updateOneIter();
                     if (noFurtherSplits) {
-                        LOG.info("Training stopped after {} of {} iterations: no split improves the model",
-                                iteration + 1, parameters.numIterations());
+                        LOG.info(
+                                "Training stopped after {} of {} iterations: no split improves the model",
+                                iteration + 1,
+                                parameters.numIterations());
                         break;
                     }
                 }
@@ -81,12 +100,12 @@ public final class ModelTrainer {
         }
     }
 
-    private ClassificationMetrics evaluate(String modelText, List<String> featureNames, double[] features,
-            int[] labels, int majorityClass) {
+    private ClassificationMetrics evaluate(
+            String modelText, List<String> featureNames, double[] features, int[] labels, int majorityClass) {
         int rows = labels.length;
         double[] probabilities = new double[rows * CLASSES.size()];
-        try (LightGbmPredictor predictor = LightGbmPredictor.load(modelText, featureNames, CLASSES,
-                LightGbmPredictor.DEFAULT_BATCH_ROWS, parameters.numThreads())) {
+        try (LightGbmPredictor predictor = LightGbmPredictor.load(
+                modelText, featureNames, CLASSES, LightGbmPredictor.DEFAULT_BATCH_ROWS, parameters.numThreads())) {
             predictor.predict(features, rows, probabilities);
             int[] predicted = new int[rows];
             for (int row = 0; row < rows; row++) {

@@ -36,8 +36,8 @@ public final class TrainingData {
         int classes = ExitDestinationClasses.LABELS.size();
         for (int row = 0; row < labels.length; row++) {
             if (labels[row] < 0 || labels[row] >= classes) {
-                throw new IllegalArgumentException("label of row " + row + " is " + labels[row] + ", outside 0.."
-                        + (classes - 1));
+                throw new IllegalArgumentException(
+                        "label of row " + row + " is " + labels[row] + ", outside 0.." + (classes - 1));
             }
         }
         this.rowMajor = rowMajor;
@@ -51,8 +51,8 @@ public final class TrainingData {
         double[] rowMajor = new double[Math.multiplyExact(rows.length, width)];
         for (int row = 0; row < rows.length; row++) {
             if (rows[row].length != width) {
-                throw new IllegalArgumentException("row " + row + " has " + rows[row].length + " values, expected "
-                        + width);
+                throw new IllegalArgumentException(
+                        "row " + row + " has " + rows[row].length + " values, expected " + width);
             }
             System.arraycopy(rows[row], 0, rowMajor, row * width, width);
         }

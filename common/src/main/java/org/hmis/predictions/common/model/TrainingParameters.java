@@ -14,8 +14,8 @@ import java.util.stream.Collectors;
  * @param numThreads LightGBM's threads; fixed, because results depend on it
  * @param testShare share of households (not rows) held out for the metrics, between 0 and 1 exclusive
  */
-public record TrainingParameters(int numIterations, double learningRate, int numLeaves, int seed, int numThreads,
-        double testShare) {
+public record TrainingParameters(
+        int numIterations, double learningRate, int numLeaves, int seed, int numThreads, double testShare) {
 
     public TrainingParameters {
         if (numIterations <= 0) {

@@ -15,22 +15,27 @@ import java.util.Map;
  *     zero flags, not left out)
  * @param classCounts rows kept per class index
  */
-public record TrainingSet(TrainingData data, long rowsRead, Map<String, Long> unmappedDestinations, long rejectedRows,
-    Map<String, Long> unknownValues, long[] classCounts) {
+public record TrainingSet(
+        TrainingData data,
+        long rowsRead,
+        Map<String, Long> unmappedDestinations,
+        long rejectedRows,
+        Map<String, Long> unknownValues,
+        long[] classCounts) {
 
-  public TrainingSet {
-    unmappedDestinations = Map.copyOf(unmappedDestinations);
-    unknownValues = Map.copyOf(unknownValues);
-    classCounts = classCounts.clone();
-  }
+    public TrainingSet {
+        unmappedDestinations = Map.copyOf(unmappedDestinations);
+        unknownValues = Map.copyOf(unknownValues);
+        classCounts = classCounts.clone();
+    }
 
-  /** Rows left out because their destination has no class. */
-  public long unmappedRows() {
-    return unmappedDestinations.values().stream().mapToLong(Long::longValue).sum();
-  }
+    /** Rows left out because their destination has no class. */
+    public long unmappedRows() {
+        return unmappedDestinations.values().stream().mapToLong(Long::longValue).sum();
+    }
 
-  @Override
-  public long[] classCounts() {
-    return classCounts.clone();
-  }
+    @Override
+    public long[] classCounts() {
+        return classCounts.clone();
+    }
 }

@@ -16,6 +16,5 @@ public final class ObjectMetadata {
     /** The ETag of the model.txt that made a predictions part. */
     public static final String MODEL_ETAG = "model-etag";
 
-    private ObjectMetadata() {
-    }
+    private ObjectMetadata() {}
 }

@@ -10,8 +10,8 @@ import org.hmis.predictions.common.config.StorageSettings;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
@@ -43,20 +43,22 @@ public final class ObjectStore implements AutoCloseable {
     /** An S3 client on the URL-connection HTTP client (small and quick to start). */
     public static ObjectStore create(StorageSettings settings) {
         AwsCredentialsProvider credentials = settings.accessKeys()
-                .<AwsCredentialsProvider>map(k -> StaticCredentialsProvider.create(k.sessionToken() == null
-                        ? AwsBasicCredentials.create(k.accessKeyId(), k.secretAccessKey())
-                        : AwsSessionCredentials.create(k.accessKeyId(), k.secretAccessKey(), k.sessionToken())))
+                .<AwsCredentialsProvider>map(k -> StaticCredentialsProvider.create(
+                        k.sessionToken() == null
+                                ? AwsBasicCredentials.create(k.accessKeyId(), k.secretAccessKey())
+                                : AwsSessionCredentials.create(k.accessKeyId(), k.secretAccessKey(), k.sessionToken())))
                 .orElseGet(() -> DefaultCredentialsProvider.builder().build());
         S3ClientBuilder builder = S3Client.builder()
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
                 .region(Region.of(settings.region()))
                 .credentialsProvider(credentials);
-        settings.endpoint().ifPresent(endpoint -> builder
-                .endpointOverride(endpoint)
-                .forcePathStyle(true)
-                // S3-compatible servers do not all speak the newer default checksums; only send them when required.
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED));
+        settings.endpoint()
+                .ifPresent(endpoint -> builder.endpointOverride(endpoint)
+                        .forcePathStyle(true)
+                        // S3-compatible servers do not all speak the newer default checksums; only send them when
+                        // required.
+                        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED));
         return new ObjectStore(builder.build());
     }
 
@@ -72,7 +74,8 @@ public final class ObjectStore implements AutoCloseable {
     /** Streams an object's content; the caller closes the stream. */
     public ResponseInputStream<GetObjectResponse> open(String bucket, String key) {
         try {
-            return s3.getObject(GetObjectRequest.builder().bucket(bucket).key(key).build());
+            return s3.getObject(
+                    GetObjectRequest.builder().bucket(bucket).key(key).build());
         } catch (NoSuchKeyException e) {
             throw new ObjectNotFoundException(bucket, key, e);
         }
@@ -81,7 +84,8 @@ public final class ObjectStore implements AutoCloseable {
     public Optional<StoredObject> head(String bucket, String key) {
         try {
             HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key));
-            return Optional.of(new StoredObject(bucket, key, unquote(head.eTag()), head.contentLength(), head.metadata()));
+            return Optional.of(
+                    new StoredObject(bucket, key, unquote(head.eTag()), head.contentLength(), head.metadata()));
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (S3Exception e) {
@@ -102,17 +106,29 @@ public final class ObjectStore implements AutoCloseable {
     }
 
     /** A small object written whole; returns the ETag. */
-    public String putBytes(String bucket, String key, byte[] content, String contentType, Map<String, String> metadata) {
-        PutObjectRequest request = PutObjectRequest.builder().bucket(bucket).key(key)
-                .contentType(contentType).metadata(metadata).build();
+    public String putBytes(
+            String bucket, String key, byte[] content, String contentType, Map<String, String> metadata) {
+        PutObjectRequest request = PutObjectRequest.builder()
+                .bucket(bucket)
+                .key(key)
+                .contentType(contentType)
+                .metadata(metadata)
+                .build();
         return unquote(s3.putObject(request, RequestBody.fromBytes(content)).eTag());
     }
 
     /** Keys under a prefix, in key order. */
     public List<String> list(String bucket, String prefix) {
         List<String> keys = new ArrayList<>();
-        s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(bucket).prefix(prefix).build())
-                .contents().stream().map(S3Object::key).forEach(keys::add);
+        s3
+                .listObjectsV2Paginator(ListObjectsV2Request.builder()
+                        .bucket(bucket)
+                        .prefix(prefix)
+                        .build())
+                .contents()
+                .stream()
+                .map(S3Object::key)
+                .forEach(keys::add);
         return keys;
     }
 

@@ -83,14 +83,20 @@ public final class ObjectUpload extends OutputStream {
             throw new IllegalStateException("s3://" + bucket + "/" + key + " was already committed or closed");
         }
         try {
-            PutObjectRequest request = PutObjectRequest.builder().bucket(bucket).key(key)
-                    .contentType("text/csv").metadata(metadata).contentLength(size).build();
+            PutObjectRequest request = PutObjectRequest.builder()
+                    .bucket(bucket)
+                    .key(key)
+                    .contentType("text/csv")
+                    .metadata(metadata)
+                    .contentLength(size)
+                    .build();
             RequestBody body;
             if (spool != null) {
                 spool.close();
                 body = RequestBody.fromFile(spoolFile);
             } else {
-                body = RequestBody.fromContentProvider(() -> new java.io.ByteArrayInputStream(memory.toByteArray()), size, "text/csv");
+                body = RequestBody.fromContentProvider(
+                        () -> new java.io.ByteArrayInputStream(memory.toByteArray()), size, "text/csv");
             }
             String etag = s3.putObject(request, body).eTag();
             return ObjectStore.unquote(etag);

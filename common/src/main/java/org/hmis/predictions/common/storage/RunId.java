@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  */
 public record RunId(String value) implements Comparable<RunId> {
     private static final Pattern FORMAT = Pattern.compile("\\d{8}T\\d{6}Z-[0-9a-f]{4}");
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     public RunId {
@@ -30,7 +31,8 @@ public record RunId(String value) implements Comparable<RunId> {
     public static RunId newAt(Instant now) {
         byte[] suffix = new byte[2];
         RANDOM.nextBytes(suffix);
-        return new RunId(STAMP.format(now.truncatedTo(ChronoUnit.SECONDS)) + "-" + HexFormat.of().formatHex(suffix));
+        return new RunId(STAMP.format(now.truncatedTo(ChronoUnit.SECONDS)) + "-"
+                + HexFormat.of().formatHex(suffix));
     }
 
     public static RunId newRun() {

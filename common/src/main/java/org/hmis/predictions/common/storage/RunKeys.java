@@ -19,14 +19,15 @@ public final class RunKeys {
     public static final String PREDICTIONS_PREFIX = "predictions/";
     public static final int MAX_PARTS = 100_000;
 
-    private static final Pattern PART_KEY = Pattern.compile("(wrangled|predictions)/(\\d{8}T\\d{6}Z-[0-9a-f]{4})/part-(\\d{5})\\.csv");
+    private static final Pattern PART_KEY =
+            Pattern.compile("(wrangled|predictions)/(\\d{8}T\\d{6}Z-[0-9a-f]{4})/part-(\\d{5})\\.csv");
 
-    private RunKeys() {
-    }
+    private RunKeys() {}
 
     /** The kind of data a part holds. */
     public enum Stage {
-        WRANGLED(WRANGLED_PREFIX), PREDICTIONS(PREDICTIONS_PREFIX);
+        WRANGLED(WRANGLED_PREFIX),
+        PREDICTIONS(PREDICTIONS_PREFIX);
 
         private final String prefix;
 
@@ -97,8 +98,10 @@ public final class RunKeys {
 
     /** Like {@link #parsePart} for a key that must be a part of the given stage; the error names the key. */
     public static Part requirePart(String key, Stage stage) {
-        return parsePart(key).filter(p -> p.stage() == stage).orElseThrow(() -> new IllegalArgumentException(
-                "'" + key + "' is not a " + stage.name().toLowerCase(java.util.Locale.ROOT) + " part key ("
-                        + stage.prefix() + "<runId>/part-NNNNN.csv)"));
+        return parsePart(key)
+                .filter(p -> p.stage() == stage)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "'" + key + "' is not a " + stage.name().toLowerCase(java.util.Locale.ROOT) + " part key ("
+                                + stage.prefix() + "<runId>/part-NNNNN.csv)"));
     }
 }

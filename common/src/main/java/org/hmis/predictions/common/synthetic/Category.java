@@ -28,8 +28,8 @@ final class Category {
         int total = 0;
         for (int i = 0; i < weights.length; i++) {
             if (weights[i] < 0 || weights[i] > MAX_TOTAL_WEIGHT) {
-                throw new IllegalArgumentException("weight " + weights[i] + " for '" + values[i] + "' is not in 0.."
-                        + MAX_TOTAL_WEIGHT);
+                throw new IllegalArgumentException(
+                        "weight " + weights[i] + " for '" + values[i] + "' is not in 0.." + MAX_TOTAL_WEIGHT);
             }
             total += weights[i];
         }
@@ -44,7 +44,8 @@ final class Category {
         this.encoded = new byte[GuestGenerator.Format.values().length][values.length][];
         for (GuestGenerator.Format format : GuestGenerator.Format.values()) {
             for (int i = 0; i < values.length; i++) {
-                encoded[format.ordinal()][i] = values[i] == null ? null : format.escape(values[i]).getBytes(StandardCharsets.UTF_8);
+                encoded[format.ordinal()][i] =
+                        values[i] == null ? null : format.escape(values[i]).getBytes(StandardCharsets.UTF_8);
             }
         }
     }

@@ -25,8 +25,9 @@ final class DayText {
         for (int i = 0; i < n; i++) {
             LocalDate d = LocalDate.ofEpochDay(firstDay + (long) i);
             iso[i] = d.toString().getBytes(StandardCharsets.US_ASCII);
-            us[i] = new byte[] {iso[i][5], iso[i][6], '/', iso[i][8], iso[i][9], '/',
-                iso[i][0], iso[i][1], iso[i][2], iso[i][3]};
+            us[i] = new byte[] {
+                iso[i][5], iso[i][6], '/', iso[i][8], iso[i][9], '/', iso[i][0], iso[i][1], iso[i][2], iso[i][3]
+            };
             year[i] = d.getYear();
             monthDay[i] = d.getMonthValue() * 100 + d.getDayOfMonth();
         }

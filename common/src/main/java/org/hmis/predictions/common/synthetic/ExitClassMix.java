@@ -14,8 +14,8 @@ public record ExitClassMix(double es, double other, double perm, double temp, do
         double sum = 0;
         for (int i = 0; i < shares.length; i++) {
             if (!(shares[i] >= 0) || Double.isInfinite(shares[i])) {
-                throw new IllegalArgumentException("class mix: share of '" + ExitDestinationClasses.label(i) + "' is " + shares[i]
-                        + "; expected a finite number >= 0");
+                throw new IllegalArgumentException("class mix: share of '" + ExitDestinationClasses.label(i) + "' is "
+                        + shares[i] + "; expected a finite number >= 0");
             }
             sum += shares[i];
         }

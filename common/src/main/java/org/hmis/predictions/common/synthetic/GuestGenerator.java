@@ -69,10 +69,16 @@ public final class GuestGenerator {
 
         String escape(String value) {
             if (this == COPY_TEXT) {
-                return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r");
+                return value.replace("\\", "\\\\")
+                        .replace("\t", "\\t")
+                        .replace("\n", "\\n")
+                        .replace("\r", "\\r");
             }
-            boolean quote = value.isEmpty() || value.indexOf(',') >= 0 || value.indexOf('"') >= 0
-                    || value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0;
+            boolean quote = value.isEmpty()
+                    || value.indexOf(',') >= 0
+                    || value.indexOf('"') >= 0
+                    || value.indexOf('\n') >= 0
+                    || value.indexOf('\r') >= 0;
             return quote ? '"' + value.replace("\"", "\"\"") + '"' : value;
         }
     }
@@ -116,10 +122,14 @@ public final class GuestGenerator {
         "Psychiatric Hospital or Other Psychiatric Facility",
         "Owned by client, no ongoing housing subsidy",
     };
-    private static final int[] DESTINATION_CLASS = {ES, UNKNOWN, UNKNOWN, PERM, PERM, PERM, TEMP, OTHER, PERM, TEMP,
-        TEMP, PERM, PERM, TEMP, OTHER, OTHER, UNKNOWN, OTHER, OTHER, OTHER, PERM};
-    private static final int[] DESTINATION_COUNT = {391, 269, 218, 196, 138, 121, 89, 79, 77, 71, 52, 38, 21, 17, 7,
-        3, 3, 2, 2, 1, 1};
+
+    private static final int[] DESTINATION_CLASS = {
+        ES, UNKNOWN, UNKNOWN, PERM, PERM, PERM, TEMP, OTHER, PERM, TEMP, TEMP, PERM, PERM, TEMP, OTHER, OTHER, UNKNOWN,
+        OTHER, OTHER, OTHER, PERM
+    };
+    private static final int[] DESTINATION_COUNT = {
+        391, 269, 218, 196, 138, 121, 89, 79, 77, 71, 52, 38, 21, 17, 7, 3, 3, 2, 2, 1, 1
+    };
 
     /** The export's exited enrolments per class: es 391, other 94, perm 592, temp 229, unknown 490 of 1,796. */
     public static final ExitClassMix DEFAULT_CLASS_MIX = referenceClassMix();
@@ -127,10 +137,12 @@ public final class GuestGenerator {
     private static final Category DESTINATIONS = new Category(DESTINATION_VALUES, DESTINATION_COUNT);
     /** Per class, the destinations in it with their counts; picks index into {@link #DESTINATION_VALUES}. */
     private static final Category[] DESTINATIONS_OF_CLASS = destinationsByClass();
+
     private static final int[][] DESTINATION_INDEX_OF_CLASS = destinationIndexesByClass();
 
     /** How strongly features decide the class; lower means noisier labels. */
     private static final double SIGNAL = 1.6;
+
     private static final int CALIBRATION_HOUSEHOLDS = 60_000;
     private static final long CALIBRATION_SEED = 0x5EED_C1A55L;
     private static final int REENROLMENT_PERCENT = 10;
@@ -141,9 +153,10 @@ public final class GuestGenerator {
     private static final int FLUSH_BYTES = 1 << 16;
     /** Stays in days: most families leave within a month or four, a few stay a year or two. */
     private static final int[] STAY_BAND_START = {1, 31, 121, 366};
+
     private static final int[] STAY_BAND_END = {30, 120, 365, 730};
-    private static final Category STAY_BAND = new Category(new String[] {"1-30", "31-120", "121-365", "366-730"},
-            new int[] {45, 35, 15, 5});
+    private static final Category STAY_BAND =
+            new Category(new String[] {"1-30", "31-120", "121-365", "366-730"}, new int[] {45, 35, 15, 5});
 
     /** Calibration depends on the mix alone and takes a moment: once per mix and process is enough. */
     private static final Map<ExitClassMix, double[]> BIAS_BY_MIX = new ConcurrentHashMap<>();
@@ -193,8 +206,8 @@ public final class GuestGenerator {
      * and returns the number of rows written. {@code out} is flushed, not closed.
      */
     public long write(Writer out, long count, Format format) throws IOException {
-        long rows = write((bytes, length) -> out.write(new String(bytes, 0, length, StandardCharsets.UTF_8)),
-                count, format);
+        long rows = write(
+                (bytes, length) -> out.write(new String(bytes, 0, length, StandardCharsets.UTF_8)), count, format);
         out.flush();
         return rows;
     }
@@ -236,9 +249,11 @@ public final class GuestGenerator {
         while (written < count) {
             int maxSize = (int) Math.min(Household.MAX_MEMBERS, count - written);
             boolean current = rng.nextDouble() < currentShare;
-            Household previous = pooled > 0 && rng.nextInt(100) < REENROLMENT_PERCENT
-                    ? pool[rng.nextInt(pooled)] : null;
-            if (previous != null && previous.size > 0 && previous.size <= maxSize
+            Household previous =
+                    pooled > 0 && rng.nextInt(100) < REENROLMENT_PERCENT ? pool[rng.nextInt(pooled)] : null;
+            if (previous != null
+                    && previous.size > 0
+                    && previous.size <= maxSize
                     && previous.lastExitDay <= asOfDay - 2) {
                 h.copyMembersFrom(previous);
                 previous.size = 0;
@@ -339,11 +354,18 @@ public final class GuestGenerator {
         double hasEarned = earned ? 1 : 0;
         s[ES] = SIGNAL * (0.9 * chronic + 0.15 * h.size + 0.3 * disabled - 0.4 * hasEarned);
         s[OTHER] = SIGNAL * (0.6 * disabled + 0.3 * h.barriers[0] + 0.8 * adultsOnly);
-        s[PERM] = SIGNAL * (1.0 * hasEarned + 0.5 * incomeThousands + 0.12 * h.benefits[0] + 0.5 * family
-                - 0.9 * chronic - 0.4 * disabled);
+        s[PERM] = SIGNAL
+                * (1.0 * hasEarned
+                        + 0.5 * incomeThousands
+                        + 0.12 * h.benefits[0]
+                        + 0.5 * family
+                        - 0.9 * chronic
+                        - 0.4 * disabled);
         s[TEMP] = SIGNAL * (0.9 * (1 - family) + 0.7 * young - 0.05 * h.size);
-        s[UNKNOWN] = SIGNAL * ((h.ssnQuality[0] != GuestValues.FULL_SSN ? 1.0 : 0) + (h.restricted ? 0.8 : 0)
-                - 0.1 * h.benefits[0]);
+        s[UNKNOWN] = SIGNAL
+                * ((h.ssnQuality[0] != GuestValues.FULL_SSN ? 1.0 : 0)
+                        + (h.restricted ? 0.8 : 0)
+                        - 0.1 * h.benefits[0]);
     }
 
     /**
@@ -455,8 +477,7 @@ public final class GuestGenerator {
         private ExitClassMix classMix = DEFAULT_CLASS_MIX;
         private LocalDate asOf = LocalDate.now(ZoneOffset.UTC);
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Default 42. */
         public Builder seed(long seed) {

@@ -14,11 +14,13 @@ final class Household {
 
     /** Household types, the index order of {@link GuestValues#HOUSEHOLD_TYPE}. */
     static final int ADULTS_AND_CHILDREN = 0;
+
     static final int WITHOUT_CHILDREN = 1;
     static final int ONLY_CHILDREN = 2;
 
     /** Income columns, in table order: earned_income .. other_income. */
     static final int INCOME_COLUMNS = 15;
+
     static final int EARNED = 0;
     static final int UNEMPLOYMENT = 1;
     static final int SSI = 2;
@@ -53,6 +55,7 @@ final class Household {
     int exitDay = NO_DAY;
     /** Index into the exit destinations, or -1 while the household is still in the shelter. */
     int destination = -1;
+
     int project;
     boolean nightByNight;
     boolean chronic;
@@ -62,6 +65,7 @@ final class Household {
     final int[] age = new int[MAX_MEMBERS];
     /** Index into {@link GuestValues#VET_STATUS}, or -1 (NULL) for a child. */
     final int[] vetStatus = new int[MAX_MEMBERS];
+
     final int[] disabling = new int[MAX_MEMBERS];
     final boolean[] employed = new boolean[MAX_MEMBERS];
     final int[] benefits = new int[MAX_MEMBERS];

@@ -18,11 +18,12 @@ final class HouseholdSampler {
             new String[] {"0", "1", "2", "3", "4", "5", "6", "7"}, new int[] {400, 300, 160, 80, 35, 15, 6, 4});
     /** Head of household's age band in a family, and in a household without children: 18-24 .. 55-60. */
     private static final int[] AGE_BAND_START = {18, 25, 35, 45, 55};
+
     private static final int[] AGE_BAND_END = {24, 34, 44, 54, 60};
-    private static final Category FAMILY_HOH_AGE_BAND = new Category(
-            new String[] {"18-24", "25-34", "35-44", "45-54", "55-60"}, new int[] {22, 38, 25, 10, 5});
-    private static final Category SINGLE_HOH_AGE_BAND = new Category(
-            new String[] {"18-24", "25-34", "35-44", "45-54", "55-60"}, new int[] {25, 20, 20, 20, 15});
+    private static final Category FAMILY_HOH_AGE_BAND =
+            new Category(new String[] {"18-24", "25-34", "35-44", "45-54", "55-60"}, new int[] {22, 38, 25, 10, 5});
+    private static final Category SINGLE_HOH_AGE_BAND =
+            new Category(new String[] {"18-24", "25-34", "35-44", "45-54", "55-60"}, new int[] {25, 20, 20, 20, 15});
 
     private static final int[] CHILD_RELATIONSHIP_INDEX = relationshipIndexes(CHILD_RELATIONSHIP);
     private static final int[] PARTNER_RELATIONSHIP_INDEX = relationshipIndexes(PARTNER_RELATIONSHIP);
@@ -64,7 +65,11 @@ final class HouseholdSampler {
                 roomForAdults--;
             }
             if (roomForAdults > 0 && rng.nextInt(100) < 5) {
-                addMember(rng, h, OTHER_ADULT_RELATIONSHIP_INDEX[OTHER_ADULT_RELATIONSHIP.pick(rng)], 18 + rng.nextInt(43));
+                addMember(
+                        rng,
+                        h,
+                        OTHER_ADULT_RELATIONSHIP_INDEX[OTHER_ADULT_RELATIONSHIP.pick(rng)],
+                        18 + rng.nextInt(43));
             }
             int children = Math.min(childrenWanted, maxSize - h.size);
             for (int i = 0; i < children; i++) {
@@ -104,8 +109,8 @@ final class HouseholdSampler {
         // Families mostly share race and ethnicity; a head who withholds an SSN often withholds the others'.
         h.race[i] = i > 0 && rng.nextInt(10) < 7 ? h.race[0] : RACE.pick(rng);
         h.ethnicity[i] = i > 0 && rng.nextInt(10) < 8 ? h.ethnicity[0] : ETHNICITY.pick(rng);
-        h.ssnQuality[i] = i > 0 && h.ssnQuality[0] != FULL_SSN && rng.nextInt(10) < 7
-                ? h.ssnQuality[0] : SSN_QUALITY.pick(rng);
+        h.ssnQuality[i] =
+                i > 0 && h.ssnQuality[0] != FULL_SSN && rng.nextInt(10) < 7 ? h.ssnQuality[0] : SSN_QUALITY.pick(rng);
         h.dobQuality[i] = DOB_QUALITY.pick(rng);
     }
 
@@ -129,21 +134,20 @@ final class HouseholdSampler {
             }
         }
         h.children = h.size - h.adults;
-        h.type = h.children == 0 ? Household.WITHOUT_CHILDREN
+        h.type = h.children == 0
+                ? Household.WITHOUT_CHILDREN
                 : h.adults == 0 ? Household.ONLY_CHILDREN : Household.ADULTS_AND_CHILDREN;
         h.project = PROJECT.pick(rng);
         h.nightByNight = (h.project == 0) == (rng.nextInt(10) < 9);
         h.chronic = h.age[0] >= 18 && rng.nextInt(100) < 18;
         h.restricted = rng.nextInt(100) < 6;
         h.infoReleaseNo = rng.nextInt(100) < 85 ? 500 : 142;
-        h.homelessStartDay = rng.nextInt(100) < 3
-                ? h.enrollDay + 1 + rng.nextInt(30) : h.enrollDay - rng.nextInt(900);
+        h.homelessStartDay = rng.nextInt(100) < 3 ? h.enrollDay + 1 + rng.nextInt(30) : h.enrollDay - rng.nextInt(900);
         for (int i = 0; i < h.size; i++) {
             boolean adult = h.age[i] >= 18;
             h.vetStatus[i] = adult ? VET_STATUS.pick(rng) : -1;
             // HUD's chronic homelessness requires a disabling condition of the head of household.
-            h.disabling[i] = i == 0 && h.chronic ? DISABLED
-                    : (adult ? DISABLING_ADULT : DISABLING_CHILD).pick(rng);
+            h.disabling[i] = i == 0 && h.chronic ? DISABLED : (adult ? DISABLING_ADULT : DISABLING_CHILD).pick(rng);
             boolean disabled = h.disabling[i] == DISABLED;
             h.employed[i] = adult && rng.nextInt(100) < (disabled ? 12 : 35);
             h.benefits[i] = i > 0 && !adult && rng.nextBoolean() ? h.benefits[0] : BENEFIT_COUNT.pick(rng);

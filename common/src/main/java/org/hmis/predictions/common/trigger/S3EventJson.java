@@ -13,8 +13,7 @@ import java.util.List;
  * event shape and decoding as the cloud.
  */
 public final class S3EventJson {
-    private S3EventJson() {
-    }
+    private S3EventJson() {}
 
     public static ObjectNode objectCreated(String bucket, List<String> keys) {
         ObjectNode event = TriggerJson.MAPPER.createObjectNode();
@@ -30,7 +29,8 @@ public final class S3EventJson {
             ObjectNode s3 = record.putObject("s3");
             s3.put("s3SchemaVersion", "1.0");
             s3.putObject("bucket").put("name", bucket).put("arn", "arn:aws:s3:::" + bucket);
-            s3.putObject("object").put("key", URLEncoder.encode(key, StandardCharsets.UTF_8).replace("%2F", "/"));
+            s3.putObject("object")
+                    .put("key", URLEncoder.encode(key, StandardCharsets.UTF_8).replace("%2F", "/"));
         }
         return event;
     }

@@ -22,8 +22,7 @@ import java.util.Optional;
 public sealed interface Trigger {
 
     /** A scheduled run; {@code time} is when it was due, when the event says. */
-    record Scheduled(String source, Optional<Instant> time) implements Trigger {
-    }
+    record Scheduled(String source, Optional<Instant> time) implements Trigger {}
 
     /** S3 ObjectCreated records (several per event), or a direct invoke naming {@code bucket} and {@code key}. */
     record ObjectsCreated(List<ObjectRef> objects) implements Trigger {
@@ -79,17 +78,21 @@ public sealed interface Trigger {
         if (root.has("Records")) {
             return parseS3(root.get("Records"));
         }
-        if ("aws.events".equals(root.path("source").asText()) || "Scheduled Event".equals(root.path("detail-type").asText())) {
+        if ("aws.events".equals(root.path("source").asText())
+                || "Scheduled Event".equals(root.path("detail-type").asText())) {
             return new Scheduled("eventbridge-rule", parseTime(root.path("time").asText(null)));
         }
         if ("schedule".equals(root.path("trigger").asText())) {
-            return new Scheduled("eventbridge-scheduler", parseTime(root.path("scheduledTime").asText(null)));
+            return new Scheduled(
+                    "eventbridge-scheduler",
+                    parseTime(root.path("scheduledTime").asText(null)));
         }
         if (root.path("requestContext").has("http")) {
             return parseHttp(root);
         }
         if (root.has("bucket") || root.has("key")) {
-            return new ObjectsCreated(List.of(new ObjectRef(root.path("bucket").asText(null), root.path("key").asText(null))));
+            return new ObjectsCreated(List.of(new ObjectRef(
+                    root.path("bucket").asText(null), root.path("key").asText(null))));
         }
         return new Direct((ObjectNode) root);
     }
@@ -102,10 +105,12 @@ public sealed interface Trigger {
         for (int i = 0; i < records.size(); i++) {
             JsonNode record = records.get(i);
             if (!"aws:s3".equals(record.path("eventSource").asText())) {
-                throw new InvalidTriggerException("record " + i + " is not an S3 event (eventSource '" + record.path("eventSource").asText() + "')");
+                throw new InvalidTriggerException("record " + i + " is not an S3 event (eventSource '"
+                        + record.path("eventSource").asText() + "')");
             }
             if (!record.path("eventName").asText().startsWith("ObjectCreated:")) {
-                throw new InvalidTriggerException("record " + i + " is " + record.path("eventName").asText() + ", not ObjectCreated");
+                throw new InvalidTriggerException(
+                        "record " + i + " is " + record.path("eventName").asText() + ", not ObjectCreated");
             }
             String bucket = record.path("s3").path("bucket").path("name").asText(null);
             String encodedKey = record.path("s3").path("object").path("key").asText(null);
@@ -128,8 +133,11 @@ public sealed interface Trigger {
                 throw new InvalidTriggerException("the request body is marked base64 but is not", e);
             }
         }
-        return new HttpRequest(http.path("method").asText(), http.path("path").asText(root.path("rawPath").asText()),
-                root.path("requestContext").path("requestId").asText(""), Optional.ofNullable(body));
+        return new HttpRequest(
+                http.path("method").asText(),
+                http.path("path").asText(root.path("rawPath").asText()),
+                root.path("requestContext").path("requestId").asText(""),
+                Optional.ofNullable(body));
     }
 
     private static Optional<Instant> parseTime(String text) {

@@ -13,15 +13,18 @@ public final class TriggerJson {
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
-    private TriggerJson() {
-    }
+    private TriggerJson() {}
 
     /** An HTTP API (payload 2.0) response with a JSON body. */
     public static java.util.Map<String, Object> httpResponse(int statusCode, Object body) {
         try {
-            return java.util.Map.of("statusCode", statusCode,
-                    "headers", java.util.Map.of("content-type", "application/json"),
-                    "body", MAPPER.writeValueAsString(body));
+            return java.util.Map.of(
+                    "statusCode",
+                    statusCode,
+                    "headers",
+                    java.util.Map.of("content-type", "application/json"),
+                    "body",
+                    MAPPER.writeValueAsString(body));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException("the response body is not serializable", e);
         }

@@ -1,9 +1,9 @@
 package org.hmis.predictions.common.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.net.URI;
 import java.util.HashMap;
@@ -53,16 +53,19 @@ class PipelineConfigTest {
     void aMissingVariableIsNamed() {
         Map<String, String> env = original();
         env.remove("RDS_HOST");
-        ConfigurationException e = assertThrows(ConfigurationException.class, () -> PipelineConfig.from(env).database());
+        ConfigurationException e = assertThrows(
+                ConfigurationException.class, () -> PipelineConfig.from(env).database());
         assertTrue(e.getMessage().startsWith("RDS_HOST is not set"), e.getMessage());
 
         env.put("RDS_HOST", "db");
         env.remove("RDS_USER_PWD");
-        e = assertThrows(ConfigurationException.class, () -> PipelineConfig.from(env).database());
+        e = assertThrows(
+                ConfigurationException.class, () -> PipelineConfig.from(env).database());
         assertTrue(e.getMessage().startsWith("RDS_USER_PWD is not set"), e.getMessage());
 
         env.remove("S3_BUCKET");
-        e = assertThrows(ConfigurationException.class, () -> PipelineConfig.from(env).storage());
+        e = assertThrows(
+                ConfigurationException.class, () -> PipelineConfig.from(env).storage());
         assertTrue(e.getMessage().startsWith("S3_BUCKET is not set"), e.getMessage());
     }
 
@@ -81,20 +84,29 @@ class PipelineConfigTest {
     void aMalformedBucketIsNamedWhenStorageIsAskedFor() {
         Map<String, String> env = original();
         env.put("S3_BUCKET", "Not_A_Bucket");
-        ConfigurationException e = assertThrows(ConfigurationException.class, () -> PipelineConfig.from(env).storage());
+        ConfigurationException e = assertThrows(
+                ConfigurationException.class, () -> PipelineConfig.from(env).storage());
         assertTrue(e.getMessage().startsWith("S3_BUCKET is not a valid S3 bucket name"), e.getMessage());
     }
 
     @Test
     void aSecretArnReplacesTheCredentialVariables() {
-        Map<String, String> env = Map.of("DB_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:123456789012:secret:guests-db",
-                "S3_BUCKET", "b-1", "S3_ENDPOINT", "http://127.0.0.1:9000", "DB_SSL_MODE", "verify-full");
+        Map<String, String> env = Map.of(
+                "DB_SECRET_ARN",
+                "arn:aws:secretsmanager:us-east-1:123456789012:secret:guests-db",
+                "S3_BUCKET",
+                "b-1",
+                "S3_ENDPOINT",
+                "http://127.0.0.1:9000",
+                "DB_SSL_MODE",
+                "verify-full");
         PipelineConfig config = PipelineConfig.from(env);
         DatabaseSettings db = config.database();
         assertTrue(db.secretArn().isPresent());
         assertTrue(db.host().isEmpty());
         assertEquals("verify-full", db.sslMode());
-        assertEquals(URI.create("http://127.0.0.1:9000"), config.storage().endpoint().orElseThrow());
+        assertEquals(
+                URI.create("http://127.0.0.1:9000"), config.storage().endpoint().orElseThrow());
     }
 
     @Test

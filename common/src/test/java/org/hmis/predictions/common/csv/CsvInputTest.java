@@ -10,7 +10,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
-
 import org.junit.jupiter.api.Test;
 
 class CsvInputTest {
@@ -38,7 +37,12 @@ class CsvInputTest {
     void linesLongerThanTheBufferAndAcrossItsEndAreRead() throws IOException {
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < 200; i++) {
-            text.append(i).append(",").append("x".repeat(i % 37)).append(",").append(i * 1.5).append('\n');
+            text.append(i)
+                    .append(",")
+                    .append("x".repeat(i % 37))
+                    .append(",")
+                    .append(i * 1.5)
+                    .append('\n');
         }
         CsvInput in = input(text.toString(), 8);
         for (int i = 0; i < 200; i++) {

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
 
 class CsvOutputTest {
@@ -75,7 +74,8 @@ class CsvOutputTest {
             out.number(1.5);
             out.endRow();
         }
-        assertEquals("personal_id,größe\n-9223372036854775808,2021-03-04,,1.5\n", bytes.toString(StandardCharsets.UTF_8));
+        assertEquals(
+                "personal_id,größe\n-9223372036854775808,2021-03-04,,1.5\n", bytes.toString(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -87,7 +87,10 @@ class CsvOutputTest {
                 out.integer(i);
                 out.number(i / 4.0);
                 out.endRow();
-                expected.append(i).append(',').append(i % 4 == 0 ? Integer.toString(i / 4) : Double.toString(i / 4.0)).append('\n');
+                expected.append(i)
+                        .append(',')
+                        .append(i % 4 == 0 ? Integer.toString(i / 4) : Double.toString(i / 4.0))
+                        .append('\n');
             }
         }
         assertEquals(expected.toString(), bytes.toString(StandardCharsets.UTF_8));

@@ -20,11 +20,14 @@ class PredictionsCsvTest {
         writer.write(42, "2026-01-05", 2, probs, 0);
         writer.write(7, "2025-12-31", 2, probs, 5);
         assertEquals(2, writer.rows());
-        assertEquals("personal_id,enroll_date,predicted_exit_destination,p_es,p_other,p_perm,p_temp,p_unknown\n"
-                + "42,2026-01-05,perm,0.1,0.2,0.30000000000000004,0.15,0.25\n"
-                + "7,2025-12-31,perm,0.0,0.0,1.0,0.0,0.0\n", out.toString());
+        assertEquals(
+                "personal_id,enroll_date,predicted_exit_destination,p_es,p_other,p_perm,p_temp,p_unknown\n"
+                        + "42,2026-01-05,perm,0.1,0.2,0.30000000000000004,0.15,0.25\n"
+                        + "7,2025-12-31,perm,0.0,0.0,1.0,0.0,0.0\n",
+                out.toString());
 
-        try (PredictionsCsv.CsvReader reader = new PredictionsCsv.CsvReader(new StringReader(out.toString()), "p.csv")) {
+        try (PredictionsCsv.CsvReader reader =
+                new PredictionsCsv.CsvReader(new StringReader(out.toString()), "p.csv")) {
             PredictionsCsv.Row first = reader.next();
             assertEquals(42, first.personalId());
             assertEquals(LocalDate.of(2026, 1, 5), first.enrollDate());
@@ -40,12 +43,19 @@ class PredictionsCsvTest {
     void everyProblemNamesTheLine() {
         String header = PredictionsCsv.HEADER_LINE + "\n";
         assertProblem("", "p.csv is empty");
-        assertProblem("personal_id,enroll_date,prediction\n", "p.csv line 1: the header is 'personal_id,enroll_date,prediction'");
+        assertProblem(
+                "personal_id,enroll_date,prediction\n",
+                "p.csv line 1: the header is 'personal_id,enroll_date,prediction'");
         assertProblem(header + "1,2026-01-01,es,1,0,0,0\n", "p.csv line 2: has 7 fields, expected 8");
-        assertProblem(header + "1,2026-01-01,es,1,0,0,0,0\nx,2026-01-01,es,1,0,0,0,0\n", "p.csv line 3: personal_id 'x' is not an integer");
+        assertProblem(
+                header + "1,2026-01-01,es,1,0,0,0,0\nx,2026-01-01,es,1,0,0,0,0\n",
+                "p.csv line 3: personal_id 'x' is not an integer");
         assertProblem(header + "1,2026-13-01,es,1,0,0,0,0\n", "p.csv line 2: enroll_date '2026-13-01' is not a date");
-        assertProblem(header + "1,2026-01-01,exited,1,0,0,0,0\n", "p.csv line 2: predicted_exit_destination 'exited' is not one of");
-        assertProblem(header + "1,2026-01-01,es,1.5,0,0,0,0\n", "p.csv line 2: p_es 1.5 is not a probability in [0, 1]");
+        assertProblem(
+                header + "1,2026-01-01,exited,1,0,0,0,0\n",
+                "p.csv line 2: predicted_exit_destination 'exited' is not one of");
+        assertProblem(
+                header + "1,2026-01-01,es,1.5,0,0,0,0\n", "p.csv line 2: p_es 1.5 is not a probability in [0, 1]");
         assertProblem(header + "1,2026-01-01,es,NaN,0,0,0,0\n", "p.csv line 2: p_es NaN is not a probability");
         assertProblem(header + "1,2026-01-01,es,1,0,abc,0,0\n", "p.csv line 2: p_perm 'abc' is not a number");
     }

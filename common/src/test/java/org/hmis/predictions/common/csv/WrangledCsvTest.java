@@ -14,7 +14,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-
 import org.hmis.predictions.common.features.FeatureSpec;
 import org.hmis.predictions.common.features.GuestKey;
 import org.junit.jupiter.api.Test;
@@ -33,7 +32,8 @@ class WrangledCsvTest {
             writer.write(new GuestKey(-7, LocalDate.of(1999, 12, 31)), new double[] {Double.NaN, 0.01, 0});
             assertEquals(2, writer.rowCount());
         }
-        assertEquals(HEADER + "123,2021-03-04,4,1250.5,1\n-7,1999-12-31,,0.01,0\n", bytes.toString(StandardCharsets.UTF_8));
+        assertEquals(
+                HEADER + "123,2021-03-04,4,1250.5,1\n-7,1999-12-31,,0.01,0\n", bytes.toString(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -70,7 +70,8 @@ class WrangledCsvTest {
                 writer.write(keys.get(i), rows.get(i));
             }
         }
-        try (WrangledCsv.RowReader reader = WrangledCsv.reader(new ByteArrayInputStream(bytes.toByteArray()), SOURCE, names)) {
+        try (WrangledCsv.RowReader reader =
+                WrangledCsv.reader(new ByteArrayInputStream(bytes.toByteArray()), SOURCE, names)) {
             for (int i = 0; i < rows.size(); i++) {
                 assertTrue(reader.next(), "row " + i);
                 assertEquals(keys.get(i), reader.key());
@@ -91,34 +92,45 @@ class WrangledCsvTest {
 
     @Test
     void headerMismatchesNameTheColumns() {
-        assertEquals("wrangled/r1/part-00000.csv line 1: the header does not match the features expected (5 columns): missing: is_male",
+        assertEquals(
+                "wrangled/r1/part-00000.csv line 1: the header does not match the features expected (5 columns): missing: is_male",
                 headerProblem("personal_id,enroll_date,case_members,earned_income\n"));
-        assertEquals("wrangled/r1/part-00000.csv line 1: the header does not match the features expected (5 columns): unexpected: tanf",
+        assertEquals(
+                "wrangled/r1/part-00000.csv line 1: the header does not match the features expected (5 columns): unexpected: tanf",
                 headerProblem("personal_id,enroll_date,case_members,earned_income,is_male,tanf\n"));
-        assertEquals("wrangled/r1/part-00000.csv line 1: the header does not match the features expected (5 columns): "
+        assertEquals(
+                "wrangled/r1/part-00000.csv line 1: the header does not match the features expected (5 columns): "
                         + "misplaced: 'is_male' at position 3, expected at 5",
                 headerProblem("personal_id,enroll_date,is_male,case_members,earned_income\n"));
-        assertEquals("wrangled/r1/part-00000.csv line 1: the header does not match the features expected (5 columns): "
+        assertEquals(
+                "wrangled/r1/part-00000.csv line 1: the header does not match the features expected (5 columns): "
                         + "missing: personal_id; unexpected: guest_id",
                 headerProblem("guest_id,enroll_date,case_members,earned_income,is_male\n"));
-        assertEquals("wrangled/r1/part-00000.csv line 1: the header does not match the features expected (5 columns): duplicated: is_male",
+        assertEquals(
+                "wrangled/r1/part-00000.csv line 1: the header does not match the features expected (5 columns): duplicated: is_male",
                 headerProblem("personal_id,enroll_date,case_members,earned_income,is_male,is_male\n"));
         assertEquals("wrangled/r1/part-00000.csv is empty: no header line", headerProblem(""));
     }
 
     @Test
     void malformedRowsNameTheLineAndColumn() {
-        assertEquals("wrangled/r1/part-00000.csv line 3: expected 5 fields (personal_id, enroll_date and 3 features), found 4",
+        assertEquals(
+                "wrangled/r1/part-00000.csv line 3: expected 5 fields (personal_id, enroll_date and 3 features), found 4",
                 rowProblem("1,2020-01-01,1,2,3\n2,2020-01-01,1,2\n"));
-        assertEquals("wrangled/r1/part-00000.csv line 2, column 4 (earned_income): 'abc' is not a number",
+        assertEquals(
+                "wrangled/r1/part-00000.csv line 2, column 4 (earned_income): 'abc' is not a number",
                 rowProblem("1,2020-01-01,1,abc,3\n"));
-        assertEquals("wrangled/r1/part-00000.csv line 2, column 1 (personal_id): 'x1' is not an integer",
+        assertEquals(
+                "wrangled/r1/part-00000.csv line 2, column 1 (personal_id): 'x1' is not an integer",
                 rowProblem("x1,2020-01-01,1,2,3\n"));
-        assertEquals("wrangled/r1/part-00000.csv line 2, column 1 (personal_id): value is missing",
+        assertEquals(
+                "wrangled/r1/part-00000.csv line 2, column 1 (personal_id): value is missing",
                 rowProblem(",2020-01-01,1,2,3\n"));
-        assertEquals("wrangled/r1/part-00000.csv line 2, column 2 (enroll_date): '2020-02-30' is not a date (YYYY-MM-DD)",
+        assertEquals(
+                "wrangled/r1/part-00000.csv line 2, column 2 (enroll_date): '2020-02-30' is not a date (YYYY-MM-DD)",
                 rowProblem("1,2020-02-30,1,2,3\n"));
-        assertEquals("wrangled/r1/part-00000.csv line 2, column 2 (enroll_date): value is missing",
+        assertEquals(
+                "wrangled/r1/part-00000.csv line 2, column 2 (enroll_date): value is missing",
                 rowProblem("1,,1,2,3\n"));
         assertEquals("wrangled/r1/part-00000.csv line 2 is empty", rowProblem("\n1,2020-01-01,1,2,3\n"));
     }
@@ -126,7 +138,8 @@ class WrangledCsvTest {
     @Test
     void theWriterRefusesAWrongNumberOfValues() throws IOException {
         try (WrangledCsv.RowWriter writer = WrangledCsv.writer(new ByteArrayOutputStream(), FEATURES)) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
                     () -> writer.write(new GuestKey(1, LocalDate.of(2020, 1, 1)), new double[2]));
             assertEquals("expected 3 feature values, got 2", e.getMessage());
         }
@@ -142,11 +155,12 @@ class WrangledCsvTest {
 
     private static String rowProblem(String rows) {
         return assertThrows(CsvFormatException.class, () -> {
-            try (WrangledCsv.RowReader reader = reader(HEADER + rows)) {
-                while (reader.next()) {
-                    // Read until the malformed row throws.
-                }
-            }
-        }).getMessage();
+                    try (WrangledCsv.RowReader reader = reader(HEADER + rows)) {
+                        while (reader.next()) {
+                            // Read until the malformed row throws.
+                        }
+                    }
+                })
+                .getMessage();
     }
 }

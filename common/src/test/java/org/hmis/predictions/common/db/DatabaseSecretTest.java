@@ -22,12 +22,16 @@ class DatabaseSecretTest {
     @Test
     void theUsualRdsSecretFillsEveryField() {
         DatabaseCredentials c = DatabaseSecret.fromSecretJson(RDS_SECRET, settings(Map.of("DB_SECRET_ARN", "arn:x")));
-        assertEquals(new DatabaseCredentials("guests.abc.us-east-1.rds.amazonaws.com", 5433, "intake", "pipeline", "pw-from-secret"), c);
+        assertEquals(
+                new DatabaseCredentials(
+                        "guests.abc.us-east-1.rds.amazonaws.com", 5433, "intake", "pipeline", "pw-from-secret"),
+                c);
     }
 
     @Test
     void variablesSetExplicitlyWinOverTheSecret() {
-        DatabaseCredentials c = DatabaseSecret.fromSecretJson(RDS_SECRET,
+        DatabaseCredentials c = DatabaseSecret.fromSecretJson(
+                RDS_SECRET,
                 settings(Map.of("DB_SECRET_ARN", "arn:x", "RDS_HOST", "proxy.internal", "RDS_DB_NAME", "shelter")));
         assertEquals("proxy.internal", c.host());
         assertEquals("shelter", c.databaseName());
@@ -36,8 +40,10 @@ class DatabaseSecretTest {
 
     @Test
     void aSecretWithoutAPasswordIsNamed() {
-        ConfigurationException e = assertThrows(ConfigurationException.class, () -> DatabaseSecret.fromSecretJson(
-                "{\"host\":\"h\",\"username\":\"u\"}", settings(Map.of("DB_SECRET_ARN", "arn:x"))));
+        ConfigurationException e = assertThrows(
+                ConfigurationException.class,
+                () -> DatabaseSecret.fromSecretJson(
+                        "{\"host\":\"h\",\"username\":\"u\"}", settings(Map.of("DB_SECRET_ARN", "arn:x"))));
         assertTrue(e.getMessage().contains("no 'password' field"), e.getMessage());
         assertTrue(e.getMessage().contains("DB_SECRET_ARN"), e.getMessage());
     }

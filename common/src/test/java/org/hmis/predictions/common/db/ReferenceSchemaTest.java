@@ -31,8 +31,7 @@ class ReferenceSchemaTest {
     static final TestPostgres PG = new TestPostgres();
 
     /** A column of the reference file: name as written (unquoted) and the type information_schema reports. */
-    private record Column(String name, String type) {
-    }
+    private record Column(String name, String type) {}
 
     private static List<Column> reference;
 
@@ -44,8 +43,8 @@ class ReferenceSchemaTest {
             sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         String body = sql.substring(sql.indexOf("CREATE TABLE guests ("), sql.indexOf("\n);"));
-        Pattern column = Pattern.compile("^ {4}(\"[^\"]+\"|[a-z_0-9]+)\\s+([A-Z][A-Z ]*[A-Z](?:\\(\\d+,\\d+\\))?)",
-                Pattern.MULTILINE);
+        Pattern column = Pattern.compile(
+                "^ {4}(\"[^\"]+\"|[a-z_0-9]+)\\s+([A-Z][A-Z ]*[A-Z](?:\\(\\d+,\\d+\\))?)", Pattern.MULTILINE);
         reference = new ArrayList<>();
         Matcher m = column.matcher(body);
         while (m.find()) {
@@ -107,8 +106,10 @@ class ReferenceSchemaTest {
         try (Connection c = PG.connect()) {
             ReferenceSchema.createGuestsTable(c, SqlIdentifier.of("guests"));
             assertEquals(reference.subList(0, 153), columnsOf(c, "public", "guests"));
-            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT is_nullable"
-                    + " FROM information_schema.columns WHERE table_name = 'guests' AND column_name = 'personal_id'")) {
+            try (Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery(
+                            "SELECT is_nullable"
+                                    + " FROM information_schema.columns WHERE table_name = 'guests' AND column_name = 'personal_id'")) {
                 rs.next();
                 assertEquals("NO", rs.getString(1));
             }
@@ -123,7 +124,8 @@ class ReferenceSchemaTest {
         try (Connection c = PG.connect()) {
             ReferenceSchema.createGuestsTable(c, SqlIdentifier.of("guests_key"));
             execute(c, "INSERT INTO guests_key (personal_id, enroll_date) VALUES (7, '2025-01-01'), (7, '2026-01-01')");
-            SQLException duplicate = assertThrows(SQLException.class,
+            SQLException duplicate = assertThrows(
+                    SQLException.class,
                     () -> execute(c, "INSERT INTO guests_key (personal_id, enroll_date) VALUES (7, '2025-01-01')"));
             assertEquals("23505", duplicate.getSQLState());
             assertTrue(duplicate.getMessage().contains("guests_key_person_enrol_uk"), duplicate.getMessage());
@@ -138,7 +140,8 @@ class ReferenceSchemaTest {
             ReferenceSchema.createGuestsTable(c, SqlIdentifier.of("guests_again"));
             ReferenceSchema.createPredictionRuns(c);
             ReferenceSchema.createPredictionRuns(c);
-            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM guests_again")) {
+            try (Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT count(*) FROM guests_again")) {
                 rs.next();
                 assertEquals(1, rs.getInt(1));
             }
@@ -151,8 +154,9 @@ class ReferenceSchemaTest {
             execute(c, "CREATE SCHEMA \"Intake\"");
             ReferenceSchema.createGuestsTable(c, SqlIdentifier.of("Intake.MixedCase_Guests"));
             assertEquals(153, columnsOf(c, "Intake", "MixedCase_Guests").size());
-            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT schemaname, indexname"
-                    + " FROM pg_indexes WHERE tablename = 'MixedCase_Guests'")) {
+            try (Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery(
+                            "SELECT schemaname, indexname" + " FROM pg_indexes WHERE tablename = 'MixedCase_Guests'")) {
                 rs.next();
                 assertEquals("Intake", rs.getString(1));
                 assertEquals("MixedCase_Guests_person_enrol_uk", rs.getString(2));
@@ -165,8 +169,9 @@ class ReferenceSchemaTest {
         String name = "g".repeat(63);
         try (Connection c = PG.connect()) {
             ReferenceSchema.createGuestsTable(c, SqlIdentifier.of(name));
-            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT indexname FROM pg_indexes"
-                    + " WHERE tablename = '" + name + "'")) {
+            try (Statement st = c.createStatement();
+                    ResultSet rs =
+                            st.executeQuery("SELECT indexname FROM pg_indexes" + " WHERE tablename = '" + name + "'")) {
                 rs.next();
                 assertEquals("g".repeat(63 - 16) + "_person_enrol_uk", rs.getString(1));
             }
@@ -177,23 +182,49 @@ class ReferenceSchemaTest {
     void predictionRunsKeepsOneRowPerRunStepAndPart() throws SQLException {
         try (Connection c = PG.connect()) {
             ReferenceSchema.createPredictionRuns(c);
-            assertEquals(List.of(new Column("run_id", "text"), new Column("step", "text"), new Column("part", "text"),
-                    new Column("started_at", "timestamp with time zone"),
-                    new Column("finished_at", "timestamp with time zone"), new Column("rows", "bigint"),
-                    new Column("model", "text"), new Column("status", "text"), new Column("details", "jsonb")),
+            assertEquals(
+                    List.of(
+                            new Column("run_id", "text"),
+                            new Column("step", "text"),
+                            new Column("part", "text"),
+                            new Column("started_at", "timestamp with time zone"),
+                            new Column("finished_at", "timestamp with time zone"),
+                            new Column("rows", "bigint"),
+                            new Column("model", "text"),
+                            new Column("status", "text"),
+                            new Column("details", "jsonb")),
                     columnsOf(c, "public", "prediction_runs"));
             Instant now = Instant.parse("2026-11-23T10:00:00Z");
             String part = "predictions/20261123T100000Z-0001/part-00000.csv";
-            PredictionRuns.record(c, new PredictionRuns.Entry("20261123T100000Z-0001", "update-db", part, now, now,
-                    10, "m", "running", Map.of()));
-            PredictionRuns.record(c, new PredictionRuns.Entry("20261123T100000Z-0001", "update-db", part, now, now,
-                    10, "m", "succeeded", Map.of("rows", 10)));
-            assertEquals(Optional.of("succeeded"), PredictionRuns.status(c, "20261123T100000Z-0001", "update-db", part));
-            execute(c, "INSERT INTO prediction_runs (run_id, step, started_at, status)"
-                    + " VALUES ('20261123T100000Z-0001', 'wrangle', now(), 'succeeded')");
+            PredictionRuns.record(
+                    c,
+                    new PredictionRuns.Entry(
+                            "20261123T100000Z-0001", "update-db", part, now, now, 10, "m", "running", Map.of()));
+            PredictionRuns.record(
+                    c,
+                    new PredictionRuns.Entry(
+                            "20261123T100000Z-0001",
+                            "update-db",
+                            part,
+                            now,
+                            now,
+                            10,
+                            "m",
+                            "succeeded",
+                            Map.of("rows", 10)));
+            assertEquals(
+                    Optional.of("succeeded"), PredictionRuns.status(c, "20261123T100000Z-0001", "update-db", part));
+            execute(
+                    c,
+                    "INSERT INTO prediction_runs (run_id, step, started_at, status)"
+                            + " VALUES ('20261123T100000Z-0001', 'wrangle', now(), 'succeeded')");
             assertEquals(Optional.of("succeeded"), PredictionRuns.status(c, "20261123T100000Z-0001", "wrangle", ""));
-            SQLException again = assertThrows(SQLException.class, () -> execute(c, "INSERT INTO prediction_runs"
-                    + " (run_id, step, started_at, status) VALUES ('20261123T100000Z-0001', 'wrangle', now(), 'x')"));
+            SQLException again = assertThrows(
+                    SQLException.class,
+                    () -> execute(
+                            c,
+                            "INSERT INTO prediction_runs"
+                                    + " (run_id, step, started_at, status) VALUES ('20261123T100000Z-0001', 'wrangle', now(), 'x')"));
             assertEquals("23505", again.getSQLState());
         }
     }

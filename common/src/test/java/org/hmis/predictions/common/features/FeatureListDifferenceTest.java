@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
 class FeatureListDifferenceTest {
@@ -22,7 +21,8 @@ class FeatureListDifferenceTest {
 
     @Test
     void namesMissingAndUnexpected() {
-        FeatureListDifference difference = FeatureListDifference.between(EXPECTED, List.of("a", "b", "x", "d", "e", "y"));
+        FeatureListDifference difference =
+                FeatureListDifference.between(EXPECTED, List.of("a", "b", "x", "d", "e", "y"));
         assertEquals(List.of("c"), difference.missing());
         assertEquals(List.of("x", "y"), difference.unexpected());
         assertEquals(List.of(), difference.misplaced());
@@ -43,12 +43,15 @@ class FeatureListDifferenceTest {
         assertEquals(List.of("b"), difference.missing());
         assertEquals(List.of("x"), difference.unexpected());
         assertEquals(1, difference.misplaced().size());
-        assertTrue(List.of("c", "d").contains(difference.misplaced().get(0)), difference.misplaced().toString());
+        assertTrue(
+                List.of("c", "d").contains(difference.misplaced().get(0)),
+                difference.misplaced().toString());
     }
 
     @Test
     void duplicatesAreNamed() {
-        FeatureListDifference difference = FeatureListDifference.between(EXPECTED, List.of("a", "b", "c", "c", "d", "e"));
+        FeatureListDifference difference =
+                FeatureListDifference.between(EXPECTED, List.of("a", "b", "c", "c", "d", "e"));
         assertEquals(List.of("c"), difference.duplicated());
         assertEquals("duplicated: c", difference.describe());
     }

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.hmis.predictions.common.features.FeatureSpec.Encoding;
 import org.hmis.predictions.common.features.FeatureSpec.Feature;
 import org.junit.jupiter.api.Test;
@@ -18,11 +17,27 @@ class FeatureSpecTest {
 
     /** shared/data/README.md, "Feature specification, version 1", in its order. */
     static final List<String> README_NUMERIC = List.of(
-            "case_members", "age_at_enrollment", "current_age", "client_record_restricted", "inforeleaseno",
-            "non-cash_benefit_count", "barrier_count_at_entry", "chronic_homeless_status", "under_25", "case_children",
-            "case_adults", "earned_income", "supplemental_security_income", "social_security_disability_income",
-            "va_disability_compensation", "private_disability_income", "tanf", "general_assistance", "child_support",
-            "other_income", "chronic_homeless_status_evaluation");
+            "case_members",
+            "age_at_enrollment",
+            "current_age",
+            "client_record_restricted",
+            "inforeleaseno",
+            "non-cash_benefit_count",
+            "barrier_count_at_entry",
+            "chronic_homeless_status",
+            "under_25",
+            "case_children",
+            "case_adults",
+            "earned_income",
+            "supplemental_security_income",
+            "social_security_disability_income",
+            "va_disability_compensation",
+            "private_disability_income",
+            "tanf",
+            "general_assistance",
+            "child_support",
+            "other_income",
+            "chronic_homeless_status_evaluation");
 
     /** The README's one-hot table: feature -> "column = value(s)", in its order. */
     static final Map<String, String> README_ONE_HOT = new LinkedHashMap<>();
@@ -35,7 +50,8 @@ class FeatureSpecTest {
         README_ONE_HOT.put("is_spouse", "relationship_to_hoh = [Spouse]");
         README_ONE_HOT.put("is_grandchild", "relationship_to_hoh = [Grandchild]");
         README_ONE_HOT.put("is_other_family", "relationship_to_hoh = [Other Family Member]");
-        README_ONE_HOT.put("is_other_non_family", "relationship_to_hoh = [Dependent Child, Step Child, Other Non-Family]");
+        README_ONE_HOT.put(
+                "is_other_non_family", "relationship_to_hoh = [Dependent Child, Step Child, Other Non-Family]");
         README_ONE_HOT.put("ssn_available", "ssn_quality = [Full SSN]");
         README_ONE_HOT.put("dob_available", "dob_quality = [Full DOB Reported]");
         README_ONE_HOT.put("race_refused", "race = [Client refused]");
@@ -87,22 +103,35 @@ class FeatureSpecTest {
     void oneHotFeaturesFlagTheReadmesValues() {
         for (Feature feature : spec.features().subList(21, 49)) {
             assertEquals(Encoding.ONE_HOT, feature.encoding(), feature.name());
-            assertEquals(README_ONE_HOT.get(feature.name()), feature.sourceColumn() + " = " + feature.values(), feature.name());
+            assertEquals(
+                    README_ONE_HOT.get(feature.name()),
+                    feature.sourceColumn() + " = " + feature.values(),
+                    feature.name());
         }
     }
 
     @Test
     void sourceColumnsAreTheDistinctColumnsInFeatureOrder() {
         List<String> expected = new ArrayList<>(README_NUMERIC);
-        expected.addAll(List.of("relationship_to_hoh", "ssn_quality", "dob_quality", "race", "ethnicity", "gender",
-                "disabling_cond_at_entry", "covered_by_health_insurance", "household_type"));
+        expected.addAll(List.of(
+                "relationship_to_hoh",
+                "ssn_quality",
+                "dob_quality",
+                "race",
+                "ethnicity",
+                "gender",
+                "disabling_cond_at_entry",
+                "covered_by_health_insurance",
+                "household_type"));
         assertEquals(expected, spec.sourceColumns());
     }
 
     @Test
     void knownValuesWithoutFlagComeFromTheColumnReference() {
         assertEquals(List.of("Client doesn't know", "Data not collected"), spec.valuesWithoutFlag("race"));
-        assertEquals(List.of("Non-Hispanic/Latino", "Client doesn't know", "Data not collected"), spec.valuesWithoutFlag("ethnicity"));
+        assertEquals(
+                List.of("Non-Hispanic/Latino", "Client doesn't know", "Data not collected"),
+                spec.valuesWithoutFlag("ethnicity"));
         assertEquals(List.of(), spec.valuesWithoutFlag("relationship_to_hoh"));
         assertEquals(List.of(), spec.valuesWithoutFlag("case_members"));
     }

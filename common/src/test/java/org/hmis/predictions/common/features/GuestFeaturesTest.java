@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.hmis.predictions.common.features.FeatureSpec.Encoding;
 import org.hmis.predictions.common.features.FeatureSpec.Feature;
 import org.junit.jupiter.api.Test;
@@ -70,23 +69,64 @@ class GuestFeaturesTest {
 
         assertEquals(new GuestKey(123, LocalDate.of(2021, 3, 4)), key);
         double[] expected = {
-            4, 35, 37, 1, 500, 2, 0, 1, 0, 2, 2, 1250.5, 0, 783.1, 0, 12.34, 450, 0, 100.75, 0.01, 1,
-            // is_hoh, is_son, is_daughter, is_significant_other, is_spouse, is_grandchild, is_other_family, is_other_non_family
-            0, 0, 0, 0, 1, 0, 0, 0,
+            4,
+            35,
+            37,
+            1,
+            500,
+            2,
+            0,
+            1,
+            0,
+            2,
+            2,
+            1250.5,
+            0,
+            783.1,
+            0,
+            12.34,
+            450,
+            0,
+            100.75,
+            0.01,
+            1,
+            // is_hoh, is_son, is_daughter, is_significant_other, is_spouse, is_grandchild, is_other_family,
+            // is_other_non_family
+            0,
+            0,
+            0,
+            0,
+            1,
+            0,
+            0,
+            0,
             // ssn_available, dob_available
-            1, 0,
+            1,
+            0,
             // race_refused, is_white, is_am_or_ak_native, is_black, is_multi_racial, is_pacific_islander, is_asian
-            0, 0, 0, 1, 0, 0, 0,
+            0,
+            0,
+            0,
+            1,
+            0,
+            0,
+            0,
             // ethnicity_refused, is_latino
-            0, 1,
+            0,
+            1,
             // is_female, is_male, is_trans
-            0, 1, 0,
+            0,
+            1,
+            0,
             // disabling_cond_at_entry_refused, is_disabled_at_entry
-            1, 0,
+            1,
+            0,
             // covered_by_health_insurance_refused, is_covered_by_health_insurance
-            0, 1,
+            0,
+            1,
             // household_has_adults_children, household_has_adults_only
-            0, 1,
+            0,
+            1,
         };
         assertArrayEquals(expected, features);
         assertEquals(Map.of(), transform.unknownValueCounts());
@@ -128,10 +168,15 @@ class GuestFeaturesTest {
         for (int f = 0; f < all.size(); f++) {
             Feature feature = all.get(f);
             for (String value : feature.values()) {
-                transform.encode(row(Map.of("personal_id", "1", "enroll_date", "2020-01-01", feature.sourceColumn(), value)), features);
+                transform.encode(
+                        row(Map.of("personal_id", "1", "enroll_date", "2020-01-01", feature.sourceColumn(), value)),
+                        features);
                 for (int g = 0; g < all.size(); g++) {
                     if (all.get(g).encoding() == Encoding.ONE_HOT) {
-                        assertEquals(g == f ? 1 : 0, features[g], value + " -> " + all.get(g).name());
+                        assertEquals(
+                                g == f ? 1 : 0,
+                                features[g],
+                                value + " -> " + all.get(g).name());
                     }
                 }
             }
@@ -143,16 +188,30 @@ class GuestFeaturesTest {
     void otherNonFamilyCoversThreeRelationships() throws RejectedRowException {
         int isOtherNonFamily = FeatureSpec.V1.featureNames().indexOf("is_other_non_family");
         for (String relationship : List.of("Dependent Child", "Step Child", "Other Non-Family")) {
-            transform.encode(row(Map.of("personal_id", "1", "enroll_date", "2020-01-01", "relationship_to_hoh", relationship)), features);
+            transform.encode(
+                    row(Map.of("personal_id", "1", "enroll_date", "2020-01-01", "relationship_to_hoh", relationship)),
+                    features);
             assertEquals(1, features[isOtherNonFamily], relationship);
         }
     }
 
     @Test
     void knownValuesWithoutAFlagGiveZerosAndAreNotCounted() throws RejectedRowException {
-        transform.encode(row(Map.of("personal_id", "1", "enroll_date", "2020-01-01",
-                "race", "Client doesn't know", "ethnicity", "Non-Hispanic/Latino", "gender",
-                "Gender Non-Conforming (i.e. not exclusively male or female)", "household_type", "Household with Only Children")), features);
+        transform.encode(
+                row(Map.of(
+                        "personal_id",
+                        "1",
+                        "enroll_date",
+                        "2020-01-01",
+                        "race",
+                        "Client doesn't know",
+                        "ethnicity",
+                        "Non-Hispanic/Latino",
+                        "gender",
+                        "Gender Non-Conforming (i.e. not exclusively male or female)",
+                        "household_type",
+                        "Household with Only Children")),
+                features);
         for (int f = 21; f < 49; f++) {
             assertEquals(0, features[f], FeatureSpec.V1.featureNames().get(f));
         }
@@ -161,22 +220,39 @@ class GuestFeaturesTest {
 
     @Test
     void unknownCategoriesGiveZerosAndAreCountedPerColumn() throws RejectedRowException {
-        Map<String, String> values = Map.of("personal_id", "1", "enroll_date", "2020-01-01",
-                "race", "Martian", "gender", "female", "relationship_to_hoh", "Self");
+        Map<String, String> values = Map.of(
+                "personal_id",
+                "1",
+                "enroll_date",
+                "2020-01-01",
+                "race",
+                "Martian",
+                "gender",
+                "female",
+                "relationship_to_hoh",
+                "Self");
         transform.encode(row(values), features);
         transform.encode(row(values), features);
         transform.encode(row(Map.of("personal_id", "2", "enroll_date", "2020-01-01", "race", "Venusian")), features);
 
         List<String> names = FeatureSpec.V1.featureNames();
-        for (String flag : List.of("race_refused", "is_white", "is_am_or_ak_native", "is_black", "is_multi_racial",
-                "is_pacific_islander", "is_asian")) {
+        for (String flag : List.of(
+                "race_refused",
+                "is_white",
+                "is_am_or_ak_native",
+                "is_black",
+                "is_multi_racial",
+                "is_pacific_islander",
+                "is_asian")) {
             assertEquals(0, features[names.indexOf(flag)], flag);
         }
         Map<String, Long> expected = new LinkedHashMap<>();
         expected.put("race", 3L);
         expected.put("gender", 2L);
         assertEquals(expected, transform.unknownValueCounts());
-        assertEquals(List.of("race", "gender"), List.copyOf(transform.unknownValueCounts().keySet()));
+        assertEquals(
+                List.of("race", "gender"),
+                List.copyOf(transform.unknownValueCounts().keySet()));
     }
 
     @Test
@@ -185,15 +261,33 @@ class GuestFeaturesTest {
         int under25 = FeatureSpec.V1.featureNames().indexOf("under_25");
         Map<String, Double> booleans = Map.of("t", 1.0, "true", 1.0, "True", 1.0, "f", 0.0, "false", 0.0, "FALSE", 0.0);
         for (Map.Entry<String, Double> entry : booleans.entrySet()) {
-            transform.encode(row(Map.of("personal_id", "1", "enroll_date", "2020-01-01",
-                    "client_record_restricted", entry.getKey(), "under_25", entry.getValue() == 1 ? "Yes" : "No")), features);
+            transform.encode(
+                    row(Map.of(
+                            "personal_id",
+                            "1",
+                            "enroll_date",
+                            "2020-01-01",
+                            "client_record_restricted",
+                            entry.getKey(),
+                            "under_25",
+                            entry.getValue() == 1 ? "Yes" : "No")),
+                    features);
             assertEquals(entry.getValue(), features[restricted], entry.getKey());
             assertEquals(entry.getValue(), features[under25], entry.getKey());
         }
         assertEquals(Map.of(), transform.unknownValueCounts());
 
-        transform.encode(row(Map.of("personal_id", "1", "enroll_date", "2020-01-01",
-                "client_record_restricted", "maybe", "under_25", "yes")), features);
+        transform.encode(
+                row(Map.of(
+                        "personal_id",
+                        "1",
+                        "enroll_date",
+                        "2020-01-01",
+                        "client_record_restricted",
+                        "maybe",
+                        "under_25",
+                        "yes")),
+                features);
         assertTrue(Double.isNaN(features[restricted]));
         assertTrue(Double.isNaN(features[under25]));
         assertEquals(Map.of("client_record_restricted", 1L, "under_25", 1L), transform.unknownValueCounts());
@@ -201,8 +295,21 @@ class GuestFeaturesTest {
 
     @Test
     void unparseableNumbersAreMissingAndCounted() throws RejectedRowException {
-        transform.encode(row(Map.of("personal_id", "1", "enroll_date", "2020-01-01",
-                "case_members", "three", "earned_income", "12,5", "tanf", "-7.25", "other_income", "NaN")), features);
+        transform.encode(
+                row(Map.of(
+                        "personal_id",
+                        "1",
+                        "enroll_date",
+                        "2020-01-01",
+                        "case_members",
+                        "three",
+                        "earned_income",
+                        "12,5",
+                        "tanf",
+                        "-7.25",
+                        "other_income",
+                        "NaN")),
+                features);
         List<String> names = FeatureSpec.V1.featureNames();
         assertTrue(Double.isNaN(features[names.indexOf("case_members")]));
         assertTrue(Double.isNaN(features[names.indexOf("earned_income")]));
@@ -221,8 +328,11 @@ class GuestFeaturesTest {
         assertEquals("enroll_date 'x' is not a date (YYYY-MM-DD)", rejectReason("1", "x"));
         assertEquals("enroll_date '2019-02-29' is not a date (YYYY-MM-DD)", rejectReason("1", "2019-02-29"));
         assertEquals("enroll_date '2019-13-01' is not a date (YYYY-MM-DD)", rejectReason("1", "2019-13-01"));
-        assertEquals("enroll_date '2019-01-02 00:00:00' is not a date (YYYY-MM-DD)", rejectReason("1", "2019-01-02 00:00:00"));
-        assertEquals("enroll_date '" + "9".repeat(40) + "...' (50 characters) is not a date (YYYY-MM-DD)",
+        assertEquals(
+                "enroll_date '2019-01-02 00:00:00' is not a date (YYYY-MM-DD)",
+                rejectReason("1", "2019-01-02 00:00:00"));
+        assertEquals(
+                "enroll_date '" + "9".repeat(40) + "...' (50 characters) is not a date (YYYY-MM-DD)",
                 rejectReason("1", "9".repeat(50)));
     }
 
@@ -244,10 +354,11 @@ class GuestFeaturesTest {
 
     @Test
     void shortRowsAndWrongFeatureArraysAreProgrammingErrors() {
-        IllegalArgumentException shortRow = assertThrows(IllegalArgumentException.class,
-                () -> transform.encode(new String[3], features));
+        IllegalArgumentException shortRow =
+                assertThrows(IllegalArgumentException.class, () -> transform.encode(new String[3], features));
         assertTrue(shortRow.getMessage().startsWith("a row needs 32 values"), shortRow.getMessage());
-        IllegalArgumentException shortArray = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException shortArray = assertThrows(
+                IllegalArgumentException.class,
                 () -> transform.encode(row(Map.of("personal_id", "1", "enroll_date", "2020-01-01")), new double[48]));
         assertEquals("features needs room for 49 values, has 48", shortArray.getMessage());
     }
@@ -256,7 +367,8 @@ class GuestFeaturesTest {
         String[] row = new String[transform.inputColumns().size()];
         row[0] = personalId;
         row[1] = enrollDate;
-        return assertThrows(RejectedRowException.class, () -> transform.encode(row, features)).reason();
+        return assertThrows(RejectedRowException.class, () -> transform.encode(row, features))
+                .reason();
     }
 
     /** A row with the given columns' values and NULL elsewhere. */

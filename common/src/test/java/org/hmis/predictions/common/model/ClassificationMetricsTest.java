@@ -25,12 +25,14 @@ class ClassificationMetricsTest {
         // Never actual, predicted once: no true positive, so 0.
         assertEquals(0.0, metrics.perClassF1().get("unknown"), 1e-12);
         assertEquals((2.0 / 3 + 0.8 + 6.0 / 7) / 5, metrics.macroF1(), 1e-12);
-        assertEquals(List.of(
-                List.of(2L, 1L, 0L, 0L, 0L),
-                List.of(0L, 2L, 0L, 0L, 0L),
-                List.of(1L, 0L, 3L, 0L, 0L),
-                List.of(0L, 0L, 0L, 0L, 1L),
-                List.of(0L, 0L, 0L, 0L, 0L)), metrics.confusionMatrix());
+        assertEquals(
+                List.of(
+                        List.of(2L, 1L, 0L, 0L, 0L),
+                        List.of(0L, 2L, 0L, 0L, 0L),
+                        List.of(1L, 0L, 3L, 0L, 0L),
+                        List.of(0L, 0L, 0L, 0L, 1L),
+                        List.of(0L, 0L, 0L, 0L, 0L)),
+                metrics.confusionMatrix());
         assertEquals("perm", metrics.majorityClass());
         assertEquals(0.4, metrics.majorityBaselineAccuracy(), 1e-12);
         assertEquals(10, metrics.evaluatedRows());
@@ -38,7 +40,8 @@ class ClassificationMetricsTest {
 
     @Test
     void namesTheRowWithAClassOutOfRange() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> ClassificationMetrics.evaluate(LABELS, new int[] {0, 5}, new int[] {0, 0}, 0));
         assertEquals("actual class of row 1 is 5, outside 0..4", e.getMessage());
     }

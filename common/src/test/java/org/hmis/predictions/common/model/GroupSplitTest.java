@@ -18,7 +18,8 @@ class GroupSplitTest {
     /** 1,000 households of 1 to 6 rows, rows of one household scattered over the array. */
     private static long[] scatteredHouseholds(long seed) {
         Random random = new Random(seed);
-        long[] groups = IntStream.range(0, 1_000).boxed()
+        long[] groups = IntStream.range(0, 1_000)
+                .boxed()
                 .flatMapToLong(h -> IntStream.range(0, 1 + random.nextInt(6)).mapToLong(m -> 5_000L + h * 7L))
                 .toArray();
         for (int i = groups.length - 1; i > 0; i--) {
@@ -56,8 +57,10 @@ class GroupSplitTest {
         Arrays.sort(reordered);
         Set<Long> test = groupsOf(groups, GroupSplit.byGroup(groups, 0.2, 42).testRows());
         assertEquals(test, groupsOf(groups, GroupSplit.byGroup(groups, 0.2, 42).testRows()));
-        assertEquals(test, groupsOf(reordered, GroupSplit.byGroup(reordered, 0.2, 42).testRows()));
-        assertFalse(test.equals(groupsOf(groups, GroupSplit.byGroup(groups, 0.2, 43).testRows())));
+        assertEquals(
+                test, groupsOf(reordered, GroupSplit.byGroup(reordered, 0.2, 42).testRows()));
+        assertFalse(
+                test.equals(groupsOf(groups, GroupSplit.byGroup(groups, 0.2, 43).testRows())));
     }
 
     @Test
@@ -73,8 +76,8 @@ class GroupSplitTest {
 
     @Test
     void refusesASingleGroup() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> GroupSplit.byGroup(new long[] {3, 3, 3}, 0.2, 1));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> GroupSplit.byGroup(new long[] {3, 3, 3}, 0.2, 1));
         assertEquals("a split needs at least 2 groups (households), found 1", e.getMessage());
     }
 

@@ -27,7 +27,9 @@ class LightGbmLibraryTest {
         ModelArtifact model = new ModelTrainer(new TrainingParameters(5, 0.1, 7, 1, 1, 0.2))
                 .train("m", "v1", SyntheticTrainingData.generate(1_000, 1));
         Files.writeString(modelDirectory.resolve(ModelArtifact.MODEL_FILE_NAME), model.modelText());
-        Files.writeString(modelDirectory.resolve(ModelManifest.FILE_NAME), model.manifest().toJson());
+        Files.writeString(
+                modelDirectory.resolve(ModelManifest.FILE_NAME),
+                model.manifest().toJson());
         assertEquals("loaded and predicted 5 probabilities", probe(Map.of(), modelDirectory.toString()));
     }
 
@@ -44,8 +46,8 @@ class LightGbmLibraryTest {
     private static String probe(Map<String, String> environment, String... arguments)
             throws IOException, InterruptedException {
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java,
-                "-cp", System.getProperty("java.class.path"), NativeLoadProbe.class.getName()));
+        List<String> command = new ArrayList<>(
+                List.of(java, "-cp", System.getProperty("java.class.path"), NativeLoadProbe.class.getName()));
         command.addAll(List.of(arguments));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().remove("LIGHTGBM_NATIVE_LIB_PATH");
@@ -53,7 +55,9 @@ class LightGbmLibraryTest {
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the probe JVM did not finish");
-        return output.lines().filter(line -> line.startsWith("loaded") || line.startsWith("refused: ")).findFirst()
+        return output.lines()
+                .filter(line -> line.startsWith("loaded") || line.startsWith("refused: "))
+                .findFirst()
                 .orElse(output);
     }
 }

@@ -45,8 +45,8 @@ class LightGbmPredictorTest {
     void probabilitiesEqualLightGbmsOwnRowByRowPrediction() {
         double[] out = new double[PROBE_ROWS * CLASSES];
         // 256-row batches: many full native calls and a partial last one, on LightGBM's default threads.
-        try (LightGbmPredictor predictor = LightGbmPredictor.load(artifact.modelText(), artifact.manifest(), 256,
-                LightGbmPredictor.DEFAULT_THREADS)) {
+        try (LightGbmPredictor predictor = LightGbmPredictor.load(
+                artifact.modelText(), artifact.manifest(), 256, LightGbmPredictor.DEFAULT_THREADS)) {
             assertEquals(FEATURES, predictor.numFeatures());
             assertEquals(CLASSES, predictor.numClasses());
             predictor.predict(probe, PROBE_ROWS, out);
@@ -109,8 +109,8 @@ class LightGbmPredictorTest {
                 model.substring(0, model.indexOf("end of trees")),
                 model.replace("tree_sizes=", "tree_sizes=7"));
         for (String text : notModels) {
-            InvalidModelException e = assertThrows(InvalidModelException.class,
-                    () -> LightGbmPredictor.load(text, artifact.manifest()));
+            InvalidModelException e =
+                    assertThrows(InvalidModelException.class, () -> LightGbmPredictor.load(text, artifact.manifest()));
             assertTrue(e.getMessage().startsWith("model.txt is not a LightGBM model: "), e.getMessage());
         }
     }
@@ -118,18 +118,20 @@ class LightGbmPredictorTest {
     @Test
     void reportsLightGbmsOwnComplaintAboutAModel() {
         String withoutFeatureInfos = artifact.modelText().replaceFirst("\nfeature_infos=[^\n]*", "");
-        InvalidModelException e = assertThrows(InvalidModelException.class,
-                () -> LightGbmPredictor.load(withoutFeatureInfos, artifact.manifest()));
+        InvalidModelException e = assertThrows(
+                InvalidModelException.class, () -> LightGbmPredictor.load(withoutFeatureInfos, artifact.manifest()));
         assertEquals("model.txt is not a LightGBM model: Model file doesn't contain feature_infos", e.getMessage());
     }
 
     @Test
     void refusesManifestWithAnotherFeatureCount() {
         ModelManifest manifest = withFeatures(SyntheticTrainingData.FEATURES.subList(0, FEATURES - 1));
-        InvalidModelException e = assertThrows(InvalidModelException.class,
-                () -> LightGbmPredictor.load(artifact.modelText(), manifest));
-        assertEquals("model.txt does not match model.json: the model's 6 features differ from the manifest's 5: "
-                + "unexpected: non-cash_benefit_count", e.getMessage());
+        InvalidModelException e =
+                assertThrows(InvalidModelException.class, () -> LightGbmPredictor.load(artifact.modelText(), manifest));
+        assertEquals(
+                "model.txt does not match model.json: the model's 6 features differ from the manifest's 5: "
+                        + "unexpected: non-cash_benefit_count",
+                e.getMessage());
     }
 
     @Test
@@ -137,40 +139,54 @@ class LightGbmPredictorTest {
         List<String> swapped = new ArrayList<>(SyntheticTrainingData.FEATURES);
         swapped.set(1, SyntheticTrainingData.FEATURES.get(2));
         swapped.set(2, SyntheticTrainingData.FEATURES.get(1));
-        InvalidModelException e = assertThrows(InvalidModelException.class,
-                () -> LightGbmPredictor.load(artifact.modelText(), withFeatures(swapped)));
-        assertEquals("model.txt does not match model.json: the model's 6 features differ from the manifest's 6: "
-                + "misplaced: 'case_members' at position 3, expected at 2", e.getMessage());
+        InvalidModelException e = assertThrows(
+                InvalidModelException.class, () -> LightGbmPredictor.load(artifact.modelText(), withFeatures(swapped)));
+        assertEquals(
+                "model.txt does not match model.json: the model's 6 features differ from the manifest's 6: "
+                        + "misplaced: 'case_members' at position 3, expected at 2",
+                e.getMessage());
     }
 
     @Test
     void refusesModelWithAnotherClassCount() throws Exception {
         String binaryModel = trainBinaryModel();
-        InvalidModelException e = assertThrows(InvalidModelException.class,
-                () -> LightGbmPredictor.load(binaryModel, artifact.manifest()));
-        assertEquals("model.txt does not match model.json: the model's class count is 1, the manifest lists 5 classes "
-                + "[es, other, perm, temp, unknown]", e.getMessage());
+        InvalidModelException e = assertThrows(
+                InvalidModelException.class, () -> LightGbmPredictor.load(binaryModel, artifact.manifest()));
+        assertEquals(
+                "model.txt does not match model.json: the model's class count is 1, the manifest lists 5 classes "
+                        + "[es, other, perm, temp, unknown]",
+                e.getMessage());
     }
 
     @Test
     void refusesArraysTooShortForTheRowsAndUseAfterClose() {
         LightGbmPredictor predictor = LightGbmPredictor.load(artifact.modelText(), artifact.manifest());
-        IllegalArgumentException shortInput = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException shortInput = assertThrows(
+                IllegalArgumentException.class,
                 () -> predictor.predict(new double[2 * FEATURES - 1], 2, new double[2 * CLASSES]));
         assertEquals("rowMajor holds 11 values, but 2 rows x 6 features need 12", shortInput.getMessage());
-        IllegalArgumentException shortOutput = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException shortOutput = assertThrows(
+                IllegalArgumentException.class,
                 () -> predictor.predict(new double[2 * FEATURES], 2, new double[2 * CLASSES - 1]));
         assertEquals("out holds 9 values, but 2 rows x 5 classes need 10", shortOutput.getMessage());
         predictor.close();
         predictor.close();
-        assertThrows(IllegalStateException.class,
-                () -> predictor.predict(new double[FEATURES], 1, new double[CLASSES]));
+        assertThrows(
+                IllegalStateException.class, () -> predictor.predict(new double[FEATURES], 1, new double[CLASSES]));
     }
 
     private static ModelManifest withFeatures(List<String> features) {
         ModelManifest m = artifact.manifest();
-        return new ModelManifest(m.modelName(), m.featureSpecVersion(), features, m.classLabels(), m.trainedAt(),
-                m.trainRows(), m.testRows(), m.metrics(), m.lightGbmParameters());
+        return new ModelManifest(
+                m.modelName(),
+                m.featureSpecVersion(),
+                features,
+                m.classLabels(),
+                m.trainedAt(),
+                m.trainRows(),
+                m.testRows(),
+                m.metrics(),
+                m.lightGbmParameters());
     }
 
     private static void assertArrayClose(double[] expected, double[] actual, int firstRow, int rows) {
@@ -201,9 +217,18 @@ class LightGbmPredictorTest {
                 for (int f = 0; f < FEATURES; f++) {
                     lightgbmlib.doubleArray_setitem(row, f, rows[r * FEATURES + f]);
                 }
-                int rc = lightgbmlib.LGBM_BoosterPredictForMatSingleRow(booster, lightgbmlib.double_to_voidp_ptr(row),
-                        lightgbmlibConstants.C_API_DTYPE_FLOAT64, FEATURES, 1,
-                        lightgbmlibConstants.C_API_PREDICT_NORMAL, 0, -1, "", outLength, out);
+                int rc = lightgbmlib.LGBM_BoosterPredictForMatSingleRow(
+                        booster,
+                        lightgbmlib.double_to_voidp_ptr(row),
+                        lightgbmlibConstants.C_API_DTYPE_FLOAT64,
+                        FEATURES,
+                        1,
+                        lightgbmlibConstants.C_API_PREDICT_NORMAL,
+                        0,
+                        -1,
+                        "",
+                        outLength,
+                        out);
                 assertEquals(0, rc, () -> lightgbmlib.LGBM_GetLastError());
                 assertEquals(CLASSES, lightgbmlib.int64_tp_value(outLength));
                 for (int c = 0; c < CLASSES; c++) {
@@ -231,8 +256,8 @@ class LightGbmPredictorTest {
             binary[i] = labels[i] == 2 ? 1 : 0;
         }
         String parameters = "objective=binary num_threads=1 deterministic=true force_row_wise=true verbosity=-1";
-        try (LGBMDataset dataset = LGBMDataset.createFromMat(data.features(all), data.rows(), FEATURES, true,
-                parameters, null)) {
+        try (LGBMDataset dataset =
+                LGBMDataset.createFromMat(data.features(all), data.rows(), FEATURES, true, parameters, null)) {
             dataset.setFeatureNames(SyntheticTrainingData.FEATURES.toArray(String[]::new));
             dataset.setField("label", binary);
             try (LGBMBooster booster = LGBMBooster.create(dataset, parameters)) {

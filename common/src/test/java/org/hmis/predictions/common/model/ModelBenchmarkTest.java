@@ -17,10 +17,15 @@ class ModelBenchmarkTest {
 
         assertEquals(25_000, figures.rows());
         assertEquals(6, figures.numFeatures());
-        assertEquals(25_000, figures.predictedClassCounts().stream().mapToLong(Long::longValue).sum());
+        assertEquals(
+                25_000,
+                figures.predictedClassCounts().stream()
+                        .mapToLong(Long::longValue)
+                        .sum());
         assertEquals(25_000L * (6 + 5) * Double.BYTES, figures.lightGbmNativeBytes());
         assertTrue(figures.predictorPeakHeapBytes() > 0);
-        assertTrue(figures.summary().contains("25,000 rows x 6 features in batches of 4,000, 1 thread(s)"),
+        assertTrue(
+                figures.summary().contains("25,000 rows x 6 features in batches of 4,000, 1 thread(s)"),
                 figures.summary());
     }
 }

@@ -14,13 +14,21 @@ import org.junit.jupiter.api.Test;
 class ModelManifestTest {
 
     private static ModelManifest manifest() {
-        ClassificationMetrics metrics = ClassificationMetrics.evaluate(ExitDestinationClasses.LABELS,
-                new int[] {0, 1, 2, 3, 4, 4}, new int[] {0, 1, 2, 3, 4, 0}, 4);
+        ClassificationMetrics metrics = ClassificationMetrics.evaluate(
+                ExitDestinationClasses.LABELS, new int[] {0, 1, 2, 3, 4, 4}, new int[] {0, 1, 2, 3, 4, 0}, 4);
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("objective", "multiclass");
         parameters.put("num_class", "5");
-        return new ModelManifest("exit-destination", "v1", List.of("case_members", "non-cash_benefit_count", "is_hoh"),
-                ExitDestinationClasses.LABELS, Instant.parse("2026-11-23T10:15:00Z"), 24, 6, metrics, parameters);
+        return new ModelManifest(
+                "exit-destination",
+                "v1",
+                List.of("case_members", "non-cash_benefit_count", "is_hoh"),
+                ExitDestinationClasses.LABELS,
+                Instant.parse("2026-11-23T10:15:00Z"),
+                24,
+                6,
+                metrics,
+                parameters);
     }
 
     @Test
@@ -28,9 +36,18 @@ class ModelManifestTest {
         ModelManifest manifest = manifest();
         String json = manifest.toJson();
         assertEquals(manifest, ModelManifest.fromJson(json));
-        for (String key : List.of("\"model_name\"", "\"feature_spec_version\"", "\"features\"", "\"class_labels\"",
-                "\"trained_at\" : \"2026-11-23T10:15:00Z\"", "\"train_rows\"", "\"test_rows\"", "\"macro_f1\"",
-                "\"per_class_f1\"", "\"confusion_matrix\"", "\"majority_baseline_accuracy\"",
+        for (String key : List.of(
+                "\"model_name\"",
+                "\"feature_spec_version\"",
+                "\"features\"",
+                "\"class_labels\"",
+                "\"trained_at\" : \"2026-11-23T10:15:00Z\"",
+                "\"train_rows\"",
+                "\"test_rows\"",
+                "\"macro_f1\"",
+                "\"per_class_f1\"",
+                "\"confusion_matrix\"",
+                "\"majority_baseline_accuracy\"",
                 "\"lightgbm_parameters\"")) {
             assertTrue(json.contains(key), key + " in " + json);
         }
@@ -46,19 +63,23 @@ class ModelManifestTest {
     void namesWhatIsWrongWithAManifest() {
         String json = manifest().toJson();
         assertProblem("model.json is empty", " ");
-        assertProblem("'class_labels' should be [es, other, perm, temp, unknown] in this order, found "
-                + "[other, es, perm, temp, unknown]", json.replaceFirst("\"es\", \"other\"", "\"other\", \"es\""));
-        assertProblem("'features' is missing or empty",
-                json.replaceFirst("\"features\" : \\[[^]]*]", "\"features\" : []"));
-        assertProblem("'features' [2] 'case_members' appears twice",
-                json.replace("\"is_hoh\" ]", "\"case_members\" ]"));
-        assertProblem("'features' [0] 'case members' contains ' ', which LightGBM does not keep in feature names",
+        assertProblem(
+                "'class_labels' should be [es, other, perm, temp, unknown] in this order, found "
+                        + "[other, es, perm, temp, unknown]",
+                json.replaceFirst("\"es\", \"other\"", "\"other\", \"es\""));
+        assertProblem(
+                "'features' is missing or empty", json.replaceFirst("\"features\" : \\[[^]]*]", "\"features\" : []"));
+        assertProblem(
+                "'features' [2] 'case_members' appears twice", json.replace("\"is_hoh\" ]", "\"case_members\" ]"));
+        assertProblem(
+                "'features' [0] 'case members' contains ' ', which LightGBM does not keep in feature names",
                 json.replace("\"case_members\"", "\"case members\""));
-        assertProblem("'metrics.confusion_matrix' counts 6 rows but 'test_rows' is 7",
+        assertProblem(
+                "'metrics.confusion_matrix' counts 6 rows but 'test_rows' is 7",
                 json.replace("\"test_rows\" : 6", "\"test_rows\" : 7"));
-        assertProblem("Missing creator property 'train_rows'",
-                json.replaceFirst("\"train_rows\" : 24,", ""));
-        assertProblem("Text 'yesterday' could not be parsed at index 0 (at trained_at)",
+        assertProblem("Missing creator property 'train_rows'", json.replaceFirst("\"train_rows\" : 24,", ""));
+        assertProblem(
+                "Text 'yesterday' could not be parsed at index 0 (at trained_at)",
                 json.replace("2026-11-23T10:15:00Z", "yesterday"));
         assertProblem("line 1, column", "{ \"model_name\" : ");
     }

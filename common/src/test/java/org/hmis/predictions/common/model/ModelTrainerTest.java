@@ -29,7 +29,8 @@ class ModelTrainerTest {
         assertTrue(metrics.accuracy() > 0.8, "accuracy " + metrics.accuracy());
         assertTrue(metrics.accuracy() > metrics.majorityBaselineAccuracy() + 0.4);
         assertTrue(metrics.macroF1() > 0.75, "macro F1 " + metrics.macroF1());
-        assertEquals(ExitDestinationClasses.LABELS, List.copyOf(metrics.perClassF1().keySet()));
+        assertEquals(
+                ExitDestinationClasses.LABELS, List.copyOf(metrics.perClassF1().keySet()));
         metrics.perClassF1().forEach((label, f1) -> assertTrue(f1 > 0.6, label + " F1 " + f1));
 
         assertEquals("multiclass", manifest.lightGbmParameters().get("objective"));

@@ -11,8 +11,7 @@ import java.nio.file.Paths;
  */
 final class NativeLoadProbe {
 
-    private NativeLoadProbe() {
-    }
+    private NativeLoadProbe() {}
 
     public static void main(String[] args) throws Exception {
         try {

@@ -9,11 +9,10 @@ import java.util.Random;
  */
 final class SyntheticTrainingData {
 
-    static final List<String> FEATURES = List.of("earned_income", "age_at_enrollment", "case_members", "is_hoh",
-            "is_female", "non-cash_benefit_count");
+    static final List<String> FEATURES = List.of(
+            "earned_income", "age_at_enrollment", "case_members", "is_hoh", "is_female", "non-cash_benefit_count");
 
-    private SyntheticTrainingData() {
-    }
+    private SyntheticTrainingData() {}
 
     static TrainingData generate(int rows, long seed) {
         Random random = new Random(seed);

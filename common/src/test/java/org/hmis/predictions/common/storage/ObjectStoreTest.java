@@ -24,12 +24,23 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ObjectStoreTest {
     @RegisterExtension
     static final TestS3 S3 = new TestS3();
+
     private static ObjectStore store;
 
     @BeforeAll
     static void connect() {
-        store = ObjectStore.create(PipelineConfig.from(Map.of("S3_BUCKET", S3.bucket(), "S3_ENDPOINT", S3.endpoint().toString(),
-                "AWS_REGION", S3.region(), "AWS_ACCESS_KEY_ID", S3.accessKey(), "AWS_SECRET_ACCESS_KEY", S3.secretKey())).storage());
+        store = ObjectStore.create(PipelineConfig.from(Map.of(
+                        "S3_BUCKET",
+                        S3.bucket(),
+                        "S3_ENDPOINT",
+                        S3.endpoint().toString(),
+                        "AWS_REGION",
+                        S3.region(),
+                        "AWS_ACCESS_KEY_ID",
+                        S3.accessKey(),
+                        "AWS_SECRET_ACCESS_KEY",
+                        S3.secretKey()))
+                .storage());
     }
 
     @AfterAll
@@ -56,7 +67,8 @@ class ObjectStoreTest {
             etag = upload.commit(Map.of("rows", "123", "feature-spec-version", "v1"));
         }
 
-        StoredObject head = store.head(S3.bucket(), "wrangled/20261123T101500Z-3f9a/part-00000.csv").orElseThrow();
+        StoredObject head = store.head(S3.bucket(), "wrangled/20261123T101500Z-3f9a/part-00000.csv")
+                .orElseThrow();
         assertEquals(size, head.size());
         assertEquals(etag, head.etag());
         assertEquals("123", head.metadata().get("rows"));
@@ -85,10 +97,16 @@ class ObjectStoreTest {
 
     @Test
     void smallObjectsListAndReadBackAndAMissingOneIsNamed() {
-        store.putBytes(S3.bucket(), "models/m1/model.json", "{\"a\":1}".getBytes(StandardCharsets.UTF_8), "application/json", Map.of());
+        store.putBytes(
+                S3.bucket(),
+                "models/m1/model.json",
+                "{\"a\":1}".getBytes(StandardCharsets.UTF_8),
+                "application/json",
+                Map.of());
         assertEquals("{\"a\":1}", store.readString(S3.bucket(), "models/m1/model.json"));
         assertTrue(store.list(S3.bucket(), "models/").contains("models/m1/model.json"));
-        ObjectNotFoundException e = assertThrows(ObjectNotFoundException.class, () -> store.open(S3.bucket(), "models/none/model.txt"));
+        ObjectNotFoundException e =
+                assertThrows(ObjectNotFoundException.class, () -> store.open(S3.bucket(), "models/none/model.txt"));
         assertEquals("s3://" + S3.bucket() + "/models/none/model.txt does not exist", e.getMessage());
         assertFalse(store.head(S3.bucket(), "models/none/model.txt").isPresent());
     }

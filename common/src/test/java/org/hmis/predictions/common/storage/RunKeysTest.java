@@ -12,8 +12,12 @@ class RunKeysTest {
 
     @Test
     void keysFollowTheDesignLayout() {
-        assertEquals("wrangled/20261123T101500Z-3f9a/part-00000.csv", RunKeys.wrangledPart(run, 0).key());
-        assertEquals("predictions/20261123T101500Z-3f9a/part-00012.csv", RunKeys.predictionsPart(run, 12).key());
+        assertEquals(
+                "wrangled/20261123T101500Z-3f9a/part-00000.csv",
+                RunKeys.wrangledPart(run, 0).key());
+        assertEquals(
+                "predictions/20261123T101500Z-3f9a/part-00012.csv",
+                RunKeys.predictionsPart(run, 12).key());
         assertEquals("wrangled/20261123T101500Z-3f9a/rejected.csv", RunKeys.rejectedKey(run));
         assertEquals("models/exit-v1/model.txt", RunKeys.modelKey("exit-v1"));
         assertEquals("models/exit-v1/model.json", RunKeys.manifestKey("exit-v1"));
@@ -22,13 +26,18 @@ class RunKeysTest {
 
     @Test
     void aPartKeyParsesBackAndMovesToTheNextStage() {
-        RunKeys.Part part = RunKeys.requirePart("wrangled/20261123T101500Z-3f9a/part-00007.csv", RunKeys.Stage.WRANGLED);
+        RunKeys.Part part =
+                RunKeys.requirePart("wrangled/20261123T101500Z-3f9a/part-00007.csv", RunKeys.Stage.WRANGLED);
         assertEquals(run, part.runId());
         assertEquals(7, part.number());
-        assertEquals("predictions/20261123T101500Z-3f9a/part-00007.csv", part.asPredictions().key());
+        assertEquals(
+                "predictions/20261123T101500Z-3f9a/part-00007.csv",
+                part.asPredictions().key());
         assertTrue(RunKeys.parsePart(RunKeys.rejectedKey(run)).isEmpty());
-        assertTrue(RunKeys.parsePart("wrangled/20261123T101500Z-3f9a/part-7.csv").isEmpty());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        assertTrue(
+                RunKeys.parsePart("wrangled/20261123T101500Z-3f9a/part-7.csv").isEmpty());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> RunKeys.requirePart("predictions/20261123T101500Z-3f9a/part-00007.csv", RunKeys.Stage.WRANGLED));
         assertTrue(e.getMessage().contains("is not a wrangled part key"), e.getMessage());
     }

@@ -30,13 +30,30 @@ class GuestGeneratorTest {
     private static final LocalDate AS_OF = LocalDate.of(2026, 11, 23);
     private static final int COUNT = 20_000;
     private static final ExitDestinationClasses CLASSES = ExitDestinationClasses.defaults();
-    private static final List<String> BARRIER_COLUMNS = List.of("alcohol_abuse", "chronic_health_condition",
-            "developmental_disability", "substance_abuse", "hiv_aids", "mental_health_problem", "physical_disability");
-    private static final List<String> INCOME_COLUMNS = List.of("earned_income", "unemployement_income",
-            "supplemental_security_income", "social_security_disability_income", "va_disability_compensation",
-            "va_disability_pension", "private_disability_income", "workers_compensation", "tanf",
-            "general_assistance", "retirement_social_security", "pension_from_former_job", "child_support",
-            "alimony", "other_income");
+    private static final List<String> BARRIER_COLUMNS = List.of(
+            "alcohol_abuse",
+            "chronic_health_condition",
+            "developmental_disability",
+            "substance_abuse",
+            "hiv_aids",
+            "mental_health_problem",
+            "physical_disability");
+    private static final List<String> INCOME_COLUMNS = List.of(
+            "earned_income",
+            "unemployement_income",
+            "supplemental_security_income",
+            "social_security_disability_income",
+            "va_disability_compensation",
+            "va_disability_pension",
+            "private_disability_income",
+            "workers_compensation",
+            "tanf",
+            "general_assistance",
+            "retirement_social_security",
+            "pension_from_former_job",
+            "child_support",
+            "alimony",
+            "other_income");
 
     private static GeneratedGuests guests;
 
@@ -52,8 +69,10 @@ class GuestGeneratorTest {
     @Test
     void theSameSettingsWriteTheSameBytes() {
         for (GuestGenerator.Format format : GuestGenerator.Format.values()) {
-            assertArrayEquals(GeneratedGuests.bytes(generator(5), 3_000, format),
-                    GeneratedGuests.bytes(generator(5), 3_000, format), format.name());
+            assertArrayEquals(
+                    GeneratedGuests.bytes(generator(5), 3_000, format),
+                    GeneratedGuests.bytes(generator(5), 3_000, format),
+                    format.name());
         }
     }
 
@@ -64,7 +83,8 @@ class GuestGeneratorTest {
         int differing = 0;
         for (int i = 0; i < 200; i++) {
             for (String column : List.of("enroll_date", "dob", "race", "case_members", "exit_destination")) {
-                if (!String.valueOf(a.get(a.rows.get(i), column)).equals(String.valueOf(b.get(b.rows.get(i), column)))) {
+                if (!String.valueOf(a.get(a.rows.get(i), column))
+                        .equals(String.valueOf(b.get(b.rows.get(i), column)))) {
                     differing++;
                 }
             }
@@ -77,21 +97,28 @@ class GuestGeneratorTest {
         StringWriter writer = new StringWriter();
         long rows = generator(9).write(writer, 2_000, GuestGenerator.Format.CSV);
         assertEquals(2_000, rows);
-        assertEquals(new String(GeneratedGuests.bytes(generator(9), 2_000, GuestGenerator.Format.CSV),
-                StandardCharsets.UTF_8), writer.toString());
+        assertEquals(
+                new String(
+                        GeneratedGuests.bytes(generator(9), 2_000, GuestGenerator.Format.CSV), StandardCharsets.UTF_8),
+                writer.toString());
     }
 
     @Test
     void csvStartsWithTheColumnNamesAndQuotesValuesWithCommas() {
-        String csv = new String(GeneratedGuests.bytes(generator(3), 50, GuestGenerator.Format.CSV),
-                StandardCharsets.UTF_8);
+        String csv =
+                new String(GeneratedGuests.bytes(generator(3), 50, GuestGenerator.Format.CSV), StandardCharsets.UTF_8);
         String[] lines = csv.split("\n");
         assertEquals(51, lines.length);
         assertEquals(String.join(",", GuestGenerator.COLUMNS), lines[0]);
-        assertTrue(csv.contains(",\"Emergency shelter, including hotel or motel paid for with emergency shelter voucher,"
-                + " or RHY-funded Host Home shelter\","), "the comma-bearing destination is quoted");
-        assertEquals("", new String(GeneratedGuests.bytes(generator(3), 0, GuestGenerator.Format.COPY_TEXT),
-                StandardCharsets.UTF_8));
+        assertTrue(
+                csv.contains(",\"Emergency shelter, including hotel or motel paid for with emergency shelter voucher,"
+                        + " or RHY-funded Host Home shelter\","),
+                "the comma-bearing destination is quoted");
+        assertEquals(
+                "",
+                new String(
+                        GeneratedGuests.bytes(generator(3), 0, GuestGenerator.Format.COPY_TEXT),
+                        StandardCharsets.UTF_8));
     }
 
     @Test
@@ -99,8 +126,19 @@ class GuestGeneratorTest {
         assertEquals(153, GuestGenerator.COLUMNS.size());
         assertFalse(GuestGenerator.COLUMNS.contains("predicted_exit_destination"));
         assertEquals(COUNT, guests.rows.size());
-        for (String column : List.of("index", "first_name", "ssn", "dob", "exit_destination", "latitude", "email",
-                "non-cash_benefit_count", "current_date", "other", "private", "work_phone")) {
+        for (String column : List.of(
+                "index",
+                "first_name",
+                "ssn",
+                "dob",
+                "exit_destination",
+                "latitude",
+                "email",
+                "non-cash_benefit_count",
+                "current_date",
+                "other",
+                "private",
+                "work_phone")) {
             assertTrue(guests.rows.stream().anyMatch(r -> guests.get(r, column) != null), column + " has values");
         }
         for (int i = 0; i < COUNT; i++) {
@@ -127,8 +165,9 @@ class GuestGeneratorTest {
             for (int i = 1; i < enrolments.size(); i++) {
                 String[] before = enrolments.get(i - 1);
                 String[] after = enrolments.get(i);
-                assertTrue(guests.get(before, "exit_date") != null
-                        && guests.get(before, "exit_date").compareTo(guests.get(after, "enroll_date")) < 0,
+                assertTrue(
+                        guests.get(before, "exit_date") != null
+                                && guests.get(before, "exit_date").compareTo(guests.get(after, "enroll_date")) < 0,
                         "re-enrolment of " + guests.get(after, "personal_id") + " starts after the earlier exit");
                 assertEquals(guests.get(before, "dob"), guests.get(after, "dob"));
                 assertEquals(guests.get(before, "ssn"), guests.get(after, "ssn"));
@@ -142,7 +181,8 @@ class GuestGeneratorTest {
     void householdsAreConsistent() {
         Map<String, List<String[]>> byCase = new TreeMap<>();
         for (String[] row : guests.rows) {
-            byCase.computeIfAbsent(guests.get(row, "case_id"), c -> new ArrayList<>()).add(row);
+            byCase.computeIfAbsent(guests.get(row, "case_id"), c -> new ArrayList<>())
+                    .add(row);
         }
         Set<Integer> sizes = new HashSet<>();
         for (Map.Entry<String, List<String[]>> household : byCase.entrySet()) {
@@ -155,7 +195,8 @@ class GuestGeneratorTest {
                 selves += "Self".equals(guests.get(m, "relationship_to_hoh")) ? 1 : 0;
             }
             assertEquals(1, selves, id + " has one head of household");
-            String expectedType = adults == members.size() ? "Household without Children"
+            String expectedType = adults == members.size()
+                    ? "Household without Children"
                     : adults == 0 ? "Household with Only Children" : "Household with Adults and Children";
             for (String column : List.of("enroll_date", "exit_date", "exit_destination", "household_type")) {
                 Set<String> values = new HashSet<>();
@@ -178,9 +219,11 @@ class GuestGeneratorTest {
     @Test
     void theConfiguredShareOfGuestsIsCurrent() {
         assertEquals(0.10, currentShare(guests), 0.015);
-        GuestGenerator many = GuestGenerator.builder().seed(8).asOf(AS_OF).currentShare(0.4).build();
+        GuestGenerator many =
+                GuestGenerator.builder().seed(8).asOf(AS_OF).currentShare(0.4).build();
         assertEquals(0.4, currentShare(GeneratedGuests.generate(many, COUNT)), 0.03);
-        GuestGenerator none = GuestGenerator.builder().seed(8).asOf(AS_OF).currentShare(0).build();
+        GuestGenerator none =
+                GuestGenerator.builder().seed(8).asOf(AS_OF).currentShare(0).build();
         assertEquals(0, currentShare(GeneratedGuests.generate(none, 2_000)));
     }
 
@@ -207,7 +250,12 @@ class GuestGeneratorTest {
             }
             int age = guests.integer(row, "age_at_enrollment");
             int ageNow = guests.integer(row, "current_age");
-            assertEquals(LocalDate.parse(guests.get(row, "dob")).until(LocalDate.parse(enroll)).getYears(), age, key);
+            assertEquals(
+                    LocalDate.parse(guests.get(row, "dob"))
+                            .until(LocalDate.parse(enroll))
+                            .getYears(),
+                    age,
+                    key);
             assertTrue(age >= 0 && ageNow >= age && ageNow <= 67, key + " ages " + age + ", " + ageNow);
             assertEquals(asOf + " 06:00:00", guests.get(row, "current_date"));
         }
@@ -217,15 +265,21 @@ class GuestGeneratorTest {
     void theClassMixIsNearTheConfiguredOne() {
         double[] shares = classShares(guests);
         for (int c = 0; c < shares.length; c++) {
-            assertEquals(GuestGenerator.DEFAULT_CLASS_MIX.share(c), shares[c], 0.02,
+            assertEquals(
+                    GuestGenerator.DEFAULT_CLASS_MIX.share(c),
+                    shares[c],
+                    0.02,
                     "share of " + ExitDestinationClasses.label(c));
         }
     }
 
     @Test
     void aSkewedMixIsFollowed() {
-        GuestGenerator skewed = GuestGenerator.builder().seed(4).asOf(AS_OF)
-                .classMix(new ExitClassMix(1, 0, 1, 0, 0)).build();
+        GuestGenerator skewed = GuestGenerator.builder()
+                .seed(4)
+                .asOf(AS_OF)
+                .classMix(new ExitClassMix(1, 0, 1, 0, 0))
+                .build();
         double[] shares = classShares(GeneratedGuests.generate(skewed, COUNT));
         assertEquals(0.5, shares[0], 0.03);
         assertEquals(0.5, shares[2], 0.03);
@@ -283,7 +337,8 @@ class GuestGeneratorTest {
         }
         assertTrue(permWithEarnings.rate() > permWithout.rate() + 0.15, permWithEarnings + " vs " + permWithout);
         assertTrue(esChronic.rate() > esNotChronic.rate() + 0.10, esChronic + " vs " + esNotChronic);
-        assertTrue(unknownWithheldSsn.rate() > unknownFullSsn.rate() + 0.10, unknownWithheldSsn + " vs " + unknownFullSsn);
+        assertTrue(
+                unknownWithheldSsn.rate() > unknownFullSsn.rate() + 0.10, unknownWithheldSsn + " vs " + unknownFullSsn);
     }
 
     private static final class Rate {
@@ -339,8 +394,17 @@ class GuestGeneratorTest {
 
     @Test
     void valuesStayInTheReferenceRanges() {
-        Set<String> relationships = Set.of("Self", "Son", "Daughter", "Significant Other (Non-Married)", "Spouse",
-                "Grandchild", "Other Family Member", "Dependent Child", "Step Child", "Other Non-Family");
+        Set<String> relationships = Set.of(
+                "Self",
+                "Son",
+                "Daughter",
+                "Significant Other (Non-Married)",
+                "Spouse",
+                "Grandchild",
+                "Other Family Member",
+                "Dependent Child",
+                "Step Child",
+                "Other Non-Family");
         int withoutIncome = 0;
         for (String[] row : guests.rows) {
             String key = guests.get(row, "personal_id") + "/" + guests.get(row, "enroll_date");
@@ -354,11 +418,15 @@ class GuestGeneratorTest {
             assertBetween(row, "chronic_homeless_status_evaluation", 0, 1);
             assertTrue(Set.of("500", "142").contains(guests.get(row, "inforeleaseno")), key);
             assertEquals(guests.integer(row, "age_at_enrollment") < 25 ? "Yes" : "No", guests.get(row, "under_25"));
-            long barriers = BARRIER_COLUMNS.stream().filter(c -> guests.get(row, c) != null).count();
+            long barriers = BARRIER_COLUMNS.stream()
+                    .filter(c -> guests.get(row, c) != null)
+                    .count();
             assertEquals(guests.integer(row, "barrier_count_at_entry"), barriers, key + " barrier count");
             boolean restricted = guests.get(row, "client_record_restricted").equals("t");
-            assertEquals(restricted ? "Client NOT seen by others" : "Client may be seen by others",
-                    guests.get(row, "info_release_status"), key);
+            assertEquals(
+                    restricted ? "Client NOT seen by others" : "Client may be seen by others",
+                    guests.get(row, "info_release_status"),
+                    key);
             boolean noIncome = true;
             for (String column : INCOME_COLUMNS) {
                 BigDecimal amount = new BigDecimal(guests.get(row, column));
@@ -377,16 +445,18 @@ class GuestGeneratorTest {
 
     @Test
     void badSettingsAreRefusedByName() {
-        IllegalArgumentException share = assertThrows(IllegalArgumentException.class,
-                () -> GuestGenerator.builder().currentShare(1.5));
+        IllegalArgumentException share = assertThrows(
+                IllegalArgumentException.class, () -> GuestGenerator.builder().currentShare(1.5));
         assertTrue(share.getMessage().contains("currentShare is 1.5"), share.getMessage());
-        IllegalArgumentException count = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException count = assertThrows(
+                IllegalArgumentException.class,
                 () -> generator(1).write(new StringWriter(), -1, GuestGenerator.Format.CSV));
         assertTrue(count.getMessage().contains("count is -1"), count.getMessage());
-        IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
-                () -> new ExitClassMix(0.2, -0.1, 0.5, 0.2, 0.2));
+        IllegalArgumentException negative =
+                assertThrows(IllegalArgumentException.class, () -> new ExitClassMix(0.2, -0.1, 0.5, 0.2, 0.2));
         assertTrue(negative.getMessage().contains("'other'"), negative.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new ExitClassMix(0, 0, 0, 0, 0));
-        assertThrows(IllegalArgumentException.class, () -> GuestGenerator.builder().asOf(LocalDate.of(1999, 1, 1)));
+        assertThrows(
+                IllegalArgumentException.class, () -> GuestGenerator.builder().asOf(LocalDate.of(1999, 1, 1)));
     }
 }

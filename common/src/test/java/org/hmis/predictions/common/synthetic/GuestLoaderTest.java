@@ -30,7 +30,8 @@ class GuestLoaderTest {
     }
 
     private static long scalar(Connection c, String sql) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
@@ -49,15 +50,27 @@ class GuestLoaderTest {
             ReferenceSchema.createGuestsTable(c, table);
             assertEquals(10_000, new GuestLoader(generator(11)).load(c, table, 10_000));
             assertEquals(10_000, scalar(c, "SELECT count(*) FROM guests_loaded"));
-            assertEquals(0, scalar(c, "SELECT count(*) FROM guests_loaded"
-                    + " WHERE (exit_date IS NULL) <> (exit_destination IS NULL) OR exit_date < enroll_date"));
-            assertEquals(0, scalar(c, "SELECT count(*) FROM (SELECT case_id FROM guests_loaded GROUP BY case_id"
-                    + " HAVING count(*) FILTER (WHERE relationship_to_hoh = 'Self') <> 1"
-                    + " OR count(*) <> min(case_members) OR count(*) <> max(case_members)"
-                    + " OR count(*) FILTER (WHERE age_at_enrollment >= 18) <> max(case_adults)) bad"));
-            assertEquals(0, scalar(c, "SELECT count(*) FROM guests_loaded WHERE barrier_count_at_entry <> num_nonnulls("
-                    + "alcohol_abuse, chronic_health_condition, developmental_disability, substance_abuse, hiv_aids,"
-                    + " mental_health_problem, physical_disability)"));
+            assertEquals(
+                    0,
+                    scalar(
+                            c,
+                            "SELECT count(*) FROM guests_loaded"
+                                    + " WHERE (exit_date IS NULL) <> (exit_destination IS NULL) OR exit_date < enroll_date"));
+            assertEquals(
+                    0,
+                    scalar(
+                            c,
+                            "SELECT count(*) FROM (SELECT case_id FROM guests_loaded GROUP BY case_id"
+                                    + " HAVING count(*) FILTER (WHERE relationship_to_hoh = 'Self') <> 1"
+                                    + " OR count(*) <> min(case_members) OR count(*) <> max(case_members)"
+                                    + " OR count(*) FILTER (WHERE age_at_enrollment >= 18) <> max(case_adults)) bad"));
+            assertEquals(
+                    0,
+                    scalar(
+                            c,
+                            "SELECT count(*) FROM guests_loaded WHERE barrier_count_at_entry <> num_nonnulls("
+                                    + "alcohol_abuse, chronic_health_condition, developmental_disability, substance_abuse, hiv_aids,"
+                                    + " mental_health_problem, physical_disability)"));
             long current = scalar(c, "SELECT count(*) FROM guests_loaded WHERE exit_date IS NULL");
             assertEquals(1_000, current, 200);
             assertEquals(1, scalar(c, "SELECT count(DISTINCT \"current_date\") FROM guests_loaded"));
@@ -73,13 +86,20 @@ class GuestLoaderTest {
             ReferenceSchema.createGuestsTable(c, fromCsv);
             new GuestLoader(generator(12)).load(c, fromText, 3_000);
             byte[] csv = GeneratedGuests.bytes(generator(12), 3_000, GuestGenerator.Format.CSV);
-            String columns = GuestGenerator.COLUMNS.stream().map(n -> '"' + n + '"').collect(Collectors.joining(","));
-            long rows = c.unwrap(PGConnection.class).getCopyAPI().copyIn(
-                    "COPY guests_csv (" + columns + ") FROM STDIN (FORMAT csv, HEADER true)",
-                    new ByteArrayInputStream(csv));
+            String columns =
+                    GuestGenerator.COLUMNS.stream().map(n -> '"' + n + '"').collect(Collectors.joining(","));
+            long rows = c.unwrap(PGConnection.class)
+                    .getCopyAPI()
+                    .copyIn(
+                            "COPY guests_csv (" + columns + ") FROM STDIN (FORMAT csv, HEADER true)",
+                            new ByteArrayInputStream(csv));
             assertEquals(3_000, rows);
-            assertEquals(0, scalar(c, "SELECT count(*) FROM ((TABLE guests_text EXCEPT TABLE guests_csv)"
-                    + " UNION ALL (TABLE guests_csv EXCEPT TABLE guests_text)) d"));
+            assertEquals(
+                    0,
+                    scalar(
+                            c,
+                            "SELECT count(*) FROM ((TABLE guests_text EXCEPT TABLE guests_csv)"
+                                    + " UNION ALL (TABLE guests_csv EXCEPT TABLE guests_text)) d"));
         }
     }
 
@@ -90,8 +110,8 @@ class GuestLoaderTest {
             ReferenceSchema.createGuestsTable(c, table);
             new GuestLoader(generator(13)).load(c, table, 1_000);
             // The same guests again break the unique key part-way through the stream.
-            SQLException duplicate = assertThrows(SQLException.class,
-                    () -> new GuestLoader(generator(13)).load(c, table, 5_000));
+            SQLException duplicate =
+                    assertThrows(SQLException.class, () -> new GuestLoader(generator(13)).load(c, table, 5_000));
             assertEquals("23505", duplicate.getSQLState());
             assertEquals(1_000, scalar(c, "SELECT count(*) FROM guests_twice"));
         }

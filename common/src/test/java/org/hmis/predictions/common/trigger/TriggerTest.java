@@ -5,15 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.S3Event;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.S3Event;
-import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
-import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import org.junit.jupiter.api.Test;
 
 class TriggerTest {
@@ -42,10 +42,13 @@ class TriggerTest {
 
     @Test
     void s3RecordsAreAllReadWithTheirKeysDecoded() {
-        Trigger.ObjectsCreated created = assertInstanceOf(Trigger.ObjectsCreated.class, fixture("s3-object-created.json"));
-        assertEquals(List.of(
-                new ObjectRef("shelter-predictions", "wrangled/20261123T101500Z-3f9a/part-00000.csv"),
-                new ObjectRef("shelter-predictions", "wrangled/backfill 2026/11/part-00001.csv")), created.objects());
+        Trigger.ObjectsCreated created =
+                assertInstanceOf(Trigger.ObjectsCreated.class, fixture("s3-object-created.json"));
+        assertEquals(
+                List.of(
+                        new ObjectRef("shelter-predictions", "wrangled/20261123T101500Z-3f9a/part-00000.csv"),
+                        new ObjectRef("shelter-predictions", "wrangled/backfill 2026/11/part-00001.csv")),
+                created.objects());
     }
 
     @Test
@@ -59,34 +62,52 @@ class TriggerTest {
     @Test
     void aDirectInvokeNamingAnObjectIsAnObjectToProcess() {
         Trigger.ObjectsCreated created = assertInstanceOf(Trigger.ObjectsCreated.class, fixture("direct-object.json"));
-        assertEquals("predictions/20261123T101500Z-3f9a/part-00000.csv", created.objects().get(0).key());
+        assertEquals(
+                "predictions/20261123T101500Z-3f9a/part-00000.csv",
+                created.objects().get(0).key());
     }
 
     @Test
     void anyOtherObjectIsADirectInvoke() {
         Trigger.Direct direct = assertInstanceOf(Trigger.Direct.class, fixture("direct-run.json"));
         assertEquals("20261123T101500Z-3f9a", direct.text("runId").orElseThrow());
-        assertTrue(assertInstanceOf(Trigger.Direct.class, json("{}")).text("runId").isEmpty());
+        assertTrue(
+                assertInstanceOf(Trigger.Direct.class, json("{}")).text("runId").isEmpty());
         assertInstanceOf(Trigger.Direct.class, json("null"));
     }
 
     @Test
     void malformedEventsAreRefusedWithAReason() {
-        assertTrue(assertThrows(InvalidTriggerException.class, () -> json("[1,2]")).getMessage().contains("must be a JSON object"));
-        assertTrue(assertThrows(InvalidTriggerException.class, () -> json("{\"Records\":[]}")).getMessage().contains("Records is empty"));
-        assertTrue(assertThrows(InvalidTriggerException.class, () -> json(
-                "{\"Records\":[{\"eventSource\":\"aws:sqs\"}]}")).getMessage().contains("record 0 is not an S3 event"));
-        assertTrue(assertThrows(InvalidTriggerException.class, () -> json(
-                "{\"Records\":[{\"eventSource\":\"aws:s3\",\"eventName\":\"ObjectRemoved:Delete\"}]}")).getMessage().contains("not ObjectCreated"));
-        assertTrue(assertThrows(InvalidTriggerException.class, () -> json("{\"bucket\":\"b\"}")).getMessage().contains("no key"));
-        assertTrue(assertThrows(InvalidTriggerException.class, () -> json("{not json")).getMessage().contains("not JSON"));
+        assertTrue(assertThrows(InvalidTriggerException.class, () -> json("[1,2]"))
+                .getMessage()
+                .contains("must be a JSON object"));
+        assertTrue(assertThrows(InvalidTriggerException.class, () -> json("{\"Records\":[]}"))
+                .getMessage()
+                .contains("Records is empty"));
+        assertTrue(
+                assertThrows(InvalidTriggerException.class, () -> json("{\"Records\":[{\"eventSource\":\"aws:sqs\"}]}"))
+                        .getMessage()
+                        .contains("record 0 is not an S3 event"));
+        assertTrue(assertThrows(
+                        InvalidTriggerException.class,
+                        () -> json(
+                                "{\"Records\":[{\"eventSource\":\"aws:s3\",\"eventName\":\"ObjectRemoved:Delete\"}]}"))
+                .getMessage()
+                .contains("not ObjectCreated"));
+        assertTrue(assertThrows(InvalidTriggerException.class, () -> json("{\"bucket\":\"b\"}"))
+                .getMessage()
+                .contains("no key"));
+        assertTrue(assertThrows(InvalidTriggerException.class, () -> json("{not json"))
+                .getMessage()
+                .contains("not JSON"));
     }
 
     @Test
     void aBuiltS3EventParsesBackToTheSameKeys() {
-        List<String> keys = List.of("wrangled/20261123T101500Z-3f9a/part-00000.csv", "wrangled/odd name+ü/part-00001.csv");
-        Trigger.ObjectsCreated created = assertInstanceOf(Trigger.ObjectsCreated.class,
-                Trigger.parse(S3EventJson.objectCreated("shelter-predictions", keys)));
+        List<String> keys =
+                List.of("wrangled/20261123T101500Z-3f9a/part-00000.csv", "wrangled/odd name+ü/part-00001.csv");
+        Trigger.ObjectsCreated created = assertInstanceOf(
+                Trigger.ObjectsCreated.class, Trigger.parse(S3EventJson.objectCreated("shelter-predictions", keys)));
         assertEquals(keys, created.objects().stream().map(ObjectRef::key).toList());
         assertEquals("shelter-predictions", created.objects().get(1).bucket());
     }
@@ -94,8 +115,12 @@ class TriggerTest {
     @Test
     void theFixturesAreTheEventShapesLambdaDelivers() {
         S3Event s3 = EventLoader.loadS3Event("events/s3-object-created.json");
-        assertEquals("wrangled/backfill+2026%2F11/part-00001.csv", s3.getRecords().get(1).getS3().getObject().getKey());
-        assertEquals("shelter-predictions", s3.getRecords().get(0).getS3().getBucket().getName());
+        assertEquals(
+                "wrangled/backfill+2026%2F11/part-00001.csv",
+                s3.getRecords().get(1).getS3().getObject().getKey());
+        assertEquals(
+                "shelter-predictions",
+                s3.getRecords().get(0).getS3().getBucket().getName());
         ScheduledEvent scheduled = EventLoader.loadScheduledEvent("events/eventbridge-scheduled.json");
         assertEquals("aws.events", scheduled.getSource());
         APIGatewayV2HTTPEvent http = EventLoader.loadApiGatewayHttpEvent("events/http-api-refresh.json");
