@@ -67,7 +67,7 @@ class RenderedDiagramsTest {
                     Element root =
                             factory.newDocumentBuilder().parse(svg.toFile()).getDocumentElement();
                     assertEquals("svg", root.getLocalName());
-                    String[] viewBox = root.getAttribute("viewBox").split(" ");
+                    String[] viewBox = root.getAttribute("viewBox").split(" ", -1);
                     assertTrue(
                             Double.parseDouble(viewBox[2]) > 100 && Double.parseDouble(viewBox[3]) > 100,
                             svg + " is an empty image");

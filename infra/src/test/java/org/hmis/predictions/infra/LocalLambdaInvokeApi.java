@@ -21,6 +21,7 @@ final class LocalLambdaInvokeApi implements AutoCloseable {
     private static final Pattern INVOCATIONS_PATH = Pattern.compile("/2015-03-31/functions/([^/]+)/invocations");
 
     /** An event queued for a function (its name or ARN, as the caller gave it). */
+    @SuppressWarnings("ArrayRecordComponent") // a captured request body, read by the test, never compared
     record QueuedEvent(String function, byte[] payload) {}
 
     private final HttpServer server;

@@ -14,6 +14,7 @@ import java.util.Set;
  * What each step of the pipeline is, as DESIGN.md and the code have it: its module, the settings it
  * reads, the S3 prefixes (RunKeys) it reads and writes, what starts it, and whether it invokes its own function. The template is checked against this.
  */
+@SuppressWarnings("ImmutableEnumChecker") // every field holds List.of, Set.of or Optional: immutable
 enum PipelineStep {
     REMOVE_EXITED(
             "remove-exited-predictions",

@@ -434,7 +434,7 @@ class SampleEventsDriveHandlersTest {
             constructor.setAccessible(true);
             return (RequestStreamHandler) constructor.newInstance(config);
         } catch (ReflectiveOperationException e) {
-            throw new AssertionError("cannot build the handler " + function.handler() + ": " + e, e);
+            throw new LinkageError("cannot build the handler " + function.handler() + ": " + e, e);
         }
     }
 }

@@ -21,6 +21,7 @@ import org.hmis.predictions.common.config.PipelineConfig;
  * A setting a step reads, the PipelineConfig variables that make it up, and how PipelineConfig is asked for it:
  * asking fails, naming the variable, when the environment lacks what the setting requires.
  */
+@SuppressWarnings("ImmutableEnumChecker") // List.of and method references: nothing here changes
 enum Setting {
     DATABASE(
             List.of(

@@ -126,62 +126,44 @@ final class TemplateEvaluation {
     }
 
     private Optional<Object> intrinsic(String function, Object argument) {
-        switch (function) {
-            case "Ref":
-                return ref(String.valueOf(argument));
-            case "Condition":
-                return Optional.of(condition(String.valueOf(argument)));
-            case "Fn::Sub":
-                return Optional.of(sub(argument));
-            case "Fn::GetAtt": {
-                List<?> parts = (List<?>) argument;
+        List<?> parts = argument instanceof List<?> list ? list : List.of();
+        return switch (function) {
+            case "Ref" -> ref(String.valueOf(argument));
+            case "Condition" -> Optional.of(condition(String.valueOf(argument)));
+            case "Fn::Sub" -> Optional.of(sub(argument));
+            case "Fn::GetAtt" -> {
                 String logicalId = String.valueOf(parts.get(0));
                 requireResource(logicalId);
-                return Optional.of(new ResourceReference(logicalId, Optional.of(string(parts.get(1)))));
+                yield Optional.of(new ResourceReference(logicalId, Optional.of(string(parts.get(1)))));
             }
-            case "Fn::If": {
-                List<?> parts = (List<?>) argument;
-                return evaluate(condition(String.valueOf(parts.get(0))) ? parts.get(1) : parts.get(2));
-            }
-            case "Fn::Equals": {
-                List<?> parts = (List<?>) argument;
-                return Optional.of(evaluate(parts.get(0)).equals(evaluate(parts.get(1))));
-            }
-            case "Fn::Not":
-                return Optional.of(
-                        !asBoolean(evaluate(((List<?>) argument).get(0)).orElseThrow()));
-            case "Fn::And":
-                return Optional.of(((List<?>) argument)
-                        .stream().allMatch(c -> asBoolean(evaluate(c).orElseThrow())));
-            case "Fn::Or":
-                return Optional.of(((List<?>) argument)
-                        .stream().anyMatch(c -> asBoolean(evaluate(c).orElseThrow())));
-            case "Fn::Join": {
-                List<?> parts = (List<?>) argument;
+            case "Fn::If" -> evaluate(condition(String.valueOf(parts.get(0))) ? parts.get(1) : parts.get(2));
+            case "Fn::Equals" -> Optional.of(evaluate(parts.get(0)).equals(evaluate(parts.get(1))));
+            case "Fn::Not" -> Optional.of(!asBoolean(evaluate(parts.get(0)).orElseThrow()));
+            case "Fn::And" ->
+                Optional.of(parts.stream().allMatch(c -> asBoolean(evaluate(c).orElseThrow())));
+            case "Fn::Or" ->
+                Optional.of(parts.stream().anyMatch(c -> asBoolean(evaluate(c).orElseThrow())));
+            case "Fn::Join" -> {
                 List<?> items = (List<?>) evaluate(parts.get(1)).orElseThrow();
                 List<String> texts = new ArrayList<>();
                 items.forEach(item -> texts.add(String.valueOf(item)));
-                return Optional.of(String.join(string(parts.get(0)), texts));
+                yield Optional.of(String.join(string(parts.get(0)), texts));
             }
-            case "Fn::Select": {
-                List<?> parts = (List<?>) argument;
+            case "Fn::Select" -> {
                 List<?> items = (List<?>) evaluate(parts.get(1)).orElseThrow();
-                return Optional.of(items.get(Integer.parseInt(string(parts.get(0)))));
+                yield Optional.of(items.get(Integer.parseInt(string(parts.get(0)))));
             }
-            case "Fn::Split": {
-                List<?> parts = (List<?>) argument;
-                return Optional.of(List.of(string(parts.get(1)).split(Pattern.quote(string(parts.get(0))), -1)));
-            }
-            case "Fn::FindInMap": {
-                List<?> parts = (List<?>) argument;
+            case "Fn::Split" ->
+                Optional.of(List.of(string(parts.get(1)).split(Pattern.quote(string(parts.get(0))), -1)));
+            case "Fn::FindInMap" -> {
                 Map<?, ?> map = (Map<?, ?>) template.mappings().get(string(parts.get(0)));
                 Map<?, ?> level = (Map<?, ?>) map.get(string(parts.get(1)));
-                return evaluate(level.get(string(parts.get(2))));
+                yield evaluate(level.get(string(parts.get(2))));
             }
-            default:
+            default ->
                 throw new UnsupportedOperationException(
                         function + " is not evaluated by these tests; add it to TemplateEvaluation");
-        }
+        };
     }
 
     private Optional<Object> ref(String name) {

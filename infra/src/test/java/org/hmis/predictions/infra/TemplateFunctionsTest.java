@@ -89,7 +89,7 @@ class TemplateFunctionsTest {
                             pom.contains("<artifactId>maven-shade-plugin</artifactId>"),
                             f.module() + " does not shade: its jar would lack its dependencies");
                     assertEquals(
-                            Boolean.TRUE,
+                            true,
                             f.metadata().get("SkipBuild"),
                             f.logicalId()
                                     + ": Metadata SkipBuild must be true, or sam build tries to build the jar as a source directory");
@@ -240,7 +240,7 @@ class TemplateFunctionsTest {
                     id + " must be optional for VPCs that have one");
             if ("Interface".equals(TEMPLATE.properties(id).get("VpcEndpointType"))) {
                 assertEquals(
-                        Boolean.TRUE,
+                        true,
                         TEMPLATE.properties(id).get("PrivateDnsEnabled"),
                         id + ": the SDK uses the service's usual name");
             }

@@ -91,7 +91,7 @@ class TemplatePermissionsTest {
         Map<String, Object> publicAccess = Template.map(bucket.get("PublicAccessBlockConfiguration"));
         for (String block :
                 List.of("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")) {
-            assertEquals(Boolean.TRUE, publicAccess.get(block), block);
+            assertEquals(true, publicAccess.get(block), block);
         }
         assertNull(
                 bucket.get("VersioningConfiguration"), "versioning stays off: old versions would outlive the expiry");

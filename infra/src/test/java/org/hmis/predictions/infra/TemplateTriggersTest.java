@@ -173,7 +173,7 @@ class TemplateTriggersTest {
                 String api = String.valueOf(Template.map(event.get("ApiId")).get("Ref"));
                 assertEquals("AWS::Serverless::HttpApi", TEMPLATE.type(api));
                 Map<String, Object> auth = Template.map(TEMPLATE.properties(api).get("Auth"));
-                assertEquals(Boolean.TRUE, auth.get("EnableIamAuthorizer"));
+                assertEquals(true, auth.get("EnableIamAuthorizer"));
                 assertEquals("AWS_IAM", auth.get("DefaultAuthorizer"), "no route of the API is open");
                 routes.add(String.valueOf(event.get("Method")).toLowerCase(java.util.Locale.ROOT) + " "
                         + event.get("Path"));
@@ -249,7 +249,7 @@ class TemplateTriggersTest {
                                 .equals(alarm.get("Dimensions"))
                         && !Template.list(alarm.get("AlarmActions")).isEmpty());
         assertTrue(depthAlarm, "no alarm on the dead-letter queue's depth");
-        assertEquals(Boolean.TRUE, TEMPLATE.properties("FailedInvocationsQueue").get("SqsManagedSseEnabled"));
+        assertEquals(true, TEMPLATE.properties("FailedInvocationsQueue").get("SqsManagedSseEnabled"));
     }
 
     private static void assertFailedInvocationsQueue(Object arn, String what) {

@@ -183,11 +183,13 @@ final class BenchCommand implements Callable<Integer> {
             ReferenceSchema.createGuestsTable(c, GUESTS);
             ReferenceSchema.createPredictionRuns(c);
             long loaded;
-            try (LoadProgress progress = LoadProgress.watch(services.connect(), GUESTS, guests)) {
-                loaded = new GuestLoader(GuestGenerator.builder().seed(seed).build()).load(c, GUESTS, guests);
-            }
+            loaded = LoadProgress.during(
+                    services.connect(),
+                    GUESTS,
+                    guests,
+                    () -> new GuestLoader(GuestGenerator.builder().seed(seed).build()).load(c, GUESTS, guests));
             for (SqlIdentifier copy : List.of(REMOVE_REFERENCE, PIPELINE_GUESTS)) {
-                if (steps.contains(copy == REMOVE_REFERENCE ? "remove" : "pipeline")) {
+                if (steps.contains(copy.equals(REMOVE_REFERENCE) ? "remove" : "pipeline")) {
                     ReferenceSchema.createGuestsTable(c, copy);
                     st.execute("INSERT INTO " + copy.quoted() + " SELECT * FROM " + GUESTS.quoted());
                 }

@@ -57,10 +57,13 @@ final class DemoCommand implements Callable<Integer> {
             try (Connection c = services.connect()) {
                 ReferenceSchema.createGuestsTable(c, config.guestsTable());
                 ReferenceSchema.createPredictionRuns(c);
-                try (LoadProgress progress = LoadProgress.watch(services.connect(), config.guestsTable(), guests)) {
-                    loaded = new GuestLoader(GuestGenerator.builder().seed(seed).build())
-                            .load(c, config.guestsTable(), guests);
-                }
+                loaded = LoadProgress.during(
+                        services.connect(),
+                        config.guestsTable(),
+                        guests,
+                        () -> new GuestLoader(
+                                        GuestGenerator.builder().seed(seed).build())
+                                .load(c, config.guestsTable(), guests));
             }
             out.printf("Loaded %,d synthetic guests (seed %d) in %.1f s%n", loaded, seed, seconds(loadStarted));
 

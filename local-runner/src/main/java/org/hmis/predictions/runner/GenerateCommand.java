@@ -58,9 +58,11 @@ final class GenerateCommand implements Callable<Integer> {
                 ReferenceSchema.createPredictionRuns(c);
             }
             long loaded;
-            try (LoadProgress progress = LoadProgress.watch(db.connection(), guestsTable, guests)) {
-                loaded = new GuestLoader(generator).load(c, guestsTable, guests);
-            }
+            loaded = LoadProgress.during(
+                    db.connection(),
+                    guestsTable,
+                    guests,
+                    () -> new GuestLoader(generator).load(c, guestsTable, guests));
             double seconds = DemoCommand.seconds(started);
             System.out.printf(
                     "Loaded %,d guests into %s in %.1f s (%,.0f guests/s)%n",

@@ -1,6 +1,7 @@
 package org.hmis.predictions.runner;
 
 import java.io.Console;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -8,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.hmis.predictions.common.config.SqlIdentifier;
 import org.slf4j.Logger;
@@ -32,6 +34,7 @@ final class LoadProgress implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private ScheduledFuture<?> ticking;
 
     private LoadProgress(Connection connection, SqlIdentifier table, long total, PrintWriter terminal) {
         this.connection = connection;
@@ -40,12 +43,33 @@ final class LoadProgress implements AutoCloseable {
         this.terminal = terminal;
     }
 
-    /** Starts watching loads into {@code table}; {@code connection} is the watcher's own and is closed with it. */
-    static LoadProgress watch(Connection connection, SqlIdentifier table, long total) {
+    /** A load into the watched table that returns the rows it loaded. */
+    @FunctionalInterface
+    interface Load {
+        long run() throws SQLException, IOException;
+    }
+
+    /**
+     * Runs {@code load} while showing its progress; {@code watcher} is a connection of the watcher's own, closed
+     * when the load ends.
+     */
+    static long during(Connection watcher, SqlIdentifier table, long total, Load load)
+            throws SQLException, IOException {
+        LoadProgress progress = watch(watcher, table, total);
+        try {
+            return load.run();
+        } finally {
+            progress.close();
+        }
+    }
+
+    // On JDK 22+ a console exists even when output is piped; the one-line ticker then goes to the pipe, harmlessly.
+    @SuppressWarnings("SystemConsoleNull")
+    private static LoadProgress watch(Connection connection, SqlIdentifier table, long total) {
         Console console = System.console();
         LoadProgress progress = new LoadProgress(connection, table, total, console == null ? null : console.writer());
         long period = console == null ? 10 : 1;
-        progress.ticker.scheduleAtFixedRate(progress::report, period, period, TimeUnit.SECONDS);
+        progress.ticking = progress.ticker.scheduleAtFixedRate(progress::report, period, period, TimeUnit.SECONDS);
         return progress;
     }
 
@@ -81,6 +105,7 @@ final class LoadProgress implements AutoCloseable {
 
     @Override
     public void close() {
+        ticking.cancel(false);
         ticker.shutdownNow();
         try {
             ticker.awaitTermination(5, TimeUnit.SECONDS);

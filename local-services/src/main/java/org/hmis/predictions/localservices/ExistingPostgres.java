@@ -63,7 +63,7 @@ public final class ExistingPostgres implements PostgresServer {
 
         Map<String, String> credentials = new HashMap<>();
         List<String> others = new ArrayList<>();
-        for (String parameter : query.split("&")) {
+        for (String parameter : query.split("&", -1)) {
             if (parameter.isEmpty()) {
                 continue;
             }

@@ -70,7 +70,7 @@ class LocalS3Test {
         List<InputStream> expected = new ArrayList<>();
         for (int number = 1; (number - 1) * PART_SIZE < FIFTY_MEGABYTES; number++) {
             long size = Math.min(PART_SIZE, FIFTY_MEGABYTES - (number - 1) * PART_SIZE);
-            long seed = 100 + number;
+            long seed = 100L + number;
             int partNumber = number;
             String etag = client.uploadPart(
                             part -> part.bucket("bucket")

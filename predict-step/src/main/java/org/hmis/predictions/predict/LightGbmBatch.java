@@ -31,6 +31,7 @@ public final class LightGbmBatch implements AutoCloseable {
     }
 
     /** Probabilities of every row and the time the one native call took. */
+    @SuppressWarnings("ArrayRecordComponent") // one call's output, read once, never compared
     public record Prediction(double[] probabilities, int rows, int numClasses, double seconds) {
         public int mostLikelyClass(int row) {
             int best = 0;

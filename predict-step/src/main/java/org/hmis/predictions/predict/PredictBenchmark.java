@@ -36,6 +36,8 @@ public final class PredictBenchmark {
     private PredictBenchmark() {}
 
     /**
+     * What one benchmark run measured.
+     *
      * @param rowsPerSecond the step's rate, end to end
      * @param referenceRowsPerSecond LightGBM's single batch call on the same rows
      * @param peakHeapBytes the heap's peak during the step (pools summed, garbage included)

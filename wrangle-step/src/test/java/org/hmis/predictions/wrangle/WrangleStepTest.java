@@ -224,7 +224,7 @@ class WrangleStepTest {
             assertEquals(
                     Map.of("rows", String.valueOf(sizes[p]), "feature-spec-version", "v1", "run-id", runId.value()),
                     head.metadata());
-            String[] lines = read(key).split("\n");
+            String[] lines = read(key).lines().toArray(String[]::new);
             assertEquals(HEADER, lines[0], "every part starts with the header");
             assertEquals(sizes[p] + 1, lines.length);
             for (int l = 1; l < lines.length; l++) {
@@ -303,7 +303,7 @@ class WrangleStepTest {
         }
         List<String> writtenKeys = new ArrayList<>();
         for (String key : summary.parts()) {
-            String[] lines = read(key).split("\n");
+            String[] lines = read(key).lines().toArray(String[]::new);
             for (int l = 1; l < lines.length; l++) {
                 String[] fields = lines[l].split(",", 3);
                 writtenKeys.add(fields[0] + "," + fields[1]);

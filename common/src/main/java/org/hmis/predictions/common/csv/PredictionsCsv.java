@@ -31,6 +31,7 @@ public final class PredictionsCsv {
     private PredictionsCsv() {}
 
     /** One guest's prediction. */
+    @SuppressWarnings("ArrayRecordComponent") // a row read from a part, used once: never compared or hashed
     public record Row(int personalId, LocalDate enrollDate, String predicted, double[] probabilities) {}
 
     /** Writes rows; the caller owns and closes the writer. */

@@ -61,7 +61,7 @@ final class LightGbmModelText {
     }
 
     private static void checkTrees(byte[] text, int treesStart, String treeSizes) {
-        String[] sizes = treeSizes.trim().split(" ");
+        String[] sizes = treeSizes.trim().split(" ", -1);
         long offset = treesStart;
         for (int tree = 0; tree < sizes.length; tree++) {
             if (offset >= text.length || !startsWith(text, (int) offset, TREE_LINE)) {

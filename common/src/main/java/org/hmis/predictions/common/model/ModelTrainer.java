@@ -28,6 +28,8 @@ public final class ModelTrainer {
     }
 
     /**
+     * Trains on the training households and measures the model on the held-out ones.
+     *
      * @param modelName the name the model will be stored under
      * @param featureSpecVersion the feature specification version the matrix was built with
      */

@@ -15,6 +15,7 @@ import java.util.Map;
  *     zero flags, not left out)
  * @param classCounts rows kept per class index
  */
+@SuppressWarnings("ArrayRecordComponent") // counts copied in and out, never compared
 public record TrainingSet(
         TrainingData data,
         long rowsRead,

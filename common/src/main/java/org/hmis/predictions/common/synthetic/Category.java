@@ -2,6 +2,8 @@ package org.hmis.predictions.common.synthetic;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -15,7 +17,7 @@ final class Category {
 
     private final String[] values;
     private final byte[] valueOfSlot;
-    private final byte[][][] encoded;
+    private final Map<GuestGenerator.Format, byte[][]> encoded = new EnumMap<>(GuestGenerator.Format.class);
 
     Category(String[] values, int[] weights) {
         if (values.length != weights.length || values.length == 0) {
@@ -41,12 +43,12 @@ final class Category {
             Arrays.fill(valueOfSlot, slot, slot + weights[i], (byte) i);
             slot += weights[i];
         }
-        this.encoded = new byte[GuestGenerator.Format.values().length][values.length][];
         for (GuestGenerator.Format format : GuestGenerator.Format.values()) {
+            byte[][] escaped = new byte[values.length][];
             for (int i = 0; i < values.length; i++) {
-                encoded[format.ordinal()][i] =
-                        values[i] == null ? null : format.escape(values[i]).getBytes(StandardCharsets.UTF_8);
+                escaped[i] = values[i] == null ? null : format.escape(values[i]).getBytes(StandardCharsets.UTF_8);
             }
+            encoded.put(format, escaped);
         }
     }
 
@@ -82,6 +84,6 @@ final class Category {
 
     /** The escaped value in UTF-8, or {@code null} for SQL NULL. */
     byte[] encoded(GuestGenerator.Format format, int index) {
-        return encoded[format.ordinal()][index];
+        return encoded.get(format)[index];
     }
 }

@@ -20,11 +20,11 @@ class PredictionsCsvTest {
         writer.write(42, "2026-01-05", 2, probs, 0);
         writer.write(7, "2025-12-31", 2, probs, 5);
         assertEquals(2, writer.rows());
-        assertEquals(
-                "personal_id,enroll_date,predicted_exit_destination,p_es,p_other,p_perm,p_temp,p_unknown\n"
-                        + "42,2026-01-05,perm,0.1,0.2,0.30000000000000004,0.15,0.25\n"
-                        + "7,2025-12-31,perm,0.0,0.0,1.0,0.0,0.0\n",
-                out.toString());
+        assertEquals("""
+                personal_id,enroll_date,predicted_exit_destination,p_es,p_other,p_perm,p_temp,p_unknown
+                42,2026-01-05,perm,0.1,0.2,0.30000000000000004,0.15,0.25
+                7,2025-12-31,perm,0.0,0.0,1.0,0.0,0.0
+                """, out.toString());
 
         try (PredictionsCsv.CsvReader reader =
                 new PredictionsCsv.CsvReader(new StringReader(out.toString()), "p.csv")) {

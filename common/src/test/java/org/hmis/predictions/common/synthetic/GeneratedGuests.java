@@ -37,7 +37,10 @@ final class GeneratedGuests {
         String text = new String(bytes(generator, count, GuestGenerator.Format.COPY_TEXT), StandardCharsets.UTF_8);
         List<String[]> rows = new ArrayList<>();
         int lineNumber = 0;
-        for (String line : text.split("\n")) {
+        for (String line : text.split("\n", -1)) {
+            if (line.isEmpty()) {
+                continue;
+            }
             lineNumber++;
             String[] fields = line.split("\t", -1);
             if (fields.length != GuestGenerator.COLUMNS.size()) {

@@ -107,7 +107,7 @@ class GuestGeneratorTest {
     void csvStartsWithTheColumnNamesAndQuotesValuesWithCommas() {
         String csv =
                 new String(GeneratedGuests.bytes(generator(3), 50, GuestGenerator.Format.CSV), StandardCharsets.UTF_8);
-        String[] lines = csv.split("\n");
+        String[] lines = csv.lines().toArray(String[]::new);
         assertEquals(51, lines.length);
         assertEquals(String.join(",", GuestGenerator.COLUMNS), lines[0]);
         assertTrue(
@@ -385,7 +385,7 @@ class GuestGeneratorTest {
             String email = guests.get(row, "email");
             assertTrue(email == null || email.equals("guest-" + pid + "@example.invalid"), email);
             String home = guests.get(row, "home_phone");
-            assertTrue(home == null || homePhone.matcher(home).matches() && home.endsWith("x" + pid), home);
+            assertTrue(home == null || (homePhone.matcher(home).matches() && home.endsWith("x" + pid)), home);
             String work = guests.get(row, "work_phone");
             assertTrue(work == null || workPhone.matcher(work).matches(), work);
         }
