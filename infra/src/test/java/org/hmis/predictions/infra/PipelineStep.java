@@ -11,14 +11,14 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What each step of the pipeline is, as DESIGN.md and the code have it: its module, the settings it
+ * What each step of the pipeline is, as docs/architecture.md and the code have it: its module, the settings it
  * reads, the S3 prefixes (RunKeys) it reads and writes, what starts it, and whether it invokes its own function. The template is checked against this.
  */
 @SuppressWarnings("ImmutableEnumChecker") // every field holds List.of, Set.of or Optional: immutable
 enum PipelineStep {
     REMOVE_EXITED(
             "remove-exited-predictions",
-            EnumSet.of(Setting.DATABASE, Setting.GUESTS_TABLE),
+            EnumSet.of(Setting.DATABASE, Setting.GUESTS_TABLE, Setting.MIGRATE),
             List.of(),
             List.of(),
             EnumSet.of(Starter.SCHEDULE, Starter.DIRECT),

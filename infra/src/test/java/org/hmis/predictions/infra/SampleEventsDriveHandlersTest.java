@@ -29,16 +29,13 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.config.SqlIdentifier;
-import org.hmis.predictions.common.db.ReferenceSchema;
+import org.hmis.predictions.common.db.PipelineSchema;
 import org.hmis.predictions.common.model.ModelArtifact;
-import org.hmis.predictions.common.model.ModelFiles;
+import org.hmis.predictions.common.s3.ObjectStore;
+import org.hmis.predictions.common.s3.StoredObject;
 import org.hmis.predictions.common.storage.ObjectMetadata;
-import org.hmis.predictions.common.storage.ObjectStore;
 import org.hmis.predictions.common.storage.RunId;
 import org.hmis.predictions.common.storage.RunKeys;
-import org.hmis.predictions.common.storage.StoredObject;
-import org.hmis.predictions.common.synthetic.GuestGenerator;
-import org.hmis.predictions.common.synthetic.GuestLoader;
 import org.hmis.predictions.common.trigger.ObjectRef;
 import org.hmis.predictions.common.trigger.Trigger;
 import org.hmis.predictions.common.trigger.TriggerJson;
@@ -48,6 +45,10 @@ import org.hmis.predictions.infra.SampleEvents.Sample;
 import org.hmis.predictions.localservices.TestPostgres;
 import org.hmis.predictions.localservices.TestS3;
 import org.hmis.predictions.predict.PredictStep;
+import org.hmis.predictions.synthetic.GuestGenerator;
+import org.hmis.predictions.synthetic.GuestLoader;
+import org.hmis.predictions.synthetic.GuestsTable;
+import org.hmis.predictions.training.ModelFiles;
 import org.hmis.predictions.update.UpdateDbStep;
 import org.hmis.predictions.wrangle.WrangleHandler;
 import org.hmis.predictions.wrangle.WrangleHandlerOnLocalLambda;
@@ -104,7 +105,8 @@ class SampleEventsDriveHandlersTest {
         long current;
         try (Connection c = PG.connect();
                 Statement st = c.createStatement()) {
-            ReferenceSchema.createGuestsTable(c, GUESTS);
+            GuestsTable.create(c, GUESTS);
+            PipelineSchema.migrate(PG.dataSource(), GUESTS);
             new GuestLoader(GuestGenerator.builder()
                             .seed(20261123L)
                             .currentShare(0.5)

@@ -37,7 +37,8 @@ enum Setting {
     STORAGE(List.of(S3_BUCKET, S3_BUCKET_ORIGIN, S3_BUCKET_DESTINATION, S3_ENDPOINT), PipelineConfig::storage),
     GUESTS_TABLE(List.of(PipelineConfig.GUESTS_TABLE), PipelineConfig::guestsTable),
     MODEL_NAME(List.of(PipelineConfig.MODEL_NAME), PipelineConfig::modelName),
-    PART_ROWS(List.of(PipelineConfig.PART_ROWS), PipelineConfig::partRows);
+    PART_ROWS(List.of(PipelineConfig.PART_ROWS), PipelineConfig::partRows),
+    MIGRATE(List.of(PipelineConfig.MIGRATE), PipelineConfig::migrate);
 
     /** Set by Lambda itself in every function; a template may not set it. */
     static final List<String> SET_BY_LAMBDA = List.of(PipelineConfig.AWS_REGION);

@@ -4,11 +4,12 @@ import java.io.PrintStream;
 import java.sql.Connection;
 import java.util.concurrent.Callable;
 import org.hmis.predictions.common.config.PipelineConfig;
-import org.hmis.predictions.common.db.ReferenceSchema;
-import org.hmis.predictions.common.model.ModelFiles;
 import org.hmis.predictions.common.storage.RunId;
-import org.hmis.predictions.common.synthetic.GuestGenerator;
-import org.hmis.predictions.common.synthetic.GuestLoader;
+import org.hmis.predictions.synthetic.GuestGenerator;
+import org.hmis.predictions.synthetic.GuestLoader;
+import org.hmis.predictions.synthetic.GuestsTable;
+import org.hmis.predictions.synthetic.LoadProgress;
+import org.hmis.predictions.training.ModelFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -55,8 +56,7 @@ final class DemoCommand implements Callable<Integer> {
             long loadStarted = System.nanoTime();
             long loaded;
             try (Connection c = services.connect()) {
-                ReferenceSchema.createGuestsTable(c, config.guestsTable());
-                ReferenceSchema.createPredictionRuns(c);
+                GuestsTable.create(c, config.guestsTable());
                 loaded = LoadProgress.during(
                         services.connect(),
                         config.guestsTable(),
@@ -68,6 +68,7 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("Loaded %,d synthetic guests (seed %d) in %.1f s%n", loaded, seed, seconds(loadStarted));
 
             try (LocalPipeline pipeline = new LocalPipeline(config)) {
+                pipeline.migrate();
                 String modelKey = ModelFiles.upload(
                         ModelFiles.readResource(BUNDLED_MODEL),
                         pipeline.store(),

@@ -6,9 +6,10 @@ import java.util.concurrent.Callable;
 import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.db.Database;
-import org.hmis.predictions.common.db.ReferenceSchema;
-import org.hmis.predictions.common.synthetic.GuestGenerator;
-import org.hmis.predictions.common.synthetic.GuestLoader;
+import org.hmis.predictions.synthetic.GuestGenerator;
+import org.hmis.predictions.synthetic.GuestLoader;
+import org.hmis.predictions.synthetic.GuestsTable;
+import org.hmis.predictions.synthetic.LoadProgress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -54,8 +55,7 @@ final class GenerateCommand implements Callable<Integer> {
         try (Database db = database.connect(config);
                 Connection c = db.connection()) {
             if (createTable) {
-                ReferenceSchema.createGuestsTable(c, guestsTable);
-                ReferenceSchema.createPredictionRuns(c);
+                GuestsTable.create(c, guestsTable);
             }
             long loaded;
             loaded = LoadProgress.during(

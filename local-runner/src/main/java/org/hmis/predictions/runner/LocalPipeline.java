@@ -2,31 +2,27 @@ package org.hmis.predictions.runner;
 
 import java.io.IOException;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import org.hmis.predictions.common.config.PipelineConfig;
+import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.db.Database;
-import org.hmis.predictions.common.features.FeatureSpec;
+import org.hmis.predictions.common.db.PipelineSchema;
 import org.hmis.predictions.common.model.LightGbmLibrary;
-import org.hmis.predictions.common.model.LightGbmPredictor;
-import org.hmis.predictions.common.storage.ObjectStore;
+import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.common.storage.RunId;
 import org.hmis.predictions.common.trigger.ObjectRef;
-import org.hmis.predictions.common.trigger.S3EventJson;
-import org.hmis.predictions.common.trigger.Trigger;
-import org.hmis.predictions.predict.CurrentModel;
 import org.hmis.predictions.predict.PredictStep;
 import org.hmis.predictions.remove.RemoveExitedStep;
 import org.hmis.predictions.update.UpdateDbStep;
 import org.hmis.predictions.wrangle.WrangleStep;
 
 /**
- * The four steps wired as the functions wire them, from one configuration, run in order outside Lambda.
- * Steps meet only through S3 objects and the database, as in the cloud: each S3-triggered step is handed
- * the ObjectCreated event that S3 would send for what the step before it wrote.
+ * The four steps built by the factories the functions use, from one configuration, run in order outside Lambda.
+ * Steps meet only through S3 objects and the database, as in the cloud: each S3-triggered step is handed the
+ * objects the step before it wrote, which is what the ObjectCreated event S3 sends would name.
  */
 final class LocalPipeline implements AutoCloseable {
-    private final PipelineConfig config;
+    private final SqlIdentifier guestsTable;
     private final Database database;
     private final ObjectStore store;
     private final RemoveExitedStep remove;
@@ -35,27 +31,14 @@ final class LocalPipeline implements AutoCloseable {
     private final UpdateDbStep update;
 
     LocalPipeline(PipelineConfig config) {
-        this.config = config;
+        this.guestsTable = config.guestsTable();
         this.database = Database.connect(config.database());
         this.store = ObjectStore.create(config.storage());
-        this.remove = new RemoveExitedStep(database.dataSource(), config.guestsTable());
-        this.wrangle = new WrangleStep(
-                database.dataSource(),
-                config.guestsTable(),
-                store,
-                config.storage().inputBucket(),
-                config.partRows());
+        this.remove = RemoveExitedStep.from(config, database);
+        this.wrangle = WrangleStep.from(config, database, store);
         LightGbmLibrary.ensureLoaded();
-        CurrentModel model = new CurrentModel(
-                store,
-                config.storage().inputBucket(),
-                config.modelName(),
-                FeatureSpec.V1,
-                PredictStep.DEFAULT_BATCH_ROWS,
-                LightGbmPredictor.DEFAULT_THREADS);
-        this.predict = new PredictStep(
-                store, config.storage().outputBucket(), model, FeatureSpec.V1, PredictStep.DEFAULT_BATCH_ROWS);
-        this.update = new UpdateDbStep(database.dataSource(), config.guestsTable());
+        this.predict = PredictStep.from(config, store);
+        this.update = UpdateDbStep.from(config, database, store);
     }
 
     /** What one refresh did, step by step. */
@@ -63,14 +46,11 @@ final class LocalPipeline implements AutoCloseable {
             RemoveExitedStep.Summary remove,
             WrangleStep.Summary wrangle,
             PredictStep.Summary predict,
-            List<UpdateDbStep.Summary> update) {}
+            UpdateDbStep.Result update) {}
 
-    Database database() {
-        return database;
-    }
-
-    PipelineConfig config() {
-        return config;
+    /** Applies the pipeline schema's migrations not yet applied, as {@code setup} does; returns how many ran. */
+    int migrate() {
+        return PipelineSchema.migrate(database.dataSource(), guestsTable);
     }
 
     ObjectStore store() {
@@ -89,33 +69,20 @@ final class LocalPipeline implements AutoCloseable {
         return predict.run(wrangled);
     }
 
-    List<UpdateDbStep.Summary> update(List<ObjectRef> predictions) throws SQLException {
-        List<UpdateDbStep.Summary> applied = new ArrayList<>();
-        for (ObjectRef part : predictions) {
-            applied.add(update.apply(store, part));
-        }
-        return applied;
+    /** Applies every part, each in its own transaction, and fails naming the parts that failed, as the function does. */
+    UpdateDbStep.Result update(List<ObjectRef> predictions) {
+        return update.run(predictions);
     }
 
-    /** remove, wrangle, then predict and update on the S3 events their predecessors' objects raise. */
+    /** remove, wrangle, then predict what wrangle wrote and update what predict wrote. */
     Result refresh(RunId runId) throws SQLException, IOException {
         RemoveExitedStep.Summary removed = remove(runId);
         WrangleStep.Summary wrangled = wrangle(runId);
-        PredictStep.Summary predicted = predict(objectsCreated(wrangled.bucket(), wrangled.parts()));
-        List<UpdateDbStep.Summary> updated = update(objectsCreated(
-                config.storage().outputBucket(),
-                predicted.parts().stream()
-                        .map(p -> ObjectRef.fromUri(p.predictions()).key())
-                        .toList()));
+        PredictStep.Summary predicted = predict(wrangled.partObjects());
+        UpdateDbStep.Result updated = update(predicted.parts().stream()
+                .map(PredictStep.PartResult::predictions)
+                .toList());
         return new Result(removed, wrangled, predicted, updated);
-    }
-
-    /** The objects of the ObjectCreated event S3 would send for {@code keys}, parsed as a handler parses it. */
-    static List<ObjectRef> objectsCreated(String bucket, List<String> keys) {
-        if (keys.isEmpty()) {
-            return List.of();
-        }
-        return ((Trigger.ObjectsCreated) Trigger.parse(S3EventJson.objectCreated(bucket, keys))).objects();
     }
 
     @Override

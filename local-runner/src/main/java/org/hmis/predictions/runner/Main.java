@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Runs the exit-destination refresh pipeline outside AWS Lambda.",
         subcommands = {
             DemoCommand.class,
+            SetupCommand.class,
             RunCommand.class,
             GenerateCommand.class,
             TrainCommand.class,

@@ -51,7 +51,8 @@ final class PipelineReport {
     }
 
     /** The update line over every part applied; returns the guests updated. */
-    static long printUpdate(PrintStream out, List<UpdateDbStep.Summary> parts) {
+    static long printUpdate(PrintStream out, UpdateDbStep.Result result) {
+        List<UpdateDbStep.Summary> parts = result.parts();
         long applied = parts.stream().mapToLong(UpdateDbStep.Summary::applied).sum();
         long unchanged = parts.stream().mapToLong(s -> s.skipped().unchanged()).sum();
         long exited = parts.stream().mapToLong(s -> s.skipped().exited()).sum();

@@ -8,8 +8,8 @@ import java.util.concurrent.Callable;
 import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.storage.RunId;
 import org.hmis.predictions.common.storage.RunKeys;
+import org.hmis.predictions.common.trigger.ObjectRef;
 import org.hmis.predictions.predict.PredictStep;
-import org.hmis.predictions.update.UpdateDbStep;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -117,27 +117,24 @@ final class RunCommand implements Callable<Integer> {
                 PipelineReport.printWrangle(out, pipeline.wrangle(run));
             }
             case predict -> {
-                String bucket = config.storage().inputBucket();
-                List<String> parts = parts(pipeline, bucket, RunKeys.Stage.WRANGLED);
-                PredictStep.Summary summary = pipeline.predict(LocalPipeline.objectsCreated(bucket, parts));
+                PredictStep.Summary summary =
+                        pipeline.predict(parts(pipeline, config.storage().inputBucket(), RunKeys.Stage.WRANGLED));
                 PipelineReport.printPredict(out, summary);
                 summary.parts().forEach(p -> out.println("  " + p.predictions()));
             }
-            case update -> {
-                String bucket = config.storage().outputBucket();
-                List<String> parts = parts(pipeline, bucket, RunKeys.Stage.PREDICTIONS);
-                List<UpdateDbStep.Summary> applied = pipeline.update(LocalPipeline.objectsCreated(bucket, parts));
-                PipelineReport.printUpdate(out, applied);
-            }
+            case update ->
+                PipelineReport.printUpdate(
+                        out,
+                        pipeline.update(parts(pipeline, config.storage().outputBucket(), RunKeys.Stage.PREDICTIONS)));
         }
         return 0;
     }
 
-    /** The part keys of {@code stage} given by --key, else every part of --run-id under its prefix. */
-    private List<String> parts(LocalPipeline pipeline, String bucket, RunKeys.Stage stage) {
+    /** The parts of {@code stage} given by --key, else every part of --run-id under its prefix. */
+    private List<ObjectRef> parts(LocalPipeline pipeline, String bucket, RunKeys.Stage stage) {
         if (!keys.isEmpty()) {
             keys.forEach(key -> RunKeys.requirePart(key, stage));
-            return keys;
+            return keys.stream().map(key -> new ObjectRef(bucket, key)).toList();
         }
         RunId run = RunId.parse(runId);
         String prefix =
@@ -150,7 +147,7 @@ final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException("no " + stage.name().toLowerCase(java.util.Locale.ROOT)
                     + " parts under s3://" + bucket + "/" + prefix);
         }
-        return found;
+        return found.stream().map(key -> new ObjectRef(bucket, key)).toList();
     }
 
     /** The failure and its causes' messages, which name what went wrong without a stack trace. */

@@ -12,21 +12,21 @@ import java.util.concurrent.Callable;
 import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.db.Database;
-import org.hmis.predictions.common.db.ReferenceSchema;
 import org.hmis.predictions.common.features.ExitDestinationClasses;
 import org.hmis.predictions.common.features.FeatureSpec;
-import org.hmis.predictions.common.model.ExitedGuests;
 import org.hmis.predictions.common.model.ModelArtifact;
-import org.hmis.predictions.common.model.ModelFiles;
-import org.hmis.predictions.common.model.ModelTrainer;
-import org.hmis.predictions.common.model.TrainingParameters;
-import org.hmis.predictions.common.model.TrainingSet;
-import org.hmis.predictions.common.storage.ObjectStore;
-import org.hmis.predictions.common.synthetic.GuestGenerator;
-import org.hmis.predictions.common.synthetic.GuestLoader;
+import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.localservices.ExistingPostgres;
 import org.hmis.predictions.localservices.LocalPostgres;
 import org.hmis.predictions.localservices.PostgresServer;
+import org.hmis.predictions.synthetic.GuestGenerator;
+import org.hmis.predictions.synthetic.GuestLoader;
+import org.hmis.predictions.synthetic.GuestsTable;
+import org.hmis.predictions.training.ExitedGuests;
+import org.hmis.predictions.training.ModelFiles;
+import org.hmis.predictions.training.ModelTrainer;
+import org.hmis.predictions.training.TrainingParameters;
+import org.hmis.predictions.training.TrainingSet;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -57,7 +57,7 @@ final class TrainCommand implements Callable<Integer> {
             names = "--jdbc-url",
             description = "Read guests from this PostgreSQL database, e.g. "
                     + "jdbc:postgresql://127.0.0.1:5432/shelter?user=postgres (with --generate: the server to generate on, "
-                    + "in a database " + GENERATED_DATABASE + " it recreates).")
+                    + "in a database " + GENERATED_DATABASE + "_<pid> it drops afterwards).")
     String jdbcUrl;
 
     @Option(names = "--table", description = "The guests table (default: GUESTS_TABLE, else guests).")
@@ -202,10 +202,12 @@ final class TrainCommand implements Callable<Integer> {
         LocalPostgres embedded = jdbcUrl == null ? LocalPostgres.start() : null;
         try {
             PostgresServer server = embedded != null ? embedded : ExistingPostgres.at(jdbcUrl);
-            server.dropDatabase(GENERATED_DATABASE);
-            server.createDatabase(GENERATED_DATABASE);
-            try (Connection c = server.connect(GENERATED_DATABASE)) {
-                ReferenceSchema.createGuestsTable(c, guestsTable);
+            // One database per process, dropped afterwards: two trainings on one server never meet.
+            String database = GENERATED_DATABASE + "_" + ProcessHandle.current().pid();
+            server.dropDatabase(database);
+            server.createDatabase(database);
+            try (Connection c = server.connect(database)) {
+                GuestsTable.create(c, guestsTable);
                 long started = System.nanoTime();
                 long loaded = new GuestLoader(
                                 GuestGenerator.builder().seed(seed).asOf(asOf).build())
@@ -215,9 +217,13 @@ final class TrainCommand implements Callable<Integer> {
                         loaded,
                         seed,
                         asOf,
-                        embedded != null ? "embedded PostgreSQL" : server.jdbcUrl(GENERATED_DATABASE),
+                        embedded != null ? "embedded PostgreSQL" : server.jdbcUrl(database),
                         DemoCommand.seconds(started));
                 return ExitedGuests.read(c, guestsTable, FeatureSpec.V1, classes);
+            } finally {
+                if (embedded == null) {
+                    server.dropDatabase(database);
+                }
             }
         } finally {
             if (embedded != null) {

@@ -2,9 +2,9 @@ package org.hmis.predictions.runner;
 
 import java.util.List;
 import java.util.Map;
-import org.hmis.predictions.common.model.ClassificationMetrics;
 import org.hmis.predictions.common.model.ModelManifest;
-import org.hmis.predictions.common.model.TrainingSet;
+import org.hmis.predictions.training.ClassificationMetrics;
+import org.hmis.predictions.training.TrainingSet;
 
 /** What a training run read and how the model did on held-out households, as text for a terminal. */
 final class TrainingReport {
@@ -37,7 +37,7 @@ final class TrainingReport {
         }
         out.append('\n').append('\n');
 
-        ClassificationMetrics metrics = manifest.metrics();
+        ClassificationMetrics metrics = ClassificationMetrics.of(manifest);
         out.append(String.format("On held-out households (%,d rows):%n", manifest.testRows()));
         out.append(String.format("  %-22s %8s %10s%n", "", "model", "baseline"));
         out.append(String.format(

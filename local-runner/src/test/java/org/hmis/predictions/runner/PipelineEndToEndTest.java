@@ -15,13 +15,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.hmis.predictions.common.config.PipelineConfig;
-import org.hmis.predictions.common.db.ReferenceSchema;
-import org.hmis.predictions.common.model.ModelFiles;
 import org.hmis.predictions.common.storage.RunId;
-import org.hmis.predictions.common.synthetic.GuestGenerator;
-import org.hmis.predictions.common.synthetic.GuestLoader;
 import org.hmis.predictions.localservices.TestPostgres;
 import org.hmis.predictions.localservices.TestS3;
+import org.hmis.predictions.synthetic.GuestGenerator;
+import org.hmis.predictions.synthetic.GuestLoader;
+import org.hmis.predictions.synthetic.GuestsTable;
+import org.hmis.predictions.training.ModelFiles;
 import org.hmis.predictions.update.UpdateDbStep;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,8 +55,7 @@ class PipelineEndToEndTest {
                 S3.secretKey(),
                 S3.bucket()));
         try (Connection c = PG.connect()) {
-            ReferenceSchema.createGuestsTable(c, config.guestsTable());
-            ReferenceSchema.createPredictionRuns(c);
+            GuestsTable.create(c, config.guestsTable());
             new GuestLoader(GuestGenerator.builder()
                             .seed(11)
                             .asOf(LocalDate.of(2026, 11, 1))
@@ -69,6 +68,7 @@ class PipelineEndToEndTest {
     void aRefreshPredictsEveryCurrentGuestMarksTheExitedAndChangesNothingElse() throws Exception {
         String intakeBefore = scalar(INTAKE_FINGERPRINT);
         try (LocalPipeline pipeline = new LocalPipeline(config)) {
+            pipeline.migrate();
             ModelFiles.upload(
                     ModelFiles.readResource(DemoCommand.BUNDLED_MODEL),
                     pipeline.store(),
@@ -82,7 +82,7 @@ class PipelineEndToEndTest {
             assertEquals(current, first.predict().rows());
             assertEquals(
                     current,
-                    first.update().stream()
+                    first.update().parts().stream()
                             .mapToLong(UpdateDbStep.Summary::applied)
                             .sum());
             assertEquals(exited, first.remove().rowsMarked());
@@ -105,13 +105,13 @@ class PipelineEndToEndTest {
             assertEquals(0, second.remove().rowsMarked());
             assertEquals(
                     0,
-                    second.update().stream()
+                    second.update().parts().stream()
                             .mapToLong(UpdateDbStep.Summary::applied)
                             .sum(),
                     "the second run changes nothing");
             assertEquals(
                     current,
-                    second.update().stream()
+                    second.update().parts().stream()
                             .mapToLong(s -> s.skipped().unchanged())
                             .sum(),
                     "and says every row was unchanged");

@@ -12,12 +12,12 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.Map;
 import org.hmis.predictions.common.config.PipelineConfig;
-import org.hmis.predictions.common.db.ReferenceSchema;
-import org.hmis.predictions.common.model.ModelFiles;
-import org.hmis.predictions.common.storage.ObjectStore;
+import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.common.storage.RunKeys;
-import org.hmis.predictions.common.synthetic.GuestGenerator;
-import org.hmis.predictions.common.synthetic.GuestLoader;
+import org.hmis.predictions.synthetic.GuestGenerator;
+import org.hmis.predictions.synthetic.GuestLoader;
+import org.hmis.predictions.synthetic.GuestsTable;
+import org.hmis.predictions.training.ModelFiles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,11 +33,17 @@ class RunCommandTest {
 
     @BeforeAll
     static void loadGuests() throws Exception {
-        services = DemoServices.start(System.getenv("TEST_JDBC_URL"), "exit_destination_run_test");
+        services = DemoServices.start(
+                System.getenv("TEST_JDBC_URL"),
+                "exit_destination_run_test_" + ProcessHandle.current().pid());
         environment = services.environment();
         PipelineConfig config = PipelineConfig.from(environment);
+        ByteArrayOutputStream setup = new ByteArrayOutputStream();
+        assertEquals(0, new SetupCommand(environment, new PrintStream(setup, true, StandardCharsets.UTF_8)).call());
+        String said = setup.toString(StandardCharsets.UTF_8);
+        assertTrue(said.startsWith("Applied 1 migration(s)"), said);
         try (Connection c = services.connect()) {
-            ReferenceSchema.createGuestsTable(c, config.guestsTable());
+            GuestsTable.create(c, config.guestsTable());
             new GuestLoader(GuestGenerator.builder().seed(11).build()).load(c, config.guestsTable(), 2000);
         }
         try (ObjectStore store = ObjectStore.create(config.storage())) {

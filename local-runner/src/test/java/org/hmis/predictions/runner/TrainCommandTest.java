@@ -11,7 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.hmis.predictions.common.features.FeatureSpec;
 import org.hmis.predictions.common.model.ModelArtifact;
-import org.hmis.predictions.common.model.ModelFiles;
+import org.hmis.predictions.training.ClassificationMetrics;
+import org.hmis.predictions.training.ModelFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -62,8 +63,8 @@ class TrainCommandTest {
                 run.out()
                         .contains(String.format(
                                 "  accuracy                  %.3f      %.3f",
-                                model.manifest().metrics().accuracy(),
-                                model.manifest().metrics().majorityBaselineAccuracy())),
+                                ClassificationMetrics.of(model.manifest()).accuracy(),
+                                ClassificationMetrics.of(model.manifest()).majorityBaselineAccuracy())),
                 run.out());
         assertTrue(run.out().contains("Confusion matrix (rows: actual class, columns: predicted class)"), run.out());
 

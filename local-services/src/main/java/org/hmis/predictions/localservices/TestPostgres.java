@@ -3,9 +3,11 @@ package org.hmis.predictions.localservices;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.UUID;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,6 +107,23 @@ public final class TestPostgres implements BeforeAllCallback, AfterAllCallback {
     /** A new connection to this test class's database; the caller closes it. */
     public Connection connect() throws SQLException {
         return server().connect(database);
+    }
+
+    /** This test class's database as a DataSource (a new connection per call), for code that takes one. */
+    public DataSource dataSource() {
+        return dataSource(null);
+    }
+
+    /** The same, with {@code schema} first on each connection's search path (null for the server's default). */
+    public DataSource dataSource(String schema) {
+        PGSimpleDataSource source = new PGSimpleDataSource();
+        source.setUrl(jdbcUrl());
+        source.setUser(user());
+        source.setPassword(password());
+        if (schema != null) {
+            source.setCurrentSchema(schema);
+        }
+        return source;
     }
 
     private PostgresServer server() {

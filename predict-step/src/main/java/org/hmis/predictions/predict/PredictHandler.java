@@ -5,11 +5,8 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import java.io.InputStream;
 import java.io.OutputStream;
 import org.hmis.predictions.common.config.PipelineConfig;
-import org.hmis.predictions.common.config.StorageSettings;
-import org.hmis.predictions.common.features.FeatureSpec;
 import org.hmis.predictions.common.model.LightGbmLibrary;
-import org.hmis.predictions.common.model.LightGbmPredictor;
-import org.hmis.predictions.common.storage.ObjectStore;
+import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.common.trigger.InvalidTriggerException;
 import org.hmis.predictions.common.trigger.Trigger;
 import org.hmis.predictions.common.trigger.TriggerJson;
@@ -29,17 +26,7 @@ public final class PredictHandler implements RequestStreamHandler {
     PredictHandler(PipelineConfig config) {
         // Fails the container's start, not a prediction half-way, when the platform cannot run LightGBM.
         LightGbmLibrary.ensureLoaded();
-        StorageSettings storage = config.storage();
-        ObjectStore store = ObjectStore.create(storage);
-        CurrentModel model = new CurrentModel(
-                store,
-                storage.inputBucket(),
-                config.modelName(),
-                FeatureSpec.V1,
-                PredictStep.DEFAULT_BATCH_ROWS,
-                LightGbmPredictor.DEFAULT_THREADS);
-        this.step =
-                new PredictStep(store, storage.outputBucket(), model, FeatureSpec.V1, PredictStep.DEFAULT_BATCH_ROWS);
+        this.step = PredictStep.from(config, ObjectStore.create(config.storage()));
     }
 
     @Override

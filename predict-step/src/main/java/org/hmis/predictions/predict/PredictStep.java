@@ -18,14 +18,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
+import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.csv.CsvFormatException;
 import org.hmis.predictions.common.csv.PredictionsCsv;
 import org.hmis.predictions.common.csv.WrangledCsv;
 import org.hmis.predictions.common.features.FeatureSpec;
 import org.hmis.predictions.common.model.LightGbmPredictor;
+import org.hmis.predictions.common.s3.ObjectStore;
+import org.hmis.predictions.common.s3.ObjectUpload;
 import org.hmis.predictions.common.storage.ObjectMetadata;
-import org.hmis.predictions.common.storage.ObjectStore;
-import org.hmis.predictions.common.storage.ObjectUpload;
 import org.hmis.predictions.common.storage.RunKeys;
 import org.hmis.predictions.common.trigger.ObjectRef;
 import org.slf4j.Logger;
@@ -74,10 +75,25 @@ public final class PredictStep {
         this.batchRows = batchRows;
     }
 
+    /**
+     * The step as the function, the local runner and the benchmarks build it: the model under
+     * {@code models/<MODEL_NAME>/} of the input bucket, loaded on first use; predictions to the output bucket.
+     */
+    public static PredictStep from(PipelineConfig config, ObjectStore store) {
+        CurrentModel model = new CurrentModel(
+                store,
+                config.storage().inputBucket(),
+                config.modelName(),
+                FeatureSpec.V1,
+                DEFAULT_BATCH_ROWS,
+                LightGbmPredictor.DEFAULT_THREADS);
+        return new PredictStep(store, config.storage().outputBucket(), model, FeatureSpec.V1, DEFAULT_BATCH_ROWS);
+    }
+
     /** One predicted part. */
     public record PartResult(
-            String source,
-            String predictions,
+            ObjectRef source,
+            ObjectRef predictions,
             String runId,
             long rows,
             String model,
@@ -185,8 +201,8 @@ public final class PredictStep {
                 current.name(),
                 durationMs);
         return new PartResult(
-                source,
-                "s3://" + outputBucket + "/" + outputKey,
+                wrangled,
+                new ObjectRef(outputBucket, outputKey),
                 part.runId().value(),
                 rows,
                 current.name(),

@@ -12,12 +12,12 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.hmis.predictions.common.config.PipelineConfig;
-import org.hmis.predictions.common.model.ModelFiles;
-import org.hmis.predictions.common.storage.ObjectStore;
+import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.common.trigger.InvalidTriggerException;
 import org.hmis.predictions.common.trigger.TriggerJson;
 import org.hmis.predictions.localservices.TestPostgres;
 import org.hmis.predictions.localservices.TestS3;
+import org.hmis.predictions.training.ModelFiles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -79,7 +79,7 @@ class PredictHandlerTest {
 
     @Test
     void anS3EventWithSeveralRecordsAndEncodedKeysPredictsEachPartAndSkipsTheRest() throws Exception {
-        JsonNode summary = invoke("s3-wrangled-created.json");
+        JsonNode summary = invoke("tests/s3-wrangled-created.json");
         assertEquals("predict", summary.get("step").asText());
         assertEquals(2, summary.get("parts").size(), summary.toString());
         assertEquals(
@@ -102,7 +102,7 @@ class PredictHandlerTest {
 
     @Test
     void aDirectInvokeNamingBucketAndKeyPredictsThatPart() throws Exception {
-        JsonNode summary = invoke("direct-part.json");
+        JsonNode summary = invoke("tests/direct-part.json");
         assertEquals(1, summary.get("parts").size());
         assertEquals(502, summary.get("rows").asLong());
         assertEquals("handler-model", summary.get("parts").get(0).get("model").asText());
@@ -114,7 +114,7 @@ class PredictHandlerTest {
     @Test
     void aScheduleIsNotThisFunctionsTrigger() {
         InvalidTriggerException e =
-                assertThrows(InvalidTriggerException.class, () -> invoke("eventbridge-scheduled.json"));
+                assertThrows(InvalidTriggerException.class, () -> invoke("tests/eventbridge-scheduled.json"));
         assertTrue(e.getMessage().contains("predict-step takes an S3 ObjectCreated event"), e.getMessage());
     }
 }

@@ -22,14 +22,15 @@ import org.hmis.predictions.common.features.FeatureSpec;
 import org.hmis.predictions.common.features.GuestKey;
 import org.hmis.predictions.common.model.InvalidModelException;
 import org.hmis.predictions.common.model.ModelArtifact;
-import org.hmis.predictions.common.model.ModelFiles;
 import org.hmis.predictions.common.model.ModelManifest;
-import org.hmis.predictions.common.storage.ObjectStore;
+import org.hmis.predictions.common.s3.ObjectStore;
+import org.hmis.predictions.common.s3.StoredObject;
 import org.hmis.predictions.common.storage.RunKeys;
-import org.hmis.predictions.common.storage.StoredObject;
 import org.hmis.predictions.common.trigger.ObjectRef;
 import org.hmis.predictions.localservices.TestPostgres;
 import org.hmis.predictions.localservices.TestS3;
+import org.hmis.predictions.training.LightGbmBatch;
+import org.hmis.predictions.training.ModelFiles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -149,7 +150,7 @@ class PredictStepTest {
         PredictStep.PartResult result = step(MODEL, 1_000).predict(put(key, part, "v1"));
 
         String outputKey = "predictions/20261123T101500Z-3f9a/part-00003.csv";
-        assertEquals("s3://" + bucket + "/" + outputKey, result.predictions());
+        assertEquals(new ObjectRef(bucket, outputKey), result.predictions());
         assertEquals(PART_ROWS, result.rows());
         List<PredictionsCsv.Row> rows = predictions(outputKey);
         LightGbmBatch.Prediction expected = lightGbmsOwn(part, model);

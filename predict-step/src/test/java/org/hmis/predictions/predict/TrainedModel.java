@@ -9,19 +9,20 @@ import java.util.Map;
 import java.util.Optional;
 import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.config.StorageSettings;
-import org.hmis.predictions.common.db.ReferenceSchema;
 import org.hmis.predictions.common.features.ExitDestinationClasses;
 import org.hmis.predictions.common.features.FeatureSpec;
-import org.hmis.predictions.common.model.ExitedGuests;
 import org.hmis.predictions.common.model.ModelArtifact;
-import org.hmis.predictions.common.model.ModelTrainer;
-import org.hmis.predictions.common.model.TrainingParameters;
+import org.hmis.predictions.common.s3.ObjectStore;
+import org.hmis.predictions.common.s3.ObjectUpload;
 import org.hmis.predictions.common.storage.ObjectMetadata;
-import org.hmis.predictions.common.storage.ObjectStore;
-import org.hmis.predictions.common.storage.ObjectUpload;
-import org.hmis.predictions.common.synthetic.GuestGenerator;
 import org.hmis.predictions.localservices.TestPostgres;
 import org.hmis.predictions.localservices.TestS3;
+import org.hmis.predictions.synthetic.GuestGenerator;
+import org.hmis.predictions.synthetic.GuestsTable;
+import org.hmis.predictions.synthetic.SyntheticWrangledPart;
+import org.hmis.predictions.training.ExitedGuests;
+import org.hmis.predictions.training.ModelTrainer;
+import org.hmis.predictions.training.TrainingParameters;
 
 /** The tests' inputs: a real model trained on generated guests in a real database, and wrangled parts in real S3. */
 final class TrainedModel {
@@ -34,8 +35,8 @@ final class TrainedModel {
             throws Exception {
         SqlIdentifier guestsTable = SqlIdentifier.of(table);
         try (Connection c = pg.connect()) {
-            ReferenceSchema.createGuestsTable(c, guestsTable);
-            new org.hmis.predictions.common.synthetic.GuestLoader(generator(seed)).load(c, guestsTable, guests);
+            GuestsTable.create(c, guestsTable);
+            new org.hmis.predictions.synthetic.GuestLoader(generator(seed)).load(c, guestsTable, guests);
             return new ModelTrainer(new TrainingParameters(iterations, 0.1, 15, (int) seed, 2, 0.2))
                     .train(
                             name,

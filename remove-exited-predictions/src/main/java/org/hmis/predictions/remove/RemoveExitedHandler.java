@@ -22,7 +22,7 @@ public final class RemoveExitedHandler implements RequestStreamHandler {
     }
 
     RemoveExitedHandler(PipelineConfig config) {
-        this.step = new RemoveExitedStep(Database.connect(config.database()).dataSource(), config.guestsTable());
+        this.step = RemoveExitedStep.from(config, Database.connect(config.database()));
     }
 
     @Override

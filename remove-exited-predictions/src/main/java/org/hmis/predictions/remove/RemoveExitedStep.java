@@ -9,9 +9,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import javax.sql.DataSource;
+import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.config.SqlIdentifier;
+import org.hmis.predictions.common.db.Database;
+import org.hmis.predictions.common.db.PipelineSchema;
 import org.hmis.predictions.common.db.PredictionRuns;
-import org.hmis.predictions.common.db.ReferenceSchema;
+import org.hmis.predictions.common.features.ExitDestinationClasses;
 import org.hmis.predictions.common.storage.RunId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,16 +26,26 @@ import org.slf4j.LoggerFactory;
  */
 public final class RemoveExitedStep {
     public static final String STEP = "remove";
-    public static final String COLUMN = "predicted_exit_destination";
-    public static final String EXITED = "exited";
+    private static final String COLUMN = ExitDestinationClasses.PREDICTION_COLUMN;
+    private static final String EXITED = ExitDestinationClasses.EXITED;
     private static final Logger LOG = LoggerFactory.getLogger(RemoveExitedStep.class);
 
     private final DataSource dataSource;
     private final SqlIdentifier guestsTable;
+    private final boolean migrate;
 
-    public RemoveExitedStep(DataSource dataSource, SqlIdentifier guestsTable) {
+    /**
+     * @param migrate whether to apply the pipeline schema's migrations before each run ({@code MIGRATE=true})
+     */
+    public RemoveExitedStep(DataSource dataSource, SqlIdentifier guestsTable, boolean migrate) {
         this.dataSource = dataSource;
         this.guestsTable = guestsTable;
+        this.migrate = migrate;
+    }
+
+    /** The step as the function, the local runner and the benchmarks build it. */
+    public static RemoveExitedStep from(PipelineConfig config, Database database) {
+        return new RemoveExitedStep(database.dataSource(), config.guestsTable(), config.migrate());
     }
 
     /** What a run did. */
@@ -40,10 +53,13 @@ public final class RemoveExitedStep {
 
     public Summary run(RunId runId) throws SQLException {
         Instant started = Instant.now();
+        if (migrate) {
+            int applied = PipelineSchema.migrate(dataSource, guestsTable);
+            LOG.info("{} pipeline schema migrations applied (MIGRATE=true)", applied);
+        }
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                ReferenceSchema.createPredictionRuns(c);
                 boolean created = ensureColumn(c);
                 long marked = markExited(c);
                 Instant finished = Instant.now();

@@ -1,6 +1,8 @@
 package org.hmis.predictions.remove;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,16 +11,19 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.URI;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
 import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.config.SqlIdentifier;
-import org.hmis.predictions.common.db.ReferenceSchema;
 import org.hmis.predictions.common.trigger.InvalidTriggerException;
 import org.hmis.predictions.common.trigger.TriggerJson;
 import org.hmis.predictions.localservices.TestPostgres;
+import org.hmis.predictions.synthetic.GuestsTable;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,14 +34,9 @@ class RemoveExitedHandlerTest {
 
     private static RemoveExitedHandler handler;
 
+    /** MIGRATE=true: the handler creates the pipeline schema itself on its first run, in this empty database. */
     @BeforeAll
-    static void setUp() throws SQLException {
-        try (Connection c = PG.connect();
-                Statement st = c.createStatement()) {
-            ReferenceSchema.createGuestsTable(c, SqlIdentifier.of("guests"));
-            st.execute("INSERT INTO guests (personal_id, enroll_date, exit_date, exit_destination) VALUES"
-                    + " (1, '2026-01-05', NULL, NULL), (3, '2025-03-01', '2025-06-30', 'Client refused')");
-        }
+    static void setUp() {
         URI db = URI.create(PG.jdbcUrl().substring("jdbc:".length()));
         handler = new RemoveExitedHandler(PipelineConfig.from(Map.of(
                 "RDS_HOST",
@@ -50,7 +50,23 @@ class RemoveExitedHandlerTest {
                 "RDS_USER_PWD",
                 PG.password(),
                 "DB_SSL_MODE",
-                "disable")));
+                "disable",
+                "MIGRATE",
+                "true")));
+    }
+
+    /** Two current guests and three who left, one of them already marked; no prediction column yet. */
+    @BeforeEach
+    void freshGuests() throws SQLException {
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement()) {
+            st.execute("DROP TABLE IF EXISTS guests");
+            GuestsTable.create(c, SqlIdentifier.of("guests"));
+            st.execute("INSERT INTO guests (personal_id, enroll_date, exit_date, exit_destination) VALUES"
+                    + " (1, '2026-01-05', NULL, NULL), (2, '2026-02-01', NULL, NULL),"
+                    + " (3, '2025-03-01', '2025-06-30', 'Client refused'), (4, '2025-04-01', '2025-05-02', 'Other'),"
+                    + " (5, '2025-01-01', '2025-02-01', 'Other')");
+        }
     }
 
     private static JsonNode invoke(String fixture) throws Exception {
@@ -62,25 +78,44 @@ class RemoveExitedHandlerTest {
     }
 
     @Test
-    void anEventBridgeScheduleMarksExitedGuests() throws Exception {
-        JsonNode summary = invoke("eventbridge-scheduled.json");
-        assertEquals("remove", summary.get("step").asText());
-        assertTrue(summary.get("rowsMarked").asLong() <= 1);
-        assertTrue(summary.has("columnCreated"));
-        assertTrue(summary.has("durationMs"));
+    void anEventBridgeScheduleAddsTheColumnAndMarksEachExitedGuestOnce() throws Exception {
+        JsonNode first = invoke("tests/eventbridge-scheduled.json");
+        assertEquals("remove", first.get("step").asText());
+        assertEquals(3, first.get("rowsMarked").asLong());
+        assertTrue(first.get("columnCreated").asBoolean());
+        JsonNode second = invoke("tests/scheduler-input.json");
+        assertEquals(0, second.get("rowsMarked").asLong());
+        assertFalse(second.get("columnCreated").asBoolean());
+        try (Connection c = PG.connect();
+                PreparedStatement ps = c.prepareStatement("SELECT"
+                        + " count(*) FILTER (WHERE predicted_exit_destination = 'exited'),"
+                        + " count(*) FILTER (WHERE predicted_exit_destination IS NULL),"
+                        + " (SELECT count(*) FROM prediction_runs WHERE step = 'remove' AND status = 'done'"
+                        + " AND run_id IN (?, ?)) FROM guests")) {
+            ps.setString(1, first.get("runId").asText());
+            ps.setString(2, second.get("runId").asText());
+            ResultSet rs = ps.executeQuery();
+            rs.next();
+            assertEquals(3, rs.getLong(1));
+            assertEquals(2, rs.getLong(2));
+            assertEquals(2, rs.getLong(3));
+        }
     }
 
     @Test
-    void aSchedulerInputAndADirectInvokeRunTheStep() throws Exception {
-        invoke("scheduler-input.json");
-        assertEquals(0, invoke("direct-empty.json").get("rowsMarked").asLong(), "already marked by the run before");
-        assertEquals(
-                "20261123T101500Z-3f9a", invoke("direct-run.json").get("runId").asText());
+    void aDirectInvokeRunsUnderItsRunIdOrANewOne() throws Exception {
+        JsonNode named = invoke("wrangle-step/direct.json");
+        assertEquals("20261123T101500Z-3f9a", named.get("runId").asText());
+        assertEquals(3, named.get("rowsMarked").asLong());
+        JsonNode unnamed = invoke("tests/direct-empty.json");
+        assertNotEquals("20261123T101500Z-3f9a", unnamed.get("runId").asText());
+        assertEquals(0, unnamed.get("rowsMarked").asLong());
     }
 
     @Test
     void anS3EventIsNotThisFunctionsTrigger() {
-        InvalidTriggerException e = assertThrows(InvalidTriggerException.class, () -> invoke("s3-object-created.json"));
+        InvalidTriggerException e =
+                assertThrows(InvalidTriggerException.class, () -> invoke("tests/s3-object-created.json"));
         assertTrue(e.getMessage().contains("takes a schedule or a direct invoke"), e.getMessage());
     }
 }

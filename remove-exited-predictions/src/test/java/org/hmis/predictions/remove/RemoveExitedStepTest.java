@@ -13,9 +13,10 @@ import java.util.HashMap;
 import java.util.Map;
 import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.db.Database;
-import org.hmis.predictions.common.db.ReferenceSchema;
+import org.hmis.predictions.common.db.PipelineSchema;
 import org.hmis.predictions.common.storage.RunId;
 import org.hmis.predictions.localservices.TestPostgres;
+import org.hmis.predictions.synthetic.GuestsTable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,6 +33,7 @@ class RemoveExitedStepTest {
     @BeforeAll
     static void pool() {
         database = Database.connect(PG.jdbcUrl(), PG.user(), PG.password(), null, 2);
+        PipelineSchema.migrate(database.dataSource(), TABLE);
     }
 
     @AfterAll
@@ -44,8 +46,8 @@ class RemoveExitedStepTest {
         try (Connection c = PG.connect();
                 Statement st = c.createStatement()) {
             st.execute("DROP TABLE IF EXISTS guests");
-            st.execute("DROP TABLE IF EXISTS prediction_runs");
-            ReferenceSchema.createGuestsTable(c, TABLE);
+            st.execute("TRUNCATE prediction_runs");
+            GuestsTable.create(c, TABLE);
             // 1: current, never predicted; 2: current with a prediction; 3, 4: exited; 5: exited, already marked
             st.execute("INSERT INTO guests (personal_id, enroll_date, exit_date, exit_destination) VALUES"
                     + " (1, '2026-01-05', NULL, NULL),"
@@ -57,7 +59,7 @@ class RemoveExitedStepTest {
     }
 
     private static RemoveExitedStep step() {
-        return new RemoveExitedStep(database.dataSource(), TABLE);
+        return new RemoveExitedStep(database.dataSource(), TABLE, false);
     }
 
     private static Map<String, String> predictions() throws SQLException {
@@ -139,7 +141,8 @@ class RemoveExitedStepTest {
 
     @Test
     void aMissingTableIsNamed() {
-        RemoveExitedStep missing = new RemoveExitedStep(database.dataSource(), SqlIdentifier.of("no_such_guests"));
+        RemoveExitedStep missing =
+                new RemoveExitedStep(database.dataSource(), SqlIdentifier.of("no_such_guests"), false);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> missing.run(RunId.newRun()));
         assertTrue(e.getMessage().contains("no_such_guests does not exist"), e.getMessage());
     }

@@ -14,16 +14,20 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.csv.PredictionsCsv;
+import org.hmis.predictions.common.db.Database;
 import org.hmis.predictions.common.db.PredictionRuns;
-import org.hmis.predictions.common.db.ReferenceSchema;
+import org.hmis.predictions.common.features.ExitDestinationClasses;
+import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.common.storage.ObjectMetadata;
-import org.hmis.predictions.common.storage.ObjectStore;
 import org.hmis.predictions.common.storage.RunId;
 import org.hmis.predictions.common.storage.RunKeys;
 import org.hmis.predictions.common.trigger.ObjectRef;
@@ -52,7 +56,7 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  */
 public final class UpdateDbStep {
     public static final String STEP = "update";
-    public static final String COLUMN = "predicted_exit_destination";
+    private static final String COLUMN = ExitDestinationClasses.PREDICTION_COLUMN;
     public static final String APPLIED = "applied";
     public static final String ALREADY_APPLIED = "already-applied";
     public static final String STALE = "stale";
@@ -67,16 +71,23 @@ public final class UpdateDbStep {
 
     private final DataSource dataSource;
     private final SqlIdentifier guestsTable;
+    private final ObjectStore store;
     private final Duration lockTimeout;
 
-    public UpdateDbStep(DataSource dataSource, SqlIdentifier guestsTable) {
-        this(dataSource, guestsTable, DEFAULT_LOCK_TIMEOUT);
-    }
-
-    public UpdateDbStep(DataSource dataSource, SqlIdentifier guestsTable, Duration lockTimeout) {
+    /**
+     * @param store where predictions parts are read
+     * @param lockTimeout how long to wait for another update of the table before the part fails
+     */
+    public UpdateDbStep(DataSource dataSource, SqlIdentifier guestsTable, ObjectStore store, Duration lockTimeout) {
         this.dataSource = dataSource;
         this.guestsTable = guestsTable;
+        this.store = store;
         this.lockTimeout = lockTimeout;
+    }
+
+    /** The step as the function, the local runner and the benchmarks build it. */
+    public static UpdateDbStep from(PipelineConfig config, Database database, ObjectStore store) {
+        return new UpdateDbStep(database.dataSource(), config.guestsTable(), store, DEFAULT_LOCK_TIMEOUT);
     }
 
     /** Why rows of a part were not written. */
@@ -101,8 +112,37 @@ public final class UpdateDbStep {
             String message,
             long durationMs) {}
 
-    /** Applies the predictions part at {@code object}, streamed from {@code store}. */
-    public Summary apply(ObjectStore store, ObjectRef object) throws SQLException {
+    /** A part that was not applied, and why; its transaction was rolled back. */
+    public record Failed(String part, String error) {}
+
+    /** What an invocation did: one summary per applied part, in the order given, and the parts that failed. */
+    public record Result(String step, List<Summary> parts, List<Failed> failed) {}
+
+    /**
+     * Applies every part among {@code objects}, each in its own transaction. Every part is tried; if any failed,
+     * an {@link UpdateFailedException} names each after the others are applied, so the invocation fails (and
+     * Lambda's retry or the dead-letter queue sees it) while the good parts are not held back; on a retry they
+     * report {@value #ALREADY_APPLIED}.
+     */
+    public Result run(List<ObjectRef> objects) {
+        List<Summary> parts = new ArrayList<>();
+        List<Failed> failed = new ArrayList<>();
+        for (ObjectRef object : objects) {
+            try {
+                parts.add(apply(object));
+            } catch (SQLException | RuntimeException e) {
+                failed.add(new Failed(object.toString(), e.getMessage()));
+            }
+        }
+        Result result = new Result(STEP, parts, failed);
+        if (!failed.isEmpty()) {
+            throw new UpdateFailedException(result);
+        }
+        return result;
+    }
+
+    /** Applies the predictions part at {@code object}, streamed from the store. */
+    public Summary apply(ObjectRef object) throws SQLException {
         Instant started = Instant.now();
         RunKeys.Part part = RunKeys.requirePart(object.key(), RunKeys.Stage.PREDICTIONS);
         ResponseInputStream<GetObjectResponse> in = store.open(object.bucket(), object.key());
@@ -127,7 +167,7 @@ public final class UpdateDbStep {
     }
 
     /**
-     * Applies a predictions part read from {@code predictions} (the same work as {@link #apply(ObjectStore, ObjectRef)}
+     * Applies a predictions part read from {@code predictions} (the same work as {@link #apply(ObjectRef)}
      * once the object is open); {@code source} names it in messages, {@code model} may be null.
      */
     public Summary apply(RunKeys.Part part, String model, Reader predictions, String source) throws SQLException {
@@ -191,7 +231,6 @@ public final class UpdateDbStep {
             ps.setLong(1, lockKey(table));
             ps.executeQuery().close();
         }
-        ReferenceSchema.createPredictionRuns(c);
 
         if (PredictionRuns.status(c, runId, STEP, part.key())
                 .filter(APPLIED::equals)

@@ -16,11 +16,11 @@ import java.util.Optional;
 import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.config.StorageSettings;
 import org.hmis.predictions.common.csv.PredictionsCsv;
-import org.hmis.predictions.common.db.ReferenceSchema;
+import org.hmis.predictions.common.s3.ObjectStore;
+import org.hmis.predictions.common.s3.ObjectUpload;
 import org.hmis.predictions.common.storage.ObjectMetadata;
-import org.hmis.predictions.common.storage.ObjectStore;
-import org.hmis.predictions.common.storage.ObjectUpload;
 import org.hmis.predictions.localservices.TestS3;
+import org.hmis.predictions.synthetic.GuestsTable;
 
 /** The guests every update test starts from, and the ways the tests look at the database and write parts. */
 final class GuestsFixture {
@@ -42,8 +42,8 @@ final class GuestsFixture {
     static void reset(Connection c) throws SQLException {
         try (Statement st = c.createStatement()) {
             st.execute("DROP TABLE IF EXISTS guests");
-            st.execute("DROP TABLE IF EXISTS prediction_runs");
-            ReferenceSchema.createGuestsTable(c, TABLE);
+            st.execute("TRUNCATE prediction_runs");
+            GuestsTable.create(c, TABLE);
             st.execute("ALTER TABLE guests ADD COLUMN IF NOT EXISTS predicted_exit_destination VARCHAR");
             st.execute(
                     "INSERT INTO guests (personal_id, enroll_date, exit_date, exit_destination, predicted_exit_destination) VALUES"

@@ -12,7 +12,8 @@ import java.util.stream.Stream;
 import org.hmis.predictions.common.csv.CsvFormatException;
 import org.hmis.predictions.common.csv.PredictionsCsv;
 import org.hmis.predictions.common.db.Database;
-import org.hmis.predictions.common.storage.ObjectStore;
+import org.hmis.predictions.common.db.PipelineSchema;
+import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.common.storage.RunKeys;
 import org.hmis.predictions.common.trigger.ObjectRef;
 import org.hmis.predictions.localservices.TestPostgres;
@@ -44,15 +45,16 @@ class UpdateDbBadFileTest {
     @BeforeAll
     static void setUp() throws SQLException {
         database = Database.connect(PG.jdbcUrl(), PG.user(), PG.password(), null, 2);
+        PipelineSchema.migrate(database.dataSource(), GuestsFixture.TABLE);
         store = GuestsFixture.objectStore(S3);
-        step = new UpdateDbStep(database.dataSource(), GuestsFixture.TABLE);
+        step = new UpdateDbStep(database.dataSource(), GuestsFixture.TABLE, store, UpdateDbStep.DEFAULT_LOCK_TIMEOUT);
         try (Connection c = PG.connect()) {
             GuestsFixture.reset(c);
         }
         // A run already recorded, so the comparison covers prediction_runs too.
         String key = RunKeys.predictionsPart(UpdateDbStepTest.OLDER, 0).key();
         GuestsFixture.put(store, S3.bucket(), key, part("6,2026-01-10,temp"), "m");
-        step.apply(store, new ObjectRef(S3.bucket(), key));
+        step.apply(new ObjectRef(S3.bucket(), key));
         try (Connection c = PG.connect()) {
             before = GuestsFixture.snapshot(c);
         }
@@ -132,7 +134,7 @@ class UpdateDbBadFileTest {
         String key = RunKeys.predictionsPart(UpdateDbStepTest.RUN, 0).key();
         GuestsFixture.put(store, S3.bucket(), key, content, "m");
         CsvFormatException e =
-                assertThrows(CsvFormatException.class, () -> step.apply(store, new ObjectRef(S3.bucket(), key)));
+                assertThrows(CsvFormatException.class, () -> step.apply(new ObjectRef(S3.bucket(), key)));
         assertTrue(e.getMessage().startsWith("s3://" + S3.bucket() + "/" + key + " "), e.getMessage());
         assertTrue(e.getMessage().contains(problem), kind + ": " + e.getMessage());
         assertUnchanged();
@@ -151,7 +153,7 @@ class UpdateDbBadFileTest {
         String key = RunKeys.predictionsPart(UpdateDbStepTest.RUN, 1).key();
         GuestsFixture.put(store, S3.bucket(), key, content.toString(), "m");
         CsvFormatException e =
-                assertThrows(CsvFormatException.class, () -> step.apply(store, new ObjectRef(S3.bucket(), key)));
+                assertThrows(CsvFormatException.class, () -> step.apply(new ObjectRef(S3.bucket(), key)));
         assertTrue(e.getMessage().contains("line " + (rows + 3) + ": p_es 2 is not a probability"), e.getMessage());
         assertUnchanged();
     }

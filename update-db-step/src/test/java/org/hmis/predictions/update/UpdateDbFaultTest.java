@@ -19,7 +19,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.hmis.predictions.common.db.Database;
-import org.hmis.predictions.common.storage.ObjectStore;
+import org.hmis.predictions.common.db.PipelineSchema;
+import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.common.storage.RunId;
 import org.hmis.predictions.common.storage.RunKeys;
 import org.hmis.predictions.common.trigger.ObjectRef;
@@ -55,8 +56,9 @@ class UpdateDbFaultTest {
     @BeforeAll
     static void setUp() {
         database = Database.connect(PG.jdbcUrl(), PG.user(), PG.password(), null, 4);
+        PipelineSchema.migrate(database.dataSource(), GuestsFixture.TABLE);
         store = GuestsFixture.objectStore(S3);
-        step = new UpdateDbStep(database.dataSource(), GuestsFixture.TABLE);
+        step = new UpdateDbStep(database.dataSource(), GuestsFixture.TABLE, store, UpdateDbStep.DEFAULT_LOCK_TIMEOUT);
         threads = Executors.newFixedThreadPool(2);
     }
 
@@ -105,7 +107,7 @@ class UpdateDbFaultTest {
                 st.executeQuery("SELECT * FROM guests WHERE personal_id = " + (1000 + EXTRA - 1) + " FOR UPDATE")
                         .close();
             }
-            Future<UpdateDbStep.Summary> running = threads.submit(() -> step.apply(store, part));
+            Future<UpdateDbStep.Summary> running = threads.submit(() -> step.apply(part));
             int pid = awaitBackend("Lock", "transactionid", "UPDATE %update_part%");
             try (Connection killer = PG.connect();
                     PreparedStatement ps = killer.prepareStatement("SELECT pg_terminate_backend(?)")) {
@@ -121,7 +123,7 @@ class UpdateDbFaultTest {
         }
         assertEquals(before, snapshot(), "no guest changed and no run was recorded");
 
-        UpdateDbStep.Summary rerun = step.apply(store, part);
+        UpdateDbStep.Summary rerun = step.apply(part);
         assertEquals(UpdateDbStep.APPLIED, rerun.status());
         assertEquals(EXTRA + 1, rerun.applied());
         Map<String, String> p = predictions();
@@ -153,8 +155,8 @@ class UpdateDbFaultTest {
 
     @Test
     void twoRunsLeftToRaceEndInTheNewerRunsState() throws Exception {
-        Future<UpdateDbStep.Summary> older = threads.submit(() -> step.apply(store, olderPart()));
-        Future<UpdateDbStep.Summary> newer = threads.submit(() -> step.apply(store, newerPart()));
+        Future<UpdateDbStep.Summary> older = threads.submit(() -> step.apply(olderPart()));
+        Future<UpdateDbStep.Summary> newer = threads.submit(() -> step.apply(newerPart()));
         assertEquals(
                 UpdateDbStep.APPLIED,
                 newer.get(WAIT_MILLIS, TimeUnit.MILLISECONDS).status());
@@ -204,9 +206,9 @@ class UpdateDbFaultTest {
                 ps.setLong(1, UpdateDbStep.lockKey("public.guests"));
                 ps.executeQuery().close();
             }
-            Future<UpdateDbStep.Summary> firstApply = threads.submit(() -> step.apply(store, firstPart));
+            Future<UpdateDbStep.Summary> firstApply = threads.submit(() -> step.apply(firstPart));
             awaitWaiters(1);
-            Future<UpdateDbStep.Summary> secondApply = threads.submit(() -> step.apply(store, secondPart));
+            Future<UpdateDbStep.Summary> secondApply = threads.submit(() -> step.apply(secondPart));
             awaitWaiters(2);
             holder.rollback();
             return Map.of(

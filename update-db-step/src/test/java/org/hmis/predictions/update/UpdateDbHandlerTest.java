@@ -18,7 +18,8 @@ import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
 import org.hmis.predictions.common.config.PipelineConfig;
-import org.hmis.predictions.common.storage.ObjectStore;
+import org.hmis.predictions.common.db.PipelineSchema;
+import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.common.trigger.InvalidTriggerException;
 import org.hmis.predictions.common.trigger.TriggerJson;
 import org.hmis.predictions.localservices.TestPostgres;
@@ -44,6 +45,7 @@ class UpdateDbHandlerTest {
 
     @BeforeAll
     static void setUp() throws SQLException {
+        PipelineSchema.migrate(PG.dataSource(), GuestsFixture.TABLE);
         try (Connection c = PG.connect();
                 Statement st = c.createStatement()) {
             GuestsFixture.reset(c);
@@ -108,7 +110,7 @@ class UpdateDbHandlerTest {
 
     @Test
     void anS3EventAppliesEveryPartItNamesAndADuplicateEventChangesNothing() throws Exception {
-        JsonNode response = invoke("s3-predictions-created.json");
+        JsonNode response = invoke("tests/s3-predictions-created.json");
         assertEquals("update", response.get("step").asText());
         assertEquals(2, response.get("parts").size());
         JsonNode first = response.get("parts").get(0);
@@ -125,7 +127,7 @@ class UpdateDbHandlerTest {
         assertEquals(1, second.get("applied").asLong());
         assertEquals("perm", predictions().get("6/2026-01-10"));
 
-        JsonNode again = invoke("s3-predictions-created.json");
+        JsonNode again = invoke("tests/s3-predictions-created.json");
         for (JsonNode part : again.get("parts")) {
             assertEquals("already-applied", part.get("status").asText());
             assertEquals(0, part.get("applied").asLong());
@@ -134,7 +136,7 @@ class UpdateDbHandlerTest {
 
     @Test
     void aDirectInvokeNamingBucketAndKeyAppliesThatPart() throws Exception {
-        JsonNode response = invoke("direct-object.json");
+        JsonNode response = invoke("tests/direct-object.json");
         JsonNode part = response.get("parts").get(0);
         assertEquals(RUN_PREFIX + "part-00002.csv", part.get("part").asText());
         assertEquals("applied", part.get("status").asText());
@@ -144,8 +146,8 @@ class UpdateDbHandlerTest {
 
     @Test
     void aRecordThatIsNotAPartFailsTheInvocationAfterTheOtherPartsApplied() throws Exception {
-        IllegalStateException e =
-                assertThrows(IllegalStateException.class, () -> invoke("s3-one-good-one-foreign.json"));
+        UpdateFailedException e =
+                assertThrows(UpdateFailedException.class, () -> invoke("tests/s3-one-good-one-foreign.json"));
         assertTrue(e.getMessage().startsWith("1 of 2 predictions parts were not applied"), e.getMessage());
         assertTrue(
                 e.getMessage().contains("'" + RUN_PREFIX + "rejected rows.csv' is not a predictions part key"),
@@ -156,7 +158,7 @@ class UpdateDbHandlerTest {
     @Test
     void aScheduleIsNotThisFunctionsTrigger() {
         InvalidTriggerException e =
-                assertThrows(InvalidTriggerException.class, () -> invoke("eventbridge-scheduled.json"));
+                assertThrows(InvalidTriggerException.class, () -> invoke("tests/eventbridge-scheduled.json"));
         assertTrue(e.getMessage().contains("takes an S3 ObjectCreated event or a direct invoke"), e.getMessage());
     }
 }

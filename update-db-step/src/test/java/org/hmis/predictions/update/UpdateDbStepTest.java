@@ -19,8 +19,9 @@ import java.util.List;
 import java.util.Map;
 import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.db.Database;
-import org.hmis.predictions.common.storage.ObjectNotFoundException;
-import org.hmis.predictions.common.storage.ObjectStore;
+import org.hmis.predictions.common.db.PipelineSchema;
+import org.hmis.predictions.common.s3.ObjectNotFoundException;
+import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.common.storage.RunId;
 import org.hmis.predictions.common.storage.RunKeys;
 import org.hmis.predictions.common.trigger.ObjectRef;
@@ -52,8 +53,9 @@ class UpdateDbStepTest {
     @BeforeAll
     static void connect() {
         database = Database.connect(PG.jdbcUrl(), PG.user(), PG.password(), null, 2);
+        PipelineSchema.migrate(database.dataSource(), GuestsFixture.TABLE);
         store = GuestsFixture.objectStore(S3);
-        step = new UpdateDbStep(database.dataSource(), GuestsFixture.TABLE);
+        step = new UpdateDbStep(database.dataSource(), GuestsFixture.TABLE, store, UpdateDbStep.DEFAULT_LOCK_TIMEOUT);
     }
 
     @AfterAll
@@ -73,7 +75,7 @@ class UpdateDbStepTest {
     private static UpdateDbStep.Summary apply(RunId run, int number, String content) throws SQLException {
         String key = RunKeys.predictionsPart(run, number).key();
         GuestsFixture.put(store, S3.bucket(), key, content, "exit-destination-2026-11");
-        return step.apply(store, new ObjectRef(S3.bucket(), key));
+        return step.apply(new ObjectRef(S3.bucket(), key));
     }
 
     private static Map<String, String> predictions() throws SQLException {
@@ -222,8 +224,7 @@ class UpdateDbStepTest {
     void aMissingObjectIsNamed() {
         ObjectNotFoundException e = assertThrows(
                 ObjectNotFoundException.class,
-                () -> step.apply(
-                        store, new ObjectRef(S3.bucket(), "predictions/20261123T101500Z-3f9a/part-00042.csv")));
+                () -> step.apply(new ObjectRef(S3.bucket(), "predictions/20261123T101500Z-3f9a/part-00042.csv")));
         assertTrue(e.getMessage().contains("part-00042.csv does not exist"), e.getMessage());
     }
 
@@ -231,7 +232,7 @@ class UpdateDbStepTest {
     void aKeyThatIsNotAPredictionsPartIsRefused() {
         IllegalArgumentException e = assertThrows(
                 IllegalArgumentException.class,
-                () -> step.apply(store, new ObjectRef(S3.bucket(), "wrangled/20261123T101500Z-3f9a/part-00000.csv")));
+                () -> step.apply(new ObjectRef(S3.bucket(), "wrangled/20261123T101500Z-3f9a/part-00000.csv")));
         assertTrue(e.getMessage().contains("is not a predictions part key"), e.getMessage());
     }
 
@@ -239,28 +240,33 @@ class UpdateDbStepTest {
     void aMissingTableOrColumnIsNamed() throws SQLException {
         String key = RunKeys.predictionsPart(RUN, 0).key();
         GuestsFixture.put(store, S3.bucket(), key, MIXED, null);
-        UpdateDbStep noTable = new UpdateDbStep(database.dataSource(), SqlIdentifier.of("intake.no_such_guests"));
+        UpdateDbStep noTable = new UpdateDbStep(
+                database.dataSource(),
+                SqlIdentifier.of("intake.no_such_guests"),
+                store,
+                UpdateDbStep.DEFAULT_LOCK_TIMEOUT);
         IllegalStateException e =
-                assertThrows(IllegalStateException.class, () -> noTable.apply(store, new ObjectRef(S3.bucket(), key)));
+                assertThrows(IllegalStateException.class, () -> noTable.apply(new ObjectRef(S3.bucket(), key)));
         assertTrue(e.getMessage().contains("intake.no_such_guests does not exist"), e.getMessage());
 
         try (Connection c = PG.connect();
                 Statement st = c.createStatement()) {
             st.execute("ALTER TABLE guests DROP COLUMN predicted_exit_destination");
         }
-        e = assertThrows(IllegalStateException.class, () -> step.apply(store, new ObjectRef(S3.bucket(), key)));
+        e = assertThrows(IllegalStateException.class, () -> step.apply(new ObjectRef(S3.bucket(), key)));
         assertTrue(e.getMessage().contains("public.guests has no predicted_exit_destination column"), e.getMessage());
     }
 
     @Test
     void theTableIsTheSameTableHoweverItIsSpelled() throws SQLException {
         apply(NEWER, 0, part("1,2026-01-05,perm"));
-        UpdateDbStep qualified = new UpdateDbStep(database.dataSource(), SqlIdentifier.of("public.guests"));
+        UpdateDbStep qualified = new UpdateDbStep(
+                database.dataSource(), SqlIdentifier.of("public.guests"), store, UpdateDbStep.DEFAULT_LOCK_TIMEOUT);
         String key = RunKeys.predictionsPart(RUN, 0).key();
         GuestsFixture.put(store, S3.bucket(), key, part("1,2026-01-05,es"), null);
         assertEquals(
                 UpdateDbStep.STALE,
-                qualified.apply(store, new ObjectRef(S3.bucket(), key)).status());
+                qualified.apply(new ObjectRef(S3.bucket(), key)).status());
     }
 
     private static String xmin(int personalId, String enrollDate) throws SQLException {

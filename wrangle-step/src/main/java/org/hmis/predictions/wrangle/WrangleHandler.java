@@ -16,7 +16,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.db.Database;
-import org.hmis.predictions.common.storage.ObjectStore;
+import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.common.storage.RunId;
 import org.hmis.predictions.common.storage.RunKeys;
 import org.hmis.predictions.common.trigger.InvalidTriggerException;
@@ -24,6 +24,13 @@ import org.hmis.predictions.common.trigger.Trigger;
 import org.hmis.predictions.common.trigger.TriggerJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.InvocationType;
+import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 
 /**
  * Lambda entry point of the wrangle step. It accepts:
@@ -37,9 +44,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>Why the API does not wait for the work: API Gateway ends a request after 30 seconds, and a wrangle grows with
- * the population: a million guests took 9 to 13 seconds warm and up to 19 seconds in a fresh JVM on a shared
- * 2-core machine, close enough to the limit that a slower database, a colder container or a larger shelter would
- * cross it. So the API request only validates, picks the run id and queues an
+ * the population (README's benchmark section has its times at a million guests), so a slower database, a colder
+ * container or a larger shelter would cross it. So the API request only validates, picks the run id and queues an
  * asynchronous invocation of this same function ({@code InvocationType=Event}) carrying
  * {@code {"runId": ...}}, then answers 202. Lambda runs the queued event as a direct invoke, retries it on
  * failure (safe: the same run id rewrites the same objects) and sends it to the function's failure destination
@@ -58,7 +64,7 @@ public final class WrangleHandler implements RequestStreamHandler {
     private static final Logger LOG = LoggerFactory.getLogger(WrangleHandler.class);
 
     private final WrangleStep step;
-    private final Supplier<LambdaEventInvoker> invoker;
+    private final Supplier<LambdaClient> lambda;
 
     /** Built once per container: configuration checked, pool and S3 client created before the first event. */
     public WrangleHandler() {
@@ -66,23 +72,18 @@ public final class WrangleHandler implements RequestStreamHandler {
     }
 
     WrangleHandler(PipelineConfig config) {
-        this(config, lazily(() -> LambdaEventInvoker.forRegion(config.storage().region())));
-    }
-
-    WrangleHandler(PipelineConfig config, Supplier<LambdaEventInvoker> invoker) {
         this(
-                new WrangleStep(
-                        Database.connect(config.database()).dataSource(),
-                        config.guestsTable(),
-                        ObjectStore.create(config.storage()),
-                        config.storage().inputBucket(),
-                        config.partRows()),
-                invoker);
+                config,
+                lazily(() -> LambdaClient.builder()
+                        .httpClientBuilder(UrlConnectionHttpClient.builder())
+                        .region(Region.of(config.storage().region()))
+                        .build()));
     }
 
-    WrangleHandler(WrangleStep step, Supplier<LambdaEventInvoker> invoker) {
-        this.step = step;
-        this.invoker = invoker;
+    /** With the Lambda client POST /refresh queues its run through, created on the first request. */
+    WrangleHandler(PipelineConfig config, Supplier<LambdaClient> lambda) {
+        this.step = WrangleStep.from(config, Database.connect(config.database()), ObjectStore.create(config.storage()));
+        this.lambda = lambda;
     }
 
     @Override
@@ -137,8 +138,15 @@ public final class WrangleHandler implements RequestStreamHandler {
                     + "which needs the Lambda context's function ARN");
         }
         try {
-            invoker.get().invokeAsync(context.getInvokedFunctionArn(), selfInvocation(runId, request.requestId()));
-        } catch (LambdaEventInvoker.LambdaInvokeException e) {
+            // Event: Lambda queues the invocation and answers 202 at once; it retries the run on failure.
+            InvokeResponse queued = lambda.get()
+                    .invoke(invoke -> invoke.functionName(context.getInvokedFunctionArn())
+                            .invocationType(InvocationType.EVENT)
+                            .payload(SdkBytes.fromByteArray(selfInvocation(runId, request.requestId()))));
+            if (queued.statusCode() != 202) {
+                throw SdkException.create("Lambda answered " + queued.statusCode() + " instead of 202", null);
+            }
+        } catch (SdkException e) {
             LOG.error("run {} could not be started: {}", runId, e.getMessage(), e);
             return error(503, "the refresh could not be started, try again: " + e.getMessage(), Map.of());
         }
@@ -200,13 +208,13 @@ public final class WrangleHandler implements RequestStreamHandler {
         return response;
     }
 
-    /** Creates the invoker on the first API request only: scheduled and direct runs never need it. */
-    private static Supplier<LambdaEventInvoker> lazily(Supplier<LambdaEventInvoker> create) {
+    /** Creates the client on the first API request only: scheduled and direct runs never need it. */
+    private static Supplier<LambdaClient> lazily(Supplier<LambdaClient> create) {
         return new Supplier<>() {
-            private LambdaEventInvoker created;
+            private LambdaClient created;
 
             @Override
-            public synchronized LambdaEventInvoker get() {
+            public synchronized LambdaClient get() {
                 if (created == null) {
                     created = create.get();
                 }

@@ -10,17 +10,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 import javax.sql.DataSource;
+import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.config.SqlIdentifier;
+import org.hmis.predictions.common.db.Database;
 import org.hmis.predictions.common.db.PredictionRuns;
-import org.hmis.predictions.common.db.ReferenceSchema;
 import org.hmis.predictions.common.features.FeatureSpec;
 import org.hmis.predictions.common.features.GuestFeatures;
 import org.hmis.predictions.common.features.GuestKey;
 import org.hmis.predictions.common.features.RejectedRowException;
+import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.common.storage.ObjectMetadata;
-import org.hmis.predictions.common.storage.ObjectStore;
 import org.hmis.predictions.common.storage.RunId;
 import org.hmis.predictions.common.storage.RunKeys;
+import org.hmis.predictions.common.trigger.ObjectRef;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyOut;
 import org.slf4j.Logger;
@@ -33,14 +35,12 @@ import org.slf4j.LoggerFactory;
  * <p>Only the key and the specification's source columns are selected, so personal data never leaves the
  * database. Rows stream from {@code COPY (SELECT ...) TO STDOUT (FORMAT csv)} through a byte-level parser into
  * the encoder and on into the part being written: memory holds one row and at most two parts' upload buffers
- * (one uploading while the next is written), whatever the population. Rows come in key order, so the same guests give the same objects byte for byte, and running
- * a run id again rewrites its objects identically.
+ * (one uploading while the next is written), whatever the population. Rows come in key order, so the same
+ * guests give the same objects byte for byte, and running a run id again rewrites its objects identically.
  *
- * <p>Tablesaw is not used: a table holds every row of the population (or of a part) in columns before anything
- * is written, and whole-table reads were seen at about half the speed of a streaming loop and 200 MB of heap per
- * million rows, against this step's targets of half PostgreSQL's COPY rate and a 256 MB heap; this loop keeps
- * about 25 MB live for a million guests. The encoding is one fixed row-by-row transform ({@link GuestFeatures}),
- * which needs no dataframe, and the library would take the function's jar from 18 MB to 63 MB.
+ * <p>Tablesaw is not used: a table holds every row of the population (or of a part) before anything is written,
+ * and the encoding is one fixed row-by-row transform ({@link GuestFeatures}) that needs no dataframe; README's
+ * benchmark section has the measurements behind this choice.
  *
  * <p>Rows whose key is missing or malformed go to {@code wrangled/<runId>/rejected.csv} (see {@link RejectedRows})
  * and are counted. The run is recorded in {@code prediction_runs} as step {@value #STEP}.
@@ -72,6 +72,16 @@ public final class WrangleStep {
         this.partRows = partRows;
     }
 
+    /** The step as the function, the local runner and the benchmarks build it: parts go to the input bucket. */
+    public static WrangleStep from(PipelineConfig config, Database database, ObjectStore store) {
+        return new WrangleStep(
+                database.dataSource(),
+                config.guestsTable(),
+                store,
+                config.storage().inputBucket(),
+                config.partRows());
+    }
+
     /**
      * What a run did.
      *
@@ -91,7 +101,13 @@ public final class WrangleStep {
             Map<String, Long> unknownValues,
             String featureSpecVersion,
             long durationMs,
-            String message) {}
+            String message) {
+
+        /** The parts written, as the objects predict is handed. */
+        public List<ObjectRef> partObjects() {
+            return parts.stream().map(key -> new ObjectRef(bucket, key)).toList();
+        }
+    }
 
     /** The bucket the parts are written to. */
     public String bucket() {
@@ -101,7 +117,7 @@ public final class WrangleStep {
     /**
      * The query the step streams: the key (enroll_date as a date, whatever its column type) and the source columns,
      * in {@link GuestFeatures#inputColumns()} order, of the guests still in the shelter, in key order. The key is
-     * unique (DESIGN.md; the reference schema's unique index), so this is one order, and with that index the server
+     * unique (the intake app's key; the reference schema's unique index), so this is one order, and with that index the server
      * reads the rows in it without sorting.
      */
     public static String currentGuestsQuery(SqlIdentifier guestsTable, List<String> inputColumns) {
@@ -166,7 +182,6 @@ public final class WrangleStep {
             details.put("rejected", rejectedCount);
             details.put("unknownValues", features.unknownValueCounts());
             details.put("featureSpecVersion", spec.version());
-            ReferenceSchema.createPredictionRuns(connection);
             PredictionRuns.record(
                     connection,
                     new PredictionRuns.Entry(runId.value(), STEP, "", started, finished, rows, null, "done", details));
@@ -241,7 +256,6 @@ public final class WrangleStep {
 
     private void recordFailure(RunId runId, Instant started, Exception failure) {
         try (Connection connection = dataSource.getConnection()) {
-            ReferenceSchema.createPredictionRuns(connection);
             PredictionRuns.record(
                     connection,
                     new PredictionRuns.Entry(

@@ -26,17 +26,18 @@ import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.config.StorageSettings;
 import org.hmis.predictions.common.csv.WrangledCsv;
 import org.hmis.predictions.common.db.Database;
-import org.hmis.predictions.common.db.ReferenceSchema;
+import org.hmis.predictions.common.db.PipelineSchema;
 import org.hmis.predictions.common.features.FeatureSpec;
 import org.hmis.predictions.common.features.GuestFeatures;
-import org.hmis.predictions.common.storage.ObjectStore;
+import org.hmis.predictions.common.s3.ObjectStore;
+import org.hmis.predictions.common.s3.StoredObject;
 import org.hmis.predictions.common.storage.RunId;
 import org.hmis.predictions.common.storage.RunKeys;
-import org.hmis.predictions.common.storage.StoredObject;
-import org.hmis.predictions.common.synthetic.GuestGenerator;
-import org.hmis.predictions.common.synthetic.GuestLoader;
 import org.hmis.predictions.localservices.TestPostgres;
 import org.hmis.predictions.localservices.TestS3;
+import org.hmis.predictions.synthetic.GuestGenerator;
+import org.hmis.predictions.synthetic.GuestLoader;
+import org.hmis.predictions.synthetic.GuestsTable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -75,6 +76,7 @@ class WrangleStepTest {
     @BeforeAll
     static void connect() {
         database = Database.connect(PG.jdbcUrl(), PG.user(), PG.password(), null, 2);
+        PipelineSchema.migrate(database.dataSource(), GUESTS);
         store = ObjectStore.create(new StorageSettings(
                 S3.bucket(),
                 S3.bucket(),
@@ -94,8 +96,8 @@ class WrangleStepTest {
         try (Connection c = PG.connect();
                 Statement st = c.createStatement()) {
             st.execute("DROP TABLE IF EXISTS guests");
-            st.execute("DROP TABLE IF EXISTS prediction_runs");
-            ReferenceSchema.createGuestsTable(c, GUESTS);
+            st.execute("TRUNCATE prediction_runs");
+            GuestsTable.create(c, GUESTS);
         }
     }
 

@@ -36,6 +36,7 @@ public final class PipelineConfig {
     public static final String AWS_SESSION_TOKEN = "AWS_SESSION_TOKEN";
     public static final String MODEL_NAME = "MODEL_NAME";
     public static final String PART_ROWS = "PART_ROWS";
+    public static final String MIGRATE = "MIGRATE";
 
     /** Every variable this class reads; the infra consistency tests compare the template against it. */
     public static final java.util.List<String> VARIABLES = java.util.List.of(
@@ -54,7 +55,8 @@ public final class PipelineConfig {
             S3_ENDPOINT,
             AWS_REGION,
             MODEL_NAME,
-            PART_ROWS);
+            PART_ROWS,
+            MIGRATE);
 
     public static final int DEFAULT_PORT = 5432;
     public static final String DEFAULT_DB_NAME = "postgres";
@@ -72,6 +74,7 @@ public final class PipelineConfig {
     private final int partRows;
     private final String region;
     private final Optional<URI> s3Endpoint;
+    private final boolean migrate;
 
     private PipelineConfig(Map<String, String> env) {
         this.env = Map.copyOf(env);
@@ -80,6 +83,7 @@ public final class PipelineConfig {
         this.partRows = parseInt(PART_ROWS, DEFAULT_PART_ROWS, 1, 10_000_000);
         this.region = value(AWS_REGION).orElse(DEFAULT_REGION);
         this.s3Endpoint = value(S3_ENDPOINT).map(PipelineConfig::parseEndpoint);
+        this.migrate = parseBoolean(MIGRATE);
         // Parse the optional database settings now so a malformed one is reported at start.
         parseInt(RDS_PORT, DEFAULT_PORT, 1, 65_535);
         parseInt(DB_POOL_SIZE, DEFAULT_POOL_SIZE, 1, 20);
@@ -105,6 +109,11 @@ public final class PipelineConfig {
 
     public int partRows() {
         return partRows;
+    }
+
+    /** Whether remove-exited-predictions applies the pipeline schema's migrations before its run. */
+    public boolean migrate() {
+        return migrate;
     }
 
     /** How to reach the database; fails naming what is missing. */
@@ -187,6 +196,17 @@ public final class PipelineConfig {
         } catch (NumberFormatException e) {
             throw new ConfigurationException(name + " must be a whole number, was '" + raw.get() + "'");
         }
+    }
+
+    private boolean parseBoolean(String name) {
+        Optional<String> raw = value(name);
+        if (raw.isEmpty() || raw.get().equalsIgnoreCase("false")) {
+            return false;
+        }
+        if (raw.get().equalsIgnoreCase("true")) {
+            return true;
+        }
+        throw new ConfigurationException(name + " must be true or false, was '" + raw.get() + "'");
     }
 
     private SqlIdentifier parseIdentifier(String name, String defaultValue) {

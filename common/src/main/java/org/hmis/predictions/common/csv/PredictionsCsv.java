@@ -11,7 +11,7 @@ import java.util.List;
 import org.hmis.predictions.common.features.ExitDestinationClasses;
 
 /**
- * The predictions part format (DESIGN.md section 3):
+ * The predictions part format (docs/architecture.md, "CSV formats"):
  * {@code personal_id,enroll_date,predicted_exit_destination,p_es,p_other,p_perm,p_temp,p_unknown}.
  * Plain fields only (integers, ISO dates, class labels, numbers), so no quoting is ever needed or accepted.
  */

@@ -14,7 +14,7 @@ import org.hmis.predictions.common.features.GuestFeatures;
 import org.hmis.predictions.common.features.GuestKey;
 
 /**
- * The wrangled CSV format, {@code wrangled/<runId>/part-NNNNN.csv} (DESIGN.md §3): the header
+ * The wrangled CSV format, {@code wrangled/<runId>/part-NNNNN.csv} (docs/architecture.md, "CSV formats"): the header
  * {@code personal_id,enroll_date,<features in spec order>}, then one line per guest with the key and the feature
  * values. A missing value is an empty field; numbers are written so that reading them back gives the same doubles.
  * The wrangle step writes it, the predict step reads it.

@@ -26,6 +26,12 @@ public final class ExitDestinationClasses {
     /** The class labels in model index order. */
     public static final List<String> LABELS = List.of("es", "other", "perm", "temp", "unknown");
 
+    /** The guests table's column the pipeline owns: one of {@link #LABELS} for a current guest. */
+    public static final String PREDICTION_COLUMN = "predicted_exit_destination";
+
+    /** What the prediction column holds for a guest who has left. */
+    public static final String EXITED = "exited";
+
     private static final Map<String, String> DEFAULT_MAPPING = defaultMapping();
     private static final ObjectMapper JSON = new ObjectMapper();
 

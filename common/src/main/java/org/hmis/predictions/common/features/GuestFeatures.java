@@ -82,10 +82,6 @@ public final class GuestFeatures {
         }
     }
 
-    public FeatureSpec spec() {
-        return spec;
-    }
-
     /** The columns of an input row, in order: the key, then the spec's source columns. */
     public List<String> inputColumns() {
         return inputColumns;

@@ -94,7 +94,7 @@ public final class LightGbmPredictor implements AutoCloseable {
      * Loads a model and checks that it reads exactly {@code features}, in order, and predicts
      * {@code classLabels.size()} classes.
      */
-    static LightGbmPredictor load(
+    public static LightGbmPredictor load(
             String modelText, List<String> features, List<String> classLabels, int batchRows, int threads) {
         if (batchRows <= 0) {
             throw new IllegalArgumentException("batchRows should be positive, found " + batchRows);

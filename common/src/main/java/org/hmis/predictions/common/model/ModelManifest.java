@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -30,7 +31,8 @@ import org.hmis.predictions.common.features.ExitDestinationClasses;
  * @param trainedAt when training finished
  * @param trainRows rows the model was trained on
  * @param testRows held-out rows the metrics were measured on
- * @param metrics scores on the held-out rows
+ * @param metrics scores on the held-out rows, as training wrote them: predicting does not read them, so they are
+ *     kept as JSON and a newer trainer's additions pass through
  * @param lightGbmParameters the LightGBM parameters used for training, in the order given
  */
 public record ModelManifest(
@@ -41,7 +43,7 @@ public record ModelManifest(
         @JsonProperty("trained_at") Instant trainedAt,
         @JsonProperty("train_rows") long trainRows,
         @JsonProperty("test_rows") long testRows,
-        @JsonProperty("metrics") ClassificationMetrics metrics,
+        @JsonProperty("metrics") JsonNode metrics,
         @JsonProperty("lightgbm_parameters") Map<String, String> lightGbmParameters) {
 
     /** The file name next to {@code model.txt}. */
@@ -80,17 +82,10 @@ public record ModelManifest(
         if (testRows <= 0) {
             throw new IllegalArgumentException("'test_rows' should be positive, found " + testRows);
         }
-        if (metrics == null) {
-            throw new IllegalArgumentException("'metrics' is missing");
+        if (metrics == null || !metrics.isObject()) {
+            throw new IllegalArgumentException("'metrics' is missing or not an object");
         }
-        if (!List.copyOf(metrics.perClassF1().keySet()).equals(classLabels)) {
-            throw new IllegalArgumentException("'metrics.per_class_f1' should score the classes " + classLabels
-                    + ", found " + metrics.perClassF1().keySet());
-        }
-        if (metrics.evaluatedRows() != testRows) {
-            throw new IllegalArgumentException("'metrics.confusion_matrix' counts " + metrics.evaluatedRows()
-                    + " rows but 'test_rows' is " + testRows);
-        }
+        metrics = metrics.deepCopy();
         if (lightGbmParameters == null) {
             throw new IllegalArgumentException("'lightgbm_parameters' is missing");
         }
@@ -119,7 +114,7 @@ public record ModelManifest(
     }
 
     /** Checks feature names as LightGBM will keep them; returns an unmodifiable copy. */
-    static List<String> checkFeatureNames(List<String> features) {
+    public static List<String> checkFeatureNames(List<String> features) {
         if (features == null || features.isEmpty()) {
             throw new IllegalArgumentException("'features' is missing or empty");
         }

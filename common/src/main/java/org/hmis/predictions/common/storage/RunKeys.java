@@ -5,7 +5,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The S3 key layout (DESIGN.md section 3), in one place, for writers, readers, event filters and the
+ * The S3 key layout (docs/architecture.md, "S3 keys"), in one place, for writers, readers, event filters and the
  * template checks:
  * <pre>
  * models/&lt;modelName&gt;/model.txt, models/&lt;modelName&gt;/model.json

@@ -1,5 +1,7 @@
 package org.hmis.predictions.common.trigger;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /** An object a step is asked to process; the key is already URL-decoded. */
 public record ObjectRef(String bucket, String key) {
     public ObjectRef {
@@ -20,6 +22,8 @@ public record ObjectRef(String bucket, String key) {
         return new ObjectRef(uri.substring(5, slash), uri.substring(slash + 1));
     }
 
+    /** As {@code s3://bucket/key}, also in a step's JSON summary. */
+    @JsonValue
     @Override
     public String toString() {
         return "s3://" + bucket + "/" + key;

@@ -29,21 +29,21 @@ class TriggerTest {
 
     @Test
     void anEventBridgeRuleScheduleIsScheduled() {
-        Trigger.Scheduled s = assertInstanceOf(Trigger.Scheduled.class, fixture("eventbridge-scheduled.json"));
+        Trigger.Scheduled s = assertInstanceOf(Trigger.Scheduled.class, fixture("tests/eventbridge-scheduled.json"));
         assertEquals("eventbridge-rule", s.source());
         assertEquals(Instant.parse("2026-11-23T06:00:00Z"), s.time().orElseThrow());
     }
 
     @Test
     void aSchedulerInputIsScheduled() {
-        Trigger.Scheduled s = assertInstanceOf(Trigger.Scheduled.class, fixture("scheduler-input.json"));
+        Trigger.Scheduled s = assertInstanceOf(Trigger.Scheduled.class, fixture("tests/scheduler-input.json"));
         assertEquals("eventbridge-scheduler", s.source());
     }
 
     @Test
     void s3RecordsAreAllReadWithTheirKeysDecoded() {
         Trigger.ObjectsCreated created =
-                assertInstanceOf(Trigger.ObjectsCreated.class, fixture("s3-object-created.json"));
+                assertInstanceOf(Trigger.ObjectsCreated.class, fixture("tests/s3-object-created.json"));
         assertEquals(
                 List.of(
                         new ObjectRef("shelter-predictions", "wrangled/20261123T101500Z-3f9a/part-00000.csv"),
@@ -53,7 +53,8 @@ class TriggerTest {
 
     @Test
     void anHttpApiRequestCarriesItsDecodedBody() {
-        Trigger.HttpRequest request = assertInstanceOf(Trigger.HttpRequest.class, fixture("http-api-refresh.json"));
+        Trigger.HttpRequest request =
+                assertInstanceOf(Trigger.HttpRequest.class, fixture("tests/http-api-refresh.json"));
         assertEquals("POST", request.method());
         assertEquals("/refresh", request.path());
         assertEquals("20261123T101500Z-3f9a", request.jsonBody().get("runId").asText());
@@ -61,15 +62,16 @@ class TriggerTest {
 
     @Test
     void aDirectInvokeNamingAnObjectIsAnObjectToProcess() {
-        Trigger.ObjectsCreated created = assertInstanceOf(Trigger.ObjectsCreated.class, fixture("direct-object.json"));
+        Trigger.ObjectsCreated created =
+                assertInstanceOf(Trigger.ObjectsCreated.class, fixture("tests/direct-object.json"));
         assertEquals(
-                "predictions/20261123T101500Z-3f9a/part-00000.csv",
+                "predictions/20261123T101500Z-3f9a/part-00002.csv",
                 created.objects().get(0).key());
     }
 
     @Test
     void anyOtherObjectIsADirectInvoke() {
-        Trigger.Direct direct = assertInstanceOf(Trigger.Direct.class, fixture("direct-run.json"));
+        Trigger.Direct direct = assertInstanceOf(Trigger.Direct.class, fixture("wrangle-step/direct.json"));
         assertEquals("20261123T101500Z-3f9a", direct.text("runId").orElseThrow());
         assertTrue(
                 assertInstanceOf(Trigger.Direct.class, json("{}")).text("runId").isEmpty());
@@ -114,16 +116,16 @@ class TriggerTest {
 
     @Test
     void theFixturesAreTheEventShapesLambdaDelivers() {
-        S3Event s3 = EventLoader.loadS3Event("events/s3-object-created.json");
+        S3Event s3 = EventLoader.loadS3Event("events/tests/s3-object-created.json");
         assertEquals(
                 "wrangled/backfill+2026%2F11/part-00001.csv",
                 s3.getRecords().get(1).getS3().getObject().getKey());
         assertEquals(
                 "shelter-predictions",
                 s3.getRecords().get(0).getS3().getBucket().getName());
-        ScheduledEvent scheduled = EventLoader.loadScheduledEvent("events/eventbridge-scheduled.json");
+        ScheduledEvent scheduled = EventLoader.loadScheduledEvent("events/tests/eventbridge-scheduled.json");
         assertEquals("aws.events", scheduled.getSource());
-        APIGatewayV2HTTPEvent http = EventLoader.loadApiGatewayHttpEvent("events/http-api-refresh.json");
+        APIGatewayV2HTTPEvent http = EventLoader.loadApiGatewayHttpEvent("events/tests/http-api-refresh.json");
         assertEquals("POST", http.getRequestContext().getHttp().getMethod());
         assertEquals("POST /refresh", http.getRouteKey());
     }

@@ -1,0 +1,247 @@
+package org.hmis.predictions.benchmarks;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import org.hmis.predictions.common.config.PipelineConfig;
+import org.hmis.predictions.common.config.SqlIdentifier;
+import org.hmis.predictions.common.csv.PredictionsCsv;
+import org.hmis.predictions.common.db.Database;
+import org.hmis.predictions.common.features.ExitDestinationClasses;
+import org.hmis.predictions.common.s3.ObjectStore;
+import org.hmis.predictions.common.storage.RunId;
+import org.hmis.predictions.common.storage.RunKeys;
+import org.hmis.predictions.update.UpdateDbStep;
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Measures the update step on a loaded guests table (the local runner's {@code bench} calls it):
+ * applying one prediction per current guest through {@link UpdateDbStep}, beside
+ * <ul>
+ *   <li>the reference, what PostgreSQL allows: the same predictions file {@code COPY}'d as it is into a
+ *       temporary table and applied with one {@code UPDATE ... FROM}, directly over JDBC, in the same run;</li>
+ *   <li>the original's row-by-row update, one {@code UPDATE} statement and one commit per guest, timed on a
+ *       sample and extrapolated.</li>
+ * </ul>
+ * Every timed apply changes every row (the classes rotate between applies), the table is vacuumed and a
+ * checkpoint is taken before each, and the step and the reference take turns; the best round of each counts.
+ * The predictions are read from local files, so S3 transfer is not part of the figures. The step's runs are
+ * recorded in {@code prediction_runs} as any run is, and the table is left with the last apply's predictions.
+ */
+public final class UpdateBenchmark {
+    public static final int DEFAULT_ROWWISE_SAMPLE = 5_000;
+    public static final int DEFAULT_ROUNDS = 2;
+    private static final Logger LOG = LoggerFactory.getLogger(UpdateBenchmark.class);
+    private static final int ROTATIONS = 3;
+
+    private final PipelineConfig config;
+    private final Database database;
+    private final ObjectStore store;
+    private final SqlIdentifier guestsTable;
+    private final int rounds;
+    private final int rowwiseSample;
+
+    /** The step is built from these as the function builds it, and updates {@code config}'s guests table. */
+    public UpdateBenchmark(PipelineConfig config, Database database, ObjectStore store) {
+        this(config, database, store, DEFAULT_ROUNDS, DEFAULT_ROWWISE_SAMPLE);
+    }
+
+    public UpdateBenchmark(PipelineConfig config, Database database, ObjectStore store, int rounds, int rowwiseSample) {
+        if (rounds < 1 || rowwiseSample < 1) {
+            throw new IllegalArgumentException("rounds and the row-by-row sample must be at least 1");
+        }
+        this.config = config;
+        this.database = database;
+        this.store = store;
+        this.guestsTable = config.guestsTable();
+        this.rounds = rounds;
+        this.rowwiseSample = rowwiseSample;
+    }
+
+    public BenchLine run() throws SQLException, IOException {
+        Path work = Files.createTempDirectory("update-bench-");
+        try {
+            Path keys = work.resolve("keys.tsv");
+            long rows = exportCurrentKeys(keys);
+            if (rows == 0) {
+                throw new IllegalStateException(
+                        "the guests table " + guestsTable + " has no current guest to predict for");
+            }
+            List<Path> files = new ArrayList<>();
+            for (int rotation = 0; rotation < ROTATIONS; rotation++) {
+                files.add(writePredictions(keys, work.resolve("predictions-" + rotation + ".csv"), rotation));
+            }
+            UpdateDbStep step = UpdateDbStep.from(config, database, store);
+            Instant firstRun = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+
+            int applies = 0;
+            LOG.info("warm-up: the reference applies {} predictions", rows);
+            applyReference(files.get(applies++ % ROTATIONS));
+            double bestStep = Double.MAX_VALUE;
+            double bestReference = Double.MAX_VALUE;
+            HeapPeak.Figures heap = new HeapPeak.Figures(0, 0);
+            for (int round = 0; round < rounds; round++) {
+                for (int turn = 0; turn < 2; turn++) {
+                    boolean stepTurn = (round + turn) % 2 == 1;
+                    Path file = files.get(applies++ % ROTATIONS);
+                    settle();
+                    if (stepTurn) {
+                        RunId runId = RunId.newAt(firstRun.plusSeconds(round));
+                        double seconds;
+                        try (HeapPeak watch = HeapPeak.start()) {
+                            seconds = timeStep(step, runId, file, rows);
+                            heap = heap.max(watch.figures());
+                        }
+                        bestStep = Math.min(bestStep, seconds);
+                        LOG.info("round {}: the step applied {} rows in {} s", round, rows, seconds);
+                    } else {
+                        double seconds = applyReference(file);
+                        bestReference = Math.min(bestReference, seconds);
+                        LOG.info("round {}: the reference applied {} rows in {} s", round, rows, seconds);
+                    }
+                }
+            }
+            int sample = (int) Math.min(rowwiseSample, rows);
+            double rowwiseSeconds = applyRowByRow(files.get(applies % ROTATIONS), sample);
+            double rate = rows / bestStep;
+            double rowwiseRate = sample / rowwiseSeconds;
+            return BenchLine.of(UpdateDbStep.STEP, rows, bestStep)
+                    .reference("copy+update-from", rows / bestReference)
+                    .heap(heap)
+                    .put("reference_seconds", bestReference, 3)
+                    .put("rowwise_rows", sample)
+                    .put("rowwise_seconds", rowwiseSeconds, 3)
+                    .put("rowwise_rows_per_s", Math.round(rowwiseRate))
+                    .put("speedup_over_rowwise", rate / rowwiseRate, 1);
+        } finally {
+            try (var paths = Files.walk(work)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    /** The keys of every current guest, in the table's physical order, as the wrangle step reads them. */
+    private long exportCurrentKeys(Path keys) throws SQLException, IOException {
+        try (Connection c = database.connection();
+                BufferedWriter out = Files.newBufferedWriter(keys, StandardCharsets.UTF_8)) {
+            return c.unwrap(PGConnection.class)
+                    .getCopyAPI()
+                    .copyOut(
+                            "COPY (SELECT personal_id, enroll_date FROM " + guestsTable.quoted()
+                                    + " WHERE exit_date IS NULL) TO STDOUT (FORMAT text)",
+                            out);
+        }
+    }
+
+    /** A predictions file for every key; class and probabilities turn with {@code rotation}, so each apply changes every row. */
+    private static Path writePredictions(Path keys, Path target, int rotation) throws IOException {
+        int classes = PredictionsCsv.CLASSES.size();
+        double[] probabilities = new double[classes];
+        try (BufferedReader in = Files.newBufferedReader(keys, StandardCharsets.UTF_8);
+                BufferedWriter out = Files.newBufferedWriter(target, StandardCharsets.UTF_8)) {
+            PredictionsCsv.CsvWriter writer = new PredictionsCsv.CsvWriter(out);
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                int tab = line.indexOf('\t');
+                int personalId = Integer.parseInt(line, 0, tab, 10);
+                int predicted = Math.floorMod(personalId + rotation, classes);
+                for (int k = 0; k < classes; k++) {
+                    probabilities[k] = k == predicted ? 0.6 : 0.1;
+                }
+                writer.write(personalId, line.substring(tab + 1), predicted, probabilities, 0);
+            }
+        }
+        return target;
+    }
+
+    private double timeStep(UpdateDbStep step, RunId runId, Path file, long rows) throws SQLException, IOException {
+        RunKeys.Part part = RunKeys.predictionsPart(runId, 0);
+        long start = System.nanoTime();
+        UpdateDbStep.Summary summary;
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            summary = step.apply(part, "benchmark", in, file.toString());
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (!UpdateDbStep.APPLIED.equals(summary.status()) || summary.applied() != rows) {
+            throw new IllegalStateException("the step did not apply every row, so its time means nothing: " + summary);
+        }
+        return seconds;
+    }
+
+    /** The reference: the file COPY'd as it is into a temporary table, then one UPDATE ... FROM, one transaction. */
+    private double applyReference(Path file) throws SQLException, IOException {
+        String guests = guestsTable.quoted();
+        long start = System.nanoTime();
+        try (Connection c = database.connection();
+                Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                st.execute(
+                        "CREATE TEMPORARY TABLE reference_part (personal_id integer, enroll_date date, cls varchar,"
+                                + " p_es float8, p_other float8, p_perm float8, p_temp float8, p_unknown float8) ON COMMIT DROP");
+                c.unwrap(PGConnection.class)
+                        .getCopyAPI()
+                        .copyIn("COPY reference_part FROM STDIN (FORMAT csv, HEADER true)", in);
+                st.executeUpdate("UPDATE " + guests + " g SET " + ExitDestinationClasses.PREDICTION_COLUMN
+                        + " = t.cls FROM reference_part t"
+                        + " WHERE g.personal_id = t.personal_id AND g.enroll_date = t.enroll_date"
+                        + " AND g.exit_date IS NULL AND g." + ExitDestinationClasses.PREDICTION_COLUMN
+                        + " IS DISTINCT FROM t.cls");
+            }
+            c.commit();
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** The original's way: one UPDATE and one commit per guest, for the first {@code sample} rows of the file. */
+    private double applyRowByRow(Path file, int sample) throws SQLException, IOException {
+        try (Connection c = database.connection();
+                BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+                PreparedStatement ps = c.prepareStatement(
+                        "UPDATE " + guestsTable.quoted() + " SET " + ExitDestinationClasses.PREDICTION_COLUMN
+                                + " = ? WHERE personal_id = ? AND enroll_date = ?")) {
+            c.setAutoCommit(true);
+            in.readLine();
+            long start = System.nanoTime();
+            for (int i = 0; i < sample; i++) {
+                String[] f = in.readLine().split(",", 4);
+                ps.setString(1, f[2]);
+                ps.setInt(2, Integer.parseInt(f[0]));
+                ps.setObject(3, LocalDate.parse(f[1]));
+                ps.executeUpdate();
+            }
+            return (System.nanoTime() - start) / 1e9;
+        }
+    }
+
+    /** Each timed apply starts from the same kind of table: dead rows of the last one reclaimed, dirty pages written. */
+    private void settle() throws SQLException {
+        try (Connection c = database.connection();
+                Statement st = c.createStatement()) {
+            c.setAutoCommit(true);
+            st.execute("VACUUM (ANALYZE) " + guestsTable.quoted());
+            try {
+                st.execute("CHECKPOINT");
+            } catch (SQLException e) {
+                // Only superusers and pg_checkpoint may; without it the figures are a little noisier.
+                LOG.info("no checkpoint before the timed apply: {}", e.getMessage());
+            }
+        }
+    }
+}

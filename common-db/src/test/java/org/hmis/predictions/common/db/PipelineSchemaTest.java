@@ -1,0 +1,159 @@
+package org.hmis.predictions.common.db;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.hmis.predictions.common.config.SqlIdentifier;
+import org.hmis.predictions.localservices.TestPostgres;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class PipelineSchemaTest {
+
+    @RegisterExtension
+    static final TestPostgres PG = new TestPostgres();
+
+    private static final SqlIdentifier GUESTS = SqlIdentifier.of("guests");
+
+    /** A column as information_schema reports it. */
+    private record Column(String name, String type) {}
+
+    private static List<Column> columnsOf(Connection c, String table) throws SQLException {
+        List<Column> columns = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT column_name, data_type FROM information_schema.columns"
+                + " WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    columns.add(new Column(rs.getString(1), rs.getString(2)));
+                }
+            }
+        }
+        return columns;
+    }
+
+    private static void execute(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    private static long count(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void migratingAgainRunsNothingAndKeepsTheRows() throws SQLException {
+        try (Connection c = PG.connect()) {
+            execute(c, "CREATE SCHEMA again");
+        }
+        assertEquals(1, PipelineSchema.migrate(PG.dataSource("again"), GUESTS));
+        try (Connection c = PG.connect()) {
+            execute(
+                    c,
+                    "INSERT INTO again.prediction_runs (run_id, step, started_at, status)"
+                            + " VALUES ('20261123T100000Z-0001', 'wrangle', now(), 'done')");
+        }
+        assertEquals(0, PipelineSchema.migrate(PG.dataSource("again"), GUESTS));
+        try (Connection c = PG.connect()) {
+            assertEquals(1, count(c, "SELECT count(*) FROM again.prediction_runs"));
+            assertEquals(
+                    1,
+                    count(
+                            c,
+                            "SELECT count(*) FROM again." + PipelineSchema.HISTORY_TABLE
+                                    + " WHERE version = '1' AND success"));
+        }
+    }
+
+    @Test
+    void aTableTheOldStepsCreatedIsAdoptedWithItsRows() throws SQLException {
+        try (Connection c = PG.connect()) {
+            execute(c, "CREATE SCHEMA adopted");
+            execute(
+                    c,
+                    "CREATE TABLE adopted.prediction_runs (run_id TEXT NOT NULL, step TEXT NOT NULL,"
+                            + " part TEXT NOT NULL DEFAULT '', started_at TIMESTAMPTZ NOT NULL, finished_at TIMESTAMPTZ,"
+                            + " rows BIGINT, model TEXT, status TEXT NOT NULL, details JSONB, PRIMARY KEY (run_id, step, part))");
+            execute(
+                    c,
+                    "INSERT INTO adopted.prediction_runs (run_id, step, started_at, status)"
+                            + " VALUES ('20261123T100000Z-0001', 'remove', now(), 'done')");
+        }
+        PipelineSchema.migrate(PG.dataSource("adopted"), GUESTS);
+        try (Connection c = PG.connect()) {
+            assertEquals(1, count(c, "SELECT count(*) FROM adopted.prediction_runs"));
+            assertEquals(
+                    1,
+                    count(
+                            c,
+                            "SELECT count(*) FROM adopted." + PipelineSchema.HISTORY_TABLE
+                                    + " WHERE version = '1' AND success"));
+        }
+    }
+
+    @Test
+    void predictionRunsKeepsOneRowPerRunStepAndPart() throws SQLException {
+        try (Connection c = PG.connect()) {
+            PipelineSchema.migrate(PG.dataSource(), GUESTS);
+            assertEquals(
+                    List.of(
+                            new Column("run_id", "text"),
+                            new Column("step", "text"),
+                            new Column("part", "text"),
+                            new Column("started_at", "timestamp with time zone"),
+                            new Column("finished_at", "timestamp with time zone"),
+                            new Column("rows", "bigint"),
+                            new Column("model", "text"),
+                            new Column("status", "text"),
+                            new Column("details", "jsonb")),
+                    columnsOf(c, "prediction_runs"));
+            Instant now = Instant.parse("2026-11-23T10:00:00Z");
+            String part = "predictions/20261123T100000Z-0001/part-00000.csv";
+            PredictionRuns.record(
+                    c,
+                    new PredictionRuns.Entry(
+                            "20261123T100000Z-0001", "update-db", part, now, now, 10, "m", "running", Map.of()));
+            PredictionRuns.record(
+                    c,
+                    new PredictionRuns.Entry(
+                            "20261123T100000Z-0001",
+                            "update-db",
+                            part,
+                            now,
+                            now,
+                            10,
+                            "m",
+                            "succeeded",
+                            Map.of("rows", 10)));
+            assertEquals(
+                    Optional.of("succeeded"), PredictionRuns.status(c, "20261123T100000Z-0001", "update-db", part));
+            execute(
+                    c,
+                    "INSERT INTO prediction_runs (run_id, step, started_at, status)"
+                            + " VALUES ('20261123T100000Z-0001', 'wrangle', now(), 'succeeded')");
+            assertEquals(Optional.of("succeeded"), PredictionRuns.status(c, "20261123T100000Z-0001", "wrangle", ""));
+            SQLException again = assertThrows(
+                    SQLException.class,
+                    () -> execute(
+                            c,
+                            "INSERT INTO prediction_runs"
+                                    + " (run_id, step, started_at, status) VALUES ('20261123T100000Z-0001', 'wrangle', now(), 'x')"));
+            assertEquals("23505", again.getSQLState());
+        }
+    }
+}

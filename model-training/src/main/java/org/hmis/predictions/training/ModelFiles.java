@@ -1,0 +1,98 @@
+package org.hmis.predictions.training;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.hmis.predictions.common.model.InvalidModelException;
+import org.hmis.predictions.common.model.ModelArtifact;
+import org.hmis.predictions.common.model.ModelManifest;
+import org.hmis.predictions.common.s3.ObjectStore;
+import org.hmis.predictions.common.storage.ObjectMetadata;
+import org.hmis.predictions.common.storage.RunKeys;
+
+/**
+ * Where a {@link ModelArtifact} is kept: a local directory holding {@code model.txt} and {@code model.json}, the
+ * bucket's {@code models/<name>/} prefix, or a classpath directory (the local runner's bundled demo model).
+ */
+public final class ModelFiles {
+
+    private ModelFiles() {}
+
+    /** Writes {@code model.txt} and {@code model.json} into {@code directory}, creating it if needed. */
+    public static void write(ModelArtifact artifact, Path directory) throws IOException {
+        Files.createDirectories(directory);
+        Files.writeString(
+                directory.resolve(ModelArtifact.MODEL_FILE_NAME), artifact.modelText(), StandardCharsets.UTF_8);
+        Files.writeString(
+                directory.resolve(ModelManifest.FILE_NAME),
+                artifact.manifest().toJson() + "\n",
+                StandardCharsets.UTF_8);
+    }
+
+    /** Reads a model written by {@link #write}; a missing or malformed file is an {@link InvalidModelException}. */
+    public static ModelArtifact read(Path directory) throws IOException {
+        return new ModelArtifact(
+                readFile(directory, ModelArtifact.MODEL_FILE_NAME),
+                ModelManifest.fromJson(readFile(directory, ModelManifest.FILE_NAME)));
+    }
+
+    /**
+     * Reads a model from a classpath directory such as {@code /demo-model}.
+     *
+     * @throws InvalidModelException when a file is missing or malformed
+     */
+    public static ModelArtifact readResource(String directory) {
+        return new ModelArtifact(
+                readResourceFile(directory, ModelArtifact.MODEL_FILE_NAME),
+                ModelManifest.fromJson(readResourceFile(directory, ModelManifest.FILE_NAME)));
+    }
+
+    /**
+     * Stores the model under {@code models/<name>/} in {@code bucket}: the manifest first, then the model text, so a
+     * predict step that sees the new {@code model.txt} also finds its manifest.
+     *
+     * @return the key of {@code model.txt}
+     */
+    public static String upload(ModelArtifact artifact, ObjectStore store, String bucket) {
+        String name = artifact.manifest().modelName();
+        Map<String, String> metadata = Map.of(
+                ObjectMetadata.MODEL,
+                name,
+                ObjectMetadata.FEATURE_SPEC_VERSION,
+                artifact.manifest().featureSpecVersion());
+        store.putBytes(
+                bucket,
+                RunKeys.manifestKey(name),
+                (artifact.manifest().toJson() + "\n").getBytes(StandardCharsets.UTF_8),
+                "application/json",
+                metadata);
+        String modelKey = RunKeys.modelKey(name);
+        store.putBytes(bucket, modelKey, artifact.modelText().getBytes(StandardCharsets.UTF_8), "text/plain", metadata);
+        return modelKey;
+    }
+
+    private static String readFile(Path directory, String name) throws IOException {
+        Path file = directory.resolve(name);
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidModelException(file + " does not exist: a model directory holds "
+                    + ModelArtifact.MODEL_FILE_NAME + " and " + ModelManifest.FILE_NAME);
+        }
+        return Files.readString(file, StandardCharsets.UTF_8);
+    }
+
+    private static String readResourceFile(String directory, String name) {
+        String path = (directory.endsWith("/") ? directory : directory + "/") + name;
+        try (InputStream in = ModelFiles.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new InvalidModelException("the classpath holds no " + path);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + path + " from the classpath", e);
+        }
+    }
+}

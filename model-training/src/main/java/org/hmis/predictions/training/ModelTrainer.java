@@ -1,0 +1,137 @@
+package org.hmis.predictions.training;
+
+import io.github.metarank.lightgbm4j.LGBMBooster;
+import io.github.metarank.lightgbm4j.LGBMDataset;
+import io.github.metarank.lightgbm4j.LGBMException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import org.hmis.predictions.common.features.ExitDestinationClasses;
+import org.hmis.predictions.common.model.LightGbmLibrary;
+import org.hmis.predictions.common.model.LightGbmPredictor;
+import org.hmis.predictions.common.model.ModelArtifact;
+import org.hmis.predictions.common.model.ModelManifest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains a multiclass LightGBM model on labelled rows and measures it on households it did not see: splits by
+ * household, trains on the rest with lightgbm4j's training API, predicts the held-out rows through
+ * {@link LightGbmPredictor} (the same path the predict step uses) and records the scores in the manifest.
+ */
+public final class ModelTrainer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelTrainer.class);
+    private static final List<String> CLASSES = ExitDestinationClasses.LABELS;
+
+    private final TrainingParameters parameters;
+
+    public ModelTrainer(TrainingParameters parameters) {
+        this.parameters = parameters;
+    }
+
+    /**
+     * Trains on the training households and measures the model on the held-out ones.
+     *
+     * @param modelName the name the model will be stored under
+     * @param featureSpecVersion the feature specification version the matrix was built with
+     */
+    public ModelArtifact train(String modelName, String featureSpecVersion, TrainingData data) {
+        LightGbmLibrary.ensureLoaded();
+        GroupSplit split = GroupSplit.byGroup(data.groupIds(), parameters.testShare(), parameters.seed());
+        int[] trainRows = split.trainRows();
+        int[] testRows = split.testRows();
+        int[] trainLabels = data.labels(trainRows);
+        Map<String, String> lightGbmParameters = parameters.lightGbmParameters(CLASSES.size());
+
+        long started = System.nanoTime();
+        String modelText = fit(data.featureNames(), data.features(trainRows), trainLabels, lightGbmParameters);
+        long trained = System.nanoTime();
+        ClassificationMetrics metrics = evaluate(
+                modelText,
+                data.featureNames(),
+                data.features(testRows),
+                data.labels(testRows),
+                majorityClass(trainLabels));
+
+        LOG.info(
+                "Trained {} in {} s on {} rows, tested on {} rows of unseen households: accuracy {}, macro F1 {}, "
+                        + "majority baseline {}",
+                modelName,
+                String.format("%.1f", (trained - started) / 1e9),
+                trainRows.length,
+                testRows.length,
+                String.format("%.3f", metrics.accuracy()),
+                String.format("%.3f", metrics.macroF1()),
+                String.format("%.3f", metrics.majorityBaselineAccuracy()));
+        ModelManifest manifest = new ModelManifest(
+                modelName,
+                featureSpecVersion,
+                data.featureNames(),
+                CLASSES,
+                Instant.now().truncatedTo(ChronoUnit.SECONDS),
+                trainRows.length,
+                testRows.length,
+                metrics.toJson(),
+                lightGbmParameters);
+        return new ModelArtifact(modelText, manifest);
+    }
+
+    private String fit(List<String> featureNames, double[] features, int[] labels, Map<String, String> settings) {
+        String parameterString = TrainingParameters.asLightGbmString(settings);
+        float[] labelValues = new float[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            labelValues[i] = labels[i];
+        }
+        try (LGBMDataset dataset =
+                LGBMDataset.createFromMat(features, labels.length, featureNames.size(), true, parameterString, null)) {
+            dataset.setFeatureNames(featureNames.toArray(String[]::new));
+            dataset.setField("label", labelValues);
+            try (LGBMBooster booster = LGBMBooster.create(dataset, parameterString)) {
+                for (int iteration = 0; iteration < parameters.numIterations(); iteration++) {
+                    boolean noFurtherSplits = booster.updateOneIter();
+                    if (noFurtherSplits) {
+                        LOG.info(
+                                "Training stopped after {} of {} iterations: no split improves the model",
+                                iteration + 1,
+                                parameters.numIterations());
+                        break;
+                    }
+                }
+                return booster.saveModelToString(0, 0, LGBMBooster.FeatureImportanceType.SPLIT);
+            }
+        } catch (LGBMException e) {
+            throw new IllegalStateException("LightGBM training failed: " + e.getMessage(), e);
+        }
+    }
+
+    private ClassificationMetrics evaluate(
+            String modelText, List<String> featureNames, double[] features, int[] labels, int majorityClass) {
+        int rows = labels.length;
+        double[] probabilities = new double[rows * CLASSES.size()];
+        try (LightGbmPredictor predictor = LightGbmPredictor.load(
+                modelText, featureNames, CLASSES, LightGbmPredictor.DEFAULT_BATCH_ROWS, parameters.numThreads())) {
+            predictor.predict(features, rows, probabilities);
+            int[] predicted = new int[rows];
+            for (int row = 0; row < rows; row++) {
+                predicted[row] = predictor.mostLikelyClass(probabilities, row);
+            }
+            return ClassificationMetrics.evaluate(CLASSES, labels, predicted, majorityClass);
+        }
+    }
+
+    private static int majorityClass(int[] labels) {
+        int[] counts = new int[CLASSES.size()];
+        for (int label : labels) {
+            counts[label]++;
+        }
+        int majority = 0;
+        for (int c = 1; c < counts.length; c++) {
+            if (counts[c] > counts[majority]) {
+                majority = c;
+            }
+        }
+        return majority;
+    }
+}

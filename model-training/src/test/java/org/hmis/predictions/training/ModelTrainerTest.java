@@ -1,0 +1,56 @@
+package org.hmis.predictions.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.hmis.predictions.common.features.ExitDestinationClasses;
+import org.hmis.predictions.common.model.ModelArtifact;
+import org.hmis.predictions.common.model.ModelManifest;
+import org.junit.jupiter.api.Test;
+
+class ModelTrainerTest {
+
+    private static final TrainingParameters PARAMETERS = new TrainingParameters(40, 0.1, 15, 11, 1, 0.2);
+
+    @Test
+    void trainsAModelThatBeatsTheMajorityBaselineOnUnseenHouseholds() {
+        TrainingData data = SyntheticTrainingData.generate(12_000, 5);
+        ModelArtifact artifact = new ModelTrainer(PARAMETERS).train("exit-destination", "v1", data);
+        ModelManifest manifest = artifact.manifest();
+        ClassificationMetrics metrics = ClassificationMetrics.of(manifest);
+
+        assertEquals("exit-destination", manifest.modelName());
+        assertEquals("v1", manifest.featureSpecVersion());
+        assertEquals(SyntheticTrainingData.FEATURES, manifest.features());
+        assertEquals(ExitDestinationClasses.LABELS, manifest.classLabels());
+        assertEquals(12_000, manifest.trainRows() + manifest.testRows());
+        assertTrue(manifest.testRows() > 1_800 && manifest.testRows() < 3_000, "about 20% held out");
+        // Labels follow income and age except for 10% noise: a real model gets most right, the baseline does not.
+        assertTrue(metrics.majorityBaselineAccuracy() < 0.4, "baseline " + metrics.majorityBaselineAccuracy());
+        assertTrue(metrics.accuracy() > 0.8, "accuracy " + metrics.accuracy());
+        assertTrue(metrics.accuracy() > metrics.majorityBaselineAccuracy() + 0.4);
+        assertTrue(metrics.macroF1() > 0.75, "macro F1 " + metrics.macroF1());
+        assertEquals(
+                ExitDestinationClasses.LABELS, List.copyOf(metrics.perClassF1().keySet()));
+        metrics.perClassF1().forEach((label, f1) -> assertTrue(f1 > 0.6, label + " F1 " + f1));
+
+        assertEquals("multiclass", manifest.lightGbmParameters().get("objective"));
+        assertEquals("5", manifest.lightGbmParameters().get("num_class"));
+        assertEquals("40", manifest.lightGbmParameters().get("num_iterations"));
+        assertEquals("true", manifest.lightGbmParameters().get("deterministic"));
+        assertTrue(artifact.modelText().contains("num_class=5"));
+        assertTrue(artifact.modelText().contains("feature_names=earned_income age_at_enrollment"));
+        assertEquals(manifest, ModelManifest.fromJson(manifest.toJson()));
+    }
+
+    @Test
+    void sameDataAndSeedGiveTheSameModel() {
+        TrainingData data = SyntheticTrainingData.generate(4_000, 6);
+        TrainingParameters fewerRounds = new TrainingParameters(20, 0.1, 15, 11, 1, 0.2);
+        ModelArtifact first = new ModelTrainer(fewerRounds).train("m", "v1", data);
+        ModelArtifact second = new ModelTrainer(fewerRounds).train("m", "v1", data);
+        assertEquals(first.modelText(), second.modelText());
+        assertEquals(first.manifest().metrics(), second.manifest().metrics());
+    }
+}
