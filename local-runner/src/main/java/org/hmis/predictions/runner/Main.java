@@ -27,6 +27,9 @@ public final class Main implements Runnable {
         if (System.getProperty("log4j2.configurationFile") == null) {
             System.setProperty("log4j2.configurationFile", "classpath:log4j2-local.xml");
         }
+        if (System.getProperty("slf4j.provider") == null) {
+            System.setProperty("slf4j.provider", "org.apache.logging.slf4j.SLF4JServiceProvider");
+        }
         System.exit(new CommandLine(new Main()).execute(args));
     }
 
