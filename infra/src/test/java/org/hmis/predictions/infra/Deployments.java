@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * Parameter values for the deployments the tests evaluate the template under: the answers `sam deploy --guided`
- * needs (placeholders in the AWS formats), with every optional parameter at its default, or with every one set.
+ * needs (placeholders in the AWS formats), with every optional parameter at its default, with every one set, or with
+ * every choice that is on by default turned off.
  */
 final class Deployments {
     static final String SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:shelter-db-AbCdEf";
@@ -24,7 +25,16 @@ final class Deployments {
             "DbSecretKmsKeyArn", KMS_KEY_ARN,
             "DbHost", "shelter-db.cluster-c0ffee.us-east-1.rds.amazonaws.com",
             "DbName", "hmis",
-            "AlarmEmail", "operations@shelter.example.org");
+            "AlarmEmail", "operations@shelter.example.org",
+            "UpdateReservedConcurrency", "1");
+
+    /** Every choice whose default is on, turned off: S3-managed keys, no endpoints made, schedules on. */
+    static final Map<String, String> OTHER_CHOICES = Map.of(
+            "CustomerManagedDataKey", "false",
+            "CreateS3GatewayEndpoint", "false",
+            "CreateSecretsManagerEndpoint", "false",
+            "CreateLambdaEndpoint", "false",
+            "ScheduleState", "ENABLED");
 
     private Deployments() {}
 
@@ -38,6 +48,12 @@ final class Deployments {
         return TemplateEvaluation.of(template, values);
     }
 
+    static TemplateEvaluation otherChoices(Template template) {
+        Map<String, String> values = new LinkedHashMap<>(REQUIRED);
+        values.putAll(OTHER_CHOICES);
+        return TemplateEvaluation.of(template, values);
+    }
+
     /** A deployment with one parameter changed from {@link #defaults}. */
     static TemplateEvaluation defaultsWith(Template template, String parameter, String value) {
         Map<String, String> values = new LinkedHashMap<>(REQUIRED);
@@ -45,11 +61,12 @@ final class Deployments {
         return TemplateEvaluation.of(template, values);
     }
 
-    /** Both deployments, by name. */
+    /** The three deployments, by name. */
     static Map<String, TemplateEvaluation> all(Template template) {
         Map<String, TemplateEvaluation> all = new LinkedHashMap<>();
         all.put("defaults", defaults(template));
         all.put("every option set", everyOption(template));
+        all.put("other choices", otherChoices(template));
         return all;
     }
 }

@@ -45,6 +45,10 @@ final class Template {
         return section("Resources");
     }
 
+    Map<String, Map<String, Object>> outputs() {
+        return section("Outputs");
+    }
+
     Map<String, Object> resource(String logicalId) {
         Map<String, Object> resource = resources().get(logicalId);
         if (resource == null) {

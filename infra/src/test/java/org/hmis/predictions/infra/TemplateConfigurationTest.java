@@ -118,9 +118,11 @@ class TemplateConfigurationTest {
             }
         }
         // The longest prefix the parameter allows, in the region with the longest name: still a bucket name.
-        String longestPrefix = "a".repeat(32);
-        assertTrue(Pattern.matches(
-                String.valueOf(TEMPLATE.parameters().get("DataBucketPrefix").get("AllowedPattern")), longestPrefix));
+        String longestPrefix = "a".repeat(TemplateDataProtectionTest.LONGEST_BUCKET_PREFIX);
+        String prefixPattern =
+                String.valueOf(TEMPLATE.parameters().get("DataBucketPrefix").get("AllowedPattern"));
+        assertTrue(Pattern.matches(prefixPattern, longestPrefix));
+        assertTrue(!Pattern.matches(prefixPattern, longestPrefix + "a"), "a longer prefix is refused");
         Map<String, Object> pseudo = new HashMap<>(TemplateEvaluation.PSEUDO_PARAMETERS);
         pseudo.put("AWS::Region", "ap-southeast-7");
         Map<String, String> values = new LinkedHashMap<>(Deployments.REQUIRED);
@@ -130,6 +132,10 @@ class TemplateConfigurationTest {
         StorageSettings storage =
                 PipelineConfig.from(wrangle.environment(longest)).storage();
         assertTrue(storage.inputBucket().length() <= 63, storage.inputBucket());
+        assertEquals(
+                longest.string(TEMPLATE.properties("DataBucket").get("BucketName")),
+                storage.inputBucket(),
+                "the functions' name for the bucket is the bucket's");
     }
 
     /** Every value the template's parameters allow is one PipelineConfig accepts. */

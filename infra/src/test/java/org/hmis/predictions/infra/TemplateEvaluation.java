@@ -22,7 +22,8 @@ final class TemplateEvaluation {
             "AWS::Partition", "aws",
             "AWS::URLSuffix", "amazonaws.com",
             "AWS::StackName", "exit-destination-refresh",
-            "AWS::StackId", "arn:aws:cloudformation:us-east-1:123456789012:stack/exit-destination-refresh/0b1c2d3e",
+            "AWS::StackId",
+                    "arn:aws:cloudformation:us-east-1:123456789012:stack/exit-destination-refresh/0b1c2d3e-4f5a-11f0-9a8b-0a1b2c3d4e5f",
             "AWS::NotificationARNs", List.of());
 
     private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{(!?)([^}]*)}");

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -220,31 +221,73 @@ class TemplateFunctionsTest {
         }
     }
 
+    /** Each endpoint the VPC functions use has a parameter of its own, so a VPC that has one keeps it. */
     @Test
-    void theVpcGetsTheEndpointsItsFunctionsUse() {
-        Set<String> services = TEMPLATE.resourcesOfType("AWS::EC2::VPCEndpoint").stream()
+    void theVpcGetsTheEndpointsItsFunctionsUseEachByItsOwnParameter() {
+        // Lambda: wrangle-step queues its own run for POST /refresh through the Invoke API.
+        Map<String, String> parameterOfService = Map.of(
+                "com.amazonaws.us-east-1.s3 Gateway", "CreateS3GatewayEndpoint",
+                "com.amazonaws.us-east-1.secretsmanager Interface", "CreateSecretsManagerEndpoint",
+                "com.amazonaws.us-east-1.lambda Interface", "CreateLambdaEndpoint");
+        List<String> endpoints = TEMPLATE.resourcesOfType("AWS::EC2::VPCEndpoint");
+        Set<String> services = endpoints.stream()
                 .map(id -> DEPLOYMENT.string(TEMPLATE.properties(id).get("ServiceName")) + " "
                         + TEMPLATE.properties(id).get("VpcEndpointType"))
                 .collect(Collectors.toSet());
-        // Lambda: wrangle-step queues its own run for POST /refresh through the Invoke API.
-        assertEquals(
-                Set.of(
-                        "com.amazonaws.us-east-1.s3 Gateway",
-                        "com.amazonaws.us-east-1.secretsmanager Interface",
-                        "com.amazonaws.us-east-1.lambda Interface"),
-                services);
-        TEMPLATE.resourcesOfType("AWS::EC2::VPCEndpoint").forEach(id -> {
-            assertEquals(
-                    "CreateEndpoints",
-                    TEMPLATE.resource(id).get("Condition"),
-                    id + " must be optional for VPCs that have one");
-            if ("Interface".equals(TEMPLATE.properties(id).get("VpcEndpointType"))) {
-                assertEquals(
-                        true,
-                        TEMPLATE.properties(id).get("PrivateDnsEnabled"),
-                        id + ": the SDK uses the service's usual name");
+        assertEquals(parameterOfService.keySet(), services);
+        for (String id : endpoints) {
+            Map<String, Object> properties = TEMPLATE.properties(id);
+            String service = DEPLOYMENT.string(properties.get("ServiceName")) + " " + properties.get("VpcEndpointType");
+            String parameter = parameterOfService.get(service);
+            String condition = String.valueOf(TEMPLATE.resource(id).get("Condition"));
+            assertEquals("true", TEMPLATE.parameters().get(parameter).get("Default"), parameter);
+            for (String value : List.of("true", "false")) {
+                TemplateEvaluation d = Deployments.defaultsWith(TEMPLATE, parameter, value);
+                assertEquals(value.equals("true"), d.condition(condition), id + " is made exactly when " + parameter);
+                parameterOfService.values().stream()
+                        .filter(other -> !other.equals(parameter))
+                        .forEach(other -> assertEquals(
+                                true,
+                                Deployments.defaultsWith(TEMPLATE, other, "false")
+                                        .condition(condition),
+                                id + " does not depend on " + other));
             }
-        });
+            if ("Interface".equals(properties.get("VpcEndpointType"))) {
+                assertEquals(true, properties.get("PrivateDnsEnabled"), id + ": the SDK uses the service's usual name");
+                assertEquals(
+                        List.of(Map.of("Ref", "EndpointSecurityGroup")),
+                        properties.get("SecurityGroupIds"),
+                        id + " admits the functions' HTTPS");
+            }
+        }
+        // The interface endpoints' security group exists exactly when one of them does.
+        String groupCondition =
+                String.valueOf(TEMPLATE.resource("EndpointSecurityGroup").get("Condition"));
+        for (TemplateEvaluation d : Deployments.all(TEMPLATE).values()) {
+            assertEquals(
+                    d.condition("MakeSecretsManagerEndpoint") || d.condition("MakeLambdaEndpoint"),
+                    d.condition(groupCondition));
+        }
+    }
+
+    /** Update's reserved concurrency is a choice: none by default (a quota of 10 cannot reserve any), 1 to queue parts. */
+    @Test
+    void onlyUpdateMayReserveConcurrencyAndOnlyWhenAsked() {
+        for (TemplateFunction f : TEMPLATE.functions()) {
+            Object reserved = f.properties().get("ReservedConcurrentExecutions");
+            if (f.step() != PipelineStep.UPDATE_DB) {
+                assertEquals(null, reserved, f.logicalId() + " reserves concurrency");
+                continue;
+            }
+            assertEquals(
+                    "", TEMPLATE.parameters().get("UpdateReservedConcurrency").get("Default"));
+            assertEquals(Optional.empty(), DEPLOYMENT.evaluate(reserved), "none reserved by default");
+            assertEquals(
+                    Optional.of("1"),
+                    Deployments.defaultsWith(TEMPLATE, "UpdateReservedConcurrency", "1")
+                            .evaluate(reserved),
+                    "UpdateReservedConcurrency=1 reserves one");
+        }
     }
 
     private static boolean carriesLightGbm(TemplateFunction f) {

@@ -2,8 +2,6 @@ package org.hmis.predictions.infra;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +10,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.hmis.predictions.common.storage.RunKeys;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -20,7 +17,8 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Each function may do exactly what its step does: read the prefixes it reads, write the prefixes it writes,
  * read the database secret if it reaches the database, invoke itself if its handler queues its own work, and
- * nothing else (SAM adds the logging, VPC and dead-letter permissions itself). The bucket keeps its data private and expires the parts, never the models.
+ * nothing else (SAM adds the logging, VPC and dead-letter permissions itself). Keys are used only through the
+ * service whose data they encrypt, and listing only under the prefixes the step reads.
  */
 class TemplatePermissionsTest {
     private static final Template TEMPLATE = Template.load();
@@ -56,14 +54,34 @@ class TemplatePermissionsTest {
                                     expected,
                                     actual,
                                     f.logicalId() + ": what " + f.step().module() + " touches");
+                            String secretKey = d.condition("HasSecretKmsKey")
+                                    ? d.string(Map.of("Ref", "DbSecretKmsKeyArn"))
+                                    : "(none)";
                             grants.stream()
-                                    .filter(g -> g.action().equals("kms:Decrypt"))
+                                    .filter(g -> g.action().startsWith("kms:"))
                                     .forEach(g -> assertEquals(
                                             Map.of(
                                                     "StringEquals",
-                                                    Map.of("kms:ViaService", "secretsmanager.us-east-1.amazonaws.com")),
+                                                    Map.of(
+                                                            "kms:ViaService",
+                                                            g.resource().equals(secretKey)
+                                                                    ? "secretsmanager.us-east-1.amazonaws.com"
+                                                                    : "s3.us-east-1.amazonaws.com")),
                                             g.condition(),
-                                            f.logicalId() + " may decrypt only through Secrets Manager"));
+                                            f.logicalId() + " may use " + g.resource()
+                                                    + " only through the service whose data it encrypts"));
+                            grants.stream()
+                                    .filter(g -> g.action().equals("s3:ListBucket"))
+                                    .forEach(g -> assertEquals(
+                                            Map.of(
+                                                    "StringLike",
+                                                    Map.of(
+                                                            "s3:prefix",
+                                                            f.step().reads().stream()
+                                                                    .map(prefix -> prefix + "*")
+                                                                    .toList())),
+                                            g.condition(),
+                                            f.logicalId() + " may list only under the prefixes its step reads"));
                         })));
     }
 
@@ -77,51 +95,6 @@ class TemplatePermissionsTest {
                     f.logicalId()
                             + " refers to DataBucket; use the name expression instead (the bucket's notifications depend on the function)");
         }
-    }
-
-    @Test
-    void theBucketIsEncryptedPrivateUnversionedAndExpiresPartsButNeverModels() {
-        Map<String, Object> bucket = TEMPLATE.properties("DataBucket");
-        Map<String, Object> encryption = Template.map(
-                Template.list(Template.map(bucket.get("BucketEncryption")).get("ServerSideEncryptionConfiguration"))
-                        .get(0));
-        assertTrue(Set.of("AES256", "aws:kms")
-                .contains(Template.map(encryption.get("ServerSideEncryptionByDefault"))
-                        .get("SSEAlgorithm")));
-        Map<String, Object> publicAccess = Template.map(bucket.get("PublicAccessBlockConfiguration"));
-        for (String block :
-                List.of("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")) {
-            assertEquals(true, publicAccess.get(block), block);
-        }
-        assertNull(
-                bucket.get("VersioningConfiguration"), "versioning stays off: old versions would outlive the expiry");
-
-        Map<String, Object> expiries = new java.util.TreeMap<>();
-        for (Object rule :
-                Template.list(Template.map(bucket.get("LifecycleConfiguration")).get("Rules"))) {
-            Map<String, Object> r = Template.map(rule);
-            if (r.containsKey("ExpirationInDays")) {
-                assertEquals("Enabled", r.get("Status"));
-                Object prefix = r.get("Prefix");
-                assertTrue(
-                        prefix != null && !String.valueOf(prefix).isEmpty(),
-                        "an expiry without a prefix would delete the models");
-                expiries.put(String.valueOf(prefix), r.get("ExpirationInDays"));
-            }
-        }
-        assertEquals(Set.of(RunKeys.WRANGLED_PREFIX, RunKeys.PREDICTIONS_PREFIX), expiries.keySet());
-        assertFalse(expiries.keySet().stream().anyMatch(RunKeys.MODELS_PREFIX::startsWith), "models must never expire");
-
-        TemplateEvaluation d = Deployments.defaults(TEMPLATE);
-        Map<String, Object> policy =
-                Template.map(d.evaluate(TEMPLATE.properties("DataBucketPolicy").get("PolicyDocument"))
-                        .orElseThrow());
-        Map<String, Object> denyInsecure =
-                Template.map(Template.list(policy.get("Statement")).get(0));
-        assertEquals("Deny", denyInsecure.get("Effect"));
-        assertEquals(Map.of("Bool", Map.of("aws:SecureTransport", "false")), denyInsecure.get("Condition"));
-        String name = d.string(TEMPLATE.properties("DataBucket").get("BucketName"));
-        assertEquals(List.of("arn:aws:s3:::" + name, "arn:aws:s3:::" + name + "/*"), denyInsecure.get("Resource"));
     }
 
     @Test
@@ -155,12 +128,20 @@ class TemplatePermissionsTest {
                 Map<String, Object> condition = Template.map(statement.getOrDefault("Condition", Map.of()));
                 for (Object action : asList(statement.get("Action"))) {
                     for (Object resource : asList(statement.get("Resource"))) {
-                        grants.add(new Grant(String.valueOf(action), deployment.string(resource), condition));
+                        grants.add(new Grant(String.valueOf(action), resourceText(deployment, resource), condition));
                     }
                 }
             }
         }
         return grants;
+    }
+
+    /** An ARN as deployed, or {@code ${LogicalId.Arn}} for a resource of the template (known only once deployed). */
+    static String resourceText(TemplateEvaluation deployment, Object node) {
+        Object value = deployment.evaluate(node).orElseThrow();
+        return value instanceof TemplateEvaluation.ResourceReference reference
+                ? reference.toString()
+                : deployment.string(value);
     }
 
     private static List<Grant> expectedGrants(TemplateFunction f, TemplateEvaluation deployment) {
@@ -180,6 +161,16 @@ class TemplatePermissionsTest {
         if (!step.reads().isEmpty()) {
             // Lets a missing object answer 404, so the step can name it.
             expected.add(new Grant("s3:ListBucket", bucket, Map.of()));
+        }
+        if (deployment.condition("UsesCustomerManagedDataKey")) {
+            // S3 decrypts what the step reads and encrypts what it writes with the stack's key, on its behalf.
+            String dataKey = "${DataKey.Arn}";
+            if (!step.reads().isEmpty()) {
+                expected.add(new Grant("kms:Decrypt", dataKey, Map.of()));
+            }
+            if (!step.writes().isEmpty()) {
+                expected.add(new Grant("kms:GenerateDataKey", dataKey, Map.of()));
+            }
         }
         if (step.invokesItself()) {
             expected.add(new Grant("lambda:InvokeFunction", functionArn(f, deployment), Map.of()));

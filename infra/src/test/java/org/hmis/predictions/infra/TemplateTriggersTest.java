@@ -188,16 +188,9 @@ class TemplateTriggersTest {
                         Template.map(operations).keySet().forEach(method -> documented.add(method + " " + path)));
         assertEquals(routes, documented, "openapi.yaml documents the routes the template serves");
 
-        Map<String, Object> post = Template.map(
-                Template.map(Template.map(openApi.get("paths")).get("/refresh")).get("post"));
-        Map<String, Object> responses = Template.map(post.get("responses"));
-        assertTrue(
-                responses.keySet().containsAll(List.of("202", "400", "403", "429", "500", "503")),
-                responses.keySet().toString());
+        // What the handler answers on the route, status by status, OpenApiTest checks against the handler itself.
         Map<String, Object> schemas =
                 Template.map(Template.map(openApi.get("components")).get("schemas"));
-        assertEquals(
-                List.of("runId"), Template.map(schemas.get("RefreshAccepted")).get("required"));
         String runIdPattern = String.valueOf(Template.map(schemas.get("RunId")).get("pattern"));
         assertTrue(RunId.newRun().value().matches(runIdPattern), "the documented run id pattern matches a RunId");
         assertEquals(
