@@ -39,6 +39,9 @@ public final class ModelReport {
     public static final String FILE_NAME = "model-report.html";
 
     private static final int TOP_FEATURES = 20;
+    /** Calibration bins with fewer rows are not drawn, as groups that small are not reported. */
+    private static final int MIN_BIN_ROWS = 30;
+
     private static final String CSS = """
             body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; margin: 2rem auto; max-width: 60rem;
                    padding: 0 1rem; color: #222; line-height: 1.45; }
@@ -258,7 +261,8 @@ public final class ModelReport {
                         groups.minGroupRows()));
         double actualPerm = actualShare(metrics, "perm");
         groups.attributes().forEach((attribute, attributeMetrics) -> {
-            section.appendElement("h3").text(attribute.replace('_', ' '));
+            String name = attribute.replace('_', ' ');
+            section.appendElement("h3").text(name);
             Map<String, Double> accuracy = new LinkedHashMap<>();
             Map<String, Double> perm = new LinkedHashMap<>();
             attributeMetrics.groups().forEach((group, scores) -> {
@@ -268,33 +272,33 @@ public final class ModelReport {
                 }
             });
             if (accuracy.isEmpty()) {
-                section.appendElement("p").addClass("empty").text("No group of " + attribute + " is large enough.");
+                section.appendElement("p").addClass("empty").text("No group of " + name + " is large enough.");
             } else {
                 image(
                         section,
-                        ReportCharts.bars(
+                        ReportCharts.groupBars(
                                 "accuracy",
-                                Map.of("accuracy", accuracy),
+                                accuracy,
                                 List.of(
                                         ReportCharts.marker(overall.accuracy(), "all held-out", false),
                                         ReportCharts.marker(
                                                 metrics.majorityBaselineAccuracy(),
-                                                "baseline (always '" + metrics.majorityClass() + "')",
+                                                "always '" + metrics.majorityClass() + "'",
                                                 true))),
-                        "Accuracy by " + attribute,
+                        "Accuracy by " + name,
                         ReportCharts.WIDTH,
-                        ReportCharts.HEIGHT);
+                        ReportCharts.heightFor(accuracy.size()));
                 image(
                         section,
-                        ReportCharts.bars(
+                        ReportCharts.groupBars(
                                 "share predicted perm",
-                                Map.of("share predicted perm", perm),
+                                perm,
                                 List.of(
                                         ReportCharts.marker(overall.sharePredictedPerm(), "all held-out", false),
-                                        ReportCharts.marker(actualPerm, "share actually perm", true))),
-                        "Share predicted perm by " + attribute,
+                                        ReportCharts.marker(actualPerm, "actually perm", true))),
+                        "Share predicted perm by " + name,
                         ReportCharts.WIDTH,
-                        ReportCharts.HEIGHT);
+                        ReportCharts.heightFor(perm.size()));
             }
             groupTable(section, attributeMetrics, groups.minGroupRows());
             GroupMetrics.Disparity disparity = attributeMetrics.disparity();
@@ -378,13 +382,18 @@ public final class ModelReport {
                                         g.overall().expectedCalibrationError(),
                                         g.overall().brier()))
                                 .orElse("")));
+        int minRows = byGroup.map(GroupMetrics::minGroupRows).orElse(MIN_BIN_ROWS);
         Map<String, List<double[]>> points = new LinkedHashMap<>();
         curves.classes()
                 .forEach((label, bins) -> points.put(
                         label,
                         bins.stream()
+                                .filter(p -> p.rows() >= minRows)
                                 .map(p -> new double[] {p.meanPredicted(), p.observed()})
                                 .toList()));
+        section.appendElement("p")
+                .addClass("note")
+                .text("Bins with fewer than " + minRows + " rows are left out of the chart: their share is noise.");
         image(section, ReportCharts.calibration(points), "Calibration curves per class", ReportCharts.WIDTH, 460);
     }
 

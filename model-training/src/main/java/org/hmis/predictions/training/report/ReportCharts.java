@@ -14,8 +14,7 @@ import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.annotations.XYTextAnnotation;
-import org.jfree.chart.axis.CategoryAxis;
-import org.jfree.chart.axis.CategoryLabelPositions;
+import org.jfree.chart.axis.AxisLocation;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.SymbolAxis;
 import org.jfree.chart.plot.CategoryPlot;
@@ -57,6 +56,7 @@ final class ReportCharts {
     private static final BasicStroke DASHED =
             new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f);
     private static final Font CELL_FONT = new Font(Font.SANS_SERIF, Font.BOLD, 13);
+    private static final Font LABEL_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
 
     static {
         // No display is needed or wanted: charts are drawn into images.
@@ -158,25 +158,49 @@ final class ReportCharts {
         }
         NumberAxis range = (NumberAxis) plot.getRangeAxis();
         range.setRange(0, 1.0);
-        CategoryAxis domain = plot.getDomainAxis();
-        if (dataset.getColumnCount() > 5) {
-            domain.setCategoryLabelPositions(CategoryLabelPositions.UP_45);
-        }
-        domain.setMaximumCategoryLabelWidthRatio(2.5f);
         markers.forEach(plot::addRangeMarker);
         return chart;
     }
 
-    /** A dashed horizontal line at {@code value}, labelled. */
+    /**
+     * A dashed line across the value axis at {@code value}, labelled: a reference (red, label at the top) or a
+     * baseline (grey, label at the bottom), so two close markers keep their labels apart.
+     */
     static ValueMarker marker(double value, String label, boolean baseline) {
         ValueMarker marker = new ValueMarker(value);
         marker.setPaint(baseline ? BASELINE : WARNING);
         marker.setStroke(DASHED);
-        marker.setLabel(label);
-        marker.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
-        marker.setLabelTextAnchor(TextAnchor.BOTTOM_RIGHT);
+        marker.setLabel(String.format(java.util.Locale.ROOT, "%s %.3f", label, value));
+        marker.setLabelFont(LABEL_FONT);
+        marker.setLabelBackgroundColor(new Color(255, 255, 255, 200));
+        marker.setLabelAnchor(baseline ? RectangleAnchor.BOTTOM_RIGHT : RectangleAnchor.TOP_RIGHT);
+        marker.setLabelTextAnchor(baseline ? TextAnchor.BOTTOM_LEFT : TextAnchor.TOP_LEFT);
         marker.setLabelPaint(baseline ? BASELINE : WARNING);
         return marker;
+    }
+
+    /** The height a horizontal bar chart of {@code bars} bars needs. */
+    static int heightFor(int bars) {
+        return 90 + 30 * bars;
+    }
+
+    /** One horizontal bar per group, in the order given, between 0 and 1, with markers across. */
+    static JFreeChart groupBars(String valueLabel, Map<String, Double> values, List<ValueMarker> markers) {
+        DefaultCategoryDataset dataset = new DefaultCategoryDataset();
+        values.forEach((group, value) -> dataset.addValue(value, valueLabel, group));
+        JFreeChart chart = ChartFactory.createBarChart(
+                null, null, valueLabel, dataset, PlotOrientation.HORIZONTAL, false, false, false);
+        CategoryPlot plot = style(chart);
+        plot.setRangeAxisLocation(AxisLocation.BOTTOM_OR_RIGHT);
+        BarRenderer renderer = (BarRenderer) plot.getRenderer();
+        renderer.setBarPainter(new StandardBarPainter());
+        renderer.setShadowVisible(false);
+        renderer.setSeriesPaint(0, MODEL);
+        renderer.setMaximumBarWidth(0.7);
+        plot.getDomainAxis().setMaximumCategoryLabelWidthRatio(0.45f);
+        ((NumberAxis) plot.getRangeAxis()).setRange(0, 1.0);
+        markers.forEach(plot::addRangeMarker);
+        return chart;
     }
 
     /** Horizontal bars, largest first, at most {@code limit} of them. */
@@ -189,6 +213,7 @@ final class ReportCharts {
         JFreeChart chart = ChartFactory.createBarChart(
                 null, null, valueLabel, dataset, PlotOrientation.HORIZONTAL, false, false, false);
         CategoryPlot plot = style(chart);
+        plot.setRangeAxisLocation(AxisLocation.BOTTOM_OR_RIGHT);
         BarRenderer renderer = (BarRenderer) plot.getRenderer();
         renderer.setBarPainter(new StandardBarPainter());
         renderer.setShadowVisible(false);
