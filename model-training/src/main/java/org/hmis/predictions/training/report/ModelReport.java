@@ -217,7 +217,7 @@ public final class ModelReport {
                         + "baseline scores only on that class, so every other bar above zero is something it misses.");
         image(
                 section,
-                ReportCharts.bars("score", series, List.of()),
+                ReportCharts.bars("score", series),
                 "F1 and recall per class with the baseline",
                 ReportCharts.WIDTH,
                 ReportCharts.HEIGHT);

@@ -137,8 +137,7 @@ final class ReportCharts {
     }
 
     /** Grouped bars: per category (class or group), one bar per series, values between 0 and 1. */
-    static JFreeChart bars(
-            String valueLabel, Map<String, Map<String, Double>> seriesByName, List<ValueMarker> markers) {
+    static JFreeChart bars(String valueLabel, Map<String, Map<String, Double>> seriesByName) {
         DefaultCategoryDataset dataset = new DefaultCategoryDataset();
         seriesByName.forEach((series, values) -> values.forEach((category, value) -> {
             if (value != null) {
@@ -156,9 +155,7 @@ final class ReportCharts {
         for (int s = 0; s < dataset.getRowCount(); s++) {
             renderer.setSeriesPaint(s, paints[s % paints.length]);
         }
-        NumberAxis range = (NumberAxis) plot.getRangeAxis();
-        range.setRange(0, 1.0);
-        markers.forEach(plot::addRangeMarker);
+        ((NumberAxis) plot.getRangeAxis()).setRange(0, 1.0);
         return chart;
     }
 
