@@ -85,6 +85,7 @@ public final class ModelReport {
 
         Document document = Document.createShell("");
         document.prependChild(new DocumentType("html", "", ""));
+        document.selectFirst("html").attr("lang", "en");
         document.head().prependElement("meta").attr("charset", "utf-8");
         document.title("Model report: " + manifest.modelName());
         document.head().appendElement("style").appendText(CSS);
