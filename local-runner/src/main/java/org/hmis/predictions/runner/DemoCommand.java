@@ -1,6 +1,8 @@
 package org.hmis.predictions.runner;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.concurrent.Callable;
 import org.hmis.predictions.common.config.PipelineConfig;
@@ -18,7 +20,8 @@ import picocli.CommandLine.Option;
         name = "demo",
         mixinStandardHelpOptions = true,
         description = "Start embedded PostgreSQL and an in-process S3 server, load synthetic guests and run "
-                + "remove -> wrangle -> predict -> update on them with the bundled model.")
+                + "remove -> wrangle -> predict -> update on them with the bundled model, and write the model's HTML "
+                + "report.")
 final class DemoCommand implements Callable<Integer> {
     static final String BUNDLED_MODEL = "/demo-model";
 
@@ -80,6 +83,14 @@ final class DemoCommand implements Callable<Integer> {
                 PipelineReport.printDatabase(out, services, config.guestsTable());
                 out.println("Files: " + services.s3Directory().resolve(DemoServices.BUCKET)
                         + " (wrangled/, predictions/, models/; kept after exit)");
+                // The model the run predicted with, read back from the bucket as the report command's --s3 does.
+                long reportStarted = System.nanoTime();
+                Path report = ReportCommand.write(
+                        ModelFiles.download(pipeline.store(), config.storage().inputBucket(), config.modelName()),
+                        Files.createTempDirectory("exit-destination-demo-report-"));
+                out.printf(
+                        "Model report: %s (written in %.1f s; open it in a browser, it needs no network)%n",
+                        report, seconds(reportStarted));
             }
             return 0;
         }

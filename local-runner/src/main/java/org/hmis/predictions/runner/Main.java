@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             GenerateCommand.class,
             TrainCommand.class,
+            ReportCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class
         })

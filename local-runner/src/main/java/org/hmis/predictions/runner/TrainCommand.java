@@ -84,6 +84,14 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     @Option(
+            names = "--spec",
+            defaultValue = "v1",
+            description =
+                    "Feature specification to train on: v1, or v2 (v1 without race, ethnicity and gender). "
+                            + "Predict follows the model's manifest; the wrangle step writes v1 for now (default ${DEFAULT-VALUE}).")
+    String specVersion;
+
+    @Option(
             names = "--mapping",
             description = "A JSON object of exit destination to class (es, other, perm, temp, "
                     + "unknown) applied over the default mapping, e.g. {\"Safe Haven\": \"temp\"}.")
@@ -143,16 +151,25 @@ final class TrainCommand implements Callable<Integer> {
         }
         TrainingParameters parameters =
                 new TrainingParameters(iterations, learningRate, leaves, seed, threads, testShare);
+        FeatureSpec featureSpec = FeatureSpec.forVersion(specVersion);
 
         TrainingSet set = generate != null
-                ? readGenerated(guestsTable, classes, out)
-                : readExisting(config, guestsTable, classes);
+                ? readGenerated(guestsTable, featureSpec, classes, out)
+                : readExisting(config, guestsTable, featureSpec, classes);
         long started = System.nanoTime();
         ModelArtifact artifact =
-                new ModelTrainer(parameters).train(config.modelName(), FeatureSpec.V1.version(), set.data());
+                new ModelTrainer(parameters).train(config.modelName(), featureSpec.version(), set.data());
         out.printf(
-                "Trained model '%s' (%d rounds, %d leaves, seed %d, %d threads) in %.1f s%n%n",
-                config.modelName(), iterations, leaves, seed, threads, DemoCommand.seconds(started));
+                "Trained model '%s' on feature specification %s (%d features; %d rounds, %d leaves, seed %d, %d threads)"
+                        + " in %.1f s%n%n",
+                config.modelName(),
+                featureSpec.version(),
+                featureSpec.size(),
+                iterations,
+                leaves,
+                seed,
+                threads,
+                DemoCommand.seconds(started));
         out.print(TrainingReport.format(set, artifact.manifest()));
         out.println();
         out.flush();
@@ -180,21 +197,23 @@ final class TrainCommand implements Callable<Integer> {
         return copy;
     }
 
-    private TrainingSet readExisting(PipelineConfig config, SqlIdentifier guestsTable, ExitDestinationClasses classes)
+    private TrainingSet readExisting(
+            PipelineConfig config, SqlIdentifier guestsTable, FeatureSpec featureSpec, ExitDestinationClasses classes)
             throws SQLException {
         if (jdbcUrl != null) {
             ExistingPostgres server = ExistingPostgres.at(jdbcUrl);
             try (Connection c = server.connect(server.maintenanceDatabase())) {
-                return ExitedGuests.read(c, guestsTable, FeatureSpec.V1, classes);
+                return ExitedGuests.read(c, guestsTable, featureSpec, classes);
             }
         }
         try (Database database = Database.connect(config.database());
                 Connection c = database.connection()) {
-            return ExitedGuests.read(c, guestsTable, FeatureSpec.V1, classes);
+            return ExitedGuests.read(c, guestsTable, featureSpec, classes);
         }
     }
 
-    private TrainingSet readGenerated(SqlIdentifier guestsTable, ExitDestinationClasses classes, PrintWriter out)
+    private TrainingSet readGenerated(
+            SqlIdentifier guestsTable, FeatureSpec featureSpec, ExitDestinationClasses classes, PrintWriter out)
             throws Exception {
         if (generate < 1) {
             throw new IllegalArgumentException("--generate must be at least 1, was " + generate);
@@ -219,7 +238,7 @@ final class TrainCommand implements Callable<Integer> {
                         asOf,
                         embedded != null ? "embedded PostgreSQL" : server.jdbcUrl(database),
                         DemoCommand.seconds(started));
-                return ExitedGuests.read(c, guestsTable, FeatureSpec.V1, classes);
+                return ExitedGuests.read(c, guestsTable, featureSpec, classes);
             } finally {
                 if (embedded == null) {
                     server.dropDatabase(database);

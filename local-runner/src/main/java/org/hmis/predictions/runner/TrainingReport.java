@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import org.hmis.predictions.common.model.ModelManifest;
 import org.hmis.predictions.training.ClassificationMetrics;
+import org.hmis.predictions.training.GroupMetrics;
 import org.hmis.predictions.training.TrainingSet;
 
 /** What a training run read and how the model did on held-out households, as text for a terminal. */
@@ -52,6 +53,7 @@ final class TrainingReport {
         }
         out.append(String.format(
                 "  (baseline: always '%s', the most frequent class in training)%n%n", metrics.majorityClass()));
+        GroupMetrics.of(manifest).ifPresent(groups -> out.append(byGroup(groups)));
 
         out.append("Confusion matrix (rows: actual class, columns: predicted class):")
                 .append('\n');
@@ -66,5 +68,77 @@ final class TrainingReport {
             out.append('\n');
         }
         return out.toString();
+    }
+
+    private static final int GROUP_WIDTH = 44;
+
+    /** Per attribute, each group's figures (or that it is too small), then the disparity between them. */
+    static String byGroup(GroupMetrics groups) {
+        StringBuilder out = new StringBuilder();
+        GroupMetrics.Scores overall = groups.overall();
+        out.append(String.format(
+                "By group on held-out households (groups under %d rows withheld; Brier 0 best, 2 worst; ECE: expected "
+                        + "calibration error over %d bins):%n",
+                groups.minGroupRows(), groups.calibrationBins()));
+        String header = "  %-" + GROUP_WIDTH + "s %7s %9s %9s %11s %7s %7s%n";
+        String line = "  %-" + GROUP_WIDTH + "s %,7d %9.3f %9.3f %11.3f %7.3f %7.3f%n";
+        out.append(String.format(header, "", "rows", "accuracy", "macro F1", "share perm", "Brier", "ECE"));
+        out.append(String.format(
+                line,
+                "all held-out",
+                overall.rows(),
+                overall.accuracy(),
+                overall.macroF1(),
+                overall.sharePredictedPerm(),
+                overall.brier(),
+                overall.expectedCalibrationError()));
+        groups.attributes().forEach((attribute, metrics) -> {
+            out.append("  ").append(attribute).append('\n');
+            metrics.groups().forEach((group, scores) -> {
+                String name = "    " + shortened(group);
+                if (scores.tooSmall()) {
+                    out.append(String.format(
+                            "  %-" + GROUP_WIDTH + "s %,7d   too small to report%n", name, scores.rows()));
+                } else {
+                    out.append(String.format(
+                            line,
+                            name,
+                            scores.rows(),
+                            scores.accuracy(),
+                            scores.macroF1(),
+                            scores.sharePredictedPerm(),
+                            scores.brier(),
+                            scores.expectedCalibrationError()));
+                }
+            });
+            GroupMetrics.Disparity disparity = metrics.disparity();
+            if (disparity == null) {
+                out.append("    disparity: fewer than two groups large enough\n");
+            } else {
+                out.append("    accuracy gap ")
+                        .append(gap(disparity.accuracy()))
+                        .append('\n');
+                out.append("    share predicted perm gap ")
+                        .append(gap(disparity.sharePredictedPerm()))
+                        .append('\n');
+            }
+        });
+        return out.append('\n').toString();
+    }
+
+    private static String gap(GroupMetrics.Gap gap) {
+        return String.format(
+                "%.3f, ratio %s: %s %.3f, %s %.3f",
+                gap.gap(),
+                gap.ratio() == null ? "n/a" : String.format("%.2f", gap.ratio()),
+                shortened(gap.highestGroup()),
+                gap.highest(),
+                shortened(gap.lowestGroup()),
+                gap.lowest());
+    }
+
+    private static String shortened(String group) {
+        int room = GROUP_WIDTH - 4;
+        return group.length() <= room ? group : group.substring(0, room - 3) + "...";
     }
 }

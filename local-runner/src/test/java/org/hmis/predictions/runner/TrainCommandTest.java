@@ -12,6 +12,7 @@ import java.util.List;
 import org.hmis.predictions.common.features.FeatureSpec;
 import org.hmis.predictions.common.model.ModelArtifact;
 import org.hmis.predictions.training.ClassificationMetrics;
+import org.hmis.predictions.training.GroupMetrics;
 import org.hmis.predictions.training.ModelFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,6 +78,41 @@ class TrainCommandTest {
                 Files.readString(first.resolve("model.txt")),
                 Files.readString(second.resolve("model.txt")),
                 "the same command trains the same model");
+    }
+
+    @Test
+    void trainsOnSpecV2WithoutProtectedAttributesAndReportsEveryGroupAllTheSame() throws Exception {
+        Path out = directory.resolve("v2");
+        Run run = train("--generate", "3000", "--iterations", "10", "--spec", "v2", "--out", out.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        ModelArtifact model = ModelFiles.read(out);
+        assertEquals("v2", model.manifest().featureSpecVersion());
+        assertEquals(FeatureSpec.V2.featureNames(), model.manifest().features());
+        assertTrue(run.out().contains("on feature specification v2 (37 features"), run.out());
+        GroupMetrics groups = GroupMetrics.of(model.manifest()).orElseThrow();
+        assertEquals(
+                List.of("race", "ethnicity", "gender", "household_type", "age_band_at_entry"),
+                List.copyOf(groups.attributes().keySet()),
+                "measured by race, ethnicity and gender although it does not read them");
+        assertTrue(run.out().contains("By group on held-out households (groups under 30 rows withheld"), run.out());
+        GroupMetrics.Scores female = groups.attributes().get("gender").groups().get("Female");
+        assertTrue(
+                run.out()
+                        .contains(String.format(
+                                "      Female %s %,7d %9.3f",
+                                " ".repeat(44 - 4 - "Female".length() - 1), female.rows(), female.accuracy())),
+                run.out());
+        assertTrue(run.out().contains("too small to report"), run.out());
+        assertTrue(run.out().contains("accuracy gap "), run.out());
+        assertEquals(
+                model.manifest().features(),
+                model.manifest().drift().orElseThrow().featureNames());
+
+        Run unknown = train("--generate", "100", "--spec", "v3", "--out", out.toString());
+        assertEquals(1, unknown.exitCode());
+        assertTrue(
+                unknown.err().contains("unknown feature specification version 'v3'; known versions: v1, v2"),
+                unknown.err());
     }
 
     @Test

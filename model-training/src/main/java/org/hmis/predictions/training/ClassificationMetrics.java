@@ -1,5 +1,6 @@
 package org.hmis.predictions.training;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,6 +23,8 @@ import org.hmis.predictions.common.model.ModelManifest;
  * @param majorityClass the class seen most often in the training rows
  * @param majorityBaselineAccuracy the accuracy of always predicting {@code majorityClass}: what a model must beat
  */
+// metrics also holds what newer training adds beside these (calibration, by_group): read on their own.
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record ClassificationMetrics(
         @JsonProperty("accuracy") double accuracy,
         @JsonProperty("macro_f1") double macroF1,

@@ -4,7 +4,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads the guests who have left, with the destination they left to, as training rows: the same feature
  * specification and transform ({@link GuestFeatures}) the wrangle step applies to current guests, labelled by
- * {@link ExitDestinationClasses}, grouped by household ({@code case_id}).
+ * {@link ExitDestinationClasses}, grouped by household ({@code case_id}), with the groups each guest belongs to
+ * ({@link GroupAttributes}: race, ethnicity, gender, household type, age band at entry) read beside the features,
+ * whichever specification the features follow, so every model is measured for every group.
  *
  * <p>Rows stream through a server-side cursor (autocommit off, a fetch size), so the driver never holds the whole
  * table; only the feature matrix itself grows with the row count. Rows come in key order, so the same table gives
@@ -34,6 +38,12 @@ public final class ExitedGuests {
     private static final int FETCH_ROWS = 10_000;
     private static final String CASE_ID = "case_id";
     private static final String EXIT_DESTINATION = "exit_destination";
+    /** The attributes in report order, and the column each is read from. */
+    private static final List<String> ATTRIBUTES =
+            concat(GroupAttributes.SOURCE_COLUMNS, GroupAttributes.AGE_BAND_AT_ENTRY);
+
+    private static final List<String> ATTRIBUTE_COLUMNS =
+            concat(GroupAttributes.SOURCE_COLUMNS, GroupAttributes.AGE_AT_ENROLLMENT);
 
     private ExitedGuests() {}
 
@@ -61,6 +71,9 @@ public final class ExitedGuests {
             long rejected = 0;
             String[] row = new String[inputWidth];
             double[] values = new double[numFeatures];
+            String[] attributes = new String[ATTRIBUTES.size()];
+            // Few distinct values: one String per value, not per row.
+            Map<String, String> distinct = new HashMap<>();
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     rowsRead++;
@@ -82,7 +95,14 @@ public final class ExitedGuests {
                     long caseId = rows.getLong(inputWidth + 1);
                     // A guest without a household is a household of one; personal ids are positive, case ids too.
                     long group = rows.wasNull() ? -Long.parseLong(row[0]) : caseId;
-                    matrix.add(values, label.getAsInt(), group);
+                    for (int a = 0; a < attributes.length; a++) {
+                        String value = rows.getString(inputWidth + 3 + a);
+                        String attribute = ATTRIBUTES.get(a).equals(GroupAttributes.AGE_BAND_AT_ENTRY)
+                                ? GroupAttributes.ageBand(value)
+                                : GroupAttributes.group(value);
+                        attributes[a] = distinct.computeIfAbsent(attribute, v -> v);
+                    }
+                    matrix.add(values, label.getAsInt(), group, attributes);
                     classCounts[label.getAsInt()]++;
                 }
             } finally {
@@ -101,8 +121,8 @@ public final class ExitedGuests {
                         + " with a malformed key, unmapped "
                         + "destinations " + unmapped);
             }
-            TrainingData data =
-                    new TrainingData(spec.featureNames(), matrix.values(), matrix.labels(), matrix.groups());
+            TrainingData data = new TrainingData(
+                    spec.featureNames(), matrix.values(), matrix.labels(), matrix.groups(), matrix.attributes());
             return new TrainingSet(
                     data,
                     rowsRead,
@@ -115,15 +135,27 @@ public final class ExitedGuests {
         }
     }
 
-    /** The query: the transform's input columns, then the household and the destination. Only those columns. */
+    /**
+     * The query: the transform's input columns, then the household, the destination and the group attributes' source
+     * columns. Only those columns.
+     */
     static String query(SqlIdentifier table, List<String> inputColumns) {
         String columns = inputColumns.stream()
                 // enroll_date is DATE here, but may be a timestamp in an older table: the key is the day either way.
                 .map(column -> column.equals(GuestFeatures.ENROLL_DATE) ? quote(column) + "::date" : quote(column))
                 .collect(Collectors.joining(", "));
-        return "SELECT " + columns + ", " + quote(CASE_ID) + ", " + quote(EXIT_DESTINATION) + " FROM " + table.quoted()
+        String attributeColumns =
+                ATTRIBUTE_COLUMNS.stream().map(ExitedGuests::quote).collect(Collectors.joining(", "));
+        return "SELECT " + columns + ", " + quote(CASE_ID) + ", " + quote(EXIT_DESTINATION) + ", " + attributeColumns
+                + " FROM " + table.quoted()
                 + " WHERE exit_date IS NOT NULL AND " + quote(EXIT_DESTINATION) + " IS NOT NULL"
                 + " ORDER BY " + quote(GuestFeatures.PERSONAL_ID) + ", " + quote(GuestFeatures.ENROLL_DATE);
+    }
+
+    private static List<String> concat(List<String> first, String last) {
+        List<String> all = new ArrayList<>(first);
+        all.add(last);
+        return List.copyOf(all);
     }
 
     private static String quote(String column) {
@@ -136,6 +168,7 @@ public final class ExitedGuests {
         private double[] values;
         private int[] labels;
         private long[] groups;
+        private final String[][] attributes = new String[ATTRIBUTES.size()][1024];
         private int rows;
 
         Matrix(int width) {
@@ -145,12 +178,18 @@ public final class ExitedGuests {
             this.groups = new long[1024];
         }
 
-        void add(double[] row, int label, long group) {
+        void add(double[] row, int label, long group, String[] rowAttributes) {
             if (rows == labels.length) {
                 int capacity = Math.multiplyExact(rows, 2);
                 values = Arrays.copyOf(values, Math.multiplyExact(capacity, width));
                 labels = Arrays.copyOf(labels, capacity);
                 groups = Arrays.copyOf(groups, capacity);
+                for (int a = 0; a < attributes.length; a++) {
+                    attributes[a] = Arrays.copyOf(attributes[a], capacity);
+                }
+            }
+            for (int a = 0; a < attributes.length; a++) {
+                attributes[a][rows] = rowAttributes[a];
             }
             System.arraycopy(row, 0, values, rows * width, width);
             labels[rows] = label;
@@ -168,6 +207,14 @@ public final class ExitedGuests {
 
         long[] groups() {
             return Arrays.copyOf(groups, rows);
+        }
+
+        GroupAttributes attributes() {
+            Map<String, String[]> byAttribute = new LinkedHashMap<>();
+            for (int a = 0; a < attributes.length; a++) {
+                byAttribute.put(ATTRIBUTES.get(a), Arrays.copyOf(attributes[a], rows));
+            }
+            return new GroupAttributes(byAttribute);
         }
     }
 }

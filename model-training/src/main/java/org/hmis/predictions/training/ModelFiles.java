@@ -10,6 +10,7 @@ import java.util.Map;
 import org.hmis.predictions.common.model.InvalidModelException;
 import org.hmis.predictions.common.model.ModelArtifact;
 import org.hmis.predictions.common.model.ModelManifest;
+import org.hmis.predictions.common.s3.ObjectNotFoundException;
 import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.common.storage.ObjectMetadata;
 import org.hmis.predictions.common.storage.RunKeys;
@@ -73,6 +74,28 @@ public final class ModelFiles {
         String modelKey = RunKeys.modelKey(name);
         store.putBytes(bucket, modelKey, artifact.modelText().getBytes(StandardCharsets.UTF_8), "text/plain", metadata);
         return modelKey;
+    }
+
+    /**
+     * Reads the model under {@code models/<name>/} in {@code bucket}, as {@link #upload} stored it.
+     *
+     * @throws InvalidModelException when either file is missing or malformed, naming its key
+     */
+    public static ModelArtifact download(ObjectStore store, String bucket, String name) {
+        String manifest = readObject(store, bucket, RunKeys.manifestKey(name));
+        String modelText = readObject(store, bucket, RunKeys.modelKey(name));
+        return new ModelArtifact(modelText, ModelManifest.fromJson(manifest));
+    }
+
+    private static String readObject(ObjectStore store, String bucket, String key) {
+        try {
+            return store.readString(bucket, key);
+        } catch (ObjectNotFoundException e) {
+            throw new InvalidModelException(
+                    "s3://" + bucket + "/" + key + " does not exist: a model is " + ModelArtifact.MODEL_FILE_NAME
+                            + " and " + ModelManifest.FILE_NAME + " under models/<name>/",
+                    e);
+        }
     }
 
     private static String readFile(Path directory, String name) throws IOException {

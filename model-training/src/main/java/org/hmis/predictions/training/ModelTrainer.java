@@ -1,5 +1,6 @@
 package org.hmis.predictions.training;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.metarank.lightgbm4j.LGBMBooster;
 import io.github.metarank.lightgbm4j.LGBMDataset;
 import io.github.metarank.lightgbm4j.LGBMException;
@@ -18,7 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Trains a multiclass LightGBM model on labelled rows and measures it on households it did not see: splits by
  * household, trains on the rest with lightgbm4j's training API, predicts the held-out rows through
- * {@link LightGbmPredictor} (the same path the predict step uses) and records the scores in the manifest.
+ * {@link LightGbmPredictor} (the same path the predict step uses) and records in the manifest the scores overall,
+ * per group ({@link GroupMetrics}) and per probability bin ({@link CalibrationCurves}), and the training rows'
+ * distribution of every feature ({@link TrainingDistribution}) that drift is measured against.
  */
 public final class ModelTrainer {
 
@@ -48,12 +51,18 @@ public final class ModelTrainer {
         long started = System.nanoTime();
         String modelText = fit(data.featureNames(), data.features(trainRows), trainLabels, lightGbmParameters);
         long trained = System.nanoTime();
-        ClassificationMetrics metrics = evaluate(
-                modelText,
-                data.featureNames(),
-                data.features(testRows),
-                data.labels(testRows),
-                majorityClass(trainLabels));
+        int[] testLabels = data.labels(testRows);
+        Predictions predictions = predict(modelText, data.featureNames(), data.features(testRows), testLabels.length);
+        ClassificationMetrics metrics = ClassificationMetrics.evaluate(
+                CLASSES, testLabels, predictions.mostLikely(), majorityClass(trainLabels));
+        HeldOutAnalysis heldOut = new HeldOutAnalysis(
+                CLASSES,
+                testLabels,
+                predictions.probabilities(),
+                data.attributes().rows(testRows));
+        ObjectNode metricsJson = (ObjectNode) metrics.toJson();
+        metricsJson.set(CalibrationCurves.KEY, heldOut.calibration().toJson());
+        metricsJson.set(GroupMetrics.KEY, heldOut.byGroup().toJson());
 
         LOG.info(
                 "Trained {} in {} s on {} rows, tested on {} rows of unseen households: accuracy {}, macro F1 {}, "
@@ -73,8 +82,9 @@ public final class ModelTrainer {
                 Instant.now().truncatedTo(ChronoUnit.SECONDS),
                 trainRows.length,
                 testRows.length,
-                metrics.toJson(),
-                lightGbmParameters);
+                metricsJson,
+                lightGbmParameters,
+                TrainingDistribution.of(data.featureNames(), data.features(trainRows), trainRows.length));
         return new ModelArtifact(modelText, manifest);
     }
 
@@ -106,19 +116,21 @@ public final class ModelTrainer {
         }
     }
 
-    private ClassificationMetrics evaluate(
-            String modelText, List<String> featureNames, double[] features, int[] labels, int majorityClass) {
-        int rows = labels.length;
+    /** The held-out rows' class probabilities, row after row, and each row's most likely class. */
+    @SuppressWarnings("ArrayRecordComponent") // one evaluation's arrays, read once, never compared
+    private record Predictions(double[] probabilities, int[] mostLikely) {}
+
+    private Predictions predict(String modelText, List<String> featureNames, double[] features, int rows) {
         double[] probabilities = new double[rows * CLASSES.size()];
+        int[] mostLikely = new int[rows];
         try (LightGbmPredictor predictor = LightGbmPredictor.load(
                 modelText, featureNames, CLASSES, LightGbmPredictor.DEFAULT_BATCH_ROWS, parameters.numThreads())) {
             predictor.predict(features, rows, probabilities);
-            int[] predicted = new int[rows];
             for (int row = 0; row < rows; row++) {
-                predicted[row] = predictor.mostLikelyClass(probabilities, row);
+                mostLikely[row] = predictor.mostLikelyClass(probabilities, row);
             }
-            return ClassificationMetrics.evaluate(CLASSES, labels, predicted, majorityClass);
         }
+        return new Predictions(probabilities, mostLikely);
     }
 
     private static int majorityClass(int[] labels) {

@@ -5,8 +5,8 @@ import org.hmis.predictions.common.features.ExitDestinationClasses;
 import org.hmis.predictions.common.model.ModelManifest;
 
 /**
- * Labelled rows to train on: a row-major feature matrix, each row's class index and the household it belongs to.
- * The arrays are used as given, not copied.
+ * Labelled rows to train on: a row-major feature matrix, each row's class index, the household it belongs to and the
+ * groups (race, age band, ...) the model is measured across. The arrays are used as given, not copied.
  */
 public final class TrainingData {
 
@@ -14,14 +14,17 @@ public final class TrainingData {
     private final double[] rowMajor;
     private final int[] labels;
     private final long[] groupIds;
+    private final GroupAttributes attributes;
 
     /**
      * @param featureNames feature names in column order
      * @param rowMajor {@code labels.length x featureNames.size()} values, row after row; {@code NaN} for missing
      * @param labels class index of each row, 0 to {@code ExitDestinationClasses.LABELS.size() - 1}
      * @param groupIds household ({@code case_id}) of each row: rows of one household are never split apart
+     * @param attributes the groups of each row that held-out metrics are reported for
      */
-    public TrainingData(List<String> featureNames, double[] rowMajor, int[] labels, long[] groupIds) {
+    public TrainingData(
+            List<String> featureNames, double[] rowMajor, int[] labels, long[] groupIds, GroupAttributes attributes) {
         this.featureNames = ModelManifest.checkFeatureNames(featureNames);
         if (labels.length == 0) {
             throw new IllegalArgumentException("no rows to train on");
@@ -34,6 +37,10 @@ public final class TrainingData {
         if (groupIds.length != labels.length) {
             throw new IllegalArgumentException(labels.length + " labels but " + groupIds.length + " group ids");
         }
+        if (attributes.rows() != labels.length) {
+            throw new IllegalArgumentException(
+                    labels.length + " labels but " + attributes.rows() + " rows of attributes");
+        }
         int classes = ExitDestinationClasses.LABELS.size();
         for (int row = 0; row < labels.length; row++) {
             if (labels[row] < 0 || labels[row] >= classes) {
@@ -44,6 +51,7 @@ public final class TrainingData {
         this.rowMajor = rowMajor;
         this.labels = labels;
         this.groupIds = groupIds;
+        this.attributes = attributes;
     }
 
     public List<String> featureNames() {
@@ -60,6 +68,10 @@ public final class TrainingData {
 
     long[] groupIds() {
         return groupIds;
+    }
+
+    public GroupAttributes attributes() {
+        return attributes;
     }
 
     /** The feature values of the given rows, row-major. */

@@ -10,7 +10,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.features.ExitDestinationClasses;
@@ -69,6 +71,47 @@ class ExitedGuestsTest {
                     Arrays.stream(set.data().groupIds()).distinct().count());
             assertTrue(c.getAutoCommit(), "the connection's autocommit is restored");
         }
+    }
+
+    @Test
+    void readsEachGuestsGroupsBesideTheFeaturesWhateverTheSpecification() throws SQLException {
+        try (Connection c = PG.connect()) {
+            TrainingSet set = ExitedGuests.read(c, TABLE, FeatureSpec.V2, ExitDestinationClasses.defaults());
+            assertEquals(FeatureSpec.V2.featureNames(), set.data().featureNames());
+            GroupAttributes attributes = set.data().attributes();
+            assertEquals(
+                    List.of("race", "ethnicity", "gender", "household_type", "age_band_at_entry"), attributes.names());
+            assertEquals(exitedRows, attributes.rows());
+            // In key order, as the rows: the same groups as the table says, guest by guest.
+            List<String> expectedRace = new ArrayList<>();
+            List<String> expectedBand = new ArrayList<>();
+            try (Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT race, age_at_enrollment FROM guests"
+                            + " WHERE exit_date IS NOT NULL AND exit_destination IS NOT NULL"
+                            + " ORDER BY personal_id, enroll_date")) {
+                while (rs.next()) {
+                    expectedRace.add(rs.getString(1) == null ? GroupAttributes.MISSING : rs.getString(1));
+                    expectedBand.add(GroupAttributes.ageBand(rs.getString(2)));
+                }
+            }
+            assertEquals(expectedRace, List.of(attributes.groups("race")));
+            assertEquals(expectedBand, List.of(attributes.groups("age_band_at_entry")));
+            assertTrue(
+                    expectedRace.contains("White") && expectedBand.contains("0-17") && expectedBand.contains("25-34"));
+        }
+    }
+
+    @Test
+    void ageBandsAtEntry() {
+        assertEquals("0-17", GroupAttributes.ageBand("0"));
+        assertEquals("0-17", GroupAttributes.ageBand("17"));
+        assertEquals("18-24", GroupAttributes.ageBand("18"));
+        assertEquals("25-34", GroupAttributes.ageBand("34.5"));
+        assertEquals("55-64", GroupAttributes.ageBand("64"));
+        assertEquals("65+", GroupAttributes.ageBand("65"));
+        assertEquals(GroupAttributes.MISSING, GroupAttributes.ageBand(null));
+        assertEquals(GroupAttributes.MISSING, GroupAttributes.ageBand("-1"));
+        assertEquals(GroupAttributes.MISSING, GroupAttributes.ageBand("forty"));
     }
 
     @Test

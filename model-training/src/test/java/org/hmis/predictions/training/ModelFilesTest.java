@@ -6,13 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
+import org.hmis.predictions.common.config.StorageSettings;
 import org.hmis.predictions.common.model.InvalidModelException;
 import org.hmis.predictions.common.model.ModelArtifact;
 import org.hmis.predictions.common.model.ModelManifest;
+import org.hmis.predictions.common.s3.ObjectStore;
+import org.hmis.predictions.localservices.TestS3;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class ModelFilesTest {
+    @RegisterExtension
+    static final TestS3 S3 = new TestS3();
 
     @TempDir
     Path directory;
@@ -23,6 +30,26 @@ class ModelFilesTest {
                 .train("written", "v1", SyntheticTrainingData.generate(1_000, 3));
         ModelFiles.write(artifact, directory.resolve("written"));
         assertEquals(artifact, ModelFiles.read(directory.resolve("written")));
+    }
+
+    @Test
+    void anUploadedModelDownloadsTheSameAndAMissingOneIsNamed() {
+        ModelArtifact artifact = new ModelTrainer(new TrainingParameters(5, 0.1, 7, 3, 1, 0.2))
+                .train("uploaded", "v1", SyntheticTrainingData.generate(1_000, 4));
+        try (ObjectStore store = ObjectStore.create(new StorageSettings(
+                S3.bucket(),
+                S3.bucket(),
+                S3.region(),
+                Optional.of(S3.endpoint()),
+                Optional.of(new StorageSettings.AccessKeys(S3.accessKey(), S3.secretKey(), null))))) {
+            ModelFiles.upload(artifact, store, S3.bucket());
+            assertEquals(artifact, ModelFiles.download(store, S3.bucket(), "uploaded"));
+            InvalidModelException missing =
+                    assertThrows(InvalidModelException.class, () -> ModelFiles.download(store, S3.bucket(), "absent"));
+            assertTrue(
+                    missing.getMessage().contains("s3://" + S3.bucket() + "/models/absent/model.json does not exist"),
+                    missing.getMessage());
+        }
     }
 
     @Test

@@ -42,6 +42,22 @@ class ModelTrainerTest {
         assertTrue(artifact.modelText().contains("num_class=5"));
         assertTrue(artifact.modelText().contains("feature_names=earned_income age_at_enrollment"));
         assertEquals(manifest, ModelManifest.fromJson(manifest.toJson()));
+
+        GroupMetrics byGroup = GroupMetrics.of(manifest).orElseThrow();
+        assertEquals(manifest.testRows(), byGroup.overall().rows());
+        assertEquals(metrics.accuracy(), byGroup.overall().accuracy(), 1e-12, "the same held-out rows");
+        assertEquals(
+                List.of("gender", "age_band_at_entry"),
+                List.copyOf(byGroup.attributes().keySet()));
+        assertEquals(
+                manifest.testRows(),
+                byGroup.attributes().get("gender").groups().values().stream()
+                        .mapToLong(GroupMetrics.Scores::rows)
+                        .sum());
+        assertEquals(5, CalibrationCurves.of(manifest).orElseThrow().classes().size());
+        // The baseline describes the training rows, feature by feature.
+        assertEquals(manifest.trainRows(), manifest.drift().orElseThrow().rows());
+        assertEquals(manifest.features(), manifest.drift().orElseThrow().featureNames());
     }
 
     @Test

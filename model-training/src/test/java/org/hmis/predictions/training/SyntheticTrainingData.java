@@ -1,25 +1,30 @@
 package org.hmis.predictions.training;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
  * Households whose exit class is learnable: it follows household income and the guest's age, with 10% of labels
- * replaced by a random class and 5% of incomes and ages missing ({@code NaN}).
+ * replaced by a random class and 5% of incomes and ages missing ({@code NaN}); grouped by gender (from is_female)
+ * and age band.
  */
-final class SyntheticTrainingData {
+public final class SyntheticTrainingData {
 
-    static final List<String> FEATURES = List.of(
+    public static final List<String> FEATURES = List.of(
             "earned_income", "age_at_enrollment", "case_members", "is_hoh", "is_female", "non-cash_benefit_count");
 
     private SyntheticTrainingData() {}
 
-    static TrainingData generate(int rows, long seed) {
+    public static TrainingData generate(int rows, long seed) {
         Random random = new Random(seed);
         int width = FEATURES.size();
         double[] matrix = new double[rows * width];
         int[] labels = new int[rows];
         long[] groups = new long[rows];
+        String[] gender = new String[rows];
+        String[] ageBand = new String[rows];
         long household = seed * 1_000_000;
         int row = 0;
         while (row < rows) {
@@ -37,9 +42,14 @@ final class SyntheticTrainingData {
                 matrix[at + 3] = m == 0 ? 1 : 0;
                 matrix[at + 4] = random.nextBoolean() ? 1 : 0;
                 matrix[at + 5] = random.nextInt(11);
+                gender[row] = matrix[at + 4] == 1 ? "Female" : "Male";
+                ageBand[row] = GroupAttributes.ageBand(Double.isNaN(matrix[at + 1]) ? null : Double.toString(age));
             }
         }
-        return new TrainingData(FEATURES, matrix, labels, groups);
+        Map<String, String[]> attributes = new LinkedHashMap<>();
+        attributes.put("gender", gender);
+        attributes.put(GroupAttributes.AGE_BAND_AT_ENTRY, ageBand);
+        return new TrainingData(FEATURES, matrix, labels, groups, new GroupAttributes(attributes));
     }
 
     /** es 0, other 1, perm 2, temp 3, unknown 4. */

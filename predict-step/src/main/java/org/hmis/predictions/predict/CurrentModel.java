@@ -21,7 +21,8 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 /**
  * The model a container predicts with: {@code models/<name>/model.txt} and {@code model.json}, loaded on first use
  * and again only when either object's ETag changes (a HEAD of each per call; the trees are parsed once). The
- * manifest must name the feature specification the step was built for and list exactly its features, in order.
+ * manifest names the feature specification the model reads (so deploying a model of another version is all it
+ * takes to predict with that version) and must list exactly that specification's features, in order.
  *
  * <p>Not thread-safe: a Lambda container runs one invocation at a time.
  */
@@ -31,7 +32,6 @@ public final class CurrentModel implements AutoCloseable {
     private final ObjectStore store;
     private final String bucket;
     private final String modelName;
-    private final FeatureSpec spec;
     private final int batchRows;
     private final int threads;
     private LoadedModel loaded;
@@ -41,12 +41,10 @@ public final class CurrentModel implements AutoCloseable {
      * @param batchRows rows per native prediction call, which bounds the predictor's native buffers
      * @param threads LightGBM threads, or {@link LightGbmPredictor#DEFAULT_THREADS} for one per core
      */
-    public CurrentModel(
-            ObjectStore store, String bucket, String modelName, FeatureSpec spec, int batchRows, int threads) {
+    public CurrentModel(ObjectStore store, String bucket, String modelName, int batchRows, int threads) {
         this.store = store;
         this.bucket = bucket;
         this.modelName = modelName;
-        this.spec = spec;
         this.batchRows = batchRows;
         this.threads = threads;
     }
@@ -55,7 +53,8 @@ public final class CurrentModel implements AutoCloseable {
      * The model as it is in the bucket now.
      *
      * @throws ModelNotFoundException when model.txt or model.json is missing
-     * @throws InvalidModelException when either is unreadable, they disagree, or the features are not the spec's
+     * @throws InvalidModelException when either is unreadable, they disagree, the manifest names no known feature
+     *     specification or its features are not that specification's
      */
     public LoadedModel get() {
         String modelKey = RunKeys.modelKey(modelName);
@@ -94,10 +93,12 @@ public final class CurrentModel implements AutoCloseable {
 
     private ModelManifest checked(ModelManifest manifest) {
         String where = "s3://" + bucket + "/" + RunKeys.manifestKey(modelName);
-        if (!manifest.featureSpecVersion().equals(spec.version())) {
-            throw new InvalidModelException(where + " was trained on feature specification "
-                    + manifest.featureSpecVersion() + ", but this step predicts with " + spec.version()
-                    + ": retrain the model on " + spec.version());
+        FeatureSpec spec;
+        try {
+            spec = FeatureSpec.forVersion(manifest.featureSpecVersion());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidModelException(
+                    where + ": " + e.getMessage() + " (a newer trainer's model needs a newer " + "predict step)");
         }
         FeatureListDifference difference = FeatureListDifference.between(spec.featureNames(), manifest.features());
         if (!difference.isEmpty()) {

@@ -22,7 +22,6 @@ import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.csv.CsvFormatException;
 import org.hmis.predictions.common.csv.PredictionsCsv;
 import org.hmis.predictions.common.csv.WrangledCsv;
-import org.hmis.predictions.common.features.FeatureSpec;
 import org.hmis.predictions.common.model.LightGbmPredictor;
 import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.common.s3.ObjectUpload;
@@ -56,22 +55,20 @@ public final class PredictStep {
     private final ObjectStore store;
     private final String outputBucket;
     private final CurrentModel model;
-    private final FeatureSpec spec;
     private final int batchRows;
 
     /**
-     * @param model the container's model, loaded on first use
-     * @param spec the feature specification wrangled parts and the model must both follow
+     * @param model the container's model, loaded on first use; its manifest names the feature specification a part
+     *     must have been wrangled with
      * @param batchRows rows predicted per native call; with the model's feature count it bounds the memory used
      */
-    public PredictStep(ObjectStore store, String outputBucket, CurrentModel model, FeatureSpec spec, int batchRows) {
+    public PredictStep(ObjectStore store, String outputBucket, CurrentModel model, int batchRows) {
         if (batchRows <= 0) {
             throw new IllegalArgumentException("batchRows should be positive, found " + batchRows);
         }
         this.store = store;
         this.outputBucket = outputBucket;
         this.model = model;
-        this.spec = spec;
         this.batchRows = batchRows;
     }
 
@@ -84,10 +81,9 @@ public final class PredictStep {
                 store,
                 config.storage().inputBucket(),
                 config.modelName(),
-                FeatureSpec.V1,
                 DEFAULT_BATCH_ROWS,
                 LightGbmPredictor.DEFAULT_THREADS);
-        return new PredictStep(store, config.storage().outputBucket(), model, FeatureSpec.V1, DEFAULT_BATCH_ROWS);
+        return new PredictStep(store, config.storage().outputBucket(), model, DEFAULT_BATCH_ROWS);
     }
 
     /** One predicted part. */
@@ -176,7 +172,8 @@ public final class PredictStep {
         String outputKey = part.asPredictions().key();
         long rows;
         try (ResponseInputStream<GetObjectResponse> in = store.open(wrangled.bucket(), wrangled.key())) {
-            checkSpecVersion(source, in.response().metadata());
+            checkSpecVersion(
+                    source, in.response().metadata(), current.manifest().featureSpecVersion());
             try (WrangledCsv.RowReader reader =
                             WrangledCsv.reader(in, source, current.manifest().features());
                     ObjectUpload upload = store.upload(outputBucket, outputKey)) {
@@ -211,12 +208,12 @@ public final class PredictStep {
     }
 
     /** The wrangle step records the specification it wrote with; a part without the record is judged by its header. */
-    private void checkSpecVersion(String source, Map<String, String> metadata) {
+    private static void checkSpecVersion(String source, Map<String, String> metadata, String modelsVersion) {
         String version = metadata.get(ObjectMetadata.FEATURE_SPEC_VERSION);
-        if (version != null && !version.equals(spec.version())) {
+        if (version != null && !version.equals(modelsVersion)) {
             throw new CsvFormatException(
                     source + " was wrangled with feature specification " + version + " (object metadata "
-                            + ObjectMetadata.FEATURE_SPEC_VERSION + "), but the model reads " + spec.version());
+                            + ObjectMetadata.FEATURE_SPEC_VERSION + "), but the model reads " + modelsVersion);
         }
     }
 

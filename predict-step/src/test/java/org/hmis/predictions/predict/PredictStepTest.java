@@ -69,9 +69,9 @@ class PredictStepTest {
     }
 
     private static PredictStep step(String modelName, int batchRows) {
-        CurrentModel current = new CurrentModel(store, bucket, modelName, FeatureSpec.V1, batchRows, 0);
+        CurrentModel current = new CurrentModel(store, bucket, modelName, batchRows, 0);
         MODELS.add(current);
-        return new PredictStep(store, bucket, current, FeatureSpec.V1, batchRows);
+        return new PredictStep(store, bucket, current, batchRows);
     }
 
     private static String wrangledKey(String run, int number) {
@@ -231,33 +231,16 @@ class PredictStepTest {
     }
 
     @Test
-    void aModelOfAnotherSpecificationOrOtherFeaturesIsRefused() {
+    void aModelWhoseFeaturesAreNotThoseOfTheSpecificationItNamesIsRefused() {
         ModelManifest m = model.manifest();
-        ModelManifest v2 = new ModelManifest(
-                "spec-v2",
-                "v2",
-                m.features(),
-                m.classLabels(),
-                m.trainedAt(),
-                m.trainRows(),
-                m.testRows(),
-                m.metrics(),
-                m.lightGbmParameters());
-        ModelFiles.upload(new ModelArtifact(model.modelText(), v2), store, bucket);
+        ModelFiles.upload(
+                new ModelArtifact(model.modelText(), renamed(m, "spec-v2", "v2", m.features())), store, bucket);
+        ModelFiles.upload(
+                new ModelArtifact(model.modelText(), renamed(m, "spec-v9", "v9", m.features())), store, bucket);
         List<String> swapped = new ArrayList<>(m.features());
         swapped.set(0, m.features().get(1));
         swapped.set(1, m.features().get(0));
-        ModelManifest reordered = new ModelManifest(
-                "reordered",
-                "v1",
-                swapped,
-                m.classLabels(),
-                m.trainedAt(),
-                m.trainRows(),
-                m.testRows(),
-                m.metrics(),
-                m.lightGbmParameters());
-        ModelFiles.upload(new ModelArtifact(model.modelText(), reordered), store, bucket);
+        ModelFiles.upload(new ModelArtifact(model.modelText(), renamed(m, "reordered", "v1", swapped)), store, bucket);
 
         String key = wrangledKey("04", 0);
         ObjectRef wrangled = put(key, part, "v1");
@@ -265,13 +248,33 @@ class PredictStepTest {
                 InvalidModelException.class, () -> step("spec-v2", 1_000).predict(wrangled));
         assertTrue(
                 version.getMessage()
-                        .contains("models/spec-v2/model.json was trained on feature specification v2, "
-                                + "but this step predicts with v1"),
+                        .contains("models/spec-v2/model.json lists features that are not those of feature "
+                                + "specification v2: "),
                 version.getMessage());
+        assertTrue(
+                version.getMessage().contains("is_white"), "names a feature v2 does not have: " + version.getMessage());
+        InvalidModelException unknown = assertThrows(
+                InvalidModelException.class, () -> step("spec-v9", 1_000).predict(wrangled));
+        assertTrue(
+                unknown.getMessage().contains("unknown feature specification version 'v9'; known versions: v1, v2"),
+                unknown.getMessage());
         InvalidModelException order = assertThrows(
                 InvalidModelException.class, () -> step("reordered", 1_000).predict(wrangled));
         assertTrue(order.getMessage().contains("misplaced: '"), order.getMessage());
         assertNothingWritten(key);
+    }
+
+    private static ModelManifest renamed(ModelManifest m, String name, String specVersion, List<String> features) {
+        return new ModelManifest(
+                name,
+                specVersion,
+                features,
+                m.classLabels(),
+                m.trainedAt(),
+                m.trainRows(),
+                m.testRows(),
+                m.metrics(),
+                m.lightGbmParameters());
     }
 
     @Test
@@ -382,9 +385,9 @@ class PredictStepTest {
                 bucket);
         String key = wrangledKey("08", 0);
         ObjectRef wrangled = put(key, part, "v1");
-        CurrentModel current = new CurrentModel(store, bucket, "reloading", FeatureSpec.V1, 2_000, 0);
+        CurrentModel current = new CurrentModel(store, bucket, "reloading", 2_000, 0);
         MODELS.add(current);
-        PredictStep step = new PredictStep(store, bucket, current, FeatureSpec.V1, 2_000);
+        PredictStep step = new PredictStep(store, bucket, current, 2_000);
 
         PredictStep.PartResult first = step.predict(wrangled);
         step.predict(wrangled);

@@ -16,7 +16,11 @@ import java.util.regex.Pattern;
  * encoded and in which order the features stand. Training and prediction both use it, and a model's
  * manifest records its version, so a model is always given the features it was trained on.
  *
- * <p>Version 1 is defined in {@code shared/data/README.md} ("Feature specification, version 1").
+ * <p>Version 1 is defined in {@code shared/data/README.md} ("Feature specification, version 1"). Version 2 is
+ * version 1 without the protected attributes: the flags of {@link #PROTECTED_ATTRIBUTES} (race, ethnicity, gender)
+ * are removed, everything else stands in the same order. A model that decides which families a case worker sees
+ * first should not rank them by race, ethnicity or gender, and version 2 lets a shelter check (by the metrics per
+ * group in the manifest) that leaving them out costs nothing before it ships such a model.
  * {@link GuestFeatures} turns rows of the source columns into feature values.
  */
 public final class FeatureSpec {
@@ -140,7 +144,19 @@ public final class FeatureSpec {
                     flag("household_has_adults_only", "Household without Children"))
             .build();
 
-    private static final List<FeatureSpec> VERSIONS = List.of(V1);
+    /**
+     * The source columns that hold protected attributes: version 2 leaves out every feature computed from them. They
+     * are still read for training, beside the features, to measure the model per group.
+     */
+    public static final List<String> PROTECTED_ATTRIBUTES = List.of("race", "ethnicity", "gender");
+
+    /**
+     * Version 2: version 1 without the 12 flags of race, ethnicity and gender ({@link #PROTECTED_ATTRIBUTES}); 21
+     * numeric features, then 16 one-hot flags over 6 categorical columns, in version 1's order.
+     */
+    public static final FeatureSpec V2 = V1.without("v2", PROTECTED_ATTRIBUTES);
+
+    private static final List<FeatureSpec> VERSIONS = List.of(V1, V2);
 
     private final String version;
     private final List<Feature> features;
@@ -170,11 +186,16 @@ public final class FeatureSpec {
             }
         }
         throw new IllegalArgumentException("unknown feature specification version '" + version + "'; known versions: "
-                + String.join(", ", VERSIONS.stream().map(FeatureSpec::version).toList()));
+                + String.join(", ", versions()));
     }
 
     public String version() {
         return version;
+    }
+
+    /** The versions there are, oldest first. */
+    public static List<String> versions() {
+        return VERSIONS.stream().map(FeatureSpec::version).toList();
     }
 
     /** The features in model order. */
@@ -220,6 +241,21 @@ public final class FeatureSpec {
     public String toString() {
         return "FeatureSpec " + version + " (" + features.size() + " features from " + sourceColumns.size()
                 + " columns)";
+    }
+
+    /** This specification under a new version, without every feature computed from {@code sourceColumns}. */
+    private FeatureSpec without(String newVersion, List<String> sourceColumns) {
+        for (String column : sourceColumns) {
+            encodingOf(column);
+        }
+        Map<String, List<String>> kept = new LinkedHashMap<>(valuesWithoutFlag);
+        sourceColumns.forEach(kept::remove);
+        return new FeatureSpec(
+                newVersion,
+                features.stream()
+                        .filter(f -> !sourceColumns.contains(f.sourceColumn()))
+                        .toList(),
+                kept);
     }
 
     private void validate() {

@@ -1,5 +1,6 @@
 package org.hmis.predictions.common.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -9,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.time.Instant;
 import java.util.Collections;
@@ -16,7 +18,9 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import org.hmis.predictions.common.drift.DriftBaseline;
 import org.hmis.predictions.common.features.ExitDestinationClasses;
 
 /**
@@ -34,6 +38,9 @@ import org.hmis.predictions.common.features.ExitDestinationClasses;
  * @param metrics scores on the held-out rows, as training wrote them: predicting does not read them, so they are
  *     kept as JSON and a newer trainer's additions pass through
  * @param lightGbmParameters the LightGBM parameters used for training, in the order given
+ * @param driftBaseline the training rows' distribution of every feature, in {@code features} order, that current
+ *     guests are compared with; {@code null} for a model trained before training recorded it (the field is then
+ *     left out of {@code model.json})
  */
 public record ModelManifest(
         @JsonProperty("model_name") String modelName,
@@ -44,10 +51,15 @@ public record ModelManifest(
         @JsonProperty("train_rows") long trainRows,
         @JsonProperty("test_rows") long testRows,
         @JsonProperty("metrics") JsonNode metrics,
-        @JsonProperty("lightgbm_parameters") Map<String, String> lightGbmParameters) {
+        @JsonProperty("lightgbm_parameters") Map<String, String> lightGbmParameters,
+
+        @JsonProperty("drift_baseline") @JsonInclude(JsonInclude.Include.NON_NULL)
+        DriftBaseline driftBaseline) {
 
     /** The file name next to {@code model.txt}. */
     public static final String FILE_NAME = "model.json";
+
+    private static final String DRIFT_BASELINE = "drift_baseline";
 
     /** Characters LightGBM refuses or rewrites in feature names, so a name holding one could never match. */
     private static final String FORBIDDEN_IN_FEATURE_NAMES = "\"',:[]{}";
@@ -90,6 +102,39 @@ public record ModelManifest(
             throw new IllegalArgumentException("'lightgbm_parameters' is missing");
         }
         lightGbmParameters = Collections.unmodifiableMap(new LinkedHashMap<>(lightGbmParameters));
+        if (driftBaseline != null && !driftBaseline.featureNames().equals(features)) {
+            throw new IllegalArgumentException("'" + DRIFT_BASELINE + "' should describe the features " + features
+                    + " in this order, found " + driftBaseline.featureNames());
+        }
+    }
+
+    /** A manifest without a drift baseline. */
+    public ModelManifest(
+            String modelName,
+            String featureSpecVersion,
+            List<String> features,
+            List<String> classLabels,
+            Instant trainedAt,
+            long trainRows,
+            long testRows,
+            JsonNode metrics,
+            Map<String, String> lightGbmParameters) {
+        this(
+                modelName,
+                featureSpecVersion,
+                features,
+                classLabels,
+                trainedAt,
+                trainRows,
+                testRows,
+                metrics,
+                lightGbmParameters,
+                null);
+    }
+
+    /** The drift baseline, when training recorded one. */
+    public Optional<DriftBaseline> drift() {
+        return Optional.ofNullable(driftBaseline);
     }
 
     /** Reads and checks {@code model.json}. */
@@ -98,7 +143,12 @@ public record ModelManifest(
             throw new InvalidModelException(FILE_NAME + " is empty");
         }
         try {
-            return JSON.readValue(json, ModelManifest.class);
+            JsonNode tree = JSON.readTree(json);
+            // Every other field is required; a model trained before drift baselines has none, and is still a model.
+            if (tree instanceof ObjectNode object && !object.has(DRIFT_BASELINE)) {
+                object.putNull(DRIFT_BASELINE);
+            }
+            return JSON.treeToValue(tree, ModelManifest.class);
         } catch (JsonProcessingException e) {
             throw new InvalidModelException(FILE_NAME + " is not a valid model manifest: " + describe(e), e);
         }

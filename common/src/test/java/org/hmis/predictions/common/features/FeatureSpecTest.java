@@ -1,6 +1,7 @@
 package org.hmis.predictions.common.features;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -139,8 +140,44 @@ class FeatureSpecTest {
     @Test
     void versionsAreLookedUpByName() {
         assertSame(FeatureSpec.V1, FeatureSpec.forVersion("v1"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FeatureSpec.forVersion("v2"));
-        assertEquals("unknown feature specification version 'v2'; known versions: v1", e.getMessage());
+        assertSame(FeatureSpec.V2, FeatureSpec.forVersion("v2"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FeatureSpec.forVersion("v3"));
+        assertEquals("unknown feature specification version 'v3'; known versions: v1, v2", e.getMessage());
+    }
+
+    @Test
+    void v2IsV1WithoutAnyFeatureOfAProtectedAttribute() {
+        FeatureSpec v2 = FeatureSpec.V2;
+        assertEquals("v2", v2.version());
+        assertEquals(List.of("race", "ethnicity", "gender"), FeatureSpec.PROTECTED_ATTRIBUTES);
+        for (Feature feature : v2.features()) {
+            assertFalse(
+                    FeatureSpec.PROTECTED_ATTRIBUTES.contains(feature.sourceColumn()),
+                    feature.name() + " comes from " + feature.sourceColumn());
+        }
+        for (String column : FeatureSpec.PROTECTED_ATTRIBUTES) {
+            assertFalse(v2.sourceColumns().contains(column), column);
+            assertEquals(List.of(), v2.valuesWithoutFlag(column), column);
+        }
+        List<String> removed = List.of(
+                "race_refused",
+                "is_white",
+                "is_am_or_ak_native",
+                "is_black",
+                "is_multi_racial",
+                "is_pacific_islander",
+                "is_asian",
+                "ethnicity_refused",
+                "is_latino",
+                "is_female",
+                "is_male",
+                "is_trans");
+        List<String> expected = new ArrayList<>(FeatureSpec.V1.featureNames());
+        expected.removeAll(removed);
+        assertEquals(expected, v2.featureNames(), "every other feature of v1, in v1's order");
+        assertEquals(37, v2.size());
+        assertEquals(27, v2.sourceColumns().size());
+        assertEquals(spec.valuesWithoutFlag("household_type"), v2.valuesWithoutFlag("household_type"));
     }
 
     @Test

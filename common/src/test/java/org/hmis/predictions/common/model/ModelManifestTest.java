@@ -1,6 +1,7 @@
 package org.hmis.predictions.common.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.hmis.predictions.common.drift.DriftBaseline;
+import org.hmis.predictions.common.drift.FeatureDistribution;
 import org.hmis.predictions.common.features.ExitDestinationClasses;
 import org.junit.jupiter.api.Test;
 
@@ -51,6 +54,56 @@ class ModelManifestTest {
                 "\"lightgbm_parameters\"")) {
             assertTrue(json.contains(key), key + " in " + json);
         }
+    }
+
+    private static ModelManifest withBaseline(List<String> baselineFeatures) {
+        ModelManifest m = manifest();
+        List<FeatureDistribution> distributions = baselineFeatures.stream()
+                .map(name -> new FeatureDistribution(
+                        name, FeatureDistribution.Kind.NUMBER, List.of(1.0, 3.0), List.of(0.25, 0.5, 0.125), 0.125))
+                .toList();
+        return new ModelManifest(
+                m.modelName(),
+                m.featureSpecVersion(),
+                m.features(),
+                m.classLabels(),
+                m.trainedAt(),
+                m.trainRows(),
+                m.testRows(),
+                m.metrics(),
+                m.lightGbmParameters(),
+                new DriftBaseline(24, distributions));
+    }
+
+    @Test
+    void keepsTheDriftBaselineAndReadsAManifestWithoutOne() {
+        ModelManifest with = withBaseline(manifest().features());
+        String json = with.toJson();
+        assertTrue(json.contains("\"drift_baseline\" : {"), json);
+        assertTrue(json.contains("\"kind\" : \"number\""), json);
+        assertEquals(with, ModelManifest.fromJson(json));
+        assertEquals(
+                List.of(1.0, 3.0),
+                ModelManifest.fromJson(json)
+                        .drift()
+                        .orElseThrow()
+                        .features()
+                        .get(0)
+                        .edges());
+
+        String without = manifest().toJson();
+        assertFalse(without.contains("drift_baseline"), "a model without a baseline writes no field: " + without);
+        assertTrue(ModelManifest.fromJson(without).drift().isEmpty());
+    }
+
+    @Test
+    void aDriftBaselineOfOtherFeaturesIsRefused() {
+        String json = withBaseline(manifest().features())
+                .toJson()
+                .replace("\"feature\" : \"is_hoh\"", "\"feature\" : \"is_spouse\"");
+        assertProblem(
+                "'drift_baseline' should describe the features [case_members, non-cash_benefit_count, is_hoh]", json);
+        assertThrows(IllegalArgumentException.class, () -> withBaseline(List.of("case_members")));
     }
 
     @Test
