@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Synthetic guests for the guests table: every column of the intake app's table (not predicted_exit_destination),
- * with values and frequencies like those of the public export (see shared/data/README.md).
+ * with values and frequencies like those of the public export (see docs/guests-data.md).
  *
  * <p>What a consumer can rely on:
  * <ul>

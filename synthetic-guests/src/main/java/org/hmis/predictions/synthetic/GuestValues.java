@@ -1,7 +1,7 @@
 package org.hmis.predictions.synthetic;
 
 /**
- * The values each generated column takes and how often. Where shared/data/README.md gives counts from the
+ * The values each generated column takes and how often. Where docs/guests-data.md gives counts from the
  * public export of 1,862 enrolments (race, ethnicity, household type, relationships), those counts are the
  * weights; elsewhere the weights are plausible guesses over the values the reference lists.
  */

@@ -55,7 +55,7 @@ class WrangleStepTest {
 
     private static final SqlIdentifier GUESTS = SqlIdentifier.of("guests");
     private static final String HEADER = String.join(",", WrangledCsv.header(FeatureSpec.V1.featureNames()));
-    /** The guests table's personal data (shared/data/README.md), never to be selected. */
+    /** The guests table's personal data (docs/guests-data.md), never to be selected. */
     private static final List<String> PERSONAL_DATA_COLUMNS = List.of(
             "first_name",
             "last_name",

@@ -58,7 +58,7 @@ public final class ExitDestinationClasses {
         this.classIndex = index;
     }
 
-    /** The default mapping of {@code shared/data/README.md}: the 21 destinations seen, plus the other HUD ones it names. */
+    /** The default mapping of {@code docs/guests-data.md}: the 21 destinations seen, plus the other HUD ones it names. */
     public static ExitDestinationClasses defaults() {
         return new ExitDestinationClasses(DEFAULT_MAPPING);
     }

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * encoded and in which order the features stand. Training and prediction both use it, and a model's
  * manifest records its version, so a model is always given the features it was trained on.
  *
- * <p>Version 1 is defined in {@code shared/data/README.md} ("Feature specification, version 1"). Version 2 is
+ * <p>Version 1 is defined in {@code docs/guests-data.md} ("Feature specification, version 1"). Version 2 is
  * version 1 without the protected attributes: the flags of {@link #PROTECTED_ATTRIBUTES} (race, ethnicity, gender)
  * are removed, everything else stands in the same order. A model that decides which families a case worker sees
  * first should not rank them by race, ethnicity or gender, and version 2 lets a shelter check (by the metrics per

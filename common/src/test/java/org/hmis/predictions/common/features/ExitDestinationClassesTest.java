@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class ExitDestinationClassesTest {
 
-    /** The 21 exit_destination values of shared/data/README.md with their class in its default mapping. */
+    /** The 21 exit_destination values of docs/guests-data.md with their class in its default mapping. */
     static final Map<String, String> README_DESTINATIONS = new LinkedHashMap<>();
 
     static {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class FeatureSpecTest {
 
-    /** shared/data/README.md, "Feature specification, version 1", in its order. */
+    /** docs/guests-data.md, "Feature specification, version 1", in its order. */
     static final List<String> README_NUMERIC = List.of(
             "case_members",
             "age_at_enrollment",
