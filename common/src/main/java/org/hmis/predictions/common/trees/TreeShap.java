@@ -35,6 +35,8 @@ final class TreeShap {
     private final double[][] growInverse;
     /** {@code (d + 1) / (d - i)}, for {@code i < d}. */
     private final double[][] stayInverse;
+    /** {@code (d - i) / (i + 1)}. */
+    private final double[][] stayPerGrowth;
 
     TreeShap(FlatForest forest) {
         this.forest = forest;
@@ -52,16 +54,19 @@ final class TreeShap {
         stayShare = new double[deepest + 1][];
         growInverse = new double[deepest + 1][];
         stayInverse = new double[deepest + 1][];
+        stayPerGrowth = new double[deepest + 1][];
         for (int d = 0; d <= deepest; d++) {
             growShare[d] = new double[d + 1];
             stayShare[d] = new double[d + 1];
             growInverse[d] = new double[d + 1];
             stayInverse[d] = new double[d + 1];
+            stayPerGrowth[d] = new double[d + 1];
             for (int i = 0; i <= d; i++) {
                 growShare[d][i] = (i + 1) / (double) (d + 1);
                 stayShare[d][i] = (d - i) / (double) (d + 1);
                 growInverse[d][i] = (d + 1) / (double) (i + 1);
                 stayInverse[d][i] = i < d ? (d + 1) / (double) (d - i) : 0;
+                stayPerGrowth[d][i] = (d - i) / (double) (i + 1);
             }
         }
     }
@@ -94,11 +99,12 @@ final class TreeShap {
             int parentFeature) {
         int depth = parentDepth;
         int start = parentStart + depth;
-        if (depth > 0) {
-            System.arraycopy(pathFeature, parentStart, pathFeature, start, depth);
-            System.arraycopy(pathZero, parentStart, pathZero, start, depth);
-            System.arraycopy(pathOne, parentStart, pathOne, start, depth);
-            System.arraycopy(pathWeight, parentStart, pathWeight, start, depth);
+        // A copy of the parent's path, element by element: System.arraycopy costs more than it moves at this size.
+        for (int i = 0; i < depth; i++) {
+            pathFeature[start + i] = pathFeature[parentStart + i];
+            pathZero[start + i] = pathZero[parentStart + i];
+            pathOne[start + i] = pathOne[parentStart + i];
+            pathWeight[start + i] = pathWeight[parentStart + i];
         }
         extendPath(start, depth, parentZeroFraction, parentOneFraction, parentFeature);
 
@@ -178,13 +184,21 @@ final class TreeShap {
         pathFeature[at] = feature;
         pathZero[at] = zeroFraction;
         pathOne[at] = oneFraction;
-        pathWeight[at] = depth == 0 ? 1 : 0;
+        if (depth == 0) {
+            pathWeight[at] = 1;
+            return;
+        }
+        // LightGBM updates the weights in place from the top; each new weight only needs two old ones, so keeping
+        // the lower one in a register avoids a chain of stores and loads through the array.
         double[] grow = growShare[depth];
         double[] stay = stayShare[depth];
+        double stayed = 0;
         for (int i = depth - 1; i >= 0; i--) {
-            pathWeight[start + i + 1] += oneFraction * pathWeight[start + i] * grow[i];
-            pathWeight[start + i] = zeroFraction * pathWeight[start + i] * stay[i];
+            double old = pathWeight[start + i];
+            pathWeight[start + i + 1] = stayed + oneFraction * old * grow[i];
+            stayed = zeroFraction * old * stay[i];
         }
+        pathWeight[start] = stayed;
     }
 
     private void unwindPath(int start, int depth, int pathIndex) {
@@ -215,18 +229,19 @@ final class TreeShap {
         }
     }
 
-    /** LightGBM's {@code UnwoundPathSum} for an element whose one-fraction is not 0. */
+    /**
+     * LightGBM's {@code UnwoundPathSum} for an element whose one-fraction is 1. The recurrence is regrouped so that
+     * each step waits for one multiplication and one subtraction: {@code next' = w_i - next * z * (d - i) / (i + 1)}.
+     */
     private double unwoundPathSum(int start, int depth, int pathIndex) {
-        double inverseOne = 1 / pathOne[start + pathIndex];
         double zeroFraction = pathZero[start + pathIndex];
         double[] growBack = growInverse[depth];
-        double[] stay = stayShare[depth];
+        double[] stayPerGrow = stayPerGrowth[depth];
         double nextOnePortion = pathWeight[start + depth];
         double total = 0;
         for (int i = depth - 1; i >= 0; i--) {
-            double share = nextOnePortion * growBack[i] * inverseOne;
-            total += share;
-            nextOnePortion = pathWeight[start + i] - share * zeroFraction * stay[i];
+            total += nextOnePortion * growBack[i];
+            nextOnePortion = pathWeight[start + i] - nextOnePortion * (zeroFraction * stayPerGrow[i]);
         }
         return total;
     }

@@ -21,9 +21,6 @@ public final class WorkerPool implements AutoCloseable {
     /** One thread: the caller's. */
     static final WorkerPool CALLER_ONLY = new WorkerPool(1, null);
 
-    /** Rows per slice taken at once: enough to amortise taking it, few enough to even out uneven threads. */
-    private static final int SLICE_ROWS = 1024;
-
     private final int workers;
     private final ExecutorService helpers;
 
@@ -58,9 +55,12 @@ public final class WorkerPool implements AutoCloseable {
         void run(S scratch, int firstRow, int rows);
     }
 
-    /** Runs {@code task} over rows {@code [0, rows)} in slices; each thread makes its scratch once per call. */
-    <S> void forEachSlice(int rows, Supplier<S> scratch, RowTask<S> task) {
-        int slices = (rows + SLICE_ROWS - 1) / SLICE_ROWS;
+    /**
+     * Runs {@code task} over rows {@code [0, rows)} in slices of {@code sliceRows}; each thread makes its scratch once
+     * per call. A slice should be enough work to amortise taking it, and small enough to even out uneven threads.
+     */
+    <S> void forEachSlice(int rows, int sliceRows, Supplier<S> scratch, RowTask<S> task) {
+        int slices = (rows + sliceRows - 1) / sliceRows;
         int threads = Math.min(workers, slices);
         if (threads <= 1) {
             if (rows > 0) {
@@ -72,8 +72,8 @@ public final class WorkerPool implements AutoCloseable {
         Runnable share = () -> {
             S own = scratch.get();
             for (int slice = nextSlice.getAndIncrement(); slice < slices; slice = nextSlice.getAndIncrement()) {
-                int first = slice * SLICE_ROWS;
-                task.run(own, first, Math.min(SLICE_ROWS, rows - first));
+                int first = slice * sliceRows;
+                task.run(own, first, Math.min(sliceRows, rows - first));
             }
         };
         List<Future<?>> others = new ArrayList<>();
