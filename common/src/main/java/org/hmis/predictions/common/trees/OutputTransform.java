@@ -35,10 +35,6 @@ final class OutputTransform {
         return new OutputTransform(Kind.IDENTITY, Double.NaN);
     }
 
-    Kind kind() {
-        return kind;
-    }
-
     /** Replaces {@code count} raw scores starting at {@code offset} by the objective's output. */
     void apply(double[] values, int offset, int count) {
         switch (kind) {

@@ -17,13 +17,14 @@ import org.hmis.predictions.common.model.InvalidModelException;
  *
  * <p>Load once with {@link #parse(String)} or {@link #read(Reader)}; every check is made then, and an unsupported or
  * malformed model is refused with an {@link InvalidModelException} naming the field and the tree. The ensemble is
- * immutable: any number of threads may call it at once, each call keeps its scratch to itself. Rows are evaluated in
- * blocks so the trees stay in cache, without allocation per row; a {@link WorkerPool} spreads a call's rows over
- * threads.
+ * immutable: any number of threads may call it at once, each call keeps its scratch to itself (allocated once per
+ * call and thread, never per row); a {@link WorkerPool} spreads a call's rows over threads. Predictions scan each
+ * row's prepared values once for all small trees (QuickScorer, see {@link FlatForest}); contributions take a block
+ * of rows through one tree at a time, so the tree stays in cache.
  */
 public final class TreeEnsemble {
 
-    /** Rows evaluated together, tree after tree: the block's prepared values stay in the first-level cache. */
+    /** Rows prepared at once: their values stay in the first-level cache while the trees use them. */
     static final int BLOCK_ROWS = 64;
     /** Rows a thread takes at once when predicting: 16 blocks, a few milliseconds of work. */
     private static final int PREDICT_SLICE_ROWS = 16 * BLOCK_ROWS;
