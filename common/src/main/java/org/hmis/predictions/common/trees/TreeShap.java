@@ -37,6 +37,10 @@ final class TreeShap {
     private final double[][] stayInverse;
     /** {@code (d - i) / (i + 1)}. */
     private final double[][] stayPerGrowth;
+    /** A leaf's path elements whose one-fraction is 1. */
+    private final int[] hotElements;
+    /** The two weights {@link #unwoundPathSums} gives. */
+    private final double[] pairWeights = new double[2];
 
     TreeShap(FlatForest forest) {
         this.forest = forest;
@@ -55,6 +59,7 @@ final class TreeShap {
         growInverse = new double[deepest + 1][];
         stayInverse = new double[deepest + 1][];
         stayPerGrowth = new double[deepest + 1][];
+        hotElements = new int[deepest + 1];
         for (int d = 0; d <= deepest; d++) {
             growShare[d] = new double[d + 1];
             stayShare[d] = new double[d + 1];
@@ -110,16 +115,27 @@ final class TreeShap {
 
         if (node < 0) {
             double leafValue = forest.leafValue[~node];
-            // Elements with one-fraction 0: weight = coldSum / z, so weight * (0 - z) = -coldSum.
+            // Elements with one-fraction 0: weight = coldSum / z, so weight * (0 - z) = -coldSum. Each element is
+            // a different feature, so adding element by element in another order changes nothing.
             double coldContribution = -coldSum(start, depth) * leafValue;
+            int hotCount = 0;
             for (int i = 1; i <= depth; i++) {
                 int at = start + i;
                 if (pathOne[at] == 0) {
                     phi[phiOffset + pathFeature[at]] += coldContribution;
                 } else {
-                    double weight = unwoundPathSum(start, depth, i);
-                    phi[phiOffset + pathFeature[at]] += weight * (pathOne[at] - pathZero[at]) * leafValue;
+                    hotElements[hotCount++] = i;
                 }
+            }
+            // Two unwound sums at a time: each is a chain of dependent steps, two chains keep the core busy.
+            int h = 0;
+            for (; h + 1 < hotCount; h += 2) {
+                unwoundPathSums(start, depth, hotElements[h], hotElements[h + 1]);
+                addHot(phi, phiOffset, start + hotElements[h], pairWeights[0], leafValue);
+                addHot(phi, phiOffset, start + hotElements[h + 1], pairWeights[1], leafValue);
+            }
+            if (h < hotCount) {
+                addHot(phi, phiOffset, start + hotElements[h], unwoundPathSum(start, depth, hotElements[h]), leafValue);
             }
             return;
         }
@@ -244,6 +260,31 @@ final class TreeShap {
             nextOnePortion = pathWeight[start + i] - nextOnePortion * (zeroFraction * stayPerGrow[i]);
         }
         return total;
+    }
+
+    /** {@link #unwoundPathSum} of two elements at once, into {@link #pairWeights}: the same steps, interleaved. */
+    private void unwoundPathSums(int start, int depth, int first, int second) {
+        double firstZero = pathZero[start + first];
+        double secondZero = pathZero[start + second];
+        double[] growBack = growInverse[depth];
+        double[] stayPerGrow = stayPerGrowth[depth];
+        double firstNext = pathWeight[start + depth];
+        double secondNext = firstNext;
+        double firstTotal = 0;
+        double secondTotal = 0;
+        for (int i = depth - 1; i >= 0; i--) {
+            double weight = pathWeight[start + i];
+            firstTotal += firstNext * growBack[i];
+            secondTotal += secondNext * growBack[i];
+            firstNext = weight - firstNext * (firstZero * stayPerGrow[i]);
+            secondNext = weight - secondNext * (secondZero * stayPerGrow[i]);
+        }
+        pairWeights[0] = firstTotal;
+        pairWeights[1] = secondTotal;
+    }
+
+    private void addHot(double[] phi, int phiOffset, int at, double weight, double leafValue) {
+        phi[phiOffset + pathFeature[at]] += weight * (pathOne[at] - pathZero[at]) * leafValue;
     }
 
     /**
