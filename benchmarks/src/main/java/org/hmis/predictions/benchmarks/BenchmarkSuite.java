@@ -43,7 +43,7 @@ public final class BenchmarkSuite {
     /** An identical copy the whole refresh runs on, as it was loaded. */
     private static final SqlIdentifier PIPELINE_GUESTS = SqlIdentifier.of("guests_pipeline");
     /** Step and LightGBM take turns this often; the fastest of each counts, as on a shared machine one run can stall. */
-    private static final int PREDICT_ROUNDS = 2;
+    private static final int PREDICT_ROUNDS = 3;
 
     /** A whole refresh (remove, wrangle, predict, update) as the local runner runs it, on {@code config}'s table. */
     @FunctionalInterface
@@ -117,7 +117,8 @@ public final class BenchmarkSuite {
                 out.accept(new WrangleBenchmark(config, database, store).run());
             }
             if (steps.contains("predict")) {
-                out.accept(PredictBenchmark.run(config, store, model, Math.toIntExact(current), PREDICT_ROUNDS, seed));
+                PredictBenchmark.run(config, store, model, Math.toIntExact(current), PREDICT_ROUNDS, seed)
+                        .forEach(out);
             }
             if (steps.contains("update")) {
                 out.accept(new UpdateBenchmark(config, database, store).run());

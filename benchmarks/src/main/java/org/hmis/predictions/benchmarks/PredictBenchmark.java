@@ -5,43 +5,61 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.csv.PredictionsCsv;
 import org.hmis.predictions.common.features.FeatureSpec;
-import org.hmis.predictions.common.model.LightGbmPredictor;
 import org.hmis.predictions.common.model.ModelArtifact;
 import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.common.s3.ObjectUpload;
 import org.hmis.predictions.common.storage.ObjectMetadata;
 import org.hmis.predictions.common.storage.RunId;
 import org.hmis.predictions.common.storage.RunKeys;
+import org.hmis.predictions.common.trees.TreeEnsemble;
+import org.hmis.predictions.common.trees.WorkerPool;
 import org.hmis.predictions.common.trigger.ObjectRef;
 import org.hmis.predictions.predict.PredictStep;
 import org.hmis.predictions.synthetic.GuestGenerator;
 import org.hmis.predictions.synthetic.SyntheticWrangledPart;
-import org.hmis.predictions.training.LightGbmBatch;
+import org.hmis.predictions.training.FeatureMatrix;
+import org.hmis.predictions.training.LightGbmReference;
 import org.hmis.predictions.training.ModelFiles;
 
 /**
- * Measures the step against LightGBM's own batch rate on the same machine, model and rows. A wrangled part of
- * generated guests is put in the bucket (not timed); the step predicts it end to end, S3 download and upload, CSV
- * parsing and writing included, the model already loaded as in a warm container; then the same part is read into one
- * native matrix and predicted by a single {@code LGBM_BoosterPredictForMat} call ({@link LightGbmBatch}), the two
- * timed in turns and the fastest of each kept. Both
- * results must agree to 1e-9 on every probability, or the figures are refused.
+ * Predict beside LightGBM itself, on the same machine, model and rows, in one run:
+ * <ul>
+ *   <li>{@code predict}: the step end to end (S3 download and upload, CSV parsing and writing, the model already
+ *       loaded as in a warm container) against one {@code LGBM_BoosterPredictForMat} call over the same rows held in
+ *       native memory, on LightGBM's default threads (one per core; the step uses a parsing and a predicting thread);
+ *   <li>{@code engine}: the Java engine alone on the same in-memory matrix against that same LightGBM call, with the
+ *       same number of threads on both sides;
+ *   <li>{@code explain}: the exact per-feature contributions to the {@code perm} class, which the reasons shown to
+ *       case workers come from, against LightGBM's contribution call ({@code predict_contrib}, which computes every
+ *       class: LightGBM has no call for one), on a sample of rows, same threads; the engine's all-class rate is in
+ *       the line too.
+ * </ul>
+ * Each pair is timed in turns and the fastest of each kept. The step's and the engine's probabilities must equal
+ * LightGBM's within 1e-15 and the contributions within 1e-9, or the figures are refused.
  */
 public final class PredictBenchmark {
+    /** Rows the contributions are timed on: LightGBM's call runs at a few hundred rows a second. */
+    static final int EXPLAIN_ROWS = 2_000;
+
+    private static final String PERM = "perm";
+
     private PredictBenchmark() {}
 
     /**
-     * Runs the measurement in the configuration's input bucket, leaving the part and its predictions there.
+     * Runs the measurements in the configuration's input bucket, leaving the part and its predictions there.
      *
      * @param model uploaded as {@code config}'s model first
      * @param rounds how many times each is timed, taking turns; the figures are the fastest of each
+     * @return the predict, engine and explain lines
      */
-    public static BenchLine run(
-            PipelineConfig config, ObjectStore store, ModelArtifact model, int rows, int rounds, long seed) {
+    public static List<BenchLine> run(
+            PipelineConfig config, ObjectStore store, ModelArtifact model, int rows, int rounds, long seed)
+            throws IOException {
         if (rounds < 1) {
             throw new IllegalArgumentException("rounds should be at least 1, found " + rounds);
         }
@@ -54,33 +72,135 @@ public final class PredictBenchmark {
         String key = RunKeys.wrangledPart(RunId.newRun(), 0).key();
         putWrangledPart(store, bucket, key, rows, seed);
         ObjectRef wrangled = new ObjectRef(bucket, key);
+        FeatureMatrix matrix;
+        try (InputStream in = store.open(bucket, key)) {
+            matrix = FeatureMatrix.readWrangled(
+                    in, wrangled.toString(), model.manifest().features());
+        }
+        int threads = Runtime.getRuntime().availableProcessors();
+        try (LightGbmReference lightGbm = LightGbmReference.load(model.modelText());
+                WorkerPool workers = WorkerPool.create(threads)) {
+            TreeEnsemble trees = TreeEnsemble.parse(model.modelText());
+            return List.of(
+                    step(config, store, wrangled, lightGbm, matrix, rounds),
+                    engine(trees, lightGbm, matrix, workers, rounds),
+                    explain(
+                            trees,
+                            lightGbm,
+                            matrix,
+                            workers,
+                            model.manifest().classLabels().indexOf(PERM),
+                            rounds));
+        }
+    }
 
+    private static BenchLine step(
+            PipelineConfig config,
+            ObjectStore store,
+            ObjectRef wrangled,
+            LightGbmReference lightGbm,
+            FeatureMatrix matrix,
+            int rounds) {
         PredictStep step = PredictStep.from(config, store);
         // As in a warm container: the model is loaded and the code compiled before the timed rounds.
         step.predict(wrangled);
-        try (LightGbmBatch batch = readBatch(store, wrangled, rows, model)) {
+        try (LightGbmReference.Matrix reference =
+                lightGbm.matrix(matrix.rowMajor(), matrix.rows(), LightGbmReference.Output.NORMAL)) {
             double seconds = Double.MAX_VALUE;
             double referenceSeconds = Double.MAX_VALUE;
             HeapPeak.Figures heap = new HeapPeak.Figures(0, 0);
             PredictStep.PartResult result = null;
-            LightGbmBatch.Prediction reference = null;
             // Turn about, best of each: on a shared machine a slow pass says more about the neighbours than the code.
             for (int round = 0; round < rounds; round++) {
-                // The last round's probabilities are not the step's memory.
-                reference = null;
                 try (HeapPeak watch = HeapPeak.start()) {
                     long started = System.nanoTime();
                     result = step.predict(wrangled);
                     seconds = Math.min(seconds, (System.nanoTime() - started) / 1e9);
                     heap = heap.max(watch.figures());
                 }
-                reference = batch.predict(model.modelText(), LightGbmPredictor.DEFAULT_THREADS);
-                referenceSeconds = Math.min(referenceSeconds, reference.seconds());
+                long started = System.nanoTime();
+                reference.predict(0);
+                referenceSeconds = Math.min(referenceSeconds, (System.nanoTime() - started) / 1e9);
             }
-            requireSamePredictions(store, result.predictions(), reference);
+            requireSamePredictions(store, result.predictions(), reference.output());
             return BenchLine.of(PredictStep.STEP, result.rows(), seconds)
-                    .reference("lightgbm-batch", reference.rows() / referenceSeconds)
+                    .reference("lightgbm-batch", matrix.rows() / referenceSeconds)
                     .heap(heap)
+                    .put("rounds", rounds);
+        }
+    }
+
+    private static BenchLine engine(
+            TreeEnsemble trees, LightGbmReference lightGbm, FeatureMatrix matrix, WorkerPool workers, int rounds) {
+        double[] probabilities = new double[matrix.rows() * trees.numClasses()];
+        try (LightGbmReference.Matrix reference =
+                lightGbm.matrix(matrix.rowMajor(), matrix.rows(), LightGbmReference.Output.NORMAL)) {
+            trees.predict(matrix.rowMajor(), matrix.rows(), probabilities, workers);
+            double seconds = Double.MAX_VALUE;
+            double referenceSeconds = Double.MAX_VALUE;
+            for (int round = 0; round < rounds; round++) {
+                long started = System.nanoTime();
+                trees.predict(matrix.rowMajor(), matrix.rows(), probabilities, workers);
+                seconds = Math.min(seconds, (System.nanoTime() - started) / 1e9);
+                started = System.nanoTime();
+                reference.predict(workers.workers());
+                referenceSeconds = Math.min(referenceSeconds, (System.nanoTime() - started) / 1e9);
+            }
+            requireClose("probability", probabilities, reference.output(), 1e-15);
+            return BenchLine.of("engine", matrix.rows(), seconds)
+                    .reference("lightgbm-batch", matrix.rows() / referenceSeconds)
+                    .put("threads", workers.workers())
+                    .put("rounds", rounds);
+        }
+    }
+
+    private static BenchLine explain(
+            TreeEnsemble trees,
+            LightGbmReference lightGbm,
+            FeatureMatrix matrix,
+            WorkerPool workers,
+            int classIndex,
+            int rounds) {
+        int rows = Math.min(EXPLAIN_ROWS, matrix.rows());
+        int perClass = trees.numFeatures() + 1;
+        double[] perm = new double[rows * perClass];
+        double[] all = new double[rows * trees.contributionsPerRow()];
+        try (LightGbmReference.Matrix reference =
+                lightGbm.matrix(matrix.rowMajor(), rows, LightGbmReference.Output.CONTRIB)) {
+            trees.classContributions(matrix.rowMajor(), rows, classIndex, perm, workers);
+            double seconds = Double.MAX_VALUE;
+            double allSeconds = Double.MAX_VALUE;
+            double referenceSeconds = Double.MAX_VALUE;
+            for (int round = 0; round < rounds; round++) {
+                long started = System.nanoTime();
+                trees.classContributions(matrix.rowMajor(), rows, classIndex, perm, workers);
+                seconds = Math.min(seconds, (System.nanoTime() - started) / 1e9);
+                started = System.nanoTime();
+                trees.contributions(matrix.rowMajor(), rows, all, workers);
+                allSeconds = Math.min(allSeconds, (System.nanoTime() - started) / 1e9);
+                started = System.nanoTime();
+                reference.predict(workers.workers());
+                referenceSeconds = Math.min(referenceSeconds, (System.nanoTime() - started) / 1e9);
+            }
+            double[] expected = reference.output();
+            requireClose("contribution", all, expected, 1e-9);
+            double[] expectedPerm = new double[perm.length];
+            for (int row = 0; row < rows; row++) {
+                System.arraycopy(
+                        expected,
+                        row * trees.contributionsPerRow() + classIndex * perClass,
+                        expectedPerm,
+                        row * perClass,
+                        perClass);
+            }
+            requireClose("perm contribution", perm, expectedPerm, 1e-9);
+            double referenceRate = rows / referenceSeconds;
+            return BenchLine.of("explain", rows, seconds)
+                    .reference("lightgbm-contrib", referenceRate)
+                    .put("classes", PERM)
+                    .put("all_classes_rows_per_s", Math.round(rows / allSeconds))
+                    .put("all_classes_ratio", rows / allSeconds / referenceRate, 3)
+                    .put("threads", workers.workers())
                     .put("rounds", rounds);
         }
     }
@@ -102,33 +222,36 @@ public final class PredictBenchmark {
         }
     }
 
-    private static LightGbmBatch readBatch(ObjectStore store, ObjectRef wrangled, int rows, ModelArtifact model) {
-        try (InputStream in = store.open(wrangled.bucket(), wrangled.key())) {
-            return LightGbmBatch.read(in, wrangled.toString(), model.manifest().features(), rows);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not read " + wrangled, e);
-        }
-    }
-
-    private static void requireSamePredictions(
-            ObjectStore store, ObjectRef predictions, LightGbmBatch.Prediction reference) {
-        int numClasses = reference.numClasses();
+    private static void requireSamePredictions(ObjectStore store, ObjectRef predictions, double[] reference) {
+        int numClasses = PredictionsCsv.CLASSES.size();
         try (PredictionsCsv.CsvReader reader = new PredictionsCsv.CsvReader(
                 new InputStreamReader(store.open(predictions.bucket(), predictions.key()), StandardCharsets.UTF_8),
                 predictions.toString())) {
             int row = 0;
             for (PredictionsCsv.Row predicted = reader.next(); predicted != null; predicted = reader.next(), row++) {
                 for (int c = 0; c < numClasses; c++) {
-                    double expected = reference.probabilities()[row * numClasses + c];
-                    if (Math.abs(predicted.probabilities()[c] - expected) > 1e-9) {
+                    double expected = reference[row * numClasses + c];
+                    if (Math.abs(predicted.probabilities()[c] - expected) > 1e-15) {
                         throw new IllegalStateException("row " + row + " class " + c + ": the step predicted "
                                 + predicted.probabilities()[c] + ", LightGBM " + expected);
                     }
                 }
             }
-            if (row != reference.rows()) {
+            if (row * numClasses != reference.length) {
                 throw new IllegalStateException(
-                        "the step wrote " + row + " rows, LightGBM predicted " + reference.rows());
+                        "the step wrote " + row + " rows, LightGBM predicted " + reference.length / numClasses);
+            }
+        }
+    }
+
+    private static void requireClose(String what, double[] actual, double[] expected, double tolerance) {
+        if (actual.length != expected.length) {
+            throw new IllegalStateException(actual.length + " " + what + " values, LightGBM gave " + expected.length);
+        }
+        for (int i = 0; i < actual.length; i++) {
+            if (!(Math.abs(actual[i] - expected[i]) <= tolerance)) {
+                throw new IllegalStateException(what + " " + i + ": the engine gave " + actual[i] + ", LightGBM "
+                        + expected[i] + ": the figures would compare different work");
             }
         }
     }

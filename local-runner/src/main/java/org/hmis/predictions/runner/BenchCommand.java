@@ -10,7 +10,6 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.hmis.predictions.benchmarks.BenchmarkSuite;
 import org.hmis.predictions.common.config.PipelineConfig;
-import org.hmis.predictions.common.model.LightGbmLibrary;
 import org.hmis.predictions.common.storage.RunId;
 import org.hmis.predictions.training.ModelFiles;
 import org.hmis.predictions.update.UpdateDbStep;
@@ -96,7 +95,6 @@ final class BenchCommand implements Callable<Integer> {
 
     /** A whole refresh as {@code run --step all} does it. */
     private static BenchmarkSuite.RefreshFigures refresh(PipelineConfig config) throws Exception {
-        LightGbmLibrary.ensureLoaded();
         try (LocalPipeline pipeline = new LocalPipeline(config)) {
             LocalPipeline.Result result = pipeline.refresh(RunId.newRun());
             return new BenchmarkSuite.RefreshFigures(

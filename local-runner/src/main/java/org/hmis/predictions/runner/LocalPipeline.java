@@ -7,7 +7,6 @@ import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.db.Database;
 import org.hmis.predictions.common.db.PipelineSchema;
-import org.hmis.predictions.common.model.LightGbmLibrary;
 import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.common.storage.RunId;
 import org.hmis.predictions.common.trigger.ObjectRef;
@@ -36,7 +35,6 @@ final class LocalPipeline implements AutoCloseable {
         this.store = ObjectStore.create(config.storage());
         this.remove = RemoveExitedStep.from(config, database);
         this.wrangle = WrangleStep.from(config, database, store);
-        LightGbmLibrary.ensureLoaded();
         this.predict = PredictStep.from(config, store);
         this.update = UpdateDbStep.from(config, database, store);
     }

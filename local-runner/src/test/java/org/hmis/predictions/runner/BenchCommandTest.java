@@ -9,7 +9,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -31,50 +33,62 @@ class BenchCommandTest {
         assertEquals(0, exit);
 
         List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
-        assertEquals(9, lines.size(), "one line per step, one for the pipeline, four cold starts: " + lines);
+        assertEquals(11, lines.size(), "a line per measurement and four cold starts: " + lines);
         ObjectMapper mapper = new ObjectMapper();
-        List<JsonNode> figures = new ArrayList<>();
+        Map<String, JsonNode> figures = new LinkedHashMap<>();
+        List<JsonNode> coldStarts = new ArrayList<>();
         for (String line : lines) {
-            figures.add(mapper.readTree(line));
+            JsonNode figure = mapper.readTree(line);
+            if (figure.get("step").asText().equals("coldstart")) {
+                coldStarts.add(figure);
+            } else {
+                figures.put(figure.get("step").asText(), figure);
+            }
         }
         assertEquals(
-                List.of(
-                        "remove",
-                        "wrangle",
-                        "predict",
-                        "update",
-                        "pipeline",
-                        "coldstart",
-                        "coldstart",
-                        "coldstart",
-                        "coldstart"),
-                figures.stream().map(f -> f.get("step").asText()).toList());
+                List.of("remove", "wrangle", "predict", "engine", "explain", "update", "pipeline"),
+                List.copyOf(figures.keySet()));
 
-        long current = figures.get(1).get("rows").asLong();
+        long current = figures.get("wrangle").get("rows").asLong();
         assertTrue(current > 100 && current < 400, "about 10% of 2,000 guests are current: " + current);
-        assertEquals(2000 - current, figures.get(0).get("rows").asLong(), "remove marks every guest who has left");
-        for (JsonNode f : figures.subList(1, 5)) {
-            assertEquals(current, f.get("rows").asLong(), f.toString());
+        assertEquals(
+                2000 - current, figures.get("remove").get("rows").asLong(), "remove marks every guest who has left");
+        for (String step : List.of("predict", "engine", "explain", "update")) {
+            assertEquals(
+                    current,
+                    figures.get(step).get("rows").asLong(),
+                    figures.get(step).toString());
         }
-        for (JsonNode f : figures.subList(0, 5)) {
+        for (JsonNode f : figures.values()) {
             assertTrue(f.get("seconds").asDouble() > 0, f.toString());
             assertTrue(f.get("rows_per_s").asDouble() > 0, f.toString());
-            assertTrue(f.get("peak_heap_mb").asDouble() > 0, f.toString());
         }
-        List<String> references = List.of("update-where-exited", "copy-out", "lightgbm-batch", "copy+update-from");
-        for (int i = 0; i < 4; i++) {
-            JsonNode f = figures.get(i);
-            assertEquals(references.get(i), f.get("reference").asText());
+        Map<String, String> references = Map.of(
+                "remove", "update-where-exited",
+                "wrangle", "copy-out",
+                "predict", "lightgbm-batch",
+                "engine", "lightgbm-batch",
+                "explain", "lightgbm-contrib",
+                "update", "copy+update-from");
+        references.forEach((step, reference) -> {
+            JsonNode f = figures.get(step);
+            assertEquals(reference, f.get("reference").asText());
             assertTrue(f.get("reference_rows_per_s").asDouble() > 0, f.toString());
             assertTrue(f.get("ratio").asDouble() > 0, f.toString());
+        });
+        for (String step : List.of("remove", "wrangle", "predict", "update", "pipeline")) {
+            assertTrue(
+                    figures.get(step).get("peak_heap_mb").asDouble() > 0,
+                    figures.get(step).toString());
         }
-        assertTrue(figures.get(3).get("rowwise_rows_per_s").asDouble() > 0);
-        JsonNode pipeline = figures.get(4);
+        assertEquals("perm", figures.get("explain").get("classes").asText());
+        assertTrue(figures.get("explain").get("all_classes_rows_per_s").asDouble() > 0);
+        assertTrue(figures.get("update").get("rowwise_rows_per_s").asDouble() > 0);
+        JsonNode pipeline = figures.get("pipeline");
         assertTrue(pipeline.get("reference").isNull());
         assertEquals(
                 2000 - current, pipeline.get("exited_marked").asLong(), "the refresh starts from the loaded table");
         assertEquals(current, pipeline.get("updated").asLong(), "the refresh predicts for every current guest");
-        List<JsonNode> coldStarts = figures.subList(5, 9);
         assertEquals(
                 List.of("remove-exited-predictions", "wrangle-step", "predict-step", "update-db-step"),
                 coldStarts.stream().map(f -> f.get("function").asText()).toList());

@@ -9,10 +9,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import org.hmis.predictions.common.features.ExitDestinationClasses;
-import org.hmis.predictions.common.model.LightGbmLibrary;
-import org.hmis.predictions.common.model.LightGbmPredictor;
 import org.hmis.predictions.common.model.ModelArtifact;
 import org.hmis.predictions.common.model.ModelManifest;
+import org.hmis.predictions.common.trees.TreeEnsemble;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,14 +119,33 @@ public final class ModelTrainer {
     @SuppressWarnings("ArrayRecordComponent") // one evaluation's arrays, read once, never compared
     private record Predictions(double[] probabilities, int[] mostLikely) {}
 
+    /**
+     * The held-out predictions as the predict step will make them, with the Java engine, checked against LightGBM's
+     * own: a model the two disagree on (a probability more than 1e-15 apart, or another class) is not written.
+     */
     private Predictions predict(String modelText, List<String> featureNames, double[] features, int rows) {
+        TreeEnsemble trees = TreeEnsemble.parse(modelText);
         double[] probabilities = new double[rows * CLASSES.size()];
         int[] mostLikely = new int[rows];
+        trees.predict(features, rows, probabilities);
+        for (int row = 0; row < rows; row++) {
+            mostLikely[row] = trees.mostLikelyClass(probabilities, row);
+        }
+        double[] lightGbm = new double[probabilities.length];
         try (LightGbmPredictor predictor = LightGbmPredictor.load(
                 modelText, featureNames, CLASSES, LightGbmPredictor.DEFAULT_BATCH_ROWS, parameters.numThreads())) {
-            predictor.predict(features, rows, probabilities);
+            predictor.predict(features, rows, lightGbm);
             for (int row = 0; row < rows; row++) {
-                mostLikely[row] = predictor.mostLikelyClass(probabilities, row);
+                int lightGbmClass = predictor.mostLikelyClass(lightGbm, row);
+                for (int c = 0; c < CLASSES.size(); c++) {
+                    int i = row * CLASSES.size() + c;
+                    if (!(Math.abs(probabilities[i] - lightGbm[i]) <= 1e-15) || lightGbmClass != mostLikely[row]) {
+                        throw new IllegalStateException("the Java engine and LightGBM disagree on held-out row " + row
+                                + ": class " + CLASSES.get(c) + " " + probabilities[i] + " against " + lightGbm[i]
+                                + ", predicted " + CLASSES.get(mostLikely[row]) + " against "
+                                + CLASSES.get(lightGbmClass) + "; the model is not written");
+                    }
+                }
             }
         }
         return new Predictions(probabilities, mostLikely);

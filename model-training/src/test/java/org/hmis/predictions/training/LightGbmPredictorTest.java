@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
 import org.hmis.predictions.common.model.InvalidModelException;
-import org.hmis.predictions.common.model.LightGbmPredictor;
 import org.hmis.predictions.common.model.ModelArtifact;
 import org.hmis.predictions.common.model.ModelManifest;
 import org.junit.jupiter.api.BeforeAll;

@@ -3,8 +3,6 @@ package org.hmis.predictions.training;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import org.hmis.predictions.common.model.LightGbmLibrary;
-import org.hmis.predictions.common.model.LightGbmPredictor;
 import org.hmis.predictions.common.model.ModelArtifact;
 import org.hmis.predictions.common.model.ModelManifest;
 

@@ -7,12 +7,12 @@ import java.util.Optional;
 import org.hmis.predictions.common.features.FeatureListDifference;
 import org.hmis.predictions.common.features.FeatureSpec;
 import org.hmis.predictions.common.model.InvalidModelException;
-import org.hmis.predictions.common.model.LightGbmPredictor;
 import org.hmis.predictions.common.model.ModelManifest;
 import org.hmis.predictions.common.s3.ObjectNotFoundException;
 import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.common.s3.StoredObject;
 import org.hmis.predictions.common.storage.RunKeys;
+import org.hmis.predictions.common.trees.TreeEnsemble;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -26,27 +26,19 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  *
  * <p>Not thread-safe: a Lambda container runs one invocation at a time.
  */
-public final class CurrentModel implements AutoCloseable {
+public final class CurrentModel {
     private static final Logger LOG = LoggerFactory.getLogger(CurrentModel.class);
 
     private final ObjectStore store;
     private final String bucket;
     private final String modelName;
-    private final int batchRows;
-    private final int threads;
     private LoadedModel loaded;
     private int loads;
 
-    /**
-     * @param batchRows rows per native prediction call, which bounds the predictor's native buffers
-     * @param threads LightGBM threads, or {@link LightGbmPredictor#DEFAULT_THREADS} for one per core
-     */
-    public CurrentModel(ObjectStore store, String bucket, String modelName, int batchRows, int threads) {
+    public CurrentModel(ObjectStore store, String bucket, String modelName) {
         this.store = store;
         this.bucket = bucket;
         this.modelName = modelName;
-        this.batchRows = batchRows;
-        this.threads = threads;
     }
 
     /**
@@ -69,13 +61,8 @@ public final class CurrentModel implements AutoCloseable {
         Read manifestRead = read(manifestKey);
         Read modelRead = read(modelKey);
         ModelManifest parsed = checked(ModelManifest.fromJson(manifestRead.text()));
-        LightGbmPredictor predictor = LightGbmPredictor.load(modelRead.text(), parsed, batchRows, threads);
-        LoadedModel previous = loaded;
-        loaded = new LoadedModel(parsed, predictor, modelRead.etag(), manifestRead.etag());
+        loaded = new LoadedModel(parsed, trees(modelKey, modelRead.text()), modelRead.etag(), manifestRead.etag());
         loads++;
-        if (previous != null) {
-            previous.predictor().close();
-        }
         LOG.info(
                 "Loaded model {} (model.txt ETag {}, model.json ETag {}, trained {}, feature spec {})",
                 modelName,
@@ -84,6 +71,17 @@ public final class CurrentModel implements AutoCloseable {
                 parsed.trainedAt(),
                 parsed.featureSpecVersion());
         return loaded;
+    }
+
+    private TreeEnsemble trees(String modelKey, String text) {
+        try {
+            return TreeEnsemble.parse(text);
+        } catch (InvalidModelException e) {
+            throw new InvalidModelException(
+                    "s3://" + bucket + "/" + modelKey + " is not a LightGBM model the engine evaluates: "
+                            + e.getMessage(),
+                    e);
+        }
     }
 
     /** How many times a model was loaded in this container: 1 unless the model changed. */
@@ -143,14 +141,5 @@ public final class CurrentModel implements AutoCloseable {
             return etag.substring(1, etag.length() - 1);
         }
         return etag;
-    }
-
-    /** Frees the loaded model's native memory. */
-    @Override
-    public void close() {
-        if (loaded != null) {
-            loaded.predictor().close();
-            loaded = null;
-        }
     }
 }

@@ -5,7 +5,6 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import java.io.InputStream;
 import java.io.OutputStream;
 import org.hmis.predictions.common.config.PipelineConfig;
-import org.hmis.predictions.common.model.LightGbmLibrary;
 import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.common.trigger.InvalidTriggerException;
 import org.hmis.predictions.common.trigger.Trigger;
@@ -18,14 +17,12 @@ import org.hmis.predictions.common.trigger.TriggerJson;
 public final class PredictHandler implements RequestStreamHandler {
     private final PredictStep step;
 
-    /** Built once per container: LightGBM's native library and the configuration checked before the first event. */
+    /** Built once per container: the configuration checked before the first event. */
     public PredictHandler() {
         this(PipelineConfig.fromEnvironment());
     }
 
     PredictHandler(PipelineConfig config) {
-        // Fails the container's start, not a prediction half-way, when the platform cannot run LightGBM.
-        LightGbmLibrary.ensureLoaded();
         this.step = PredictStep.from(config, ObjectStore.create(config.storage()));
     }
 

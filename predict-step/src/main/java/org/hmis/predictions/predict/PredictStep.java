@@ -22,11 +22,11 @@ import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.csv.CsvFormatException;
 import org.hmis.predictions.common.csv.PredictionsCsv;
 import org.hmis.predictions.common.csv.WrangledCsv;
-import org.hmis.predictions.common.model.LightGbmPredictor;
 import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.common.s3.ObjectUpload;
 import org.hmis.predictions.common.storage.ObjectMetadata;
 import org.hmis.predictions.common.storage.RunKeys;
+import org.hmis.predictions.common.trees.TreeEnsemble;
 import org.hmis.predictions.common.trigger.ObjectRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +42,8 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  */
 public final class PredictStep {
     public static final String STEP = "predict";
-    public static final int DEFAULT_BATCH_ROWS = LightGbmPredictor.DEFAULT_BATCH_ROWS;
+    /** Rows predicted at a time: 10,000 rows of 49 features is 4 MB, and two batches are in flight. */
+    public static final int DEFAULT_BATCH_ROWS = 10_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(PredictStep.class);
     private static final int WRITE_BUFFER_CHARS = 1 << 16;
@@ -60,7 +61,7 @@ public final class PredictStep {
     /**
      * @param model the container's model, loaded on first use; its manifest names the feature specification a part
      *     must have been wrangled with
-     * @param batchRows rows predicted per native call; with the model's feature count it bounds the memory used
+     * @param batchRows rows predicted at a time; with the model's feature count it bounds the memory used
      */
     public PredictStep(ObjectStore store, String outputBucket, CurrentModel model, int batchRows) {
         if (batchRows <= 0) {
@@ -77,12 +78,7 @@ public final class PredictStep {
      * {@code models/<MODEL_NAME>/} of the input bucket, loaded on first use; predictions to the output bucket.
      */
     public static PredictStep from(PipelineConfig config, ObjectStore store) {
-        CurrentModel model = new CurrentModel(
-                store,
-                config.storage().inputBucket(),
-                config.modelName(),
-                DEFAULT_BATCH_ROWS,
-                LightGbmPredictor.DEFAULT_THREADS);
+        CurrentModel model = new CurrentModel(store, config.storage().inputBucket(), config.modelName());
         return new PredictStep(store, config.storage().outputBucket(), model, DEFAULT_BATCH_ROWS);
     }
 
@@ -177,7 +173,7 @@ public final class PredictStep {
             try (WrangledCsv.RowReader reader =
                             WrangledCsv.reader(in, source, current.manifest().features());
                     ObjectUpload upload = store.upload(outputBucket, outputKey)) {
-                rows = predictRows(reader, current.predictor(), upload);
+                rows = predictRows(reader, current.trees(), upload);
                 Map<String, String> metadata = new LinkedHashMap<>();
                 metadata.put(ObjectMetadata.MODEL, current.name());
                 metadata.put(ObjectMetadata.MODEL_ETAG, current.modelEtag());
@@ -219,15 +215,14 @@ public final class PredictStep {
 
     /**
      * Reads rows into a batch and, once it is full, hands it to a second thread that predicts and writes it while
-     * this one parses the next: CSV parsing overlaps LightGBM's native work. Two batches in all, so memory stays
+     * this one parses the next: CSV parsing overlaps the trees' evaluation. Two batches in all, so memory stays
      * bounded by the batch size. Batches are written in the order read.
      */
-    private long predictRows(WrangledCsv.RowReader reader, LightGbmPredictor predictor, ObjectUpload upload)
-            throws IOException {
+    private long predictRows(WrangledCsv.RowReader reader, TreeEnsemble trees, ObjectUpload upload) throws IOException {
         BufferedWriter text =
                 new BufferedWriter(new OutputStreamWriter(upload, StandardCharsets.UTF_8), WRITE_BUFFER_CHARS);
         PredictionsCsv.CsvWriter writer = new PredictionsCsv.CsvWriter(text);
-        Batch[] batches = {new Batch(batchRows, predictor), new Batch(batchRows, predictor)};
+        Batch[] batches = {new Batch(batchRows, trees), new Batch(batchRows, trees)};
         ExecutorService predicting = Executors.newSingleThreadExecutor(PREDICTING_THREADS);
         Future<?> pending = null;
         try {
@@ -238,7 +233,7 @@ public final class PredictStep {
                 if (batch.rows > 0) {
                     // The other batch may still be in flight; its writes must come first, and this one is free.
                     await(pending);
-                    pending = predicting.submit(() -> batch.predictAndWrite(predictor, writer));
+                    pending = predicting.submit(() -> batch.predictAndWrite(trees, writer));
                     current = 1 - current;
                 }
                 if (!more) {
@@ -299,11 +294,11 @@ public final class PredictStep {
         private final String[] enrollDates;
         private int rows;
 
-        Batch(int capacity, LightGbmPredictor predictor) {
+        Batch(int capacity, TreeEnsemble trees) {
             this.capacity = capacity;
-            this.numFeatures = predictor.numFeatures();
+            this.numFeatures = trees.numFeatures();
             this.features = new double[capacity * numFeatures];
-            this.probabilities = new double[capacity * predictor.numClasses()];
+            this.probabilities = new double[capacity * trees.numClasses()];
             this.personalIds = new int[capacity];
             this.enrollDates = new String[capacity];
         }
@@ -323,14 +318,14 @@ public final class PredictStep {
             return true;
         }
 
-        void predictAndWrite(LightGbmPredictor predictor, PredictionsCsv.CsvWriter writer) {
-            predictor.predict(features, rows, probabilities);
-            int numClasses = predictor.numClasses();
+        void predictAndWrite(TreeEnsemble trees, PredictionsCsv.CsvWriter writer) {
+            trees.predict(features, rows, probabilities);
+            int numClasses = trees.numClasses();
             for (int row = 0; row < rows; row++) {
                 writer.write(
                         personalIds[row],
                         enrollDates[row],
-                        predictor.mostLikelyClass(probabilities, row),
+                        trees.mostLikelyClass(probabilities, row),
                         probabilities,
                         row * numClasses);
             }

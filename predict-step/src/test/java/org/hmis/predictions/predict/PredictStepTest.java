@@ -29,7 +29,8 @@ import org.hmis.predictions.common.storage.RunKeys;
 import org.hmis.predictions.common.trigger.ObjectRef;
 import org.hmis.predictions.localservices.TestPostgres;
 import org.hmis.predictions.localservices.TestS3;
-import org.hmis.predictions.training.LightGbmBatch;
+import org.hmis.predictions.training.FeatureMatrix;
+import org.hmis.predictions.training.LightGbmReference;
 import org.hmis.predictions.training.ModelFiles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,7 +52,6 @@ class PredictStepTest {
     private static String bucket;
     private static ModelArtifact model;
     private static byte[] part;
-    private static final List<CurrentModel> MODELS = new ArrayList<>();
 
     @BeforeAll
     static void setUp() throws Exception {
@@ -64,13 +64,11 @@ class PredictStepTest {
 
     @AfterAll
     static void closeModels() {
-        MODELS.forEach(CurrentModel::close);
         store.close();
     }
 
     private static PredictStep step(String modelName, int batchRows) {
-        CurrentModel current = new CurrentModel(store, bucket, modelName, batchRows, 0);
-        MODELS.add(current);
+        CurrentModel current = new CurrentModel(store, bucket, modelName);
         return new PredictStep(store, bucket, current, batchRows);
     }
 
@@ -111,10 +109,12 @@ class PredictStepTest {
         return rows;
     }
 
-    private static LightGbmBatch.Prediction lightGbmsOwn(byte[] wrangled, ModelArtifact artifact) throws IOException {
-        try (LightGbmBatch batch = LightGbmBatch.read(
-                new ByteArrayInputStream(wrangled), "reference", FeatureSpec.V1.featureNames(), PART_ROWS)) {
-            return batch.predict(artifact.modelText(), 0);
+    /** LightGBM's own probabilities for the part's rows, row after row. */
+    private static double[] lightGbmsOwn(byte[] wrangled, ModelArtifact artifact) throws IOException {
+        FeatureMatrix matrix = FeatureMatrix.readWrangled(
+                new ByteArrayInputStream(wrangled), "reference", FeatureSpec.V1.featureNames());
+        try (LightGbmReference lightGbm = LightGbmReference.load(artifact.modelText())) {
+            return lightGbm.predict(matrix.rowMajor(), matrix.rows(), LightGbmReference.Output.NORMAL);
         }
     }
 
@@ -129,18 +129,21 @@ class PredictStepTest {
         return keys;
     }
 
-    private static void assertSameAsLightGbm(List<PredictionsCsv.Row> rows, LightGbmBatch.Prediction expected) {
-        assertEquals(expected.rows(), rows.size());
+    /** The engine's probabilities equal LightGBM's within 1e-15, and the label is LightGBM's argmax. */
+    private static void assertSameAsLightGbm(List<PredictionsCsv.Row> rows, double[] expected) {
+        int classes = PredictionsCsv.CLASSES.size();
+        assertEquals(expected.length / classes, rows.size());
         for (int row = 0; row < rows.size(); row++) {
             double[] actual = rows.get(row).probabilities();
+            int best = 0;
             for (int c = 0; c < actual.length; c++) {
-                double reference = expected.probabilities()[row * actual.length + c];
-                assertEquals(reference, actual[c], 1e-9, "row " + row + " class " + c);
+                double reference = expected[row * classes + c];
+                assertEquals(reference, actual[c], 1e-15, "row " + row + " class " + c);
+                if (reference > expected[row * classes + best]) {
+                    best = c;
+                }
             }
-            assertEquals(
-                    PredictionsCsv.CLASSES.get(expected.mostLikelyClass(row)),
-                    rows.get(row).predicted(),
-                    "row " + row);
+            assertEquals(PredictionsCsv.CLASSES.get(best), rows.get(row).predicted(), "row " + row);
         }
     }
 
@@ -153,7 +156,7 @@ class PredictStepTest {
         assertEquals(new ObjectRef(bucket, outputKey), result.predictions());
         assertEquals(PART_ROWS, result.rows());
         List<PredictionsCsv.Row> rows = predictions(outputKey);
-        LightGbmBatch.Prediction expected = lightGbmsOwn(part, model);
+        double[] expected = lightGbmsOwn(part, model);
         assertSameAsLightGbm(rows, expected);
         List<GuestKey> keys = keys(part);
         for (int row = 0; row < rows.size(); row++) {
@@ -308,13 +311,17 @@ class PredictStepTest {
         ModelFiles.upload(new ModelArtifact("this is not a LightGBM model\n", broken), store, bucket);
         InvalidModelException garbage = assertThrows(
                 InvalidModelException.class, () -> step("broken", 1_000).predict(wrangled));
-        assertTrue(garbage.getMessage().contains("model.txt is not a LightGBM model"), garbage.getMessage());
+        assertTrue(
+                garbage.getMessage().contains("model.txt is not a LightGBM model the engine evaluates"),
+                garbage.getMessage());
 
         String text = model.modelText();
         ModelFiles.upload(new ModelArtifact(text.substring(0, text.length() / 2), broken), store, bucket);
         InvalidModelException truncated = assertThrows(
                 InvalidModelException.class, () -> step("broken", 1_000).predict(wrangled));
-        assertTrue(truncated.getMessage().contains("model.txt is not a LightGBM model"), truncated.getMessage());
+        assertTrue(
+                truncated.getMessage().contains("model.txt is not a LightGBM model the engine evaluates"),
+                truncated.getMessage());
 
         store.putBytes(
                 bucket, RunKeys.modelKey("broken"), text.getBytes(StandardCharsets.UTF_8), "text/plain", Map.of());
@@ -385,8 +392,7 @@ class PredictStepTest {
                 bucket);
         String key = wrangledKey("08", 0);
         ObjectRef wrangled = put(key, part, "v1");
-        CurrentModel current = new CurrentModel(store, bucket, "reloading", 2_000, 0);
-        MODELS.add(current);
+        CurrentModel current = new CurrentModel(store, bucket, "reloading");
         PredictStep step = new PredictStep(store, bucket, current, 2_000);
 
         PredictStep.PartResult first = step.predict(wrangled);

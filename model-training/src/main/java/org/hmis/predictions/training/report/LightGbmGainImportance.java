@@ -5,8 +5,8 @@ import io.github.metarank.lightgbm4j.LGBMException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.hmis.predictions.common.model.LightGbmLibrary;
 import org.hmis.predictions.common.model.ModelArtifact;
+import org.hmis.predictions.training.LightGbmLibrary;
 
 /** LightGBM's own gain importance: the total loss reduction of the splits on each feature, over all trees. */
 public final class LightGbmGainImportance implements FeatureImportance {

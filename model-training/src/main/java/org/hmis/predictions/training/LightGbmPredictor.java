@@ -1,4 +1,4 @@
-package org.hmis.predictions.common.model;
+package org.hmis.predictions.training;
 
 import com.microsoft.ml.lightgbm.SWIGTYPE_p_double;
 import com.microsoft.ml.lightgbm.SWIGTYPE_p_int;
@@ -9,6 +9,9 @@ import com.microsoft.ml.lightgbm.lightgbmlib;
 import com.microsoft.ml.lightgbm.lightgbmlibConstants;
 import java.util.List;
 import org.hmis.predictions.common.features.FeatureListDifference;
+import org.hmis.predictions.common.model.InvalidModelException;
+import org.hmis.predictions.common.model.ModelArtifact;
+import org.hmis.predictions.common.model.ModelManifest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

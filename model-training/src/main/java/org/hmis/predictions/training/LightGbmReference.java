@@ -1,4 +1,4 @@
-package org.hmis.predictions.common.trees;
+package org.hmis.predictions.training;
 
 import com.microsoft.ml.lightgbm.SWIGTYPE_p_double;
 import com.microsoft.ml.lightgbm.SWIGTYPE_p_int;
@@ -7,17 +7,16 @@ import com.microsoft.ml.lightgbm.SWIGTYPE_p_p_void;
 import com.microsoft.ml.lightgbm.SWIGTYPE_p_void;
 import com.microsoft.ml.lightgbm.lightgbmlib;
 import com.microsoft.ml.lightgbm.lightgbmlibConstants;
-import org.hmis.predictions.common.model.LightGbmLibrary;
 
 /**
  * LightGBM itself, through its C API ({@code LGBM_BoosterPredictForMat} on a dense row-major matrix of doubles), as
  * the reference the engine is compared with. Outputs are sized by {@code LGBM_BoosterCalcNumPredict} and the length
  * LightGBM reports is checked (lightgbm4j's own {@code predictForMat} sizes multiclass output wrongly).
  */
-final class LightGbmReference implements AutoCloseable {
+public final class LightGbmReference implements AutoCloseable {
 
     /** What to predict: LightGBM's {@code C_API_PREDICT_*} types. */
-    enum Output {
+    public enum Output {
         NORMAL,
         RAW_SCORE,
         LEAF_INDEX,
@@ -44,7 +43,7 @@ final class LightGbmReference implements AutoCloseable {
         this.numFeatures = numFeatures;
     }
 
-    static LightGbmReference load(String modelText) {
+    public static LightGbmReference load(String modelText) {
         LightGbmLibrary.ensureLoaded();
         SWIGTYPE_p_p_void handle = lightgbmlib.new_voidpp();
         SWIGTYPE_p_int iterations = lightgbmlib.new_intp();
@@ -62,15 +61,20 @@ final class LightGbmReference implements AutoCloseable {
     }
 
     /** LightGBM's output for the rows, on its default threads. */
-    double[] predict(double[] rowMajor, int rows, Output output) {
+    public double[] predict(double[] rowMajor, int rows, Output output) {
         try (Matrix matrix = new Matrix(rowMajor, rows, output)) {
             matrix.predict(0);
             return matrix.output();
         }
     }
 
+    /** {@code rows} of {@code rowMajor} in native memory, for timing LightGBM's call alone; the caller closes it. */
+    public Matrix matrix(double[] rowMajor, int rows, Output output) {
+        return new Matrix(rowMajor, rows, output);
+    }
+
     /** The rows copied to native memory once, with room for one kind of output: for timing LightGBM's call alone. */
-    final class Matrix implements AutoCloseable {
+    public final class Matrix implements AutoCloseable {
 
         private final int rows;
         private final Output output;
@@ -79,7 +83,7 @@ final class LightGbmReference implements AutoCloseable {
         private final SWIGTYPE_p_long_long length = lightgbmlib.new_int64_tp();
         private final long expectedLength;
 
-        Matrix(double[] rowMajor, int rows, Output output) {
+        private Matrix(double[] rowMajor, int rows, Output output) {
             this.rows = rows;
             this.output = output;
             input = lightgbmlib.new_doubleArray((long) rows * numFeatures);
@@ -92,7 +96,7 @@ final class LightGbmReference implements AutoCloseable {
         }
 
         /** One {@code LGBM_BoosterPredictForMat} call over all rows; {@code threads} 0 means LightGBM's default. */
-        void predict(int threads) {
+        public void predict(int threads) {
             String parameters = threads == 0 ? "" : "num_threads=" + threads;
             check(
                     lightgbmlib.LGBM_BoosterPredictForMat(
@@ -116,7 +120,7 @@ final class LightGbmReference implements AutoCloseable {
             }
         }
 
-        double[] output() {
+        public double[] output() {
             double[] values = new double[(int) expectedLength];
             for (int i = 0; i < values.length; i++) {
                 values[i] = lightgbmlib.doubleArray_getitem(out, i);

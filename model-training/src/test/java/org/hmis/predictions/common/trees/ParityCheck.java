@@ -3,7 +3,8 @@ package org.hmis.predictions.common.trees;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.Arrays;
-import org.hmis.predictions.common.trees.LightGbmReference.Output;
+import org.hmis.predictions.training.LightGbmReference;
+import org.hmis.predictions.training.LightGbmReference.Output;
 
 /**
  * Compares the engine with LightGBM on the same rows: raw scores bit for bit, normal outputs within 1e-15 with the same

@@ -1,9 +1,11 @@
-package org.hmis.predictions.common.model;
+package org.hmis.predictions.training;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.hmis.predictions.common.model.InvalidModelException;
+import org.hmis.predictions.common.model.ModelArtifact;
 
 /**
  * Checks the layout of a LightGBM text model before native code sees it. LightGBM parses the trees at the byte

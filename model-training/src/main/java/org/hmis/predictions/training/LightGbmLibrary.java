@@ -1,4 +1,4 @@
-package org.hmis.predictions.common.model;
+package org.hmis.predictions.training;
 
 import com.microsoft.ml.lightgbm.lightgbmlib;
 import io.github.metarank.lightgbm4j.LGBMBooster;
