@@ -4,7 +4,6 @@ import static org.hmis.predictions.update.GuestsFixture.part;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,7 +13,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.hmis.predictions.common.config.SqlIdentifier;
@@ -55,7 +53,7 @@ class UpdateDbStepTest {
         database = Database.connect(PG.jdbcUrl(), PG.user(), PG.password(), null, 2);
         PipelineSchema.migrate(database.dataSource(), GuestsFixture.TABLE);
         store = GuestsFixture.objectStore(S3);
-        step = new UpdateDbStep(database.dataSource(), GuestsFixture.TABLE, store, UpdateDbStep.DEFAULT_LOCK_TIMEOUT);
+        step = new UpdateDbStep(database.dataSource(), GuestsFixture.TABLE, GuestsFixture.PREDICTIONS, store);
     }
 
     @AfterAll
@@ -107,10 +105,11 @@ class UpdateDbStepTest {
         assertEquals(UpdateDbStep.APPLIED, summary.status());
         assertEquals(7, summary.rows());
         assertEquals(2, summary.applied());
-        assertEquals(new UpdateDbStep.Skipped(2, 2, 1), summary.skipped());
+        assertEquals(new UpdateDbStep.Skipped(2, 2, 1, 0), summary.skipped());
+        assertEquals(3, summary.fresh(), "the three current guests it names have their guest predictions row");
         assertEquals("exit-destination-2026-11", summary.model());
         assertEquals(RUN.value(), summary.runId());
-        assertNull(summary.newerRun());
+        assertEquals("started", summary.runStatus(), "the run has no manifest yet, so it cannot be complete");
 
         Map<String, String> p = predictions();
         assertEquals("es", p.get("1/2026-01-05"));
@@ -138,7 +137,8 @@ class UpdateDbStepTest {
         try (Connection c = PG.connect();
                 Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery(
-                        "SELECT run_id, step, part, rows, model, status, details::text, started_at <= finished_at FROM prediction_runs")) {
+                        "SELECT run_id, step, part, rows, model, status, details::text, started_at <= finished_at FROM prediction_runs"
+                                + " WHERE step = 'update'")) {
             assertTrue(rs.next());
             assertEquals(RUN.value(), rs.getString(1));
             assertEquals("update", rs.getString(2));
@@ -175,32 +175,37 @@ class UpdateDbStepTest {
         UpdateDbStep.Summary summary = apply(RUN, 0, part("2,2026-02-01,perm", "6,2026-01-10,unknown"));
         assertEquals(UpdateDbStep.APPLIED, summary.status());
         assertEquals(0, summary.applied());
-        assertEquals(new UpdateDbStep.Skipped(0, 0, 2), summary.skipped());
+        assertEquals(new UpdateDbStep.Skipped(0, 0, 2, 0), summary.skipped());
     }
 
     @Test
-    void anOlderRunDoesNotOverwriteANewerOne() throws SQLException {
+    void anOlderRunDoesNotOverwriteTheGuestsANewerOneWroteButWritesTheOthers() throws SQLException {
         apply(NEWER, 0, part("1,2026-01-05,perm", "4,2026-03-01,es"));
-        List<String> afterNewer = snapshot();
 
-        UpdateDbStep.Summary stale = apply(RUN, 0, part("1,2026-01-05,temp", "4,2026-03-01,temp", "6,2026-01-10,es"));
+        UpdateDbStep.Summary older = apply(RUN, 0, part("1,2026-01-05,temp", "4,2026-03-01,temp", "6,2026-01-10,es"));
 
-        assertEquals(UpdateDbStep.STALE, stale.status());
-        assertEquals(0, stale.applied());
-        assertEquals(NEWER.value(), stale.newerRun());
-        assertTrue(stale.message().contains("older than run " + NEWER.value()), stale.message());
+        assertEquals(UpdateDbStep.APPLIED, older.status());
+        assertEquals(1, older.applied());
+        assertEquals(new UpdateDbStep.Skipped(0, 0, 0, 2), older.skipped());
         Map<String, String> p = predictions();
-        assertEquals("perm", p.get("1/2026-01-05"));
-        assertEquals("es", p.get("4/2026-03-01"));
-        assertEquals(
-                "unknown", p.get("6/2026-01-10"), "the stale part is skipped whole, not just where the runs overlap");
-        List<String> now = new ArrayList<>(snapshot());
-        assertTrue(now.containsAll(afterNewer), "no guest changed and the newer run's record stands: " + now);
-        now.removeAll(afterNewer);
-        assertEquals(1, now.size(), "one row added: " + now);
-        assertTrue(
-                now.get(0).contains("run_id=" + RUN.value()) && now.get(0).contains("status=stale"),
-                "the skip is recorded: " + now);
+        assertEquals("perm", p.get("1/2026-01-05"), "written by the newer run");
+        assertEquals("es", p.get("4/2026-03-01"), "written by the newer run");
+        assertEquals("es", p.get("6/2026-01-10"), "a guest the newer run did not name takes the older run's");
+        assertEquals(NEWER.value(), guestPredictionRun(1, "2026-01-05"));
+        assertEquals(RUN.value(), guestPredictionRun(6, "2026-01-10"));
+    }
+
+    /** The run that wrote a guest's row of the guest predictions table. */
+    private static String guestPredictionRun(int personalId, String enrollDate) throws SQLException {
+        try (Connection c = PG.connect();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT run_id FROM guest_predictions WHERE personal_id = ? AND enroll_date = ?::date")) {
+            ps.setInt(1, personalId);
+            ps.setString(2, enrollDate);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
     }
 
     @Test
@@ -215,8 +220,8 @@ class UpdateDbStepTest {
 
         UpdateDbStep.Summary newer = apply(NEWER, 0, part("1,2026-01-05,other"));
         assertEquals(UpdateDbStep.APPLIED, newer.status());
-        assertEquals(
-                UpdateDbStep.STALE, apply(OLDER, 3, part("1,2026-01-05,es")).status());
+        UpdateDbStep.Summary oldest = apply(OLDER, 3, part("1,2026-01-05,es"));
+        assertEquals(1, oldest.skipped().stale());
         assertEquals("other", predictions().get("1/2026-01-05"));
     }
 
@@ -241,10 +246,7 @@ class UpdateDbStepTest {
         String key = RunKeys.predictionsPart(RUN, 0).key();
         GuestsFixture.put(store, S3.bucket(), key, MIXED, null);
         UpdateDbStep noTable = new UpdateDbStep(
-                database.dataSource(),
-                SqlIdentifier.of("intake.no_such_guests"),
-                store,
-                UpdateDbStep.DEFAULT_LOCK_TIMEOUT);
+                database.dataSource(), SqlIdentifier.of("intake.no_such_guests"), GuestsFixture.PREDICTIONS, store);
         IllegalStateException e =
                 assertThrows(IllegalStateException.class, () -> noTable.apply(new ObjectRef(S3.bucket(), key)));
         assertTrue(e.getMessage().contains("intake.no_such_guests does not exist"), e.getMessage());
@@ -261,12 +263,12 @@ class UpdateDbStepTest {
     void theTableIsTheSameTableHoweverItIsSpelled() throws SQLException {
         apply(NEWER, 0, part("1,2026-01-05,perm"));
         UpdateDbStep qualified = new UpdateDbStep(
-                database.dataSource(), SqlIdentifier.of("public.guests"), store, UpdateDbStep.DEFAULT_LOCK_TIMEOUT);
+                database.dataSource(), SqlIdentifier.of("public.guests"), GuestsFixture.PREDICTIONS, store);
         String key = RunKeys.predictionsPart(RUN, 0).key();
         GuestsFixture.put(store, S3.bucket(), key, part("1,2026-01-05,es"), null);
         assertEquals(
-                UpdateDbStep.STALE,
-                qualified.apply(new ObjectRef(S3.bucket(), key)).status());
+                1, qualified.apply(new ObjectRef(S3.bucket(), key)).skipped().stale());
+        assertEquals("perm", predictions().get("1/2026-01-05"));
     }
 
     private static String xmin(int personalId, String enrollDate) throws SQLException {
