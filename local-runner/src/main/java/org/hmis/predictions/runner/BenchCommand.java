@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 import org.hmis.predictions.benchmarks.BenchmarkSuite;
 import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.model.LightGbmLibrary;
-import org.hmis.predictions.common.storage.RunId;
+import org.hmis.predictions.common.trigger.RunRequest;
 import org.hmis.predictions.training.ModelFiles;
 import org.hmis.predictions.update.UpdateDbStep;
 import picocli.CommandLine.Command;
@@ -98,7 +98,7 @@ final class BenchCommand implements Callable<Integer> {
     private static BenchmarkSuite.RefreshFigures refresh(PipelineConfig config) throws Exception {
         LightGbmLibrary.ensureLoaded();
         try (LocalPipeline pipeline = new LocalPipeline(config)) {
-            LocalPipeline.Result result = pipeline.refresh(RunId.newRun());
+            LocalPipeline.Result result = pipeline.refresh(RunRequest.newRun());
             return new BenchmarkSuite.RefreshFigures(
                     result.remove().durationMs() / 1000.0,
                     result.wrangle().durationMs() / 1000.0,

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -121,7 +120,6 @@ class WrangleStepTest {
     private static String read(String key) {
         return store.readString(S3.bucket(), key);
     }
-
 
     private static final String FEATURE_COLUMNS =
             "case_members, age_at_enrollment, current_age, client_record_restricted,"
@@ -404,14 +402,12 @@ class WrangleStepTest {
                         + " (see rejected.csv)",
                 summary.message());
         // Key order: 201, 202, 99999999999, NULL last: the row numbers are positions in that order.
-        assertEquals(
-                """
+        assertEquals("""
                 row,personal_id,enroll_date,reason
                 2,202,,enroll_date is missing
                 3,99999999999,2026-03-03,personal_id '99999999999' is not an integer
                 4,,2026-02-02,personal_id is missing
-                """,
-                read(summary.rejectedKey()));
+                """, read(summary.rejectedKey()));
         assertEquals(
                 "3",
                 store.head(S3.bucket(), summary.rejectedKey())
