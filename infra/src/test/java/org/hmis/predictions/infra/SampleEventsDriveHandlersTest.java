@@ -89,6 +89,7 @@ class SampleEventsDriveHandlersTest {
      * and never used before: each one is replaced by a run id of now with the same suffix, in every sample alike;
      * POST /refresh samples get a run of their own, since the direct samples wrangle theirs first.
      */
+    @SuppressWarnings("TimeInStaticInitializer") // made once as the class loads, used within the minutes it runs
     private static final Instant NOW = Instant.now();
 
     private static final Pattern RUN_ID = Pattern.compile("\\d{8}T\\d{6}Z-([0-9a-f]{4})");

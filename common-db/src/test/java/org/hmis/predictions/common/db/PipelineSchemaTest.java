@@ -184,7 +184,11 @@ class PipelineSchemaTest {
                             new Column("p_unknown", "double precision"),
                             new Column("updated_at", "timestamp with time zone")),
                     columnsOf(c, "latest_predictions"));
-            assertEquals(0, count(c, "SELECT count(*) FROM pg_tables WHERE schemaname = 'named' AND tablename = 'guest_predictions'"));
+            assertEquals(
+                    0,
+                    count(
+                            c,
+                            "SELECT count(*) FROM pg_tables WHERE schemaname = 'named' AND tablename = 'guest_predictions'"));
         }
     }
 }
