@@ -426,4 +426,18 @@ class UpdateDbStepTest {
             execute("ALTER DATABASE " + PG.database() + " RESET timezone");
         }
     }
+
+    @Test
+    void aPartOfARunNoWrangleStartedIsRefused() throws SQLException {
+        List<String> before = snapshot();
+        RunId unknown = RunId.parse("20261125T101500Z-dead");
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> apply(unknown, 0, part("1,2026-01-05,es")));
+        assertTrue(
+                e.getMessage()
+                        .startsWith("run " + unknown + " of predictions/" + unknown + "/part-00000.csv has no"
+                                + " record in prediction_runs"),
+                e.getMessage());
+        assertEquals(before, snapshot());
+    }
 }

@@ -779,4 +779,52 @@ class WrangleStepTest {
             return rs.next() ? rs.getString(1) : null;
         }
     }
+
+    @Test
+    void aRunBeingWrangledIsNotWrangledAgainAtTheSameTime() throws Exception {
+        insertGuests(10);
+        RunId runId = RunId.parse("20261123T101500Z-0124");
+        java.util.concurrent.ExecutorService thread = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (Connection holder = PG.connect();
+                Statement st = holder.createStatement()) {
+            // The first wrangle waits to read the guests, holding its run.
+            holder.setAutoCommit(false);
+            st.execute("LOCK TABLE guests IN ACCESS EXCLUSIVE MODE");
+            java.util.concurrent.Future<WrangleStep.Summary> first = thread.submit(() -> step(4).run(runId));
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (!"started".equals(runStatus(runId)) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            RunRefusedException second = assertThrows(RunRefusedException.class, () -> step(4).run(runId));
+            assertEquals(RunRefusedException.Reason.IN_PROGRESS, second.reason());
+            WrangleStep.Summary scheduled =
+                    step(4).run(new RunRequest(runId, RunRequest.Origin.SCHEDULE), Deadline.NONE);
+            assertEquals(WrangleStep.NOTHING_TO_DO, scheduled.status());
+            holder.rollback();
+            assertEquals(
+                    10, first.get(30, java.util.concurrent.TimeUnit.SECONDS).rows());
+        } finally {
+            thread.shutdownNow();
+        }
+        assertEquals("wrangled", runStatus(runId));
+    }
+
+    @Test
+    void aRunWhoseWrangleDiedWithoutAWordIsStartedAgain() throws Exception {
+        insertGuests(3);
+        RunId runId = RunId.parse("20261123T101500Z-0125");
+        execute("INSERT INTO prediction_runs (run_id, step, part, started_at, rows, status)" + " VALUES ('" + runId
+                + "', 'wrangle', '', now() - interval '20 minutes', 0, 'started')");
+        WrangleStep.Summary summary = step(4).run(runId);
+        assertEquals(3, summary.rows());
+        assertEquals("wrangled", runStatus(runId));
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT details->>'attempt', details->>'previous' FROM prediction_runs"
+                        + " WHERE run_id = '" + runId + "' AND step = 'wrangle'")) {
+            assertTrue(rs.next());
+            assertEquals("2", rs.getString(1));
+            assertEquals("started", rs.getString(2));
+        }
+    }
 }
