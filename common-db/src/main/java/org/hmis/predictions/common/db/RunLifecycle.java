@@ -107,8 +107,7 @@ public final class RunLifecycle {
         boolean started = false;
         try {
             connection.setAutoCommit(false);
-            checkTime(request, now(connection));
-            Optional<String> status = lockedStatus(connection, runId);
+            Optional<String> status = checkTimeAndLock(connection, request);
             Start start;
             if (status.isEmpty()) {
                 start = new Start(runId, insertStarted(connection, request), false);
@@ -154,6 +153,7 @@ public final class RunLifecycle {
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
         try {
+            // The UPDATE locks the run's row, as completeIfAllApplied would, and counts what was applied before.
             try (PreparedStatement ps = connection.prepareStatement("UPDATE " + TABLE + " SET status = '" + WRANGLED
                     + "', finished_at = clock_timestamp(), parts = ?, rows = ?, details = details || ?::jsonb" + RUN_ROW
                     + " AND status = '" + STARTED + "'")) {
@@ -165,7 +165,9 @@ public final class RunLifecycle {
                     throw new IllegalStateException("run " + runId + " is no longer started: another attempt took it");
                 }
             }
-            String status = completeIfAllApplied(connection, runId) ? COMPLETE : WRANGLED;
+            String status = allApplied(connection, runId, parts) && markComplete(connection, runId, parts)
+                    ? COMPLETE
+                    : WRANGLED;
             connection.commit();
             return status;
         } catch (SQLException | RuntimeException e) {
@@ -221,8 +223,15 @@ public final class RunLifecycle {
                 parts = rs.getInt(2);
             }
         }
-        if (!status.equals(WRANGLED)) {
-            return false;
+        return status.equals(WRANGLED)
+                && allApplied(connection, runId, parts)
+                && markComplete(connection, runId, parts);
+    }
+
+    /** Whether each of the run's {@code parts} parts has an applied update record. */
+    private static boolean allApplied(Connection connection, RunId runId, int parts) throws SQLException {
+        if (parts == 0) {
+            return true;
         }
         List<String> keys = new ArrayList<>(parts);
         for (int number = 0; number < parts; number++) {
@@ -235,13 +244,14 @@ public final class RunLifecycle {
             ps.setArray(2, array);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                if (rs.getLong(1) < parts) {
-                    return false;
-                }
+                return rs.getLong(1) >= parts;
             }
         } finally {
             array.free();
         }
+    }
+
+    private static boolean markComplete(Connection connection, RunId runId, int parts) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(
                 "UPDATE " + TABLE + " SET status = '" + COMPLETE + "', completed_at = clock_timestamp()" + RUN_ROW)) {
             ps.setString(1, runId.value());
@@ -278,12 +288,15 @@ public final class RunLifecycle {
                 "run " + runId + " was wrangled already (it is " + status + "); ask for a new run");
     }
 
-    private static Optional<String> lockedStatus(Connection connection, RunId runId) throws SQLException {
-        try (PreparedStatement ps =
-                connection.prepareStatement("SELECT status FROM " + TABLE + RUN_ROW + " FOR UPDATE")) {
-            ps.setString(1, runId.value());
+    /** Checks the id's time against the database's clock and locks the run's row, if any; returns its status. */
+    private static Optional<String> checkTimeAndLock(Connection connection, RunRequest request) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT clock_timestamp(), (SELECT status FROM " + TABLE + RUN_ROW + " FOR UPDATE)")) {
+            ps.setString(1, request.runId().value());
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+                rs.next();
+                checkTime(request, rs.getTimestamp(1).toInstant());
+                return Optional.ofNullable(rs.getString(2));
             }
         }
     }
