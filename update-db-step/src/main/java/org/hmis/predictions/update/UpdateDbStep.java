@@ -45,8 +45,8 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 /**
  * Applies one predictions part in one transaction: the part is streamed from S3 through the CSV checks into a
  * temporary table with {@code COPY}; then one statement writes each guest's row of the guest predictions table
- * ({@code GUEST_PREDICTIONS_TABLE}) and, from the rows it wrote, {@code predicted_exit_destination} of the guests
- * table; and the part is recorded in {@code prediction_runs}. A bad line, a lost connection, a timeout or any other
+ * ({@code GUEST_PREDICTIONS_TABLE}) and, from the rows it wrote, {@code predicted_exit_destination} of the current
+ * guests; and the part is recorded in {@code prediction_runs}. A bad line, a lost connection, a timeout or any other
  * failure rolls everything back.
  *
  * <p>Freshness is per guest: a part overwrites a guest only when its run started (the database's clock, recorded by
@@ -350,8 +350,9 @@ public final class UpdateDbStep {
                 applied = rs.getLong(2);
             }
         }
-        Skipped skipped =
-                fresh == rows ? new Skipped(0, 0, fresh - applied, 0) : skipped(c, keys, rows, fresh, applied);
+        Skipped skipped = applied == rows
+                ? Skipped.NONE
+                : skipped(c, keys, part.runId().value(), run.startedAt(), rows, fresh, applied);
         if (rows > 0 && skipped.unmatched() == rows) {
             throw new IllegalStateException("none of the " + rows + " keys of " + part.key() + " matches a guest of "
                     + keys.table() + ": is " + PipelineConfig.GUESTS_TABLE + " the table run " + runId + " read?");
@@ -389,9 +390,11 @@ public final class UpdateDbStep {
     }
 
     /**
-     * The one write. {@code written}: the part's rows of current guests whose guest predictions row is absent, older
-     * (its run started before this part's run) or this run's own, upserted; then {@code changed}: the guests among
-     * them whose prediction differs, updated. Answers both counts. Parameters: run id, run start, model, model ETag.
+     * The one write. {@code written}: the part's rows whose guest predictions row is absent, older (its run started
+     * before this part's run) or this run's own, upserted; then {@code changed}: the current guests among them whose
+     * prediction differs, updated. Answers both counts. Parameters: run id, run start, model, model ETag. The guests
+     * table is read once, by the update; a row of a guest who left since the wrangle (or of no guest) is kept in the
+     * guest predictions table all the same, and the guests table's column is left as it is.
      */
     private String writeSql(GuestKeyColumns keys) {
         String guests = guestsTable.quoted();
@@ -400,8 +403,6 @@ public final class UpdateDbStep {
                 + " model, model_etag, predicted_exit_destination, p_es, p_other, p_perm, p_temp, p_unknown, updated_at)"
                 + " SELECT t.personal_id, t.enroll_date, ?, ?, ?, ?, t.cls, t.p_es, t.p_other, t.p_perm, t.p_temp,"
                 + " t.p_unknown, clock_timestamp() FROM " + PART_TABLE + " t"
-                + " WHERE EXISTS (SELECT 1 FROM " + guests + " g WHERE " + keys.keyMatch("g", "t")
-                + " AND g.exit_date IS NULL)"
                 + " ON CONFLICT (personal_id, enroll_date) DO UPDATE SET run_id = EXCLUDED.run_id,"
                 + " run_started_at = EXCLUDED.run_started_at, model = EXCLUDED.model,"
                 + " model_etag = EXCLUDED.model_etag, predicted_exit_destination = EXCLUDED.predicted_exit_destination,"
@@ -416,24 +417,31 @@ public final class UpdateDbStep {
     }
 
     /**
-     * Sorts the rows the write left out by reason. The write changes only the prediction column and the guest
-     * predictions table, so who has exited and which keys match no guest read the same after it; the rest were
-     * stale. When every row was written this query is not run at all.
+     * Sorts the rows the write did not apply by reason: stale (a run that started later wrote the guest's row),
+     * then, of the rows written, no guest with the key, no current guest with it, or the same value already. The
+     * write changes only the prediction column and the guest predictions table, so who has exited and which keys
+     * match no guest read the same after it. When every row was applied this query is not run at all.
      */
-    private Skipped skipped(Connection c, GuestKeyColumns keys, long rows, long fresh, long applied)
+    private Skipped skipped(
+            Connection c, GuestKeyColumns keys, String runId, Instant runStart, long rows, long fresh, long applied)
             throws SQLException {
         String guests = guestsTable.quoted();
-        try (Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM " + guests
-                        + " g WHERE " + keys.keyMatch("g", "t") + ")),"
-                        + " count(*) FILTER (WHERE EXISTS (SELECT 1 FROM " + guests + " g WHERE "
-                        + keys.keyMatch("g", "t") + ") AND NOT EXISTS (SELECT 1 FROM " + guests + " g WHERE "
-                        + keys.keyMatch("g", "t") + " AND g.exit_date IS NULL))"
-                        + " FROM " + PART_TABLE + " t")) {
-            rs.next();
-            long unmatched = rs.getLong(1);
-            long exited = rs.getLong(2);
-            return new Skipped(exited, unmatched, fresh - applied, rows - fresh - unmatched - exited);
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM "
+                + guests + " g WHERE " + keys.keyMatch("g", "t") + ")),"
+                + " count(*) FILTER (WHERE EXISTS (SELECT 1 FROM " + guests + " g WHERE " + keys.keyMatch("g", "t")
+                + ") AND NOT EXISTS (SELECT 1 FROM " + guests + " g WHERE " + keys.keyMatch("g", "t")
+                + " AND g.exit_date IS NULL))"
+                + " FROM " + PART_TABLE + " t JOIN " + guestPredictionsTable.quoted() + " h"
+                + " ON h.personal_id = t.personal_id AND h.enroll_date = t.enroll_date"
+                + " AND h.run_id = ? AND h.run_started_at = ?")) {
+            ps.setString(1, runId);
+            ps.setObject(2, OffsetDateTime.ofInstant(runStart, ZoneOffset.UTC));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long unmatched = rs.getLong(1);
+                long exited = rs.getLong(2);
+                return new Skipped(exited, unmatched, fresh - applied - unmatched - exited, rows - fresh);
+            }
         }
     }
 
