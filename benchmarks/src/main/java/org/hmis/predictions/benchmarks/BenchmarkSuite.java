@@ -104,7 +104,7 @@ public final class BenchmarkSuite {
         PipelineConfig config = configFor(GUESTS);
         try (Database database = Database.connect(config.database());
                 ObjectStore store = ObjectStore.create(config.storage())) {
-            long current = load(database);
+            long current = load(database, config);
             ModelFiles.upload(model, store, config.storage().inputBucket());
             RemoveExitedStep remove = RemoveExitedStep.from(config, database);
             if (steps.contains("remove")) {
@@ -139,9 +139,9 @@ public final class BenchmarkSuite {
     }
 
     /** Loads the guests, then the copies the remove reference and the whole refresh work on; returns current guests. */
-    private long load(Database database) throws Exception {
+    private long load(Database database, PipelineConfig config) throws Exception {
         long started = System.nanoTime();
-        PipelineSchema.migrate(database.dataSource(), GUESTS);
+        PipelineSchema.migrate(database.dataSource(), config);
         try (Connection c = database.connection();
                 Statement st = c.createStatement()) {
             GuestsTable.create(c, GUESTS);

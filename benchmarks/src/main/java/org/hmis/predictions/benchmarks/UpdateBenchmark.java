@@ -20,10 +20,13 @@ import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.csv.PredictionsCsv;
 import org.hmis.predictions.common.db.Database;
+import org.hmis.predictions.common.db.RunLifecycle;
 import org.hmis.predictions.common.features.ExitDestinationClasses;
 import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.common.storage.RunId;
 import org.hmis.predictions.common.storage.RunKeys;
+import org.hmis.predictions.common.trigger.Deadline;
+import org.hmis.predictions.common.trigger.RunRequest;
 import org.hmis.predictions.update.UpdateDbStep;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
@@ -35,6 +38,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>the reference, what PostgreSQL allows: the same predictions file {@code COPY}'d as it is into a
  *       temporary table and applied with one {@code UPDATE ... FROM}, directly over JDBC, in the same run;</li>
+ *   <li>the same writes as the step without its checks: that reference plus an {@code INSERT ... ON CONFLICT DO
+ *       UPDATE} of every row into a copy of the guest predictions table ({@code same_writes_*} in the line), since
+ *       the step now also keeps each guest's row there;</li>
  *   <li>the original's row-by-row update, one {@code UPDATE} statement and one commit per guest, timed on a
  *       sample and extrapolated.</li>
  * </ul>
@@ -94,14 +100,21 @@ public final class UpdateBenchmark {
             applyReference(files.get(applies++ % ROTATIONS));
             double bestStep = Double.MAX_VALUE;
             double bestReference = Double.MAX_VALUE;
+            double bestSameWrites = Double.MAX_VALUE;
             HeapPeak.Figures heap = new HeapPeak.Figures(0, 0);
+            createSameWritesTable();
             for (int round = 0; round < rounds; round++) {
-                for (int turn = 0; turn < 2; turn++) {
-                    boolean stepTurn = (round + turn) % 2 == 1;
+                for (int turn = 0; turn < 3; turn++) {
+                    int who = (round + turn) % 3;
                     Path file = files.get(applies++ % ROTATIONS);
                     settle();
-                    if (stepTurn) {
+                    if (who == 2) {
+                        double seconds = applySameWrites(file);
+                        bestSameWrites = Math.min(bestSameWrites, seconds);
+                        LOG.info("round {}: the same writes applied {} rows in {} s", round, rows, seconds);
+                    } else if (who == 1) {
                         RunId runId = RunId.newAt(firstRun.plusSeconds(round));
+                        startRun(runId);
                         double seconds;
                         try (HeapPeak watch = HeapPeak.start()) {
                             seconds = timeStep(step, runId, file, rows);
@@ -120,9 +133,12 @@ public final class UpdateBenchmark {
             double rowwiseSeconds = applyRowByRow(files.get(applies % ROTATIONS), sample);
             double rate = rows / bestStep;
             double rowwiseRate = sample / rowwiseSeconds;
+            dropSameWritesTable();
             return BenchLine.of(UpdateDbStep.STEP, rows, bestStep)
                     .reference("copy+update-from", rows / bestReference)
                     .heap(heap)
+                    .put("same_writes_rows_per_s", Math.round(rows / bestSameWrites))
+                    .put("ratio_same_writes", bestSameWrites / bestStep, 3)
                     .put("reference_seconds", bestReference, 3)
                     .put("rowwise_rows", sample)
                     .put("rowwise_seconds", rowwiseSeconds, 3)
@@ -175,7 +191,8 @@ public final class UpdateBenchmark {
         long start = System.nanoTime();
         UpdateDbStep.Summary summary;
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            summary = step.apply(part, "benchmark", in, file.toString());
+            summary = step.apply(
+                    part, new UpdateDbStep.PartOrigin("benchmark", null, null), in, file.toString(), Deadline.NONE);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         if (!UpdateDbStep.APPLIED.equals(summary.status()) || summary.applied() != rows) {
@@ -203,6 +220,66 @@ public final class UpdateBenchmark {
                         + " WHERE g.personal_id = t.personal_id AND g.enroll_date = t.enroll_date"
                         + " AND g.exit_date IS NULL AND g." + ExitDestinationClasses.PREDICTION_COLUMN
                         + " IS DISTINCT FROM t.cls");
+            }
+            c.commit();
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** Records the run started, as wrangle does before its parts exist: update orders predictions by that start. */
+    private void startRun(RunId runId) throws SQLException {
+        try (Connection c = database.connection()) {
+            RunLifecycle.begin(c, RunRequest.madeHere(runId));
+            RunLifecycle.release(c, runId);
+        }
+    }
+
+    private static final String SAME_WRITES_TABLE = "guest_predictions_bench_reference";
+
+    /** A copy of the guest predictions table, its key and all, that only the same-writes reference writes. */
+    private void createSameWritesTable() throws SQLException {
+        try (Connection c = database.connection();
+                Statement st = c.createStatement()) {
+            st.execute("DROP TABLE IF EXISTS " + SAME_WRITES_TABLE);
+            st.execute("CREATE TABLE " + SAME_WRITES_TABLE + " (LIKE "
+                    + config.guestPredictionsTable().quoted() + " INCLUDING ALL)");
+        }
+    }
+
+    private void dropSameWritesTable() throws SQLException {
+        try (Connection c = database.connection();
+                Statement st = c.createStatement()) {
+            st.execute("DROP TABLE IF EXISTS " + SAME_WRITES_TABLE);
+        }
+    }
+
+    /** The reference plus the upsert of every row into the guest predictions copy, in one transaction. */
+    private double applySameWrites(Path file) throws SQLException, IOException {
+        String guests = guestsTable.quoted();
+        long start = System.nanoTime();
+        try (Connection c = database.connection();
+                Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                st.execute(
+                        "CREATE TEMPORARY TABLE reference_part (personal_id integer, enroll_date date, cls varchar,"
+                                + " p_es float8, p_other float8, p_perm float8, p_temp float8, p_unknown float8) ON COMMIT DROP");
+                c.unwrap(PGConnection.class)
+                        .getCopyAPI()
+                        .copyIn("COPY reference_part FROM STDIN (FORMAT csv, HEADER true)", in);
+                st.executeUpdate("UPDATE " + guests + " g SET " + ExitDestinationClasses.PREDICTION_COLUMN
+                        + " = t.cls FROM reference_part t"
+                        + " WHERE g.personal_id = t.personal_id AND g.enroll_date = t.enroll_date"
+                        + " AND g.exit_date IS NULL AND g." + ExitDestinationClasses.PREDICTION_COLUMN
+                        + " IS DISTINCT FROM t.cls");
+                st.executeUpdate("INSERT INTO " + SAME_WRITES_TABLE + " (personal_id, enroll_date, run_id,"
+                        + " run_started_at, model, predicted_exit_destination, p_es, p_other, p_perm, p_temp,"
+                        + " p_unknown) SELECT personal_id, enroll_date, 'reference', now(), 'benchmark', cls, p_es,"
+                        + " p_other, p_perm, p_temp, p_unknown FROM reference_part ON CONFLICT (personal_id,"
+                        + " enroll_date) DO UPDATE SET run_id = EXCLUDED.run_id, run_started_at ="
+                        + " EXCLUDED.run_started_at, predicted_exit_destination = EXCLUDED.predicted_exit_destination,"
+                        + " p_es = EXCLUDED.p_es, p_other = EXCLUDED.p_other, p_perm = EXCLUDED.p_perm,"
+                        + " p_temp = EXCLUDED.p_temp, p_unknown = EXCLUDED.p_unknown, updated_at = now()");
             }
             c.commit();
         }

@@ -12,13 +12,14 @@ import java.util.Set;
 
 /**
  * What each step of the pipeline is, as docs/architecture.md and the code have it: its module, the settings it
- * reads, the S3 prefixes (RunKeys) it reads and writes, what starts it, and whether it invokes its own function. The template is checked against this.
+ * reads, the S3 prefixes (RunKeys) it reads, writes and removes, what starts it, and whether it invokes its own function. The template is checked against this.
  */
 @SuppressWarnings("ImmutableEnumChecker") // every field holds List.of, Set.of or Optional: immutable
 enum PipelineStep {
     REMOVE_EXITED(
             "remove-exited-predictions",
             EnumSet.of(Setting.DATABASE, Setting.GUESTS_TABLE, Setting.MIGRATE),
+            List.of(),
             List.of(),
             List.of(),
             EnumSet.of(Starter.SCHEDULE, Starter.DIRECT),
@@ -29,6 +30,8 @@ enum PipelineStep {
             EnumSet.of(Setting.DATABASE, Setting.GUESTS_TABLE, Setting.STORAGE, Setting.PART_ROWS),
             List.of(),
             List.of(WRANGLED_PREFIX),
+            // A failed run started again removes its earlier attempt's parts.
+            List.of(WRANGLED_PREFIX, PREDICTIONS_PREFIX),
             EnumSet.of(Starter.SCHEDULE, Starter.HTTP_API, Starter.DIRECT),
             Optional.empty(),
             true),
@@ -37,6 +40,7 @@ enum PipelineStep {
             EnumSet.of(Setting.STORAGE, Setting.MODEL_NAME),
             List.of(MODELS_PREFIX, WRANGLED_PREFIX),
             List.of(PREDICTIONS_PREFIX),
+            List.of(),
             EnumSet.of(Starter.S3, Starter.DIRECT),
             Optional.of(WRANGLED_PREFIX),
             false),
@@ -44,6 +48,7 @@ enum PipelineStep {
             "update-db-step",
             EnumSet.of(Setting.DATABASE, Setting.GUESTS_TABLE, Setting.STORAGE),
             List.of(PREDICTIONS_PREFIX),
+            List.of(),
             List.of(),
             EnumSet.of(Starter.S3, Starter.DIRECT),
             Optional.of(PREDICTIONS_PREFIX),
@@ -61,6 +66,7 @@ enum PipelineStep {
     private final Set<Setting> settings;
     private final List<String> reads;
     private final List<String> writes;
+    private final List<String> deletes;
     private final Set<Starter> starters;
     private final Optional<String> triggerPrefix;
     private final boolean invokesItself;
@@ -70,6 +76,7 @@ enum PipelineStep {
             Set<Setting> settings,
             List<String> reads,
             List<String> writes,
+            List<String> deletes,
             Set<Starter> starters,
             Optional<String> triggerPrefix,
             boolean invokesItself) {
@@ -77,6 +84,7 @@ enum PipelineStep {
         this.settings = settings;
         this.reads = reads;
         this.writes = writes;
+        this.deletes = deletes;
         this.starters = starters;
         this.triggerPrefix = triggerPrefix;
         this.invokesItself = invokesItself;
@@ -103,6 +111,11 @@ enum PipelineStep {
 
     List<String> writes() {
         return writes;
+    }
+
+    /** Prefixes the step removes objects under. */
+    List<String> deletes() {
+        return deletes;
     }
 
     Set<Starter> starters() {

@@ -18,7 +18,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -26,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.config.SqlIdentifier;
@@ -80,8 +84,17 @@ class SampleEventsDriveHandlersTest {
     private static final String TEMPLATE_BUCKET =
             DEPLOYMENT.string(TEMPLATE.properties("DataBucket").get("BucketName"));
     private static final SqlIdentifier GUESTS = SqlIdentifier.of(DEPLOYMENT.string(Map.of("Ref", "GuestsTable")));
+    /**
+     * A run id in a sample is a caller's, which is accepted only when made within 15 minutes of the database's clock
+     * and never used before: each one is replaced by a run id of now with the same suffix, in every sample alike;
+     * POST /refresh samples get a run of their own, since the direct samples wrangle theirs first.
+     */
+    @SuppressWarnings("TimeInStaticInitializer") // made once as the class loads, used within the minutes it runs
+    private static final Instant NOW = Instant.now();
+
+    private static final Pattern RUN_ID = Pattern.compile("\\d{8}T\\d{6}Z-([0-9a-f]{4})");
     /** The run the predict and update samples name. */
-    private static final RunId SAMPLE_RUN = RunId.parse("20261123T101500Z-3f9a");
+    private static final RunId SAMPLE_RUN = RunId.parse(madeNow("20261123T101500Z-3f9a"));
     /** Generated guests, about half of them current: between one and two parts' worth, the two parts the samples name. */
     private static final int GENERATED_GUESTS = 2_400;
 
@@ -154,9 +167,8 @@ class SampleEventsDriveHandlersTest {
             TemplateFunction function = TemplateFunctionsTest.functionOf(sample.step());
             RequestStreamHandler handler = HANDLERS.computeIfAbsent(function.logicalId(), id -> handler(function));
             // The samples name the deployed bucket; locally the objects are in the test bucket.
-            byte[] event = Files.readString(sample.file())
-                    .replace(TEMPLATE_BUCKET, S3.bucket())
-                    .getBytes(StandardCharsets.UTF_8);
+            byte[] event = withRunsMadeNow(
+                    Files.readString(sample.file()).replace(TEMPLATE_BUCKET, S3.bucket()), sample.kind());
             JsonNode answer = invoke(handler, function, event);
             switch (sample.step()) {
                 case REMOVE_EXITED, WRANGLE -> checkRunAnswer(sample, handler, function, event, answer);
@@ -165,6 +177,34 @@ class SampleEventsDriveHandlersTest {
             }
             assertEquals(List.of(), lambda.takeQueued(), sample + " left an invocation queued that nobody ran");
         });
+    }
+
+    private static String madeNow(String runId) {
+        Matcher m = RUN_ID.matcher(runId);
+        if (!m.matches()) {
+            throw new IllegalArgumentException(runId);
+        }
+        return RunId.newAt(NOW).value().substring(0, 16) + "-" + m.group(1);
+    }
+
+    /** The sample with its run ids replaced (see {@link #NOW}), in a base64 HTTP body too. */
+    private static byte[] withRunsMadeNow(String sample, Kind kind) throws IOException {
+        if (kind != Kind.HTTP_API) {
+            return RUN_ID.matcher(sample).replaceAll(m -> madeNow(m.group())).getBytes(StandardCharsets.UTF_8);
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode event =
+                (com.fasterxml.jackson.databind.node.ObjectNode) TriggerJson.MAPPER.readTree(sample);
+        if (event.hasNonNull("body")) {
+            boolean base64 = event.path("isBase64Encoded").asBoolean(false);
+            String body = event.get("body").asText();
+            String decoded = base64 ? new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8) : body;
+            String replaced =
+                    RUN_ID.matcher(decoded).replaceAll(m -> RunId.newRun().value());
+            event.put(
+                    "body",
+                    base64 ? Base64.getEncoder().encodeToString(replaced.getBytes(StandardCharsets.UTF_8)) : replaced);
+        }
+        return TriggerJson.MAPPER.writeValueAsBytes(event);
     }
 
     private static JsonNode invoke(RequestStreamHandler handler, TemplateFunction function, byte[] event)
@@ -288,6 +328,10 @@ class SampleEventsDriveHandlersTest {
             }
             case WRANGLE -> {
                 List<String> parts = partKeys(RunKeys.wrangledRunPrefix(SAMPLE_RUN));
+                assertTrue(
+                        store.head(S3.bucket(), RunKeys.runManifestKey(SAMPLE_RUN))
+                                .isPresent(),
+                        "the run's manifest follows its parts");
                 assertEquals(
                         List.of(
                                 RunKeys.wrangledPart(SAMPLE_RUN, 0).key(),

@@ -32,10 +32,12 @@ enum Setting {
                     RDS_USER_PWD,
                     DB_SECRET_ARN,
                     DB_SSL_MODE,
+                    PipelineConfig.DB_SSL_ROOT_CERT,
                     DB_POOL_SIZE),
             PipelineConfig::database),
     STORAGE(List.of(S3_BUCKET, S3_BUCKET_ORIGIN, S3_BUCKET_DESTINATION, S3_ENDPOINT), PipelineConfig::storage),
-    GUESTS_TABLE(List.of(PipelineConfig.GUESTS_TABLE), PipelineConfig::guestsTable),
+    GUESTS_TABLE(
+            List.of(PipelineConfig.GUESTS_TABLE, PipelineConfig.GUEST_PREDICTIONS_TABLE), PipelineConfig::guestsTable),
     MODEL_NAME(List.of(PipelineConfig.MODEL_NAME), PipelineConfig::modelName),
     PART_ROWS(List.of(PipelineConfig.PART_ROWS), PipelineConfig::partRows),
     MIGRATE(List.of(PipelineConfig.MIGRATE), PipelineConfig::migrate);

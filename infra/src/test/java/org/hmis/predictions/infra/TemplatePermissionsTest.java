@@ -158,8 +158,10 @@ class TemplatePermissionsTest {
         }
         step.reads().forEach(prefix -> expected.add(new Grant("s3:GetObject", bucket + "/" + prefix + "*", Map.of())));
         step.writes().forEach(prefix -> expected.add(new Grant("s3:PutObject", bucket + "/" + prefix + "*", Map.of())));
-        if (!step.reads().isEmpty()) {
-            // Lets a missing object answer 404, so the step can name it.
+        step.deletes()
+                .forEach(prefix -> expected.add(new Grant("s3:DeleteObject", bucket + "/" + prefix + "*", Map.of())));
+        if (!step.reads().isEmpty() || !step.deletes().isEmpty()) {
+            // Lets a missing object answer 404, so the step can name it; and lists what a step removes.
             expected.add(new Grant("s3:ListBucket", bucket, Map.of()));
         }
         if (deployment.condition("UsesCustomerManagedDataKey")) {

@@ -10,7 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.hmis.predictions.benchmarks.BenchmarkSuite;
 import org.hmis.predictions.common.config.PipelineConfig;
-import org.hmis.predictions.common.storage.RunId;
+import org.hmis.predictions.common.trigger.RunRequest;
 import org.hmis.predictions.training.ModelFiles;
 import org.hmis.predictions.update.UpdateDbStep;
 import picocli.CommandLine.Command;
@@ -96,7 +96,7 @@ final class BenchCommand implements Callable<Integer> {
     /** A whole refresh as {@code run --step all} does it. */
     private static BenchmarkSuite.RefreshFigures refresh(PipelineConfig config) throws Exception {
         try (LocalPipeline pipeline = new LocalPipeline(config)) {
-            LocalPipeline.Result result = pipeline.refresh(RunId.newRun());
+            LocalPipeline.Result result = pipeline.refresh(RunRequest.newRun());
             return new BenchmarkSuite.RefreshFigures(
                     result.remove().durationMs() / 1000.0,
                     result.wrangle().durationMs() / 1000.0,

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.concurrent.Callable;
 import org.hmis.predictions.common.config.PipelineConfig;
-import org.hmis.predictions.common.storage.RunId;
+import org.hmis.predictions.common.trigger.RunRequest;
 import org.hmis.predictions.synthetic.GuestGenerator;
 import org.hmis.predictions.synthetic.GuestLoader;
 import org.hmis.predictions.synthetic.GuestsTable;
@@ -77,9 +77,9 @@ final class DemoCommand implements Callable<Integer> {
                         pipeline.store(),
                         config.storage().inputBucket());
                 out.println("Uploaded the bundled model to " + modelKey);
-                RunId runId = RunId.newRun();
-                out.println("Run " + runId + ":");
-                PipelineReport.print(out, pipeline.refresh(runId));
+                RunRequest run = RunRequest.newRun();
+                out.println("Run " + run.runId() + ":");
+                PipelineReport.print(out, pipeline.refresh(run));
                 PipelineReport.printDatabase(out, services, config.guestsTable());
                 out.println("Files: " + services.s3Directory().resolve(DemoServices.BUCKET)
                         + " (wrangled/, predictions/, models/; kept after exit)");

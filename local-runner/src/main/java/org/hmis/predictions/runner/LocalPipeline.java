@@ -4,12 +4,12 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.util.List;
 import org.hmis.predictions.common.config.PipelineConfig;
-import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.db.Database;
 import org.hmis.predictions.common.db.PipelineSchema;
 import org.hmis.predictions.common.s3.ObjectStore;
-import org.hmis.predictions.common.storage.RunId;
+import org.hmis.predictions.common.trigger.Deadline;
 import org.hmis.predictions.common.trigger.ObjectRef;
+import org.hmis.predictions.common.trigger.RunRequest;
 import org.hmis.predictions.predict.PredictStep;
 import org.hmis.predictions.remove.RemoveExitedStep;
 import org.hmis.predictions.update.UpdateDbStep;
@@ -21,7 +21,7 @@ import org.hmis.predictions.wrangle.WrangleStep;
  * objects the step before it wrote, which is what the ObjectCreated event S3 sends would name.
  */
 final class LocalPipeline implements AutoCloseable {
-    private final SqlIdentifier guestsTable;
+    private final PipelineConfig config;
     private final Database database;
     private final ObjectStore store;
     private final RemoveExitedStep remove;
@@ -30,7 +30,7 @@ final class LocalPipeline implements AutoCloseable {
     private final UpdateDbStep update;
 
     LocalPipeline(PipelineConfig config) {
-        this.guestsTable = config.guestsTable();
+        this.config = config;
         this.database = Database.connect(config.database());
         this.store = ObjectStore.create(config.storage());
         this.remove = RemoveExitedStep.from(config, database);
@@ -48,19 +48,19 @@ final class LocalPipeline implements AutoCloseable {
 
     /** Applies the pipeline schema's migrations not yet applied, as {@code setup} does; returns how many ran. */
     int migrate() {
-        return PipelineSchema.migrate(database.dataSource(), guestsTable);
+        return PipelineSchema.migrate(database.dataSource(), config);
     }
 
     ObjectStore store() {
         return store;
     }
 
-    RemoveExitedStep.Summary remove(RunId runId) throws SQLException {
-        return remove.run(runId);
+    RemoveExitedStep.Summary remove(RunRequest run) throws SQLException {
+        return remove.run(run, Deadline.NONE);
     }
 
-    WrangleStep.Summary wrangle(RunId runId) throws SQLException, IOException {
-        return wrangle.run(runId);
+    WrangleStep.Summary wrangle(RunRequest run) throws SQLException, IOException {
+        return wrangle.run(run, Deadline.NONE);
     }
 
     PredictStep.Summary predict(List<ObjectRef> wrangled) {
@@ -73,9 +73,9 @@ final class LocalPipeline implements AutoCloseable {
     }
 
     /** remove, wrangle, then predict what wrangle wrote and update what predict wrote. */
-    Result refresh(RunId runId) throws SQLException, IOException {
-        RemoveExitedStep.Summary removed = remove(runId);
-        WrangleStep.Summary wrangled = wrangle(runId);
+    Result refresh(RunRequest run) throws SQLException, IOException {
+        RemoveExitedStep.Summary removed = remove(run);
+        WrangleStep.Summary wrangled = wrangle(run);
         PredictStep.Summary predicted = predict(wrangled.partObjects());
         UpdateDbStep.Result updated = update(predicted.parts().stream()
                 .map(PredictStep.PartResult::predictions)

@@ -9,6 +9,7 @@ import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.storage.RunId;
 import org.hmis.predictions.common.storage.RunKeys;
 import org.hmis.predictions.common.trigger.ObjectRef;
+import org.hmis.predictions.common.trigger.RunRequest;
 import org.hmis.predictions.predict.PredictStep;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -105,15 +106,16 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private int run(LocalPipeline pipeline, PipelineConfig config) throws Exception {
-        RunId run = runId != null ? RunId.parse(runId) : RunId.newRun();
+        // A run id given on the command line is a caller's: new, and made within 15 minutes of the database's clock.
+        RunRequest run = runId != null ? RunRequest.fromCaller(RunId.parse(runId)) : RunRequest.newRun();
         switch (step) {
             case all -> {
-                out.println("Run " + run + ":");
+                out.println("Run " + run.runId() + ":");
                 PipelineReport.print(out, pipeline.refresh(run));
             }
             case remove -> PipelineReport.printRemove(out, pipeline.remove(run));
             case wrangle -> {
-                out.println("Run " + run + ":");
+                out.println("Run " + run.runId() + ":");
                 PipelineReport.printWrangle(out, pipeline.wrangle(run));
             }
             case predict -> {

@@ -38,7 +38,7 @@ final class SetupCommand implements Callable<Integer> {
     public Integer call() {
         PipelineConfig config = PipelineConfig.from(environment);
         try (Database database = Database.connect(config.database())) {
-            int applied = PipelineSchema.migrate(database.dataSource(), config.guestsTable());
+            int applied = PipelineSchema.migrate(database.dataSource(), config);
             out.println(
                     applied == 0
                             ? "The pipeline schema is up to date."

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Set;
 import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.storage.RunId;
+import org.hmis.predictions.common.trigger.RunRequest;
 import org.hmis.predictions.localservices.TestPostgres;
 import org.hmis.predictions.localservices.TestS3;
 import org.hmis.predictions.synthetic.GuestGenerator;
@@ -74,7 +75,7 @@ class PipelineEndToEndTest {
                     pipeline.store(),
                     config.storage().inputBucket());
 
-            LocalPipeline.Result first = pipeline.refresh(RunId.parse("20261123T060000Z-0001"));
+            LocalPipeline.Result first = pipeline.refresh(RunRequest.madeHere(RunId.parse("20261123T060000Z-0001")));
             long current = Long.parseLong(scalar("SELECT count(*) FROM guests WHERE exit_date IS NULL"));
             long exited = Long.parseLong(scalar("SELECT count(*) FROM guests WHERE exit_date IS NOT NULL"));
             assertTrue(current > 0 && exited > 0);
@@ -101,7 +102,7 @@ class PipelineEndToEndTest {
             String predictionsAfterFirst = scalar(
                     "SELECT md5(string_agg(concat_ws('|', personal_id, enroll_date, predicted_exit_destination), ','"
                             + " ORDER BY personal_id, enroll_date)) FROM guests");
-            LocalPipeline.Result second = pipeline.refresh(RunId.parse("20261123T070000Z-0002"));
+            LocalPipeline.Result second = pipeline.refresh(RunRequest.madeHere(RunId.parse("20261123T070000Z-0002")));
             assertEquals(0, second.remove().rowsMarked());
             assertEquals(
                     0,

@@ -7,12 +7,15 @@ import java.io.OutputStream;
 import java.sql.SQLException;
 import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.db.Database;
-import org.hmis.predictions.common.storage.RunId;
-import org.hmis.predictions.common.trigger.InvalidTriggerException;
+import org.hmis.predictions.common.trigger.Deadline;
+import org.hmis.predictions.common.trigger.RunRequest;
 import org.hmis.predictions.common.trigger.Trigger;
 import org.hmis.predictions.common.trigger.TriggerJson;
 
-/** Lambda entry point: an EventBridge schedule or a direct invoke ({@code {}} or {@code {"runId": "..."}}). */
+/**
+ * Lambda entry point: an EventBridge schedule (its run id derived from the schedule's time, so retries of one night
+ * share it) or a direct invoke ({@code {}}, or {@code {"runId": "..."}} made within 15 minutes of now and not used).
+ */
 public final class RemoveExitedHandler implements RequestStreamHandler {
     private final RemoveExitedStep step;
 
@@ -27,18 +30,12 @@ public final class RemoveExitedHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) {
-        Trigger trigger = Trigger.parse(input);
-        RunId runId;
-        if (trigger instanceof Trigger.Scheduled) {
-            runId = RunId.newRun();
-        } else if (trigger instanceof Trigger.Direct direct) {
-            runId = direct.text("runId").map(RunId::parse).orElseGet(RunId::newRun);
-        } else {
-            throw new InvalidTriggerException("remove-exited-predictions takes a schedule or a direct invoke, not "
-                    + trigger.getClass().getSimpleName());
-        }
+        RunRequest request = RunRequest.of(Trigger.parse(input), RemoveExitedStep.STEP, "remove-exited-predictions");
+        // The invocation's remaining time bounds every statement; outside Lambda there is no context and no deadline.
+        Deadline deadline =
+                context == null ? Deadline.NONE : Deadline.ofRemainingMillis(context.getRemainingTimeInMillis());
         try {
-            TriggerJson.write(output, step.run(runId));
+            TriggerJson.write(output, step.run(request, deadline));
         } catch (SQLException e) {
             throw new IllegalStateException("marking exited guests failed: " + e.getMessage(), e);
         }

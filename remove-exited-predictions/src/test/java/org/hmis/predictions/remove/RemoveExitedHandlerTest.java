@@ -10,14 +10,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.Map;
 import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.config.SqlIdentifier;
+import org.hmis.predictions.common.db.RunRefusedException;
+import org.hmis.predictions.common.storage.RunId;
 import org.hmis.predictions.common.trigger.InvalidTriggerException;
 import org.hmis.predictions.common.trigger.TriggerJson;
 import org.hmis.predictions.localservices.TestPostgres;
@@ -80,10 +84,17 @@ class RemoveExitedHandlerTest {
     @Test
     void anEventBridgeScheduleAddsTheColumnAndMarksEachExitedGuestOnce() throws Exception {
         JsonNode first = invoke("tests/eventbridge-scheduled.json");
+        assertEquals(
+                RunId.forSchedule(Instant.parse("2026-11-23T06:00:00Z"), "remove")
+                        .value(),
+                first.get("runId").asText(),
+                "the run id is the schedule's");
         assertEquals("remove", first.get("step").asText());
         assertEquals(3, first.get("rowsMarked").asLong());
         assertTrue(first.get("columnCreated").asBoolean());
+        // The Scheduler's input for the same night: the same run, found again, with nothing left to mark.
         JsonNode second = invoke("tests/scheduler-input.json");
+        assertEquals(first.get("runId").asText(), second.get("runId").asText());
         assertEquals(0, second.get("rowsMarked").asLong());
         assertFalse(second.get("columnCreated").asBoolean());
         try (Connection c = PG.connect();
@@ -98,18 +109,35 @@ class RemoveExitedHandlerTest {
             rs.next();
             assertEquals(3, rs.getLong(1));
             assertEquals(2, rs.getLong(2));
-            assertEquals(2, rs.getLong(3));
+            assertEquals(1, rs.getLong(3), "one record for the night's run");
         }
     }
 
     @Test
-    void aDirectInvokeRunsUnderItsRunIdOrANewOne() throws Exception {
-        JsonNode named = invoke("wrangle-step/direct.json");
-        assertEquals("20261123T101500Z-3f9a", named.get("runId").asText());
+    void aDirectInvokeRunsUnderANewRunIdOrARecentUnusedOneOnly() throws Exception {
+        RunRefusedException stale = assertThrows(RunRefusedException.class, () -> invoke("wrangle-step/direct.json"));
+        assertTrue(
+                stale.getMessage()
+                        .startsWith("run id 20261123T101500Z-3f9a names 2026-11-23T10:15:00Z, more than"
+                                + " 15 minutes from the database's clock"),
+                stale.getMessage());
+        RunId recent = RunId.newRun();
+        JsonNode named = invoke(("{\"runId\":\"" + recent + "\"}").getBytes(StandardCharsets.UTF_8));
+        assertEquals(recent.value(), named.get("runId").asText());
         assertEquals(3, named.get("rowsMarked").asLong());
+        RunRefusedException again = assertThrows(
+                RunRefusedException.class,
+                () -> invoke(("{\"runId\":\"" + recent + "\"}").getBytes(StandardCharsets.UTF_8)));
+        assertEquals(RunRefusedException.Reason.ALREADY_USED, again.reason());
         JsonNode unnamed = invoke("tests/direct-empty.json");
-        assertNotEquals("20261123T101500Z-3f9a", unnamed.get("runId").asText());
+        assertNotEquals(recent.value(), unnamed.get("runId").asText());
         assertEquals(0, unnamed.get("rowsMarked").asLong());
+    }
+
+    private static JsonNode invoke(byte[] event) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        handler.handleRequest(new java.io.ByteArrayInputStream(event), out, null);
+        return TriggerJson.MAPPER.readTree(out.toByteArray());
     }
 
     @Test

@@ -10,8 +10,8 @@ import org.postgresql.copy.CopyManager;
 
 /**
  * Streams a predictions part into a table through PostgreSQL {@code COPY}: every line is checked by
- * {@link PredictionsCsv.CsvReader} (header, labels, probabilities, keys) and for a repeated key, then only
- * the key and the class are sent, in COPY's text format, in chunks of {@value #CHUNK_CHARS} characters. The
+ * {@link PredictionsCsv.CsvReader} (header, labels, probabilities, keys) and for a repeated key, then the key,
+ * the class and the five probabilities are sent, in COPY's text format, in chunks of {@value #CHUNK_CHARS} characters. The
  * part is never held in memory; a bad line cancels the COPY and the error names the line and the problem.
  */
 final class PredictionsCopy {
@@ -20,12 +20,14 @@ final class PredictionsCopy {
     private PredictionsCopy() {}
 
     /**
-     * Copies every row of {@code reader} into {@code table (personal_id, enroll_date, cls)} and returns the
-     * row count; {@code table} is SQL text the caller built from a fixed or validated name.
+     * Copies every row of {@code reader} into {@code table (personal_id, enroll_date, cls, p_es, p_other, p_perm,
+     * p_temp, p_unknown)} and returns the row count; {@code table} is SQL text the caller built from a fixed name.
      */
     static long copy(CopyManager copyManager, String table, PredictionsCsv.CsvReader reader, String source)
             throws SQLException {
-        CopyIn copy = copyManager.copyIn("COPY " + table + " (personal_id, enroll_date, cls) FROM STDIN (FORMAT text)");
+        CopyIn copy = copyManager.copyIn(
+                "COPY " + table
+                        + " (personal_id, enroll_date, cls, p_es, p_other, p_perm, p_temp, p_unknown) FROM STDIN (FORMAT text)");
         try {
             GuestKeySet seen = new GuestKeySet();
             StringBuilder chunk = new StringBuilder(CHUNK_CHARS + 64);
@@ -45,8 +47,11 @@ final class PredictionsCopy {
                         .append('\t')
                         .append(date)
                         .append('\t')
-                        .append(row.predicted())
-                        .append('\n');
+                        .append(row.predicted());
+                for (double p : row.probabilities()) {
+                    chunk.append('\t').append(p);
+                }
+                chunk.append('\n');
                 rows++;
                 if (chunk.length() >= CHUNK_CHARS) {
                     send(copy, chunk);
@@ -64,7 +69,7 @@ final class PredictionsCopy {
 
     private static void send(CopyIn copy, StringBuilder chunk) throws SQLException {
         if (chunk.length() > 0) {
-            // Digits, ISO dates and the five labels: ASCII, which every server encoding reads as is.
+            // Digits, ISO dates, numbers and the five labels: ASCII, which every server encoding reads as is.
             byte[] bytes = chunk.toString().getBytes(StandardCharsets.US_ASCII);
             copy.writeToCopy(bytes, 0, bytes.length);
             chunk.setLength(0);

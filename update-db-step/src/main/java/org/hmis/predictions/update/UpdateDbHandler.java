@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.db.Database;
 import org.hmis.predictions.common.s3.ObjectStore;
+import org.hmis.predictions.common.trigger.Deadline;
 import org.hmis.predictions.common.trigger.InvalidTriggerException;
 import org.hmis.predictions.common.trigger.Trigger;
 import org.hmis.predictions.common.trigger.TriggerJson;
@@ -29,8 +30,9 @@ public final class UpdateDbHandler implements RequestStreamHandler {
     }
 
     UpdateDbHandler(PipelineConfig config) {
-        this.step =
-                UpdateDbStep.from(config, Database.connect(config.database()), ObjectStore.create(config.storage()));
+        ObjectStore store = ObjectStore.create(config.storage());
+        this.step = UpdateDbStep.from(
+                config, Database.connect(config.database(), (bucket, key) -> store.readBytes(bucket, key)), store);
     }
 
     @Override
@@ -40,6 +42,9 @@ public final class UpdateDbHandler implements RequestStreamHandler {
             throw new InvalidTriggerException("update-db-step takes an S3 ObjectCreated event or a direct invoke"
                     + " {\"bucket\", \"key\"}, not " + trigger.getClass().getSimpleName());
         }
-        TriggerJson.write(output, step.run(created.objects()));
+        // The invocation's remaining time bounds every statement; outside Lambda there is no context and no deadline.
+        Deadline deadline =
+                context == null ? Deadline.NONE : Deadline.ofRemainingMillis(context.getRemainingTimeInMillis());
+        TriggerJson.write(output, step.run(created.objects(), deadline));
     }
 }

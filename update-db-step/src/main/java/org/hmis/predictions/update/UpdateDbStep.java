@@ -5,8 +5,6 @@ import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,22 +12,29 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.csv.PredictionsCsv;
+import org.hmis.predictions.common.db.AdvisoryLockKey;
 import org.hmis.predictions.common.db.Database;
+import org.hmis.predictions.common.db.GuestKeyColumns;
 import org.hmis.predictions.common.db.PredictionRuns;
+import org.hmis.predictions.common.db.RunLifecycle;
+import org.hmis.predictions.common.db.TransactionSettings;
 import org.hmis.predictions.common.features.ExitDestinationClasses;
 import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.common.storage.ObjectMetadata;
-import org.hmis.predictions.common.storage.RunId;
 import org.hmis.predictions.common.storage.RunKeys;
+import org.hmis.predictions.common.trigger.Deadline;
 import org.hmis.predictions.common.trigger.ObjectRef;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
@@ -38,30 +43,31 @@ import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 /**
- * Applies one predictions part to the guests table in one transaction: the part is streamed from S3
- * through the CSV checks into a temporary table with {@code COPY}, then one {@code UPDATE ... FROM} sets
- * {@code predicted_exit_destination} of the guests it names, and the part is recorded in
- * {@code prediction_runs}. A bad line, a lost connection or any other failure rolls everything back.
+ * Applies one predictions part in one transaction: the part is streamed from S3 through the CSV checks into a
+ * temporary table with {@code COPY}; then one statement writes each guest's row of the guest predictions table
+ * ({@code GUEST_PREDICTIONS_TABLE}) and, from the rows it wrote, {@code predicted_exit_destination} of the current
+ * guests; and the part is recorded in {@code prediction_runs}. A bad line, a lost connection, a timeout or any other
+ * failure rolls everything back.
  *
- * <p>Guards, each counted: a guest who left since the wrangle keeps {@code exited} ({@code exit_date IS NULL}
- * is part of the update), a key that matches no guest is counted, an unchanged value is not rewritten.
- * Updates of one table are serialized by a transaction-scoped advisory lock; under it, a part already
- * applied is reported and left alone (S3 delivers events at least once), and a part of a run older than the
- * newest run already applied to the table is skipped whole, so an older run never overwrites a newer one.
- * Parts of one run apply independently, in any order.
+ * <p>Freshness is per guest: a part overwrites a guest only when its run started (the database's clock, recorded by
+ * wrangle) after the run that wrote the guest's current row, or is that same run; a guest a newer run already wrote
+ * is counted {@code stale} and left alone, and nothing else about a newer run holds an older one back. Guards, each
+ * counted: a guest who left since the wrangle keeps {@code exited}, a key that matches no guest is counted
+ * {@code unmatched} (a part none of whose keys match fails: it was meant for another table), an unchanged value is
+ * not rewritten. Keys match by the key date rule of {@link GuestKeyColumns}.
  *
- * <p>The counts are exact for the table as the update found it. Only the intake app editing a guest at
- * that very moment (an exit recorded between the update and the count) can move one row between the
- * "unchanged" and "exited" counts; what is written is decided by the update alone.
+ * <p>Updates of one table are serialized by a transaction-scoped advisory lock. Under it, a part already applied
+ * with the same content (its ETag) is reported {@value #ALREADY_APPLIED} and left alone (S3 delivers events at least
+ * once); a part rewritten under the same key since (predicted again) is applied again, its new content subject to
+ * the same freshness rule. After recording its part, the update marks the run complete when it was the last part of
+ * the run's manifest to be applied ({@link RunLifecycle#completeIfAllApplied}). Every statement runs within the
+ * invocation's {@link Deadline}.
  */
 public final class UpdateDbStep {
     public static final String STEP = "update";
     private static final String COLUMN = ExitDestinationClasses.PREDICTION_COLUMN;
     public static final String APPLIED = "applied";
     public static final String ALREADY_APPLIED = "already-applied";
-    public static final String STALE = "stale";
-    /** How long to wait for another update of the table (or a guest's row lock) before giving up. */
-    public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofMinutes(5);
 
     private static final Logger LOG = LoggerFactory.getLogger(UpdateDbStep.class);
     /** The part's rows, in a temporary table dropped at the end of the transaction. */
@@ -71,33 +77,35 @@ public final class UpdateDbStep {
 
     private final DataSource dataSource;
     private final SqlIdentifier guestsTable;
+    private final SqlIdentifier guestPredictionsTable;
     private final ObjectStore store;
-    private final Duration lockTimeout;
 
-    /**
-     * @param store where predictions parts are read
-     * @param lockTimeout how long to wait for another update of the table before the part fails
-     */
-    public UpdateDbStep(DataSource dataSource, SqlIdentifier guestsTable, ObjectStore store, Duration lockTimeout) {
+    /** @param store where predictions parts are read */
+    public UpdateDbStep(
+            DataSource dataSource, SqlIdentifier guestsTable, SqlIdentifier guestPredictionsTable, ObjectStore store) {
         this.dataSource = dataSource;
         this.guestsTable = guestsTable;
+        this.guestPredictionsTable = guestPredictionsTable;
         this.store = store;
-        this.lockTimeout = lockTimeout;
     }
 
     /** The step as the function, the local runner and the benchmarks build it. */
     public static UpdateDbStep from(PipelineConfig config, Database database, ObjectStore store) {
-        return new UpdateDbStep(database.dataSource(), config.guestsTable(), store, DEFAULT_LOCK_TIMEOUT);
-    }
-
-    /** Why rows of a part were not written. */
-    public record Skipped(long exited, long unmatched, long unchanged) {
-        static final Skipped NONE = new Skipped(0, 0, 0);
+        return new UpdateDbStep(database.dataSource(), config.guestsTable(), config.guestPredictionsTable(), store);
     }
 
     /**
-     * What applying a part did. {@code status} is {@value #APPLIED}, {@value #ALREADY_APPLIED} or
-     * {@value #STALE}; {@code newerRun} is the run that made a stale part stale, else null.
+     * Why rows of a part were not written to the guests table: the guest has left, no guest has the key, the value
+     * is the same already, or a run that started later already wrote the guest.
+     */
+    public record Skipped(long exited, long unmatched, long unchanged, long stale) {
+        static final Skipped NONE = new Skipped(0, 0, 0, 0);
+    }
+
+    /**
+     * What applying a part did. {@code status} is {@value #APPLIED} or {@value #ALREADY_APPLIED}; {@code applied}
+     * counts guests whose prediction changed, {@code fresh} the guests whose guest predictions row the part wrote;
+     * {@code runStatus} is the run's lifecycle status after this part ({@code complete} when it was the last).
      */
     public record Summary(
             String step,
@@ -105,10 +113,11 @@ public final class UpdateDbStep {
             String part,
             String status,
             long rows,
+            long fresh,
             long applied,
             Skipped skipped,
             String model,
-            String newerRun,
+            String runStatus,
             String message,
             long durationMs) {}
 
@@ -118,39 +127,63 @@ public final class UpdateDbStep {
     /** What an invocation did: one summary per applied part, in the order given, and the parts that failed. */
     public record Result(String step, List<Summary> parts, List<Failed> failed) {}
 
+    /** What is known of a part besides its rows: the model that made it and the identity of its content. */
+    public record PartOrigin(String model, String modelEtag, String contentId) {}
+
+    /** {@link #run(List, Deadline)} without a deadline. */
+    public Result run(List<ObjectRef> objects) {
+        return run(objects, Deadline.NONE);
+    }
+
     /**
      * Applies every part among {@code objects}, each in its own transaction. Every part is tried; if any failed,
      * an {@link UpdateFailedException} names each after the others are applied, so the invocation fails (and
      * Lambda's retry or the dead-letter queue sees it) while the good parts are not held back; on a retry they
      * report {@value #ALREADY_APPLIED}.
      */
-    public Result run(List<ObjectRef> objects) {
+    public Result run(List<ObjectRef> objects, Deadline deadline) {
         List<Summary> parts = new ArrayList<>();
         List<Failed> failed = new ArrayList<>();
         for (ObjectRef object : objects) {
             try {
-                parts.add(apply(object));
+                parts.add(apply(object, deadline));
             } catch (SQLException | RuntimeException e) {
                 failed.add(new Failed(object.toString(), e.getMessage()));
             }
         }
         Result result = new Result(STEP, parts, failed);
         if (!failed.isEmpty()) {
+            LOG.warn("{} of {} predictions parts failed: {}", failed.size(), objects.size(), failed);
             throw new UpdateFailedException(result);
         }
         return result;
     }
 
-    /** Applies the predictions part at {@code object}, streamed from the store. */
+    /** Applies the predictions part at {@code object} without a deadline. */
     public Summary apply(ObjectRef object) throws SQLException {
+        return apply(object, Deadline.NONE);
+    }
+
+    /** Applies the predictions part at {@code object}, streamed from the store, within {@code deadline}. */
+    public Summary apply(ObjectRef object, Deadline deadline) throws SQLException {
         Instant started = Instant.now();
         RunKeys.Part part = RunKeys.requirePart(object.key(), RunKeys.Stage.PREDICTIONS);
+        deadline.check("applying " + object);
         ResponseInputStream<GetObjectResponse> in = store.open(object.bucket(), object.key());
         boolean complete = false;
         try {
-            String model = in.response().metadata().get(ObjectMetadata.MODEL);
-            Summary summary =
-                    apply(part, model, new InputStreamReader(in, StandardCharsets.UTF_8), object.toString(), started);
+            GetObjectResponse response = in.response();
+            PartOrigin origin = new PartOrigin(
+                    response.metadata().get(ObjectMetadata.MODEL),
+                    response.metadata().get(ObjectMetadata.MODEL_ETAG),
+                    unquote(response.eTag()));
+            Summary summary = apply(
+                    part,
+                    origin,
+                    new InputStreamReader(in, StandardCharsets.UTF_8),
+                    object.toString(),
+                    started,
+                    deadline);
             complete = true;
             return summary;
         } finally {
@@ -167,14 +200,17 @@ public final class UpdateDbStep {
     }
 
     /**
-     * Applies a predictions part read from {@code predictions} (the same work as {@link #apply(ObjectRef)}
-     * once the object is open); {@code source} names it in messages, {@code model} may be null.
+     * Applies a predictions part read from {@code predictions} (the same work as {@link #apply(ObjectRef)} once
+     * the object is open); {@code source} names it in messages. {@code origin}'s content id tells a re-delivery
+     * (the same id) from new content under the same key; null treats any recorded part as the same.
      */
-    public Summary apply(RunKeys.Part part, String model, Reader predictions, String source) throws SQLException {
-        return apply(part, model, predictions, source, Instant.now());
+    public Summary apply(RunKeys.Part part, PartOrigin origin, Reader predictions, String source, Deadline deadline)
+            throws SQLException {
+        return apply(part, origin, predictions, source, Instant.now(), deadline);
     }
 
-    private Summary apply(RunKeys.Part part, String model, Reader predictions, String source, Instant started)
+    private Summary apply(
+            RunKeys.Part part, PartOrigin origin, Reader predictions, String source, Instant started, Deadline deadline)
             throws SQLException {
         if (part.stage() != RunKeys.Stage.PREDICTIONS) {
             throw new IllegalArgumentException(part.key() + " is not a predictions part");
@@ -183,38 +219,70 @@ public final class UpdateDbStep {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                Summary summary = applyInTransaction(c, part, model, predictions, source, started);
+                Summary summary = applyInTransaction(c, part, origin, predictions, source, started, deadline);
                 c.commit();
                 LOG.info(
-                        "{}: {} of {} rows applied to {} ({}), skipped {} in {} ms",
+                        "{}: {} of {} rows applied to {} ({}), {} fresh, skipped {} in {} ms; run {} is {}",
                         part.key(),
                         summary.applied(),
                         summary.rows(),
                         guestsTable,
                         summary.status(),
+                        summary.fresh(),
                         summary.skipped(),
-                        summary.durationMs());
+                        summary.durationMs(),
+                        runId,
+                        summary.runStatus());
+                if (summary.skipped().stale() > 0 || summary.skipped().unmatched() > 0) {
+                    LOG.warn(
+                            "run {}: {} left {} guests stale (a run that started later wrote them) and {} keys"
+                                    + " unmatched",
+                            runId,
+                            part.key(),
+                            summary.skipped().stale(),
+                            summary.skipped().unmatched());
+                }
                 return summary;
-            } catch (SQLException | RuntimeException e) {
+            } catch (SQLException e) {
                 rollback(c, e);
-                LOG.error("{} of run {} was not applied: {}", part.key(), runId, e.getMessage());
+                SQLException said = TransactionSettings.timedOut(e)
+                        ? new SQLException(
+                                part.key() + " ran out of time (the server stopped it: " + e.getMessage() + ")",
+                                e.getSQLState(),
+                                e)
+                        : e;
+                LOG.warn("run {}: {} failed, nothing applied: {}", runId, part.key(), said.getMessage());
+                throw said;
+            } catch (RuntimeException e) {
+                rollback(c, e);
+                LOG.warn("run {}: {} failed, nothing applied: {}", runId, part.key(), e.getMessage());
                 throw e;
             }
         }
     }
 
     private Summary applyInTransaction(
-            Connection c, RunKeys.Part part, String model, Reader predictions, String source, Instant started)
+            Connection c,
+            RunKeys.Part part,
+            PartOrigin origin,
+            Reader predictions,
+            String source,
+            Instant started,
+            Deadline deadline)
             throws SQLException {
         String runId = part.runId().value();
-        String table = resolveTable(c);
+        TransactionSettings.apply(c, deadline);
+        GuestKeyColumns keys = GuestKeyColumns.read(c, guestsTable);
+        if (!keys.hasPredictionColumn()) {
+            throw new IllegalStateException("the guests table " + keys.table() + " has no " + COLUMN
+                    + " column; remove-exited-predictions adds it");
+        }
         try (Statement st = c.createStatement()) {
-            st.execute("SET LOCAL lock_timeout = '" + lockTimeout.toMillis() + "ms'");
             // The statements are big joins planned once; compiling them would only add start-up time.
             st.execute("SET LOCAL jit = off");
-            st.execute(
-                    "CREATE TEMPORARY TABLE " + PART_TABLE_NAME
-                            + " (personal_id integer NOT NULL, enroll_date date NOT NULL, cls varchar NOT NULL) ON COMMIT DROP");
+            st.execute("CREATE TEMPORARY TABLE " + PART_TABLE_NAME + " (personal_id bigint NOT NULL,"
+                    + " enroll_date date NOT NULL, cls text NOT NULL, p_es float8 NOT NULL, p_other float8 NOT NULL,"
+                    + " p_perm float8 NOT NULL, p_temp float8 NOT NULL, p_unknown float8 NOT NULL) ON COMMIT DROP");
         }
         long copyStart = System.nanoTime();
         long rows;
@@ -227,71 +295,79 @@ public final class UpdateDbStep {
         long copyMs = (System.nanoTime() - copyStart) / 1_000_000;
 
         // From here on one update of this table at a time; the checks below see every update committed before.
+        TransactionSettings.apply(c, deadline);
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-            ps.setLong(1, lockKey(table));
+            ps.setLong(1, lockKey(keys.table()));
             ps.executeQuery().close();
         }
 
-        if (PredictionRuns.status(c, runId, STEP, part.key())
-                .filter(APPLIED::equals)
-                .isPresent()) {
-            return new Summary(
-                    STEP,
+        Optional<PredictionRuns.Recorded> recorded = PredictionRuns.recorded(c, runId, STEP, part.key());
+        if (recorded.isPresent() && recorded.get().status().equals(APPLIED)) {
+            String before = recorded.get().contentId();
+            if (origin.contentId() == null
+                    || before == null
+                    || origin.contentId().equals(before)) {
+                return new Summary(
+                        STEP,
+                        runId,
+                        part.key(),
+                        ALREADY_APPLIED,
+                        rows,
+                        0,
+                        0,
+                        Skipped.NONE,
+                        origin.model(),
+                        RunLifecycle.state(c, part.runId())
+                                .map(RunLifecycle.State::status)
+                                .orElse(null),
+                        part.key() + " was already applied to " + keys.table() + "; nothing changed",
+                        elapsed(started));
+            }
+            LOG.warn(
+                    "run {}: {} was rewritten since it was applied (ETag {} then, {} now): applying its new content",
                     runId,
                     part.key(),
-                    ALREADY_APPLIED,
-                    rows,
-                    0,
-                    Skipped.NONE,
-                    model,
-                    null,
-                    part.key() + " was already applied to " + table + "; nothing changed",
-                    elapsed(started));
+                    before,
+                    origin.contentId());
         }
-        Optional<String> newest = newestAppliedRun(c, table);
-        if (newest.isPresent() && RunId.parse(newest.get()).compareTo(part.runId()) > 0) {
-            Instant finished = Instant.now();
-            PredictionRuns.record(
-                    c,
-                    new PredictionRuns.Entry(
-                            runId,
-                            STEP,
-                            part.key(),
-                            started,
-                            finished,
-                            0,
-                            model,
-                            STALE,
-                            details(table, rows, Skipped.NONE, newest.get())));
-            return new Summary(
-                    STEP,
-                    runId,
-                    part.key(),
-                    STALE,
-                    rows,
-                    0,
-                    Skipped.NONE,
-                    model,
-                    newest.get(),
-                    "run " + runId + " is older than run " + newest.get() + ", already applied to " + table + "; "
-                            + part.key() + " was skipped",
-                    Duration.between(started, finished).toMillis());
-        }
+        RunLifecycle.State run = RunLifecycle.state(c, part.runId())
+                .orElseThrow(() -> new IllegalStateException("run " + runId + " of " + part.key()
+                        + " has no record in " + PredictionRuns.TABLE + ": only a run a wrangle started has a start"
+                        + " to order its predictions by"));
 
         long updateStart = System.nanoTime();
+        TransactionSettings.apply(c, deadline);
+        long fresh;
         long applied;
-        try (Statement st = c.createStatement()) {
-            applied = st.executeLargeUpdate(updateSql());
+        try (PreparedStatement ps = c.prepareStatement(writeSql(keys))) {
+            ps.setString(1, runId);
+            ps.setObject(2, OffsetDateTime.ofInstant(run.startedAt(), ZoneOffset.UTC));
+            ps.setString(3, origin.model());
+            ps.setString(4, origin.modelEtag());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                fresh = rs.getLong(1);
+                applied = rs.getLong(2);
+            }
         }
-        Skipped skipped = applied == rows ? Skipped.NONE : skipped(c, rows - applied);
+        Skipped skipped = applied == rows
+                ? Skipped.NONE
+                : skipped(c, keys, part.runId().value(), run.startedAt(), rows, fresh, applied);
+        if (rows > 0 && skipped.unmatched() == rows) {
+            throw new IllegalStateException("none of the " + rows + " keys of " + part.key() + " matches a guest of "
+                    + keys.table() + ": is " + PipelineConfig.GUESTS_TABLE + " the table run " + runId + " read?");
+        }
         Instant finished = Instant.now();
-        Map<String, Object> details = details(table, rows, skipped, null);
+        Map<String, Object> details = details(keys.table(), rows, fresh, skipped, origin.modelEtag());
         details.put("copyMs", copyMs);
         details.put("updateMs", (System.nanoTime() - updateStart) / 1_000_000);
         details.put("durationMs", Duration.between(started, finished).toMillis());
         PredictionRuns.record(
                 c,
-                new PredictionRuns.Entry(runId, STEP, part.key(), started, finished, applied, model, APPLIED, details));
+                new PredictionRuns.Entry(
+                        runId, STEP, part.key(), started, finished, applied, origin.model(), APPLIED, details),
+                origin.contentId());
+        String runStatus = RunLifecycle.completeIfAllApplied(c, part.runId()) ? RunLifecycle.COMPLETE : run.status();
         LOG.info(
                 "{}: copied and checked {} rows in {} ms, updated in {} ms",
                 part.key(),
@@ -304,105 +380,99 @@ public final class UpdateDbStep {
                 part.key(),
                 APPLIED,
                 rows,
+                fresh,
                 applied,
                 skipped,
-                model,
-                null,
-                applied + " of " + rows + " predictions written to " + table,
+                origin.model(),
+                runStatus,
+                applied + " of " + rows + " predictions written to " + keys.table(),
                 Duration.between(started, finished).toMillis());
     }
 
-    /** The one write: guests still current whose prediction changes; exited guests and equal values are left alone. */
-    private String updateSql() {
-        return "UPDATE " + guestsTable.quoted() + " g SET " + COLUMN + " = t.cls FROM " + PART_TABLE + " t"
-                + " WHERE g.personal_id = t.personal_id AND g.enroll_date = t.enroll_date"
-                + " AND g.exit_date IS NULL AND g." + COLUMN + " IS DISTINCT FROM t.cls";
+    /**
+     * The one write. {@code written}: the part's rows whose guest predictions row is absent, older (its run started
+     * before this part's run) or this run's own, upserted; then {@code changed}: the current guests among them whose
+     * prediction differs, updated. Answers both counts. Parameters: run id, run start, model, model ETag. The guests
+     * table is read once, by the update; a row of a guest who left since the wrangle (or of no guest) is kept in the
+     * guest predictions table all the same, and the guests table's column is left as it is.
+     */
+    private String writeSql(GuestKeyColumns keys) {
+        String guests = guestsTable.quoted();
+        String own = guestPredictionsTable.quoted();
+        return "WITH written AS (INSERT INTO " + own + " AS h (personal_id, enroll_date, run_id, run_started_at,"
+                + " model, model_etag, predicted_exit_destination, p_es, p_other, p_perm, p_temp, p_unknown, updated_at)"
+                + " SELECT t.personal_id, t.enroll_date, ?, ?, ?, ?, t.cls, t.p_es, t.p_other, t.p_perm, t.p_temp,"
+                + " t.p_unknown, clock_timestamp() FROM " + PART_TABLE + " t"
+                + " ON CONFLICT (personal_id, enroll_date) DO UPDATE SET run_id = EXCLUDED.run_id,"
+                + " run_started_at = EXCLUDED.run_started_at, model = EXCLUDED.model,"
+                + " model_etag = EXCLUDED.model_etag, predicted_exit_destination = EXCLUDED.predicted_exit_destination,"
+                + " p_es = EXCLUDED.p_es, p_other = EXCLUDED.p_other, p_perm = EXCLUDED.p_perm,"
+                + " p_temp = EXCLUDED.p_temp, p_unknown = EXCLUDED.p_unknown, updated_at = EXCLUDED.updated_at"
+                + " WHERE (h.run_started_at, h.run_id) <= (EXCLUDED.run_started_at, EXCLUDED.run_id)"
+                + " RETURNING h.personal_id, h.enroll_date, h.predicted_exit_destination),"
+                + " changed AS (UPDATE " + guests + " g SET " + COLUMN + " = w.predicted_exit_destination"
+                + " FROM written w WHERE " + keys.keyMatch("g", "w") + " AND g.exit_date IS NULL"
+                + " AND g." + COLUMN + " IS DISTINCT FROM w.predicted_exit_destination RETURNING 1)"
+                + " SELECT (SELECT count(*) FROM written), (SELECT count(*) FROM changed)";
     }
 
     /**
-     * Sorts the rows the update did not write by reason. The update changes only the prediction column, so
-     * who has exited and which keys match no guest read the same after it; the rest were unchanged. When
-     * every row was written there is nothing to sort, and the join is not run at all.
+     * Sorts the rows the write did not apply by reason: stale (a run that started later wrote the guest's row),
+     * then, of the rows written, no guest with the key, no current guest with it, or the same value already. The
+     * write changes only the prediction column and the guest predictions table, so who has exited and which keys
+     * match no guest read the same after it. When every row was applied this query is not run at all.
      */
-    private Skipped skipped(Connection c, long notWritten) throws SQLException {
-        try (Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery(
-                        "SELECT count(*) FILTER (WHERE g.personal_id IS NOT NULL AND g.exit_date IS NOT NULL),"
-                                + " count(*) FILTER (WHERE g.personal_id IS NULL)"
-                                + " FROM " + PART_TABLE + " t LEFT JOIN " + guestsTable.quoted() + " g"
-                                + " ON g.personal_id = t.personal_id AND g.enroll_date = t.enroll_date")) {
-            rs.next();
-            long exited = rs.getLong(1);
-            long unmatched = rs.getLong(2);
-            return new Skipped(exited, unmatched, notWritten - exited - unmatched);
-        }
-    }
-
-    /**
-     * The guests table's schema-qualified name as the catalog has it, so every spelling of one table
-     * (with or without its schema) takes the same lock and shares one history of applied runs.
-     */
-    private String resolveTable(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT n.nspname, c.relname, EXISTS (SELECT 1 FROM pg_attribute a"
-                        + " WHERE a.attrelid = c.oid AND a.attname = ? AND NOT a.attisdropped)"
-                        + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass(?)")) {
-            ps.setString(1, COLUMN);
-            ps.setString(2, guestsTable.quoted());
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw new IllegalStateException(
-                            "the guests table " + guestsTable + " does not exist (GUESTS_TABLE)");
-                }
-                String qualified = rs.getString(1) + "." + rs.getString(2);
-                if (!rs.getBoolean(3)) {
-                    throw new IllegalStateException("the guests table " + qualified + " has no " + COLUMN
-                            + " column; remove-exited-predictions adds it");
-                }
-                return qualified;
-            }
-        }
-    }
-
-    private static Optional<String> newestAppliedRun(Connection c, String table) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT max(run_id) FROM " + PredictionRuns.TABLE
-                + " WHERE step = ? AND status = ? AND details ->> 'table' = ?")) {
-            ps.setString(1, STEP);
-            ps.setString(2, APPLIED);
-            ps.setString(3, table);
+    private Skipped skipped(
+            Connection c, GuestKeyColumns keys, String runId, Instant runStart, long rows, long fresh, long applied)
+            throws SQLException {
+        String guests = guestsTable.quoted();
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM "
+                + guests + " g WHERE " + keys.keyMatch("g", "t") + ")),"
+                + " count(*) FILTER (WHERE EXISTS (SELECT 1 FROM " + guests + " g WHERE " + keys.keyMatch("g", "t")
+                + ") AND NOT EXISTS (SELECT 1 FROM " + guests + " g WHERE " + keys.keyMatch("g", "t")
+                + " AND g.exit_date IS NULL))"
+                + " FROM " + PART_TABLE + " t JOIN " + guestPredictionsTable.quoted() + " h"
+                + " ON h.personal_id = t.personal_id AND h.enroll_date = t.enroll_date"
+                + " AND h.run_id = ? AND h.run_started_at = ?")) {
+            ps.setString(1, runId);
+            ps.setObject(2, OffsetDateTime.ofInstant(runStart, ZoneOffset.UTC));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return Optional.ofNullable(rs.getString(1));
+                long unmatched = rs.getLong(1);
+                long exited = rs.getLong(2);
+                return new Skipped(exited, unmatched, fresh - applied - unmatched - exited, rows - fresh);
             }
         }
     }
 
     /** The advisory lock key of a table: the first 8 bytes of a SHA-256 of a fixed prefix and its qualified name. */
     static long lockKey(String qualifiedTable) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256")
-                    .digest(("exit-destination-refresh/update/" + qualifiedTable).getBytes(StandardCharsets.UTF_8));
-            long key = 0;
-            for (int i = 0; i < Long.BYTES; i++) {
-                key = (key << 8) | (hash[i] & 0xFF);
-            }
-            return key;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+        return AdvisoryLockKey.of("exit-destination-refresh/update/" + qualifiedTable);
     }
 
-    private static Map<String, Object> details(String table, long rows, Skipped skipped, String newerRun) {
+    private static Map<String, Object> details(String table, long rows, long fresh, Skipped skipped, String modelEtag) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("table", table);
         details.put("rowsInPart", rows);
+        details.put("fresh", fresh);
         details.put(
                 "skipped",
-                Map.of("exited", skipped.exited(), "unmatched", skipped.unmatched(), "unchanged", skipped.unchanged()));
-        if (newerRun != null) {
-            details.put("newerRun", newerRun);
+                Map.of(
+                        "exited", skipped.exited(),
+                        "unmatched", skipped.unmatched(),
+                        "unchanged", skipped.unchanged(),
+                        "stale", skipped.stale()));
+        if (modelEtag != null) {
+            details.put("modelEtag", modelEtag);
         }
         return details;
+    }
+
+    private static String unquote(String etag) {
+        if (etag != null && etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")) {
+            return etag.substring(1, etag.length() - 1);
+        }
+        return etag;
     }
 
     private static long elapsed(Instant started) {
@@ -416,5 +486,10 @@ public final class UpdateDbStep {
             // A terminated backend has already rolled back on the server; keep the original failure.
             cause.addSuppressed(e);
         }
+    }
+
+    @Override
+    public String toString() {
+        return "UpdateDbStep[" + guestsTable + " -> " + Objects.requireNonNull(guestPredictionsTable) + "]";
     }
 }

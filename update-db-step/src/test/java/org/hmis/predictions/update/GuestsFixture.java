@@ -25,11 +25,16 @@ import org.hmis.predictions.synthetic.GuestsTable;
 /** The guests every update test starts from, and the ways the tests look at the database and write parts. */
 final class GuestsFixture {
     static final SqlIdentifier TABLE = SqlIdentifier.of("guests");
+    static final SqlIdentifier PREDICTIONS = SqlIdentifier.of("guest_predictions");
 
     private GuestsFixture() {}
 
+    /** The runs the tests apply parts of, started in this order (the database's clock decides freshness). */
+    static final List<String> RUNS = List.of("20261122T101500Z-aaaa", "20261123T101500Z-3f9a", "20261124T101500Z-0b0b");
+
     /**
-     * A fresh guests table and no prediction_runs:
+     * A fresh guests table, no guest predictions, and prediction_runs holding only the start of each of {@link #RUNS},
+     * a minute apart, as wrangle records them:
      * <pre>
      * 1 2026-01-05  current, no prediction yet
      * 2 2026-02-01  current, perm
@@ -42,7 +47,7 @@ final class GuestsFixture {
     static void reset(Connection c) throws SQLException {
         try (Statement st = c.createStatement()) {
             st.execute("DROP TABLE IF EXISTS guests");
-            st.execute("TRUNCATE prediction_runs");
+            st.execute("TRUNCATE prediction_runs, guest_predictions");
             GuestsTable.create(c, TABLE);
             st.execute("ALTER TABLE guests ADD COLUMN IF NOT EXISTS predicted_exit_destination VARCHAR");
             st.execute(
@@ -54,6 +59,30 @@ final class GuestsFixture {
                             + " (4, '2026-03-01', NULL, NULL, 'temp'),"
                             + " (6, '2026-01-10', NULL, NULL, 'unknown'),"
                             + " (7, '2026-04-01', '2026-11-22', 'Other', 'es')");
+        }
+        for (int i = 0; i < RUNS.size(); i++) {
+            start(c, RUNS.get(i), "2026-11-24T10:0" + i + ":00Z");
+        }
+    }
+
+    /** Records run {@code runId} as started at {@code startedAt}, as wrangle does when it begins. */
+    static void start(Connection c, String runId, String startedAt) throws SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO prediction_runs"
+                        + " (run_id, step, part, started_at, rows, status) VALUES (?, 'wrangle', '', ?::timestamptz, 0, 'started')")) {
+            ps.setString(1, runId);
+            ps.setString(2, startedAt);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Records that run {@code runId}'s manifest lists {@code parts} parts, as wrangle does after its last part. */
+    static void wrangled(Connection c, String runId, int parts) throws SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement("UPDATE prediction_runs SET status = 'wrangled',"
+                + " parts = ? WHERE run_id = ? AND step = 'wrangle' AND part = ''")) {
+            ps.setInt(1, parts);
+            ps.setString(2, runId);
+            ps.executeUpdate();
         }
     }
 
@@ -92,6 +121,9 @@ final class GuestsFixture {
                 if (rs.getBoolean(1)) {
                     rows.addAll(
                             rows(st, "SELECT xmin::text AS xmin, * FROM prediction_runs ORDER BY run_id, step, part"));
+                    rows.addAll(rows(
+                            st,
+                            "SELECT xmin::text AS xmin, * FROM guest_predictions ORDER BY personal_id, enroll_date"));
                 }
             }
         }

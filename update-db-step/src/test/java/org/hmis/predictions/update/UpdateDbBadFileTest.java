@@ -47,7 +47,7 @@ class UpdateDbBadFileTest {
         database = Database.connect(PG.jdbcUrl(), PG.user(), PG.password(), null, 2);
         PipelineSchema.migrate(database.dataSource(), GuestsFixture.TABLE);
         store = GuestsFixture.objectStore(S3);
-        step = new UpdateDbStep(database.dataSource(), GuestsFixture.TABLE, store, UpdateDbStep.DEFAULT_LOCK_TIMEOUT);
+        step = new UpdateDbStep(database.dataSource(), GuestsFixture.TABLE, GuestsFixture.PREDICTIONS, store);
         try (Connection c = PG.connect()) {
             GuestsFixture.reset(c);
         }

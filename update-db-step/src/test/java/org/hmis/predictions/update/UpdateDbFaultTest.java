@@ -58,7 +58,7 @@ class UpdateDbFaultTest {
         database = Database.connect(PG.jdbcUrl(), PG.user(), PG.password(), null, 4);
         PipelineSchema.migrate(database.dataSource(), GuestsFixture.TABLE);
         store = GuestsFixture.objectStore(S3);
-        step = new UpdateDbStep(database.dataSource(), GuestsFixture.TABLE, store, UpdateDbStep.DEFAULT_LOCK_TIMEOUT);
+        step = new UpdateDbStep(database.dataSource(), GuestsFixture.TABLE, GuestsFixture.PREDICTIONS, store);
         threads = Executors.newFixedThreadPool(2);
     }
 
@@ -108,7 +108,7 @@ class UpdateDbFaultTest {
                         .close();
             }
             Future<UpdateDbStep.Summary> running = threads.submit(() -> step.apply(part));
-            int pid = awaitBackend("Lock", "transactionid", "UPDATE %update_part%");
+            int pid = awaitBackend("Lock", "transactionid", "WITH written AS (INSERT INTO %update_part%");
             try (Connection killer = PG.connect();
                     PreparedStatement ps = killer.prepareStatement("SELECT pg_terminate_backend(?)")) {
                 ps.setInt(1, pid);
@@ -147,10 +147,10 @@ class UpdateDbFaultTest {
         Map<RunId, UpdateDbStep.Summary> result = applyBothInOrder(UpdateDbStepTest.NEWER, UpdateDbStepTest.RUN);
         assertEquals(UpdateDbStep.APPLIED, result.get(UpdateDbStepTest.NEWER).status());
         UpdateDbStep.Summary older = result.get(UpdateDbStepTest.RUN);
-        assertEquals(UpdateDbStep.STALE, older.status());
-        assertEquals(UpdateDbStepTest.NEWER.value(), older.newerRun());
+        assertEquals(UpdateDbStep.APPLIED, older.status());
+        assertEquals(EXTRA + 1, older.skipped().stale(), "every guest the newer run wrote is stale");
         assertNewerRunsState();
-        assertEquals(null, predictions().get("1/2026-01-05"), "the stale part was skipped whole");
+        assertEquals("es", predictions().get("1/2026-01-05"), "only the older run named guest 1");
     }
 
     @Test
@@ -160,9 +160,11 @@ class UpdateDbFaultTest {
         assertEquals(
                 UpdateDbStep.APPLIED,
                 newer.get(WAIT_MILLIS, TimeUnit.MILLISECONDS).status());
-        String olderStatus = older.get(WAIT_MILLIS, TimeUnit.MILLISECONDS).status();
-        assertTrue(olderStatus.equals(UpdateDbStep.APPLIED) || olderStatus.equals(UpdateDbStep.STALE), olderStatus);
+        assertEquals(
+                UpdateDbStep.APPLIED,
+                older.get(WAIT_MILLIS, TimeUnit.MILLISECONDS).status());
         assertNewerRunsState();
+        assertEquals("es", predictions().get("1/2026-01-05"), "only the older run named guest 1");
     }
 
     /** The older run says "es" for guest 1, 4 and the extra guests; the newer says "perm" for 4, 6 and the extra guests. */

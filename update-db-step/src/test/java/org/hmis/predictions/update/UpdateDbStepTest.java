@@ -4,7 +4,6 @@ import static org.hmis.predictions.update.GuestsFixture.part;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,16 +13,17 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.db.Database;
 import org.hmis.predictions.common.db.PipelineSchema;
+import org.hmis.predictions.common.db.RunLifecycle;
 import org.hmis.predictions.common.s3.ObjectNotFoundException;
 import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.common.storage.RunId;
 import org.hmis.predictions.common.storage.RunKeys;
+import org.hmis.predictions.common.trigger.Deadline;
 import org.hmis.predictions.common.trigger.ObjectRef;
 import org.hmis.predictions.common.trigger.TriggerJson;
 import org.hmis.predictions.localservices.TestPostgres;
@@ -55,7 +55,7 @@ class UpdateDbStepTest {
         database = Database.connect(PG.jdbcUrl(), PG.user(), PG.password(), null, 2);
         PipelineSchema.migrate(database.dataSource(), GuestsFixture.TABLE);
         store = GuestsFixture.objectStore(S3);
-        step = new UpdateDbStep(database.dataSource(), GuestsFixture.TABLE, store, UpdateDbStep.DEFAULT_LOCK_TIMEOUT);
+        step = new UpdateDbStep(database.dataSource(), GuestsFixture.TABLE, GuestsFixture.PREDICTIONS, store);
     }
 
     @AfterAll
@@ -107,10 +107,11 @@ class UpdateDbStepTest {
         assertEquals(UpdateDbStep.APPLIED, summary.status());
         assertEquals(7, summary.rows());
         assertEquals(2, summary.applied());
-        assertEquals(new UpdateDbStep.Skipped(2, 2, 1), summary.skipped());
+        assertEquals(new UpdateDbStep.Skipped(2, 2, 1, 0), summary.skipped());
+        assertEquals(7, summary.fresh(), "every row of the part is kept in the guest predictions table");
         assertEquals("exit-destination-2026-11", summary.model());
         assertEquals(RUN.value(), summary.runId());
-        assertNull(summary.newerRun());
+        assertEquals("started", summary.runStatus(), "the run has no manifest yet, so it cannot be complete");
 
         Map<String, String> p = predictions();
         assertEquals("es", p.get("1/2026-01-05"));
@@ -138,7 +139,8 @@ class UpdateDbStepTest {
         try (Connection c = PG.connect();
                 Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery(
-                        "SELECT run_id, step, part, rows, model, status, details::text, started_at <= finished_at FROM prediction_runs")) {
+                        "SELECT run_id, step, part, rows, model, status, details::text, started_at <= finished_at FROM prediction_runs"
+                                + " WHERE step = 'update'")) {
             assertTrue(rs.next());
             assertEquals(RUN.value(), rs.getString(1));
             assertEquals("update", rs.getString(2));
@@ -175,32 +177,37 @@ class UpdateDbStepTest {
         UpdateDbStep.Summary summary = apply(RUN, 0, part("2,2026-02-01,perm", "6,2026-01-10,unknown"));
         assertEquals(UpdateDbStep.APPLIED, summary.status());
         assertEquals(0, summary.applied());
-        assertEquals(new UpdateDbStep.Skipped(0, 0, 2), summary.skipped());
+        assertEquals(new UpdateDbStep.Skipped(0, 0, 2, 0), summary.skipped());
     }
 
     @Test
-    void anOlderRunDoesNotOverwriteANewerOne() throws SQLException {
+    void anOlderRunDoesNotOverwriteTheGuestsANewerOneWroteButWritesTheOthers() throws SQLException {
         apply(NEWER, 0, part("1,2026-01-05,perm", "4,2026-03-01,es"));
-        List<String> afterNewer = snapshot();
 
-        UpdateDbStep.Summary stale = apply(RUN, 0, part("1,2026-01-05,temp", "4,2026-03-01,temp", "6,2026-01-10,es"));
+        UpdateDbStep.Summary older = apply(RUN, 0, part("1,2026-01-05,temp", "4,2026-03-01,temp", "6,2026-01-10,es"));
 
-        assertEquals(UpdateDbStep.STALE, stale.status());
-        assertEquals(0, stale.applied());
-        assertEquals(NEWER.value(), stale.newerRun());
-        assertTrue(stale.message().contains("older than run " + NEWER.value()), stale.message());
+        assertEquals(UpdateDbStep.APPLIED, older.status());
+        assertEquals(1, older.applied());
+        assertEquals(new UpdateDbStep.Skipped(0, 0, 0, 2), older.skipped());
         Map<String, String> p = predictions();
-        assertEquals("perm", p.get("1/2026-01-05"));
-        assertEquals("es", p.get("4/2026-03-01"));
-        assertEquals(
-                "unknown", p.get("6/2026-01-10"), "the stale part is skipped whole, not just where the runs overlap");
-        List<String> now = new ArrayList<>(snapshot());
-        assertTrue(now.containsAll(afterNewer), "no guest changed and the newer run's record stands: " + now);
-        now.removeAll(afterNewer);
-        assertEquals(1, now.size(), "one row added: " + now);
-        assertTrue(
-                now.get(0).contains("run_id=" + RUN.value()) && now.get(0).contains("status=stale"),
-                "the skip is recorded: " + now);
+        assertEquals("perm", p.get("1/2026-01-05"), "written by the newer run");
+        assertEquals("es", p.get("4/2026-03-01"), "written by the newer run");
+        assertEquals("es", p.get("6/2026-01-10"), "a guest the newer run did not name takes the older run's");
+        assertEquals(NEWER.value(), guestPredictionRun(1, "2026-01-05"));
+        assertEquals(RUN.value(), guestPredictionRun(6, "2026-01-10"));
+    }
+
+    /** The run that wrote a guest's row of the guest predictions table. */
+    private static String guestPredictionRun(int personalId, String enrollDate) throws SQLException {
+        try (Connection c = PG.connect();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT run_id FROM guest_predictions WHERE personal_id = ? AND enroll_date = ?::date")) {
+            ps.setInt(1, personalId);
+            ps.setString(2, enrollDate);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
     }
 
     @Test
@@ -215,8 +222,8 @@ class UpdateDbStepTest {
 
         UpdateDbStep.Summary newer = apply(NEWER, 0, part("1,2026-01-05,other"));
         assertEquals(UpdateDbStep.APPLIED, newer.status());
-        assertEquals(
-                UpdateDbStep.STALE, apply(OLDER, 3, part("1,2026-01-05,es")).status());
+        UpdateDbStep.Summary oldest = apply(OLDER, 3, part("1,2026-01-05,es"));
+        assertEquals(1, oldest.skipped().stale());
         assertEquals("other", predictions().get("1/2026-01-05"));
     }
 
@@ -241,10 +248,7 @@ class UpdateDbStepTest {
         String key = RunKeys.predictionsPart(RUN, 0).key();
         GuestsFixture.put(store, S3.bucket(), key, MIXED, null);
         UpdateDbStep noTable = new UpdateDbStep(
-                database.dataSource(),
-                SqlIdentifier.of("intake.no_such_guests"),
-                store,
-                UpdateDbStep.DEFAULT_LOCK_TIMEOUT);
+                database.dataSource(), SqlIdentifier.of("intake.no_such_guests"), GuestsFixture.PREDICTIONS, store);
         IllegalStateException e =
                 assertThrows(IllegalStateException.class, () -> noTable.apply(new ObjectRef(S3.bucket(), key)));
         assertTrue(e.getMessage().contains("intake.no_such_guests does not exist"), e.getMessage());
@@ -261,12 +265,12 @@ class UpdateDbStepTest {
     void theTableIsTheSameTableHoweverItIsSpelled() throws SQLException {
         apply(NEWER, 0, part("1,2026-01-05,perm"));
         UpdateDbStep qualified = new UpdateDbStep(
-                database.dataSource(), SqlIdentifier.of("public.guests"), store, UpdateDbStep.DEFAULT_LOCK_TIMEOUT);
+                database.dataSource(), SqlIdentifier.of("public.guests"), GuestsFixture.PREDICTIONS, store);
         String key = RunKeys.predictionsPart(RUN, 0).key();
         GuestsFixture.put(store, S3.bucket(), key, part("1,2026-01-05,es"), null);
         assertEquals(
-                UpdateDbStep.STALE,
-                qualified.apply(new ObjectRef(S3.bucket(), key)).status());
+                1, qualified.apply(new ObjectRef(S3.bucket(), key)).skipped().stale());
+        assertEquals("perm", predictions().get("1/2026-01-05"));
     }
 
     private static String xmin(int personalId, String enrollDate) throws SQLException {
@@ -280,5 +284,160 @@ class UpdateDbStepTest {
                 return rs.getString(1);
             }
         }
+    }
+
+    private static void execute(String... statements) throws SQLException {
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement()) {
+            for (String sql : statements) {
+                st.execute(sql);
+            }
+        }
+    }
+
+    @Test
+    void aRunWithAFutureIdIsOverwrittenByARunMadeNowThatStartedLater() throws SQLException {
+        RunId future = RunId.parse("99991231T235959Z-ffff");
+        RunId now = RunId.newRun();
+        try (Connection c = PG.connect()) {
+            GuestsFixture.start(c, future.value(), "2026-11-24T11:00:00Z");
+            GuestsFixture.start(c, now.value(), "2026-11-24T11:05:00Z");
+        }
+        apply(future, 0, part("1,2026-01-05,perm"));
+        UpdateDbStep.Summary later = apply(now, 0, part("1,2026-01-05,temp"));
+        assertEquals(1, later.applied());
+        assertEquals(0, later.skipped().stale());
+        assertEquals("temp", predictions().get("1/2026-01-05"), "the run that started later wins, whatever its id");
+    }
+
+    @Test
+    void twoRunsStartedInTheSameSecondAreOrderedByTheirStartNotTheirSuffix() throws SQLException {
+        RunId first = RunId.parse("20261124T120000Z-ffff");
+        RunId second = RunId.parse("20261124T120000Z-0000");
+        try (Connection c = PG.connect()) {
+            GuestsFixture.start(c, first.value(), "2026-11-24T12:00:00.100Z");
+            GuestsFixture.start(c, second.value(), "2026-11-24T12:00:00.200Z");
+        }
+        apply(second, 0, part("1,2026-01-05,perm"));
+        UpdateDbStep.Summary earlier = apply(first, 0, part("1,2026-01-05,temp", "6,2026-01-10,es"));
+        assertEquals(1, earlier.skipped().stale());
+        assertEquals("perm", predictions().get("1/2026-01-05"));
+        assertEquals("es", predictions().get("6/2026-01-10"));
+    }
+
+    @Test
+    void aGuestWhoseExitDateIsClearedAgainTakesTheNextPrediction() throws SQLException {
+        apply(RUN, 0, part("4,2026-03-01,es"));
+        // The guest exits, remove marks them, then the exit is found to be a mistake and cleared.
+        execute(
+                "UPDATE guests SET exit_date = '2026-11-20', predicted_exit_destination = 'exited'"
+                        + " WHERE personal_id = 4 AND enroll_date = '2026-03-01'",
+                "UPDATE guests SET exit_date = NULL WHERE personal_id = 4 AND enroll_date = '2026-03-01'");
+        UpdateDbStep.Summary next = apply(NEWER, 0, part("4,2026-03-01,es"));
+        assertEquals(1, next.applied(), "the same class as before, but the guest shows 'exited'");
+        assertEquals("es", predictions().get("4/2026-03-01"));
+    }
+
+    @Test
+    void aPartNoneOfWhoseKeysMatchAGuestFailsAndChangesNothing() throws SQLException {
+        List<String> before = snapshot();
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class, () -> apply(RUN, 0, part("90,2026-01-05,es", "91,2026-01-05,es")));
+        assertTrue(
+                e.getMessage()
+                        .startsWith("none of the 2 keys of predictions/" + RUN + "/part-00000.csv matches a"
+                                + " guest of public.guests"),
+                e.getMessage());
+        assertEquals(before, snapshot());
+    }
+
+    @Test
+    void aPartRewrittenUnderTheSameKeyIsAppliedAgainAndARedeliveryIsNot() throws SQLException {
+        apply(RUN, 0, part("1,2026-01-05,es"));
+        UpdateDbStep.Summary rewritten = apply(RUN, 0, part("1,2026-01-05,perm"));
+        assertEquals(UpdateDbStep.APPLIED, rewritten.status(), "new content under the key is not 'already applied'");
+        assertEquals("perm", predictions().get("1/2026-01-05"));
+        List<String> after = snapshot();
+        UpdateDbStep.Summary redelivered = step.apply(
+                new ObjectRef(S3.bucket(), RunKeys.predictionsPart(RUN, 0).key()));
+        assertEquals(UpdateDbStep.ALREADY_APPLIED, redelivered.status());
+        assertEquals(after, snapshot());
+    }
+
+    @Test
+    void theRunIsCompleteWhenTheLastPartOfItsManifestIsAppliedInEitherOrder() throws SQLException {
+        try (Connection c = PG.connect()) {
+            GuestsFixture.wrangled(c, RUN.value(), 2);
+        }
+        assertEquals("wrangled", apply(RUN, 1, part("4,2026-03-01,es")).runStatus());
+        assertEquals("complete", apply(RUN, 0, part("1,2026-01-05,es")).runStatus());
+
+        // Parts may be applied before wrangle writes the manifest: then recording the manifest completes the run.
+        assertEquals("started", apply(NEWER, 0, part("1,2026-01-05,perm")).runStatus());
+        try (Connection c = database.connection()) {
+            assertEquals(
+                    "complete", RunLifecycle.wrangled(c, NEWER, 1, 1, Map.of()), "its one part was applied before");
+        }
+    }
+
+    @Test
+    void aLockHeldPastTheTimeLeftEndsThePartCleanlyAndTheServerStopsWaiting() throws Exception {
+        String key = RunKeys.predictionsPart(RUN, 0).key();
+        GuestsFixture.put(store, S3.bucket(), key, part("1,2026-01-05,es", "2,2026-02-01,temp"), null);
+        List<String> before = snapshot();
+        try (Connection holder = PG.connect();
+                Statement st = holder.createStatement()) {
+            holder.setAutoCommit(false);
+            st.executeQuery("SELECT * FROM guests WHERE personal_id = 2 FOR UPDATE")
+                    .close();
+            long started = System.nanoTime();
+            Deadline deadline = Deadline.after(java.time.Duration.ofSeconds(3), java.time.Duration.ofSeconds(1));
+            SQLException e =
+                    assertThrows(SQLException.class, () -> step.apply(new ObjectRef(S3.bucket(), key), deadline));
+            long tookMs = (System.nanoTime() - started) / 1_000_000;
+            assertTrue(e.getMessage().startsWith(key + " ran out of time (the server stopped it"), e.getMessage());
+            assertTrue(tookMs < 3_000, "ended within the invocation's time: " + tookMs + " ms");
+            try (ResultSet rs =
+                    st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                            + " AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'")) {
+                rs.next();
+                assertEquals(0, rs.getLong(1), "no statement of the step is left waiting on the server");
+            }
+            holder.rollback();
+        }
+        assertEquals(before, snapshot(), "nothing was applied");
+    }
+
+    @Test
+    void aTimestamptzKeyMatchesByItsDateInUtcWhateverTheSessionsTimeZone() throws SQLException {
+        execute(
+                "ALTER DATABASE " + PG.database() + " SET timezone = 'America/Los_Angeles'",
+                "ALTER TABLE guests ALTER COLUMN enroll_date TYPE TIMESTAMPTZ USING enroll_date::timestamp AT TIME ZONE 'UTC'",
+                "INSERT INTO guests (personal_id, enroll_date) VALUES (9, '2026-01-05 23:30:00-08')");
+        try {
+            UpdateDbStep zoned =
+                    new UpdateDbStep(PG.dataSource(), GuestsFixture.TABLE, GuestsFixture.PREDICTIONS, store);
+            String key = RunKeys.predictionsPart(RUN, 0).key();
+            GuestsFixture.put(store, S3.bucket(), key, part("9,2026-01-06,temp", "1,2026-01-05,es"), null);
+            UpdateDbStep.Summary summary = zoned.apply(new ObjectRef(S3.bucket(), key));
+            assertEquals(2, summary.applied());
+            assertEquals(0, summary.skipped().unmatched());
+        } finally {
+            execute("ALTER DATABASE " + PG.database() + " RESET timezone");
+        }
+    }
+
+    @Test
+    void aPartOfARunNoWrangleStartedIsRefused() throws SQLException {
+        List<String> before = snapshot();
+        RunId unknown = RunId.parse("20261125T101500Z-dead");
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> apply(unknown, 0, part("1,2026-01-05,es")));
+        assertTrue(
+                e.getMessage()
+                        .startsWith("run " + unknown + " of predictions/" + unknown + "/part-00000.csv has no"
+                                + " record in prediction_runs"),
+                e.getMessage());
+        assertEquals(before, snapshot());
     }
 }

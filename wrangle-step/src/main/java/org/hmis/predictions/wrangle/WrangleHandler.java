@@ -16,10 +16,13 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.db.Database;
+import org.hmis.predictions.common.db.RunRefusedException;
 import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.common.storage.RunId;
 import org.hmis.predictions.common.storage.RunKeys;
+import org.hmis.predictions.common.trigger.Deadline;
 import org.hmis.predictions.common.trigger.InvalidTriggerException;
+import org.hmis.predictions.common.trigger.RunRequest;
 import org.hmis.predictions.common.trigger.Trigger;
 import org.hmis.predictions.common.trigger.TriggerJson;
 import org.slf4j.Logger;
@@ -35,21 +38,28 @@ import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 /**
  * Lambda entry point of the wrangle step. It accepts:
  * <ul>
- *   <li>an EventBridge schedule (a rule's "Scheduled Event", or a Scheduler target's
- *       {@code {"trigger":"schedule"}}): wrangles under a new run id and returns the {@link WrangleStep.Summary};</li>
- *   <li>a direct invoke, {@code {}} or {@code {"runId": "..."}}: the same, under the given run id when there is one
- *       (running a run id again rewrites its objects identically);</li>
+ *   <li>an EventBridge schedule (a rule's "Scheduled Event" and its {@code time}, or a Scheduler target's
+ *       {@code {"trigger":"schedule","scheduledTime":...}}): wrangles under the run id derived from the schedule's time
+ *       ({@link RunId#forSchedule}), so a retry or a second delivery of one night's schedule finds its run, and
+ *       returns the {@link WrangleStep.Summary};</li>
+ *   <li>a direct invoke, {@code {}} or {@code {"runId": "..."}}: the same, under a new run id, or the given one if
+ *       it is new and made within 15 minutes of the database's clock (else the invocation fails saying why);</li>
  *   <li>API Gateway HTTP API {@code POST /refresh} (payload 2.0), body empty or {@code {"runId": "..."}}: answers
- *       {@code 202} with the run id and the keys the run will write, and does the work in a second invocation.</li>
+ *       {@code 202} with the run id and the keys the run will write, and does the work in a second invocation; a
+ *       run id too far from now is answered {@code 400}, one already used {@code 409}.</li>
  * </ul>
+ *
+ * <p>The invocation's remaining time ({@link Context#getRemainingTimeInMillis()}) is the step's {@link Deadline}: it
+ * stops, and records the run failed, with a margin before Lambda would end it.
  *
  * <p>Why the API does not wait for the work: API Gateway ends a request after 30 seconds, and a wrangle grows with
  * the population (README's benchmark section has its times at a million guests), so a slower database, a colder
  * container or a larger shelter would cross it. So the API request only validates, picks the run id and queues an
  * asynchronous invocation of this same function ({@code InvocationType=Event}) carrying
  * {@code {"runId": ...}}, then answers 202. Lambda runs the queued event as a direct invoke, retries it on
- * failure (safe: the same run id rewrites the same objects) and sends it to the function's failure destination
- * after the retries; {@code prediction_runs} records the run as done or failed. The keys in the answer are
+ * failure (safe: a failed run may be started again, and its earlier parts are removed first) and sends it to the
+ * function's failure destination after the retries; {@code prediction_runs} records the run's lifecycle. A queued
+ * run that Lambda delivers more than 15 minutes late is refused like any stale run id. The keys in the answer are
  * the run's prefix, {@code wrangled/<runId>/}, with the parts' and rejected file's names: the part count is
  * known only once the guests are read. The function needs {@code lambda:InvokeFunction} on itself (and, in a
  * VPC without a NAT, a Lambda interface endpoint).
@@ -82,7 +92,9 @@ public final class WrangleHandler implements RequestStreamHandler {
 
     /** With the Lambda client POST /refresh queues its run through, created on the first request. */
     WrangleHandler(PipelineConfig config, Supplier<LambdaClient> lambda) {
-        this.step = WrangleStep.from(config, Database.connect(config.database()), ObjectStore.create(config.storage()));
+        ObjectStore store = ObjectStore.create(config.storage());
+        this.step = WrangleStep.from(
+                config, Database.connect(config.database(), (bucket, key) -> store.readBytes(bucket, key)), store);
         this.lambda = lambda;
     }
 
@@ -93,23 +105,28 @@ public final class WrangleHandler implements RequestStreamHandler {
             TriggerJson.write(output, answer(request, context));
             return;
         }
-        RunId runId;
-        if (trigger instanceof Trigger.Scheduled) {
-            runId = RunId.newRun();
-        } else if (trigger instanceof Trigger.Direct direct) {
-            runId = direct.text(RUN_ID).map(WrangleHandler::parseRunId).orElseGet(RunId::newRun);
-            direct.text(API_REQUEST_ID)
-                    .ifPresent(id -> LOG.info("run {} was requested through the API (request {})", runId, id));
-        } else {
+        if (trigger instanceof Trigger.ObjectsCreated) {
             throw new InvalidTriggerException("wrangle-step takes a schedule, a direct invoke or POST " + REFRESH_PATH
                     + ", not " + trigger.getClass().getSimpleName());
         }
-        TriggerJson.write(output, run(runId));
+        RunRequest request = RunRequest.of(trigger, WrangleStep.STEP, "wrangle-step");
+        if (trigger instanceof Trigger.Direct direct) {
+            direct.text(API_REQUEST_ID)
+                    .ifPresent(
+                            id -> LOG.info("run {} was requested through the API (request {})", request.runId(), id));
+        }
+        TriggerJson.write(output, run(request, deadline(context)));
     }
 
-    private WrangleStep.Summary run(RunId runId) {
+    /** The invocation's remaining time; none when run outside Lambda (no context). */
+    private static Deadline deadline(Context context) {
+        return context == null ? Deadline.NONE : Deadline.ofRemainingMillis(context.getRemainingTimeInMillis());
+    }
+
+    private WrangleStep.Summary run(RunRequest request, Deadline deadline) {
+        RunId runId = request.runId();
         try {
-            return step.run(runId);
+            return step.run(request, deadline);
         } catch (SQLException e) {
             throw new IllegalStateException("wrangling run " + runId + " failed: " + e.getMessage(), e);
         } catch (IOException e) {
@@ -127,11 +144,20 @@ public final class WrangleHandler implements RequestStreamHandler {
                     request.method() + " is not allowed on " + REFRESH_PATH + "; use POST",
                     Map.of("allow", "POST"));
         }
-        RunId runId;
+        RunRequest run;
         try {
-            runId = requestedRunId(request.jsonBody()).orElseGet(RunId::newRun);
+            run = requestedRunId(request.jsonBody()).orElseGet(RunRequest::newRun);
         } catch (InvalidTriggerException e) {
             return error(400, e.getMessage(), Map.of());
+        }
+        RunId runId = run.runId();
+        try {
+            step.admit(run);
+        } catch (RunRefusedException e) {
+            return error(e.reason() == RunRefusedException.Reason.BAD_TIME ? 400 : 409, e.getMessage(), Map.of());
+        } catch (SQLException e) {
+            LOG.error("run {} could not be checked: {}", runId, e.getMessage(), e);
+            return error(503, "the refresh could not be started, try again: " + e.getMessage(), Map.of());
         }
         if (context == null || context.getInvokedFunctionArn() == null) {
             throw new IllegalStateException("POST " + REFRESH_PATH + " queues an invocation of this function, "
@@ -162,7 +188,7 @@ public final class WrangleHandler implements RequestStreamHandler {
     }
 
     /** The body's run id, if it names one; the body may hold nothing else. */
-    private static Optional<RunId> requestedRunId(JsonNode body) {
+    private static Optional<RunRequest> requestedRunId(JsonNode body) {
         for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!name.equals(RUN_ID)) {
@@ -178,15 +204,7 @@ public final class WrangleHandler implements RequestStreamHandler {
             throw new InvalidTriggerException(
                     RUN_ID + " must be a string like 20261123T101500Z-3f9a, was " + runId.getNodeType());
         }
-        return Optional.of(parseRunId(runId.asText()));
-    }
-
-    private static RunId parseRunId(String text) {
-        try {
-            return RunId.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidTriggerException(RUN_ID + ": " + e.getMessage(), e);
-        }
+        return Optional.of(RunRequest.parseCallerRunId(runId.asText()));
     }
 
     private static byte[] selfInvocation(RunId runId, String apiRequestId) {

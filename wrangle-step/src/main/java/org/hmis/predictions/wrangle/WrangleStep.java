@@ -3,17 +3,19 @@ package org.hmis.predictions.wrangle;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.StringJoiner;
 import javax.sql.DataSource;
 import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.db.Database;
-import org.hmis.predictions.common.db.PredictionRuns;
+import org.hmis.predictions.common.db.GuestKeyColumns;
+import org.hmis.predictions.common.db.RunLifecycle;
+import org.hmis.predictions.common.db.TransactionSettings;
 import org.hmis.predictions.common.features.FeatureSpec;
 import org.hmis.predictions.common.features.GuestFeatures;
 import org.hmis.predictions.common.features.GuestKey;
@@ -22,7 +24,11 @@ import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.common.storage.ObjectMetadata;
 import org.hmis.predictions.common.storage.RunId;
 import org.hmis.predictions.common.storage.RunKeys;
+import org.hmis.predictions.common.storage.RunManifest;
+import org.hmis.predictions.common.trigger.Deadline;
 import org.hmis.predictions.common.trigger.ObjectRef;
+import org.hmis.predictions.common.trigger.OutOfTimeException;
+import org.hmis.predictions.common.trigger.RunRequest;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyOut;
 import org.slf4j.Logger;
@@ -30,38 +36,58 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads the current guests' feature columns and writes them, encoded by feature specification v1, as
- * {@code wrangled/<runId>/part-NNNNN.csv} parts of {@code partRows} rows.
+ * {@code wrangled/<runId>/part-NNNNN.csv} parts of {@code partRows} rows, then the run's manifest
+ * {@code wrangled/<runId>/_manifest.json}.
  *
  * <p>Only the key and the specification's source columns are selected, so personal data never leaves the
  * database. Rows stream from {@code COPY (SELECT ...) TO STDOUT (FORMAT csv)} through a byte-level parser into
- * the encoder and on into the part being written: memory holds one row and at most two parts' upload buffers
- * (one uploading while the next is written), whatever the population. Rows come in key order, so the same
- * guests give the same objects byte for byte, and running a run id again rewrites its objects identically.
+ * the encoder and on into the part being written: memory holds one row (two while a key might repeat) and at most
+ * two parts' upload buffers (one uploading while the next is written), whatever the population. Rows come in key
+ * order, so the same guests give the same objects byte for byte.
  *
  * <p>Tablesaw is not used: a table holds every row of the population (or of a part) before anything is written,
  * and the encoding is one fixed row-by-row transform ({@link GuestFeatures}) that needs no dataframe; README's
  * benchmark section has the measurements behind this choice.
  *
- * <p>Rows whose key is missing or malformed go to {@code wrangled/<runId>/rejected.csv} (see {@link RejectedRows})
- * and are counted. The run is recorded in {@code prediction_runs} as step {@value #STEP}.
+ * <p>The run's lifecycle is {@link RunLifecycle}'s: the run is recorded {@code started} (with the database's clock,
+ * which orders runs) before anything is read, {@code wrangled} once the manifest is written after the last part,
+ * and {@code failed}, with the reason, whatever stops it: a bad key column, the database, S3, or the invocation's
+ * {@link Deadline} (checked as rows stream, and given to every statement as its timeouts). A failed run started again
+ * first removes the parts its earlier attempt left, wrangled and predicted.
+ *
+ * <p>Keys are checked where they enter: the key columns' types are read from the catalog first
+ * ({@link GuestKeyColumns}); a row whose key is missing or malformed, and every copy of a key that occurs more than
+ * once ({@link DuplicateKeys}), goes to {@code wrangled/<runId>/rejected.csv} (see {@link RejectedRows}).
  */
 public final class WrangleStep {
-    public static final String STEP = "wrangle";
+    public static final String STEP = RunLifecycle.STEP;
+    /** Summary status of a schedule's second delivery, whose run was done (or running) already. */
+    public static final String NOTHING_TO_DO = "nothing-to-do";
+
     private static final Logger LOG = LoggerFactory.getLogger(WrangleStep.class);
+    /** Rows between two looks at the clock: cheap, and a few milliseconds of reading at most. */
+    private static final int ROWS_PER_TIME_CHECK = 1024;
 
     private final DataSource dataSource;
     private final SqlIdentifier guestsTable;
     private final ObjectStore store;
     private final String bucket;
+    private final String predictionsBucket;
     private final int partRows;
     private final FeatureSpec spec = FeatureSpec.V1;
 
     /**
-     * @param bucket   where the parts go (the configuration's input bucket: the one predict reads)
-     * @param partRows guests per part
+     * @param bucket            where the parts go (the configuration's input bucket: the one predict reads)
+     * @param predictionsBucket where predict writes the run's predictions (removed with the parts on a re-run)
+     * @param partRows          guests per part
      */
     public WrangleStep(
-            DataSource dataSource, SqlIdentifier guestsTable, ObjectStore store, String bucket, int partRows) {
+            DataSource dataSource,
+            SqlIdentifier guestsTable,
+            ObjectStore store,
+            String bucket,
+            String predictionsBucket,
+            int partRows) {
         if (partRows < 1) {
             throw new IllegalArgumentException("partRows must be at least 1, was " + partRows);
         }
@@ -69,7 +95,14 @@ public final class WrangleStep {
         this.guestsTable = guestsTable;
         this.store = store;
         this.bucket = bucket;
+        this.predictionsBucket = predictionsBucket;
         this.partRows = partRows;
+    }
+
+    /** Parts and predictions in one bucket. */
+    public WrangleStep(
+            DataSource dataSource, SqlIdentifier guestsTable, ObjectStore store, String bucket, int partRows) {
+        this(dataSource, guestsTable, store, bucket, bucket, partRows);
     }
 
     /** The step as the function, the local runner and the benchmarks build it: parts go to the input bucket. */
@@ -79,25 +112,35 @@ public final class WrangleStep {
                 config.guestsTable(),
                 store,
                 config.storage().inputBucket(),
+                config.storage().outputBucket(),
                 config.partRows());
     }
 
     /**
      * What a run did.
      *
+     * @param status        {@code wrangled}, {@code complete} (every part was applied already, or there were none), or
+     *                      {@value #NOTHING_TO_DO}
+     * @param startedAt     the run's start as the database recorded it; null when there was nothing to do
      * @param parts         the keys of the parts written, in order; empty when there are no current guests
+     * @param rejected      rows set aside in rejected.csv, {@code duplicateKeys} of them for a repeated key
      * @param rejectedKey   the key of rejected.csv, or null when no row was rejected
+     * @param manifestKey   the key of the run's manifest, or null when there was nothing to do
      * @param unknownValues per source column, how many values the specification does not know (new categories)
      * @param message       one line for a person: how many guests went into how many parts, or that there were none
      */
     public record Summary(
             String step,
             String runId,
+            String status,
+            Instant startedAt,
             String bucket,
             long rows,
             List<String> parts,
             long rejected,
+            long duplicateKeys,
             String rejectedKey,
+            String manifestKey,
             Map<String, Long> unknownValues,
             String featureSpecVersion,
             long durationMs,
@@ -115,10 +158,21 @@ public final class WrangleStep {
     }
 
     /**
-     * The query the step streams: the key (enroll_date as a date, whatever its column type) and the source columns,
-     * in {@link GuestFeatures#inputColumns()} order, of the guests still in the shelter, in key order. The key is
-     * unique (the intake app's key; the reference schema's unique index), so this is one order, and with that index the server
-     * reads the rows in it without sorting.
+     * Checks that {@code request} may start now without starting it: POST /refresh answers before the work.
+     *
+     * @throws org.hmis.predictions.common.db.RunRefusedException naming why not
+     */
+    public void admit(RunRequest request) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            RunLifecycle.admit(connection, request);
+        }
+    }
+
+    /**
+     * The query the step streams: the key (enroll_date as a date, by the key date rule of {@link GuestKeyColumns})
+     * and the source columns, in {@link GuestFeatures#inputColumns()} order, of the guests still in the shelter, in
+     * key order: copies of a key come one after another. With the intake app's index on the key the server reads the
+     * rows in that order without sorting.
      */
     public static String currentGuestsQuery(SqlIdentifier guestsTable, List<String> inputColumns) {
         StringJoiner select = new StringJoiner(", ");
@@ -136,84 +190,185 @@ public final class WrangleStep {
         return "COPY (" + currentGuestsQuery(guestsTable, inputColumns) + ") TO STDOUT (FORMAT csv)";
     }
 
-    /** Wrangles the current guests under {@code runId}; a failed run is recorded as such and rethrown. */
+    /** Wrangles the current guests under a run id this process made, with no deadline (local runs and tests). */
     public Summary run(RunId runId) throws SQLException, IOException {
-        Instant started = Instant.now();
-        try {
-            return wrangle(runId, started);
-        } catch (SQLException | IOException | RuntimeException e) {
-            recordFailure(runId, started, e);
-            throw e;
+        return run(RunRequest.madeHere(runId), Deadline.NONE);
+    }
+
+    /**
+     * Wrangles the current guests under the run {@code request} names, within {@code deadline}. A run that fails is
+     * recorded {@code failed} with the reason, and the failure is rethrown.
+     *
+     * @throws org.hmis.predictions.common.db.RunRefusedException when the run id is refused
+     */
+    public Summary run(RunRequest request, Deadline deadline) throws SQLException, IOException {
+        long started = System.nanoTime();
+        RunId runId = request.runId();
+        try (Connection connection = dataSource.getConnection()) {
+            Optional<RunLifecycle.Start> start = RunLifecycle.begin(connection, request);
+            if (start.isEmpty()) {
+                return nothingToDo(runId, started);
+            }
+            try {
+                return wrangle(connection, start.get(), deadline, started);
+            } catch (SQLException | IOException | RuntimeException | Error e) {
+                recordFailure(connection, runId, e);
+                throw e;
+            } finally {
+                release(connection, runId);
+            }
         }
     }
 
-    private Summary wrangle(RunId runId, Instant started) throws SQLException, IOException {
+    private Summary wrangle(Connection connection, RunLifecycle.Start start, Deadline deadline, long startedNanos)
+            throws SQLException, IOException {
+        RunId runId = start.runId();
+        deadline.check("wrangling run " + runId);
+        if (start.rerun()) {
+            removeEarlierAttempt(runId);
+        }
         GuestFeatures features = new GuestFeatures(spec);
         Map<String, String> metadata =
                 Map.of(ObjectMetadata.FEATURE_SPEC_VERSION, spec.version(), ObjectMetadata.RUN_ID, runId.value());
-        double[] values = new double[spec.size()];
         List<String> partKeys;
         String rejectedKey;
         long rows;
         long rejectedCount;
-        try (Connection connection = dataSource.getConnection();
-                WrangledParts parts = new WrangledParts(store, bucket, runId, partRows, spec.featureNames(), metadata);
+        long duplicateCount;
+        String table;
+        connection.setAutoCommit(false);
+        try (WrangledParts parts = new WrangledParts(store, bucket, runId, partRows, spec.featureNames(), metadata);
                 RejectedRows rejected = new RejectedRows(store, bucket, RunKeys.rejectedKey(runId), metadata)) {
+            TransactionSettings.apply(connection, deadline);
+            table = GuestKeyColumns.read(connection, guestsTable).table();
+            DuplicateKeys keys = new DuplicateKeys(parts, rejected, spec.size());
             CopyCsvParser parser = new CopyCsvParser(features.inputColumns().size(), (row, number) -> {
+                if (number % ROWS_PER_TIME_CHECK == 0) {
+                    deadline.check("reading the current guests of " + guestsTable);
+                }
                 GuestKey key;
                 try {
-                    key = features.encode(row, values);
+                    key = features.encode(row, keys.buffer());
                 } catch (RejectedRowException e) {
                     rejected.add(number, row[0], row[1], e.reason());
                     return;
                 }
-                parts.write(key, values);
+                keys.add(key, number, row[0], row[1]);
             });
             copyOut(connection, copyCurrentGuests(guestsTable, features.inputColumns()), parser);
             parser.finish();
+            keys.finish();
+            connection.commit();
             partKeys = parts.finish();
             rejectedKey = rejected.finish();
             rows = parts.rows();
             rejectedCount = rejected.count();
-            Instant finished = Instant.now();
-            Map<String, Object> details = new LinkedHashMap<>();
-            details.put("bucket", bucket);
-            details.put("parts", partKeys.size());
-            details.put("rejected", rejectedCount);
-            details.put("unknownValues", features.unknownValueCounts());
-            details.put("featureSpecVersion", spec.version());
-            PredictionRuns.record(
-                    connection,
-                    new PredictionRuns.Entry(runId.value(), STEP, "", started, finished, rows, null, "done", details));
-            String message = message(rows, partKeys.size(), rejectedCount);
-            Summary summary = new Summary(
-                    STEP,
-                    runId.value(),
-                    bucket,
-                    rows,
-                    partKeys,
-                    rejectedCount,
-                    rejectedKey,
-                    features.unknownValueCounts(),
-                    spec.version(),
-                    Duration.between(started, finished).toMillis(),
-                    message);
-            LOG.info(
-                    "run {}: {} from {} in {} ms; unknown values per column: {}",
-                    runId,
-                    message,
-                    guestsTable,
-                    summary.durationMs(),
-                    summary.unknownValues());
-            return summary;
+            duplicateCount = keys.duplicates();
+        } catch (SQLException | IOException | RuntimeException | Error e) {
+            rollback(connection, e);
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
         }
+
+        deadline.check("writing the manifest of run " + runId);
+        List<RunManifest.Part> manifestParts = new java.util.ArrayList<>();
+        long inParts = 0;
+        for (int p = 0; p < partKeys.size(); p++) {
+            long partSize = Math.min(partRows, rows - inParts);
+            manifestParts.add(new RunManifest.Part(partKeys.get(p), partSize));
+            inParts += partSize;
+        }
+        RunManifest manifest =
+                new RunManifest(runId.value(), spec.version(), manifestParts, rows, rejectedCount, rejectedKey);
+        String manifestKey = RunKeys.runManifestKey(runId);
+        store.putBytes(bucket, manifestKey, manifest.toJson(), "application/json", metadata);
+
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("table", table);
+        details.put("bucket", bucket);
+        details.put("manifest", manifestKey);
+        details.put("rejected", rejectedCount);
+        details.put("duplicateKeys", duplicateCount);
+        details.put("unknownValues", features.unknownValueCounts());
+        details.put("featureSpecVersion", spec.version());
+        String status = RunLifecycle.wrangled(connection, runId, partKeys.size(), rows, details);
+        String message = message(rows, partKeys.size(), rejectedCount, duplicateCount);
+        Summary summary = new Summary(
+                STEP,
+                runId.value(),
+                status,
+                start.startedAt(),
+                bucket,
+                rows,
+                partKeys,
+                rejectedCount,
+                duplicateCount,
+                rejectedKey,
+                manifestKey,
+                features.unknownValueCounts(),
+                spec.version(),
+                elapsedMillis(startedNanos),
+                message);
+        LOG.info(
+                "run {}: {} from {} in {} ms; unknown values per column: {}",
+                runId,
+                message,
+                table,
+                summary.durationMs(),
+                summary.unknownValues());
+        if (rejectedCount > 0) {
+            LOG.warn(
+                    "run {}: rejected {} rows of {} ({} for a duplicate key), see s3://{}/{}",
+                    runId,
+                    rejectedCount,
+                    table,
+                    duplicateCount,
+                    bucket,
+                    rejectedKey);
+        }
+        return summary;
+    }
+
+    /** A failed run started again: what its earlier attempt wrote goes first, so no part of it outlives the re-run. */
+    private void removeEarlierAttempt(RunId runId) {
+        int removed = 0;
+        for (String key : store.list(bucket, RunKeys.wrangledRunPrefix(runId))) {
+            store.delete(bucket, key);
+            removed++;
+        }
+        for (String key : store.list(predictionsBucket, RunKeys.predictionsRunPrefix(runId))) {
+            store.delete(predictionsBucket, key);
+            removed++;
+        }
+        LOG.warn("run {}: removed {} objects of its earlier, failed attempt", runId, removed);
+    }
+
+    private Summary nothingToDo(RunId runId, long startedNanos) {
+        return new Summary(
+                STEP,
+                runId.value(),
+                NOTHING_TO_DO,
+                null,
+                bucket,
+                0,
+                List.of(),
+                0,
+                0,
+                null,
+                null,
+                Map.of(),
+                spec.version(),
+                elapsedMillis(startedNanos),
+                "run " + runId + " of this schedule was started by another delivery: nothing to do");
     }
 
     /**
      * Streams the COPY's output into the parser, a server message (a row) at a time. When the parser or an upload
      * fails, the rest of the COPY is read off unparsed before the failure is passed on: the pooled connection is
      * then ready for its next query. (Cancelling the COPY instead would leave the server's remaining messages
-     * unread, or, sent just as the COPY ends, cancel the connection's next query.)
+     * unread, or, sent just as the COPY ends, cancel the connection's next query.) Out of time, the COPY is cancelled
+     * instead: there is no time to read the rest.
      */
     private static void copyOut(Connection connection, String copy, CopyCsvParser parser)
             throws SQLException, IOException {
@@ -221,7 +376,7 @@ public final class WrangleStep {
         try {
             stream = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(copy);
         } catch (SQLException e) {
-            throw new SQLException("reading the current guests failed: " + e.getMessage(), e.getSQLState(), e);
+            throw readFailure(e);
         }
         byte[] message;
         try {
@@ -229,7 +384,14 @@ public final class WrangleStep {
                 parser.feed(message, 0, message.length);
             }
         } catch (SQLException e) {
-            throw new SQLException("reading the current guests failed: " + e.getMessage(), e.getSQLState(), e);
+            throw readFailure(e);
+        } catch (OutOfTimeException e) {
+            try {
+                stream.cancelCopy();
+            } catch (SQLException cancelFailure) {
+                e.addSuppressed(cancelFailure);
+            }
+            throw e;
         } catch (IOException | RuntimeException e) {
             try {
                 while (stream.readFromCopy() != null) {
@@ -242,9 +404,20 @@ public final class WrangleStep {
         }
     }
 
-    private static String message(long rows, int parts, long rejected) {
-        String rejectedNote =
-                rejected == 0 ? "" : "; " + rejected + " rejected for a missing or malformed key (see rejected.csv)";
+    /** The server's error, said as a reading failure; a statement stopped by the deadline's timeouts says so. */
+    private static SQLException readFailure(SQLException e) {
+        String what = TransactionSettings.timedOut(e)
+                ? "reading the current guests ran out of time (the server stopped it: "
+                : "reading the current guests failed: ";
+        return new SQLException(
+                what + e.getMessage() + (TransactionSettings.timedOut(e) ? ")" : ""), e.getSQLState(), e);
+    }
+
+    private static String message(long rows, int parts, long rejected, long duplicates) {
+        String rejectedNote = rejected == 0
+                ? ""
+                : "; " + rejected + " rejected for a missing, malformed or duplicate key"
+                        + (duplicates == 0 ? "" : " (" + duplicates + " duplicate)") + " (see rejected.csv)";
         if (rows == 0) {
             return (rejected == 0
                             ? "no current guests: no parts written"
@@ -254,22 +427,41 @@ public final class WrangleStep {
         return "wrangled " + rows + " current guests into " + parts + (parts == 1 ? " part" : " parts") + rejectedNote;
     }
 
-    private void recordFailure(RunId runId, Instant started, Exception failure) {
-        try (Connection connection = dataSource.getConnection()) {
-            PredictionRuns.record(
-                    connection,
-                    new PredictionRuns.Entry(
-                            runId.value(),
-                            STEP,
-                            "",
-                            started,
-                            Instant.now(),
-                            0,
-                            null,
-                            "failed",
-                            Map.of("error", String.valueOf(failure.getMessage()))));
+    /** Records the run failed, on the run's connection or, when that one is broken, on another. */
+    private void recordFailure(Connection connection, RunId runId, Throwable failure) {
+        String reason = failure.getMessage() == null ? failure.toString() : failure.getMessage();
+        LOG.warn("run {} failed: {}", runId, reason);
+        try {
+            RunLifecycle.failed(connection, runId, reason);
+            return;
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("recording the failure on the run's connection failed, trying another", e);
+        }
+        try (Connection other = dataSource.getConnection()) {
+            RunLifecycle.failed(other, runId, reason);
         } catch (SQLException | RuntimeException e) {
             failure.addSuppressed(e);
         }
+    }
+
+    private static void release(Connection connection, RunId runId) {
+        try {
+            RunLifecycle.release(connection, runId);
+        } catch (SQLException e) {
+            // A broken connection has lost its session, and the lock with it.
+            LOG.debug("could not release the lock of run {}: {}", runId, e.getMessage());
+        }
+    }
+
+    private static void rollback(Connection connection, Throwable cause) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    private static long elapsedMillis(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1_000_000;
     }
 }

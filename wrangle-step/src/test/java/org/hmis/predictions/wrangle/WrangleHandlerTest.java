@@ -28,6 +28,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.db.PipelineSchema;
+import org.hmis.predictions.common.db.RunRefusedException;
 import org.hmis.predictions.common.storage.RunId;
 import org.hmis.predictions.common.trigger.InvalidTriggerException;
 import org.hmis.predictions.common.trigger.TriggerJson;
@@ -184,48 +185,79 @@ class WrangleHandlerTest {
         assertTrue(summary.has("durationMs"));
         assertTrue(summary.get("unknownValues").isObject());
         assertEquals(
-                List.of("wrangled/" + runId + "/part-00000.csv", "wrangled/" + runId + "/part-00001.csv"),
+                List.of(
+                        "wrangled/" + runId + "/_manifest.json",
+                        "wrangled/" + runId + "/part-00000.csv",
+                        "wrangled/" + runId + "/part-00001.csv"),
                 keysUnder("wrangled/" + runId + "/"));
+        assertEquals("wrangled", summary.get("status").asText());
+    }
+
+    /** The POST /refresh fixture with its body asking for {@code runId}. */
+    private static byte[] refreshAsking(String runId) throws IOException {
+        try (InputStream in = WrangleHandlerTest.class.getResourceAsStream("/events/tests/http-api-refresh.json")) {
+            com.fasterxml.jackson.databind.node.ObjectNode event =
+                    (com.fasterxml.jackson.databind.node.ObjectNode) TriggerJson.MAPPER.readTree(in);
+            event.put(
+                    "body",
+                    java.util.Base64.getEncoder()
+                            .encodeToString(("{\"runId\":\"" + runId + "\"}").getBytes(StandardCharsets.UTF_8)));
+            return TriggerJson.MAPPER.writeValueAsBytes(event);
+        }
     }
 
     @Test
-    void anEventBridgeRuleScheduleWranglesUnderANewRunId() throws IOException {
+    void aScheduleWranglesUnderTheRunItsTimeNamesAndASecondDeliveryDoesNothing() throws IOException {
         JsonNode summary = invoke("tests/eventbridge-scheduled.json");
         assertWrangledAll(summary);
-        assertNotEquals(FIXTURE_RUN_ID, summary.get("runId").asText());
+        assertEquals(
+                RunId.forSchedule(java.time.Instant.parse("2026-11-23T06:00:00Z"), "wrangle")
+                        .value(),
+                summary.get("runId").asText());
+        // EventBridge Scheduler's input for the same night's schedule: the same run, which is done.
+        JsonNode again = invoke("tests/scheduler-input.json");
+        assertEquals(summary.get("runId").asText(), again.get("runId").asText());
+        assertEquals("nothing-to-do", again.get("status").asText());
+        assertEquals(0, again.get("parts").size());
     }
 
     @Test
-    void aSchedulerTargetInputWrangles() throws IOException {
-        assertWrangledAll(invoke("tests/scheduler-input.json"));
-    }
-
-    @Test
-    void aDirectInvokeUsesItsRunIdOrANewOne() throws IOException {
-        JsonNode named = invoke("wrangle-step/direct.json");
-        assertEquals(FIXTURE_RUN_ID, named.get("runId").asText());
+    void aDirectInvokeUsesARecentNewRunIdOrANewOne() throws IOException {
+        RunRefusedException old = assertThrows(RunRefusedException.class, () -> invoke("wrangle-step/direct.json"));
+        assertEquals(RunRefusedException.Reason.BAD_TIME, old.reason());
+        assertTrue(
+                old.getMessage().startsWith("run id " + FIXTURE_RUN_ID + " names 2026-11-23T10:15:00Z"),
+                old.getMessage());
+        String recent = RunId.newRun().value();
+        JsonNode named = invoke(("{\"runId\":\"" + recent + "\"}").getBytes(StandardCharsets.UTF_8));
+        assertEquals(recent, named.get("runId").asText());
         assertWrangledAll(named);
+        RunRefusedException used = assertThrows(
+                RunRefusedException.class,
+                () -> invoke(("{\"runId\":\"" + recent + "\"}").getBytes(StandardCharsets.UTF_8)));
+        assertEquals(RunRefusedException.Reason.ALREADY_USED, used.reason());
         JsonNode fresh = invoke("tests/direct-empty.json");
         assertWrangledAll(fresh);
-        assertNotEquals(FIXTURE_RUN_ID, fresh.get("runId").asText());
+        assertNotEquals(recent, fresh.get("runId").asText());
         assertTrue(INVOCATIONS.isEmpty(), "only the API queues an invocation");
     }
 
     @Test
     void postRefreshAnswers202AndQueuesTheRunThatThenWritesThePromisedKeys() throws IOException {
-        JsonNode response = invoke("tests/http-api-refresh.json");
+        String requested = RunId.newRun().value();
+        JsonNode response = invoke(refreshAsking(requested));
 
         assertEquals(202, response.get("statusCode").asInt());
         JsonNode accepted = body(response);
-        assertEquals(FIXTURE_RUN_ID, accepted.get("runId").asText(), "the body's run id");
+        assertEquals(requested, accepted.get("runId").asText(), "the body's run id");
         assertEquals("accepted", accepted.get("status").asText());
         assertEquals(S3.bucket(), accepted.get("bucket").asText());
-        assertEquals("wrangled/" + FIXTURE_RUN_ID + "/", accepted.get("prefix").asText());
+        assertEquals("wrangled/" + requested + "/", accepted.get("prefix").asText());
         assertEquals(
-                "wrangled/" + FIXTURE_RUN_ID + "/part-NNNNN.csv",
+                "wrangled/" + requested + "/part-NNNNN.csv",
                 accepted.get("parts").asText());
         assertEquals(
-                "wrangled/" + FIXTURE_RUN_ID + "/rejected.csv",
+                "wrangled/" + requested + "/rejected.csv",
                 accepted.get("rejected").asText());
 
         assertEquals(1, INVOCATIONS.size());
@@ -237,16 +269,39 @@ class WrangleHandlerTest {
         assertTrue(authorization.startsWith("AWS4-HMAC-SHA256 Credential=AKIDWRANGLETEST/"), authorization);
         assertTrue(authorization.contains("/us-east-1/lambda/aws4_request"), authorization);
         JsonNode payload = TriggerJson.MAPPER.readTree(queued.body());
-        assertEquals(FIXTURE_RUN_ID, payload.get("runId").asText());
+        assertEquals(requested, payload.get("runId").asText());
         assertEquals("JKJaXmPLvHcESHA=", payload.get("apiRequestId").asText());
 
         // Lambda delivers the queued event: a direct invoke that does the work under the promised prefix.
         JsonNode summary = invoke(queued.body().getBytes(StandardCharsets.UTF_8));
         assertWrangledAll(summary);
-        assertEquals(FIXTURE_RUN_ID, summary.get("runId").asText());
+        assertEquals(requested, summary.get("runId").asText());
         for (JsonNode key : summary.get("parts")) {
             assertTrue(key.asText().startsWith(accepted.get("prefix").asText()), key.asText());
         }
+
+        // The same run asked for again is refused: it is wrangled.
+        INVOCATIONS.clear();
+        JsonNode again = invoke(refreshAsking(requested));
+        assertEquals(409, again.get("statusCode").asInt());
+        assertTrue(body(again).get("error").asText().contains("was wrangled already"), again.toString());
+        assertTrue(INVOCATIONS.isEmpty(), "nothing is queued for a refused run");
+    }
+
+    @Test
+    void postRefreshWithARunIdFarFromNowIs400() throws IOException {
+        JsonNode response = invoke("tests/http-api-refresh.json");
+        assertEquals(400, response.get("statusCode").asInt());
+        assertTrue(
+                body(response)
+                        .get("error")
+                        .asText()
+                        .startsWith("run id " + FIXTURE_RUN_ID + " names 2026-11-23T10:15:00Z, more than 15 minutes"),
+                body(response).toString());
+        JsonNode future = invoke(refreshAsking("99991231T235959Z-ffff"));
+        assertEquals(400, future.get("statusCode").asInt());
+        assertTrue(body(future).get("error").asText().contains("after the database's clock"), future.toString());
+        assertTrue(INVOCATIONS.isEmpty());
     }
 
     @Test
@@ -307,7 +362,7 @@ class WrangleHandlerTest {
     void whenLambdaDoesNotQueueTheRunTheAnswerIs503WithTheReason() throws IOException {
         lambdaStatus = 429;
         lambdaError = "{\"Type\":\"User\",\"message\":\"Rate Exceeded.\"}";
-        JsonNode response = invoke("tests/http-api-refresh.json");
+        JsonNode response = invoke(refreshAsking(RunId.newRun().value()));
         assertEquals(503, response.get("statusCode").asInt());
         String error = body(response).get("error").asText();
         assertTrue(error.startsWith("the refresh could not be started, try again: "), error);

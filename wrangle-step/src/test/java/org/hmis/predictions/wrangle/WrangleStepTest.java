@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -27,12 +26,16 @@ import org.hmis.predictions.common.config.StorageSettings;
 import org.hmis.predictions.common.csv.WrangledCsv;
 import org.hmis.predictions.common.db.Database;
 import org.hmis.predictions.common.db.PipelineSchema;
+import org.hmis.predictions.common.db.RunRefusedException;
 import org.hmis.predictions.common.features.FeatureSpec;
 import org.hmis.predictions.common.features.GuestFeatures;
 import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.common.s3.StoredObject;
 import org.hmis.predictions.common.storage.RunId;
 import org.hmis.predictions.common.storage.RunKeys;
+import org.hmis.predictions.common.storage.RunManifest;
+import org.hmis.predictions.common.trigger.Deadline;
+import org.hmis.predictions.common.trigger.RunRequest;
 import org.hmis.predictions.localservices.TestPostgres;
 import org.hmis.predictions.localservices.TestS3;
 import org.hmis.predictions.synthetic.GuestGenerator;
@@ -118,12 +121,6 @@ class WrangleStepTest {
         return store.readString(S3.bucket(), key);
     }
 
-    private static byte[] readBytes(String key) throws IOException {
-        try (InputStream in = store.open(S3.bucket(), key)) {
-            return in.readAllBytes();
-        }
-    }
-
     private static final String FEATURE_COLUMNS =
             "case_members, age_at_enrollment, current_age, client_record_restricted,"
                     + " inforeleaseno, \"non-cash_benefit_count\", barrier_count_at_entry, chronic_homeless_status, under_25,"
@@ -188,8 +185,14 @@ class WrangleStepTest {
         assertEquals("v1", summary.featureSpecVersion());
         assertEquals("wrangled 4 current guests into 1 part", summary.message());
         assertEquals(
-                List.of(RunKeys.wrangledPart(runId, 0).key()),
+                List.of(
+                        RunKeys.runManifestKey(runId),
+                        RunKeys.wrangledPart(runId, 0).key()),
                 store.list(S3.bucket(), RunKeys.wrangledRunPrefix(runId)));
+        RunManifest manifest = RunManifest.fromJson(read(RunKeys.runManifestKey(runId)));
+        assertEquals(List.of(new RunManifest.Part(RunKeys.wrangledPart(runId, 0).key(), 4)), manifest.parts());
+        assertEquals("v1", manifest.featureSpecVersion());
+        assertEquals(4, manifest.rows());
     }
 
     @Test
@@ -339,37 +342,16 @@ class WrangleStepTest {
     }
 
     @Test
-    void runningARunIdAgainRewritesTheSameBytes() throws Exception {
-        try (Connection c = PG.connect()) {
-            new GuestLoader(GuestGenerator.builder()
-                            .seed(11)
-                            .asOf(LocalDate.of(2026, 11, 23))
-                            .currentShare(0.5)
-                            .build())
-                    .load(c, GUESTS, 400);
-        }
+    void aRunIdWhoseWrangleSucceededIsNotWrangledAgain() throws Exception {
+        execute("INSERT INTO guests (personal_id, enroll_date, exit_date) VALUES (1, '2026-01-01', NULL)");
         RunId runId = RunId.parse("20261123T101500Z-0104");
-        WrangleStep.Summary first = step(50).run(runId);
-        List<byte[]> firstBytes = new ArrayList<>();
-        List<StoredObject> firstHeads = new ArrayList<>();
-        for (String key : first.parts()) {
-            firstBytes.add(readBytes(key));
-            firstHeads.add(store.head(S3.bucket(), key).orElseThrow());
-        }
-
-        WrangleStep.Summary second = step(50).run(runId);
-
-        assertTrue(first.parts().size() > 1);
-        assertEquals(first.parts(), second.parts());
-        assertEquals(first.rows(), second.rows());
-        for (int p = 0; p < first.parts().size(); p++) {
-            String key = first.parts().get(p);
-            assertArrayEquals(firstBytes.get(p), readBytes(key), key);
-            StoredObject head = store.head(S3.bucket(), key).orElseThrow();
-            assertEquals(firstHeads.get(p).etag(), head.etag(), key);
-            assertEquals(firstHeads.get(p).metadata(), head.metadata(), key);
-        }
-        assertEquals(first.parts(), store.list(S3.bucket(), RunKeys.wrangledRunPrefix(runId)));
+        step(50).run(runId);
+        RunRefusedException e = assertThrows(RunRefusedException.class, () -> step(50).run(runId));
+        assertEquals(RunRefusedException.Reason.ALREADY_USED, e.reason());
+        assertEquals("run " + runId + " was wrangled already (it is wrangled); ask for a new run", e.getMessage());
+        // A schedule's second delivery of the same run is no error: there is nothing to do.
+        WrangleStep.Summary again = step(50).run(new RunRequest(runId, RunRequest.Origin.SCHEDULE), Deadline.NONE);
+        assertEquals(WrangleStep.NOTHING_TO_DO, again.status());
     }
 
     @Test
@@ -382,32 +364,32 @@ class WrangleStepTest {
         assertEquals(0, summary.rows());
         assertEquals(List.of(), summary.parts());
         assertEquals("no current guests: no parts written", summary.message());
-        assertEquals(List.of(), store.list(S3.bucket(), RunKeys.wrangledRunPrefix(runId)));
+        assertEquals(List.of(RunKeys.runManifestKey(runId)), store.list(S3.bucket(), RunKeys.wrangledRunPrefix(runId)));
+        assertEquals("complete", summary.status(), "a run without parts has nothing left to apply");
         try (Connection c = PG.connect();
                 Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery(
-                        "SELECT step, part, rows, status, details->>'parts' FROM prediction_runs WHERE run_id = '"
-                                + runId + "'")) {
+                        "SELECT step, part, rows, status, parts FROM prediction_runs WHERE run_id = '" + runId + "'")) {
             assertTrue(rs.next(), "the empty run is recorded");
             assertEquals("wrangle", rs.getString(1));
             assertEquals("", rs.getString(2));
             assertEquals(0, rs.getLong(3));
-            assertEquals("done", rs.getString(4));
-            assertEquals("0", rs.getString(5));
+            assertEquals("complete", rs.getString(4));
+            assertEquals(0, rs.getInt(5));
         }
     }
 
     @Test
     void aMissingOrMalformedKeyIsRejectedWithItsReasonAndNothingElse() throws Exception {
-        // The intake app's table may not constrain the key: let personal_id be NULL or text.
+        // The intake app's table may not constrain the key: let personal_id be NULL, and wider than the pipeline's.
         execute(
                 "DROP INDEX guests_person_enrol_uk",
-                "ALTER TABLE guests ALTER COLUMN personal_id DROP NOT NULL, ALTER COLUMN personal_id TYPE TEXT",
+                "ALTER TABLE guests ALTER COLUMN personal_id DROP NOT NULL, ALTER COLUMN personal_id TYPE BIGINT",
                 "INSERT INTO guests (personal_id, enroll_date, exit_date, first_name, ssn, race) VALUES"
-                        + " ('201', '2026-01-01', NULL, 'Kept', '900-22-0001', 'White'),"
-                        + " ('202', NULL, NULL, 'Nodate', '900-22-0002', 'White'),"
+                        + " (201, '2026-01-01', NULL, 'Kept', '900-22-0001', 'White'),"
+                        + " (202, NULL, NULL, 'Nodate', '900-22-0002', 'White'),"
                         + " (NULL, '2026-02-02', NULL, 'Noid', '900-22-0003', 'White'),"
-                        + " ('A-17, \"x\"', '2026-03-03', NULL, 'Badid', '900-22-0004', 'White')");
+                        + " (99999999999, '2026-03-03', NULL, 'Bigid', '900-22-0004', 'White')");
         RunId runId = RunId.parse("20261123T101500Z-0106");
 
         WrangleStep.Summary summary = step(100).run(runId);
@@ -416,15 +398,16 @@ class WrangleStepTest {
         assertEquals(3, summary.rejected());
         assertEquals(RunKeys.rejectedKey(runId), summary.rejectedKey());
         assertEquals(
-                "wrangled 1 current guests into 1 part; 3 rejected for a missing or malformed key (see rejected.csv)",
+                "wrangled 1 current guests into 1 part; 3 rejected for a missing, malformed or duplicate key"
+                        + " (see rejected.csv)",
                 summary.message());
-        // Text keys sort '201' < '202' < 'A-17...', NULL last: the row numbers are positions in that order.
-        assertEquals(
-                "row,personal_id,enroll_date,reason\n"
-                        + "2,202,,enroll_date is missing\n"
-                        + "3,\"A-17, \"\"x\"\"\",2026-03-03,\"personal_id 'A-17, \"\"x\"\"' is not an integer\"\n"
-                        + "4,,2026-02-02,personal_id is missing\n",
-                read(summary.rejectedKey()));
+        // Key order: 201, 202, 99999999999, NULL last: the row numbers are positions in that order.
+        assertEquals("""
+                row,personal_id,enroll_date,reason
+                2,202,,enroll_date is missing
+                3,99999999999,2026-03-03,personal_id '99999999999' is not an integer
+                4,,2026-02-02,personal_id is missing
+                """, read(summary.rejectedKey()));
         assertEquals(
                 "3",
                 store.head(S3.bucket(), summary.rejectedKey())
@@ -436,6 +419,104 @@ class WrangleStepTest {
                 part.endsWith("\n201,2026-01-01," + ",".repeat(20)
                         + ",0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0\n"),
                 part);
+    }
+
+    @Test
+    void keyColumnsOfAnotherTypeStopTheRunNamingColumnAndType() throws Exception {
+        execute(
+                "ALTER TABLE guests ALTER COLUMN personal_id TYPE TEXT",
+                "INSERT INTO guests (personal_id, enroll_date) VALUES ('1', '2026-01-01')");
+        RunId runId = RunId.parse("20261123T101500Z-0112");
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> step(100).run(runId));
+        assertEquals(
+                "column personal_id of public.guests is text; the pipeline reads it only as smallint, integer or bigint",
+                e.getMessage());
+        assertEquals("failed", runStatus(runId));
+        assertEquals(List.of(), store.list(S3.bucket(), RunKeys.wrangledRunPrefix(runId)));
+
+        execute(
+                "ALTER TABLE guests ALTER COLUMN personal_id TYPE INTEGER USING personal_id::integer",
+                "ALTER TABLE guests ALTER COLUMN enroll_date TYPE TEXT");
+        RunId second = RunId.parse("20261123T101500Z-0113");
+        e = assertThrows(IllegalStateException.class, () -> step(100).run(second));
+        assertEquals(
+                "column enroll_date of public.guests is text; the pipeline reads it only as date, timestamp without"
+                        + " time zone or timestamp with time zone",
+                e.getMessage());
+    }
+
+    @Test
+    void everyCopyOfADuplicateKeyIsRejectedAndThePartKeepsTheOthers() throws Exception {
+        execute(
+                "DROP INDEX guests_person_enrol_uk",
+                "INSERT INTO guests (personal_id, enroll_date, exit_date, race) VALUES"
+                        + " (1, '2026-01-01', NULL, 'White'), (2, '2026-01-02', NULL, 'White'),"
+                        + " (2, '2026-01-02', NULL, 'Asian'), (3, '2026-01-03', NULL, 'White'),"
+                        + " (2, '2026-01-02', NULL, NULL), (4, '2026-01-04', NULL, 'White'),"
+                        + " (4, '2026-01-05', NULL, 'White')");
+        RunId runId = RunId.parse("20261123T101500Z-0114");
+
+        WrangleStep.Summary summary = step(2).run(runId);
+
+        assertEquals(4, summary.rows(), "guests 1, 3 and both enrolments of 4");
+        assertEquals(3, summary.rejected());
+        assertEquals(3, summary.duplicateKeys());
+        List<String> rejectedLines = read(summary.rejectedKey()).lines().skip(1).toList();
+        assertEquals(3, rejectedLines.size());
+        for (String line : rejectedLines) {
+            assertTrue(line.endsWith(",2,2026-01-02,duplicate key"), line);
+        }
+        List<String> keys = new ArrayList<>();
+        for (String key : summary.parts()) {
+            read(key)
+                    .lines()
+                    .skip(1)
+                    .forEach(line -> keys.add(line.substring(0, line.indexOf(',', line.indexOf(',') + 1))));
+        }
+        assertEquals(List.of("1,2026-01-01", "3,2026-01-03", "4,2026-01-04", "4,2026-01-05"), keys);
+    }
+
+    @Test
+    void aTimestampKeyIsItsDateInUtcWhateverTheSessionsTimeZone() throws Exception {
+        execute(
+                "ALTER DATABASE " + PG.database() + " SET timezone = 'America/Los_Angeles'",
+                "ALTER TABLE guests ALTER COLUMN enroll_date TYPE TIMESTAMPTZ",
+                "INSERT INTO guests (personal_id, enroll_date) VALUES"
+                        + " (1, '2026-01-05 23:30:00-08'), (2, '2026-01-05 08:00:00+00')");
+        try {
+            // The pool's sessions start in Los Angeles time, where guest 1 enrolled on the 5th; in UTC it is the 6th.
+            WrangleStep zonedStep = new WrangleStep(PG.dataSource(), GUESTS, store, S3.bucket(), 100);
+            WrangleStep.Summary zoned = zonedStep.run(RunId.parse("20261123T101500Z-0115"));
+            assertEquals(
+                    List.of("1,2026-01-06", "2,2026-01-05"),
+                    read(zoned.parts().get(0))
+                            .lines()
+                            .skip(1)
+                            .map(l -> l.substring(0, 12))
+                            .toList());
+
+            execute("ALTER TABLE guests ALTER COLUMN enroll_date TYPE TIMESTAMP USING enroll_date AT TIME ZONE 'UTC'");
+            WrangleStep.Summary plain = zonedStep.run(RunId.parse("20261123T101500Z-0116"));
+            assertEquals(
+                    List.of("1,2026-01-06", "2,2026-01-05"),
+                    read(plain.parts().get(0))
+                            .lines()
+                            .skip(1)
+                            .map(l -> l.substring(0, 12))
+                            .toList());
+        } finally {
+            execute("ALTER DATABASE " + PG.database() + " RESET timezone");
+        }
+    }
+
+    private static String runStatus(RunId runId) throws SQLException {
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT status FROM prediction_runs WHERE run_id = '" + runId
+                        + "' AND step = 'wrangle' AND part = ''")) {
+            return rs.next() ? rs.getString(1) : null;
+        }
     }
 
     @Test
@@ -498,13 +579,13 @@ class WrangleStepTest {
 
         try (Connection c = PG.connect();
                 Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT rows, status, details->>'parts', details->>'rejected',"
+                ResultSet rs = st.executeQuery("SELECT rows, status, parts, details->>'rejected',"
                         + " details->'unknownValues'->>'race', details->>'featureSpecVersion', finished_at >= started_at"
                         + " FROM prediction_runs WHERE run_id = '" + runId + "' AND step = 'wrangle' AND part = ''")) {
             assertTrue(rs.next());
             assertEquals(3, rs.getLong(1));
-            assertEquals("done", rs.getString(2));
-            assertEquals("2", rs.getString(3));
+            assertEquals("wrangled", rs.getString(2));
+            assertEquals(2, rs.getInt(3));
             assertEquals("0", rs.getString(4));
             assertEquals("1", rs.getString(5));
             assertEquals("v1", rs.getString(6));
@@ -559,5 +640,191 @@ class WrangleStepTest {
         }
         assertEquals("", parsed.get(0)[5], "an empty string stays empty");
         assertNull(parsed.get(1)[5], "NULL stays NULL");
+    }
+
+    /** An object store on the test server whose {@code failAt}-th part upload (counting from 1) fails. */
+    private static ObjectStore failingAtPartUpload(int failAt) {
+        java.util.concurrent.atomic.AtomicInteger uploads = new java.util.concurrent.atomic.AtomicInteger();
+        software.amazon.awssdk.core.interceptor.ExecutionInterceptor failSecond =
+                new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
+                    @Override
+                    public void beforeExecution(
+                            software.amazon.awssdk.core.interceptor.Context.BeforeExecution context,
+                            software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+                        if (context.request() instanceof software.amazon.awssdk.services.s3.model.PutObjectRequest put
+                                && put.key().contains("/part-")
+                                && uploads.incrementAndGet() == failAt) {
+                            throw software.amazon.awssdk.core.exception.SdkClientException.create(
+                                    "connection reset while uploading " + put.key());
+                        }
+                    }
+                };
+        return new ObjectStore(software.amazon.awssdk.services.s3.S3Client.builder()
+                .endpointOverride(S3.endpoint())
+                .forcePathStyle(true)
+                .region(software.amazon.awssdk.regions.Region.of(S3.region()))
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+                                S3.accessKey(), S3.secretKey())))
+                .requestChecksumCalculation(
+                        software.amazon.awssdk.core.checksums.RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(
+                        software.amazon.awssdk.core.checksums.ResponseChecksumValidation.WHEN_REQUIRED)
+                .overrideConfiguration(o -> o.addExecutionInterceptor(failSecond))
+                .build());
+    }
+
+    private static void insertGuests(int count) throws SQLException {
+        execute("INSERT INTO guests (personal_id, enroll_date, exit_date) SELECT i, DATE '2026-01-01', NULL"
+                + " FROM generate_series(1, " + count + ") i");
+    }
+
+    @Test
+    void aWrangleWhoseSecondUploadFailsIsRecordedFailedWithoutAManifest() throws Exception {
+        insertGuests(10);
+        RunId runId = RunId.parse("20261123T101500Z-0120");
+        try (ObjectStore failing = failingAtPartUpload(2)) {
+            WrangleStep step = new WrangleStep(database.dataSource(), GUESTS, failing, S3.bucket(), 4);
+            RuntimeException e = assertThrows(RuntimeException.class, () -> step.run(runId));
+            assertTrue(e.getMessage().contains("connection reset while uploading"), e.getMessage());
+        }
+        assertEquals("failed", runStatus(runId));
+        assertTrue(runError(runId).contains("connection reset while uploading"), runError(runId));
+        List<String> left = store.list(S3.bucket(), RunKeys.wrangledRunPrefix(runId));
+        assertFalse(left.contains(RunKeys.runManifestKey(runId)), "no manifest: the run is not wrangled");
+        assertFalse(left.contains(RunKeys.wrangledPart(runId, 1).key()), "the failed upload left nothing");
+    }
+
+    @Test
+    void aFailedRunStartedAgainAfterThePopulationShrankLeavesNoPartOfItsEarlierAttempt() throws Exception {
+        insertGuests(10);
+        RunId runId = RunId.parse("20261123T101500Z-0121");
+        try (ObjectStore failing = failingAtPartUpload(3)) {
+            WrangleStep step = new WrangleStep(database.dataSource(), GUESTS, failing, S3.bucket(), 4);
+            assertThrows(RuntimeException.class, () -> step.run(runId));
+        }
+        assertEquals(
+                List.of(
+                        RunKeys.wrangledPart(runId, 0).key(),
+                        RunKeys.wrangledPart(runId, 1).key()),
+                store.list(S3.bucket(), RunKeys.wrangledRunPrefix(runId)));
+        // predict had already turned the second part into predictions.
+        store.putBytes(
+                S3.bucket(),
+                RunKeys.predictionsPart(runId, 1).key(),
+                "personal_id\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "text/csv",
+                Map.of());
+        execute("DELETE FROM guests WHERE personal_id > 3");
+
+        WrangleStep.Summary rerun = step(4).run(runId);
+
+        assertEquals(3, rerun.rows());
+        assertEquals(List.of(RunKeys.wrangledPart(runId, 0).key()), rerun.parts());
+        assertEquals(
+                List.of(
+                        RunKeys.runManifestKey(runId),
+                        RunKeys.wrangledPart(runId, 0).key()),
+                store.list(S3.bucket(), RunKeys.wrangledRunPrefix(runId)),
+                "no higher-numbered part of the earlier attempt is left for predict or run --run-id");
+        assertEquals(List.of(), store.list(S3.bucket(), RunKeys.predictionsRunPrefix(runId)));
+        assertEquals("wrangled", runStatus(runId));
+    }
+
+    @Test
+    void aWrangleWithNoTimeLeftStopsAndIsRecordedFailed() throws Exception {
+        insertGuests(10);
+        RunId runId = RunId.parse("20261123T101500Z-0122");
+        Deadline spent = Deadline.after(java.time.Duration.ofMillis(500), java.time.Duration.ofMillis(500));
+        org.hmis.predictions.common.trigger.OutOfTimeException e = assertThrows(
+                org.hmis.predictions.common.trigger.OutOfTimeException.class,
+                () -> step(4).run(RunRequest.madeHere(runId), spent));
+        assertTrue(e.getMessage().startsWith("wrangling run " + runId + ": out of time"), e.getMessage());
+        assertEquals("failed", runStatus(runId));
+        assertTrue(runError(runId).contains("out of time"), runError(runId));
+        assertEquals(List.of(), store.list(S3.bucket(), RunKeys.wrangledRunPrefix(runId)));
+    }
+
+    @Test
+    void aWrangleThatWaitsOnALockPastItsTimeStopsAndTheServerStopsWithIt() throws Exception {
+        insertGuests(10);
+        RunId runId = RunId.parse("20261123T101500Z-0123");
+        try (Connection holder = PG.connect();
+                Statement st = holder.createStatement()) {
+            holder.setAutoCommit(false);
+            st.execute("LOCK TABLE guests IN ACCESS EXCLUSIVE MODE");
+            long started = System.nanoTime();
+            Deadline twoSeconds = Deadline.after(java.time.Duration.ofSeconds(3), java.time.Duration.ofSeconds(1));
+            SQLException e =
+                    assertThrows(SQLException.class, () -> step(4).run(RunRequest.madeHere(runId), twoSeconds));
+            long tookMs = (System.nanoTime() - started) / 1_000_000;
+            assertTrue(e.getMessage().startsWith("reading the current guests ran out of time"), e.getMessage());
+            assertTrue(tookMs < 3_000, "stopped within the invocation's time, took " + tookMs + " ms");
+            try (ResultSet rs =
+                    st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                            + " AND pid <> pg_backend_pid() AND state = 'active' AND query LIKE 'COPY%'")) {
+                rs.next();
+                assertEquals(0, rs.getLong(1), "the server stopped the read too");
+            }
+            holder.rollback();
+        }
+        assertEquals("failed", runStatus(runId));
+    }
+
+    private static String runError(RunId runId) throws SQLException {
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT details->>'error' FROM prediction_runs WHERE run_id = '" + runId
+                        + "' AND step = 'wrangle' AND part = ''")) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    @Test
+    void aRunBeingWrangledIsNotWrangledAgainAtTheSameTime() throws Exception {
+        insertGuests(10);
+        RunId runId = RunId.parse("20261123T101500Z-0124");
+        java.util.concurrent.ExecutorService thread = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (Connection holder = PG.connect();
+                Statement st = holder.createStatement()) {
+            // The first wrangle waits to read the guests, holding its run.
+            holder.setAutoCommit(false);
+            st.execute("LOCK TABLE guests IN ACCESS EXCLUSIVE MODE");
+            java.util.concurrent.Future<WrangleStep.Summary> first = thread.submit(() -> step(4).run(runId));
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (!"started".equals(runStatus(runId)) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            RunRefusedException second = assertThrows(RunRefusedException.class, () -> step(4).run(runId));
+            assertEquals(RunRefusedException.Reason.IN_PROGRESS, second.reason());
+            WrangleStep.Summary scheduled =
+                    step(4).run(new RunRequest(runId, RunRequest.Origin.SCHEDULE), Deadline.NONE);
+            assertEquals(WrangleStep.NOTHING_TO_DO, scheduled.status());
+            holder.rollback();
+            assertEquals(
+                    10, first.get(30, java.util.concurrent.TimeUnit.SECONDS).rows());
+        } finally {
+            thread.shutdownNow();
+        }
+        assertEquals("wrangled", runStatus(runId));
+    }
+
+    @Test
+    void aRunWhoseWrangleDiedWithoutAWordIsStartedAgain() throws Exception {
+        insertGuests(3);
+        RunId runId = RunId.parse("20261123T101500Z-0125");
+        execute("INSERT INTO prediction_runs (run_id, step, part, started_at, rows, status)" + " VALUES ('" + runId
+                + "', 'wrangle', '', now() - interval '20 minutes', 0, 'started')");
+        WrangleStep.Summary summary = step(4).run(runId);
+        assertEquals(3, summary.rows());
+        assertEquals("wrangled", runStatus(runId));
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT details->>'attempt', details->>'previous' FROM prediction_runs"
+                        + " WHERE run_id = '" + runId + "' AND step = 'wrangle'")) {
+            assertTrue(rs.next());
+            assertEquals("2", rs.getString(1));
+            assertEquals("started", rs.getString(2));
+        }
     }
 }

@@ -35,12 +35,17 @@ public final class PredictionRuns {
 
     /** Inserts or replaces the entry for (run, step, part). */
     public static void record(Connection connection, Entry entry) throws SQLException {
-        String sql =
-                "INSERT INTO " + TABLE + " (run_id, step, part, started_at, finished_at, rows, model, status, details)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)"
-                        + " ON CONFLICT (run_id, step, part) DO UPDATE SET started_at = EXCLUDED.started_at,"
-                        + " finished_at = EXCLUDED.finished_at, rows = EXCLUDED.rows, model = EXCLUDED.model,"
-                        + " status = EXCLUDED.status, details = EXCLUDED.details";
+        record(connection, entry, null);
+    }
+
+    /** The same, with the identity of the content the step worked on (an update part's ETag), or null. */
+    public static void record(Connection connection, Entry entry, String contentId) throws SQLException {
+        String sql = "INSERT INTO " + TABLE
+                + " (run_id, step, part, started_at, finished_at, rows, model, status, details, content_id)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)"
+                + " ON CONFLICT (run_id, step, part) DO UPDATE SET started_at = EXCLUDED.started_at,"
+                + " finished_at = EXCLUDED.finished_at, rows = EXCLUDED.rows, model = EXCLUDED.model,"
+                + " status = EXCLUDED.status, details = EXCLUDED.details, content_id = EXCLUDED.content_id";
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             ps.setString(1, entry.runId());
             ps.setString(2, entry.step());
@@ -51,7 +56,25 @@ public final class PredictionRuns {
             ps.setString(7, entry.model());
             ps.setString(8, entry.status());
             ps.setString(9, toJson(entry.details()));
+            ps.setString(10, contentId);
             ps.executeUpdate();
+        }
+    }
+
+    /** What was recorded for (run, step, part): its status and the identity of the content it worked on. */
+    public record Recorded(String status, String contentId) {}
+
+    /** The record of (run, step, part), if any. */
+    public static Optional<Recorded> recorded(Connection connection, String runId, String step, String part)
+            throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT status, content_id FROM " + TABLE + " WHERE run_id = ? AND step = ? AND part = ?")) {
+            ps.setString(1, runId);
+            ps.setString(2, step);
+            ps.setString(3, part);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new Recorded(rs.getString(1), rs.getString(2))) : Optional.empty();
+            }
         }
     }
 

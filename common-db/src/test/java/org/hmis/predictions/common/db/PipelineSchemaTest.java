@@ -61,7 +61,7 @@ class PipelineSchemaTest {
         try (Connection c = PG.connect()) {
             execute(c, "CREATE SCHEMA again");
         }
-        assertEquals(1, PipelineSchema.migrate(PG.dataSource("again"), GUESTS));
+        assertEquals(2, PipelineSchema.migrate(PG.dataSource("again"), GUESTS));
         try (Connection c = PG.connect()) {
             execute(
                     c,
@@ -120,7 +120,10 @@ class PipelineSchemaTest {
                             new Column("rows", "bigint"),
                             new Column("model", "text"),
                             new Column("status", "text"),
-                            new Column("details", "jsonb")),
+                            new Column("details", "jsonb"),
+                            new Column("parts", "integer"),
+                            new Column("completed_at", "timestamp with time zone"),
+                            new Column("content_id", "text")),
                     columnsOf(c, "prediction_runs"));
             Instant now = Instant.parse("2026-11-23T10:00:00Z");
             String part = "predictions/20261123T100000Z-0001/part-00000.csv";
@@ -154,6 +157,38 @@ class PipelineSchemaTest {
                             "INSERT INTO prediction_runs"
                                     + " (run_id, step, started_at, status) VALUES ('20261123T100000Z-0001', 'wrangle', now(), 'x')"));
             assertEquals("23505", again.getSQLState());
+        }
+    }
+
+    @Test
+    void theGuestPredictionsTableHasTheNameTheConfigurationGivesIt() throws SQLException {
+        try (Connection c = PG.connect()) {
+            execute(c, "CREATE SCHEMA named");
+        }
+        PipelineSchema.migrate(PG.dataSource("named"), GUESTS, SqlIdentifier.of("named.latest_predictions"));
+        try (Connection c = PG.connect()) {
+            execute(c, "SET search_path = named");
+            assertEquals(
+                    List.of(
+                            new Column("personal_id", "bigint"),
+                            new Column("enroll_date", "date"),
+                            new Column("run_id", "text"),
+                            new Column("run_started_at", "timestamp with time zone"),
+                            new Column("model", "text"),
+                            new Column("model_etag", "text"),
+                            new Column("predicted_exit_destination", "text"),
+                            new Column("p_es", "double precision"),
+                            new Column("p_other", "double precision"),
+                            new Column("p_perm", "double precision"),
+                            new Column("p_temp", "double precision"),
+                            new Column("p_unknown", "double precision"),
+                            new Column("updated_at", "timestamp with time zone")),
+                    columnsOf(c, "latest_predictions"));
+            assertEquals(
+                    0,
+                    count(
+                            c,
+                            "SELECT count(*) FROM pg_tables WHERE schemaname = 'named' AND tablename = 'guest_predictions'"));
         }
     }
 }

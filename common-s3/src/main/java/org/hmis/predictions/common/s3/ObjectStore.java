@@ -98,8 +98,13 @@ public final class ObjectStore implements AutoCloseable {
 
     /** A small object (a manifest) read whole. */
     public String readString(String bucket, String key) {
+        return new String(readBytes(bucket, key), StandardCharsets.UTF_8);
+    }
+
+    /** A small object (a CA bundle, a manifest) read whole. */
+    public byte[] readBytes(String bucket, String key) {
         try (InputStream in = open(bucket, key)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return in.readAllBytes();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("could not read s3://" + bucket + "/" + key, e);
         }

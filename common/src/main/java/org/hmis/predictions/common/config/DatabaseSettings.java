@@ -5,7 +5,9 @@ import java.util.Optional;
 
 /**
  * How to reach PostgreSQL. With a secret ARN, the secret's {@code host, port, dbname, username, password}
- * fill what the variables leave out; variables set explicitly win, so one can point at a proxy.
+ * fill what the variables leave out; variables set explicitly win, so one can point at a proxy. {@code sslRootCert}
+ * names the CA bundle that {@code verify-ca} and {@code verify-full} check the server against: {@code classpath:...},
+ * {@code s3://bucket/key} or a file path.
  */
 public record DatabaseSettings(
         Optional<String> host,
@@ -15,6 +17,7 @@ public record DatabaseSettings(
         Optional<String> password,
         Optional<String> secretArn,
         String sslMode,
+        Optional<String> sslRootCert,
         int poolSize) {
 
     /** Encrypted by default: RDS accepts TLS everywhere, and a guest list must not cross a network in clear. */
@@ -28,6 +31,7 @@ public record DatabaseSettings(
         // Never print the password.
         return "DatabaseSettings[host=" + host.orElse("(from secret)") + ", port=" + port + ", db="
                 + databaseName.orElse("(default)") + ", user=" + username.orElse("(from secret)")
-                + ", secret=" + secretArn.isPresent() + ", sslmode=" + sslMode + ", pool=" + poolSize + "]";
+                + ", secret=" + secretArn.isPresent() + ", sslmode=" + sslMode + ", sslrootcert="
+                + sslRootCert.orElse("(driver default)") + ", pool=" + poolSize + "]";
     }
 }

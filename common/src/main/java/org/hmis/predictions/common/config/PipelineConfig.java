@@ -24,8 +24,10 @@ public final class PipelineConfig {
     public static final String RDS_USER_PWD = "RDS_USER_PWD";
     public static final String DB_SECRET_ARN = "DB_SECRET_ARN";
     public static final String DB_SSL_MODE = "DB_SSL_MODE";
+    public static final String DB_SSL_ROOT_CERT = "DB_SSL_ROOT_CERT";
     public static final String DB_POOL_SIZE = "DB_POOL_SIZE";
     public static final String GUESTS_TABLE = "GUESTS_TABLE";
+    public static final String GUEST_PREDICTIONS_TABLE = "GUEST_PREDICTIONS_TABLE";
     public static final String S3_BUCKET = "S3_BUCKET";
     public static final String S3_BUCKET_ORIGIN = "S3_BUCKET_ORIGIN";
     public static final String S3_BUCKET_DESTINATION = "S3_BUCKET_DESTINATION";
@@ -47,8 +49,10 @@ public final class PipelineConfig {
             RDS_USER_PWD,
             DB_SECRET_ARN,
             DB_SSL_MODE,
+            DB_SSL_ROOT_CERT,
             DB_POOL_SIZE,
             GUESTS_TABLE,
+            GUEST_PREDICTIONS_TABLE,
             S3_BUCKET,
             S3_BUCKET_ORIGIN,
             S3_BUCKET_DESTINATION,
@@ -61,6 +65,7 @@ public final class PipelineConfig {
     public static final int DEFAULT_PORT = 5432;
     public static final String DEFAULT_DB_NAME = "postgres";
     public static final String DEFAULT_GUESTS_TABLE = "guests";
+    public static final String DEFAULT_GUEST_PREDICTIONS_TABLE = "guest_predictions";
     public static final String DEFAULT_MODEL_NAME = "exit-destination";
     public static final String DEFAULT_REGION = "us-east-1";
     /** A part of 100,000 guests is predicted and applied in a few seconds, well inside one invocation. */
@@ -70,6 +75,7 @@ public final class PipelineConfig {
 
     private final Map<String, String> env;
     private final SqlIdentifier guestsTable;
+    private final SqlIdentifier guestPredictionsTable;
     private final String modelName;
     private final int partRows;
     private final String region;
@@ -79,6 +85,7 @@ public final class PipelineConfig {
     private PipelineConfig(Map<String, String> env) {
         this.env = Map.copyOf(env);
         this.guestsTable = parseIdentifier(GUESTS_TABLE, DEFAULT_GUESTS_TABLE);
+        this.guestPredictionsTable = parseIdentifier(GUEST_PREDICTIONS_TABLE, DEFAULT_GUEST_PREDICTIONS_TABLE);
         this.modelName = parseModelName();
         this.partRows = parseInt(PART_ROWS, DEFAULT_PART_ROWS, 1, 10_000_000);
         this.region = value(AWS_REGION).orElse(DEFAULT_REGION);
@@ -88,6 +95,7 @@ public final class PipelineConfig {
         parseInt(RDS_PORT, DEFAULT_PORT, 1, 65_535);
         parseInt(DB_POOL_SIZE, DEFAULT_POOL_SIZE, 1, 20);
         value(DB_SSL_MODE).ifPresent(PipelineConfig::checkSslMode);
+        value(DB_SSL_ROOT_CERT).ifPresent(PipelineConfig::checkRootCert);
     }
 
     public static PipelineConfig fromEnvironment() {
@@ -101,6 +109,11 @@ public final class PipelineConfig {
 
     public SqlIdentifier guestsTable() {
         return guestsTable;
+    }
+
+    /** The pipeline's own table of each guest's latest prediction (V2 migration), {@code guest_predictions} by default. */
+    public SqlIdentifier guestPredictionsTable() {
+        return guestPredictionsTable;
     }
 
     public String modelName() {
@@ -130,6 +143,7 @@ public final class PipelineConfig {
                     value(RDS_USER_PWD),
                     secretArn,
                     sslMode,
+                    value(DB_SSL_ROOT_CERT),
                     poolSize);
         }
         return new DatabaseSettings(
@@ -140,6 +154,7 @@ public final class PipelineConfig {
                 Optional.of(password()),
                 Optional.empty(),
                 sslMode,
+                value(DB_SSL_ROOT_CERT),
                 poolSize);
     }
 
@@ -247,6 +262,26 @@ public final class PipelineConfig {
             return uri;
         } catch (URISyntaxException e) {
             throw new ConfigurationException(S3_ENDPOINT + " is not a URL: '" + raw + "'");
+        }
+    }
+
+    /** {@code classpath:<resource>}, {@code s3://<bucket>/<key>} or a file path (docs/architecture.md, TLS). */
+    private static void checkRootCert(String location) {
+        if (location.startsWith("classpath:") && location.length() > "classpath:".length()) {
+            return;
+        }
+        if (location.startsWith("s3://")) {
+            int slash = location.indexOf('/', "s3://".length());
+            if (slash < 0 || slash == location.length() - 1) {
+                throw new ConfigurationException(
+                        DB_SSL_ROOT_CERT + " must name an object, s3://<bucket>/<key>, was '" + location + "'");
+            }
+            checkBucket(DB_SSL_ROOT_CERT, location.substring("s3://".length(), slash));
+            return;
+        }
+        if (location.contains("://") || location.startsWith("classpath:")) {
+            throw new ConfigurationException(DB_SSL_ROOT_CERT
+                    + " must be classpath:<resource>, s3://<bucket>/<key> or a file path, was '" + location + "'");
         }
     }
 

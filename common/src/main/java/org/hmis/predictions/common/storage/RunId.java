@@ -1,5 +1,8 @@
 package org.hmis.predictions.common.storage;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -10,7 +13,8 @@ import java.util.regex.Pattern;
 
 /**
  * A run's id: a sortable UTC timestamp plus a short random suffix, e.g. {@code 20261123T101500Z-3f9a}.
- * Ids compare as strings in time order, so a later id is a newer run.
+ * The timestamp says when the id was made, not when the run read the guests: runs are ordered by the start the
+ * database records for them ({@code prediction_runs}), never by their ids.
  */
 public record RunId(String value) implements Comparable<RunId> {
     private static final Pattern FORMAT = Pattern.compile("\\d{8}T\\d{6}Z-[0-9a-f]{4}");
@@ -39,7 +43,25 @@ public record RunId(String value) implements Comparable<RunId> {
         return newAt(Instant.now());
     }
 
-    public Instant startedAt() {
+    /**
+     * The run of one scheduled invocation: the schedule's time, and a suffix that is the first two bytes of
+     * SHA-256 over {@code "exit-destination-refresh/<purpose>/<scheduledTime in ISO-8601>"}. Every delivery and
+     * retry of one night's schedule gets the same id, so they find the run they started; {@code purpose} (the step,
+     * e.g. {@code wrangle}) keeps two schedules due at the same time apart.
+     */
+    public static RunId forSchedule(Instant scheduledTime, String purpose) {
+        Instant second = scheduledTime.truncatedTo(ChronoUnit.SECONDS);
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256")
+                    .digest(("exit-destination-refresh/" + purpose + "/" + second).getBytes(StandardCharsets.UTF_8));
+            return new RunId(STAMP.format(second) + "-" + HexFormat.of().formatHex(hash, 0, 2));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    /** The time the id names (when it was made, or the schedule's time): not the run's recorded start. */
+    public Instant stamp() {
         return Instant.from(STAMP.parse(value.substring(0, 16)));
     }
 

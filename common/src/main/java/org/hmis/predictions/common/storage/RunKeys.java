@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * template checks:
  * <pre>
  * models/&lt;modelName&gt;/model.txt, models/&lt;modelName&gt;/model.json
- * wrangled/&lt;runId&gt;/part-NNNNN.csv, wrangled/&lt;runId&gt;/rejected.csv
+ * wrangled/&lt;runId&gt;/part-NNNNN.csv, wrangled/&lt;runId&gt;/rejected.csv, wrangled/&lt;runId&gt;/_manifest.json
  * predictions/&lt;runId&gt;/part-NNNNN.csv
  * </pre>
  */
@@ -76,6 +76,11 @@ public final class RunKeys {
 
     public static String rejectedKey(RunId runId) {
         return WRANGLED_PREFIX + runId + "/rejected.csv";
+    }
+
+    /** The run's manifest ({@link RunManifest}), written after its last part. */
+    public static String runManifestKey(RunId runId) {
+        return WRANGLED_PREFIX + runId + "/_manifest.json";
     }
 
     public static String modelKey(String modelName) {

@@ -48,7 +48,7 @@ class RunKeysTest {
         RunId later = RunId.newAt(Instant.parse("2026-11-23T10:15:01Z"));
         assertTrue(earlier.compareTo(later) < 0);
         assertTrue(earlier.value().startsWith("20261123T101500Z-"));
-        assertEquals(Instant.parse("2026-11-23T10:15:00Z"), earlier.startedAt());
+        assertEquals(Instant.parse("2026-11-23T10:15:00Z"), earlier.stamp());
         assertThrows(IllegalArgumentException.class, () -> RunId.parse("../../etc"));
         assertThrows(IllegalArgumentException.class, () -> RunId.parse("20261123T101500Z"));
     }

@@ -1,0 +1,360 @@
+package org.hmis.predictions.common.db;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.hmis.predictions.common.storage.RunId;
+import org.hmis.predictions.common.storage.RunKeys;
+import org.hmis.predictions.common.trigger.RunRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A run's lifecycle in its own row of {@code prediction_runs}, {@code (run_id, 'wrangle', '')}:
+ * {@value #STARTED} when the wrangle begins (its {@code started_at} is the database's clock, which orders runs),
+ * {@value #WRANGLED} once the manifest is written after the last part, {@value #COMPLETE} when update has applied
+ * every part the manifest lists, or {@value #FAILED} with the reason.
+ *
+ * <p>Starting is where run ids are checked ({@link RunRequest.Origin}): a caller's id must be new and within
+ * {@link #CALLER_WINDOW} of the database's clock; a schedule's id may not lie in the future. A run id whose wrangle
+ * succeeded is never started again (a schedule's second delivery then does nothing; a caller is refused); a failed
+ * run, or one whose wrangle died without a word, is started again, its update records removed (the caller removes its
+ * parts). While a wrangle runs it holds a session advisory lock on its run id, so two invocations of one run never
+ * wrangle at once.
+ *
+ * <p>Completion is race-free: every update that records a part, and the wrangle that records the manifest, lock the
+ * run's row first and count the applied parts after, so whichever of them commits last sees all the others.
+ */
+public final class RunLifecycle {
+    public static final String STEP = "wrangle";
+    public static final String STARTED = "started";
+    public static final String WRANGLED = "wrangled";
+    public static final String COMPLETE = "complete";
+    public static final String FAILED = "failed";
+    /** How far a caller's run id may be from the database's clock, either way. */
+    public static final Duration CALLER_WINDOW = Duration.ofMinutes(15);
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunLifecycle.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TABLE = PredictionRuns.TABLE;
+    private static final String RUN_ROW = " WHERE run_id = ? AND step = '" + STEP + "' AND part = ''";
+
+    private RunLifecycle() {}
+
+    /** A started run: when the database says it started, and whether it is a failed run's second attempt. */
+    public record Start(RunId runId, Instant startedAt, boolean rerun) {}
+
+    /** A run's row: its status and the start that orders it. */
+    public record State(String status, Instant startedAt, Integer parts) {}
+
+    /**
+     * Checks that {@code request} could start now, without starting it (POST /refresh answers before the work).
+     *
+     * @throws RunRefusedException naming why not
+     */
+    public static void admit(Connection connection, RunRequest request) throws SQLException {
+        checkTime(request, now(connection));
+        Optional<State> state = state(connection, request.runId());
+        if (state.isPresent()) {
+            String status = state.get().status();
+            if (status.equals(WRANGLED) || status.equals(COMPLETE)) {
+                throw alreadyUsed(request.runId(), status);
+            }
+            if (status.equals(STARTED)) {
+                throw new RunRefusedException(
+                        RunRefusedException.Reason.IN_PROGRESS,
+                        "run " + request.runId() + " was started at "
+                                + state.get().startedAt() + " and has not finished; ask for a new run");
+            }
+        }
+    }
+
+    /**
+     * Starts the run on {@code connection} (in auto-commit mode): takes the run's lock, checks the id, and records
+     * {@value #STARTED}. Empty when a schedule's run is already done or being wrangled by another invocation: there
+     * is nothing to do. The caller must {@link #release} the lock, on the same connection, when the wrangle ends.
+     *
+     * @throws RunRefusedException when the id is refused
+     */
+    public static Optional<Start> begin(Connection connection, RunRequest request) throws SQLException {
+        RunId runId = request.runId();
+        boolean schedule = request.origin() == RunRequest.Origin.SCHEDULE;
+        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+            ps.setLong(1, lockKey(runId));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    if (schedule) {
+                        LOG.info("run {} is being wrangled by another delivery of its schedule: nothing to do", runId);
+                        return Optional.empty();
+                    }
+                    throw new RunRefusedException(
+                            RunRefusedException.Reason.IN_PROGRESS,
+                            "run " + runId + " is being wrangled by another invocation right now");
+                }
+            }
+        }
+        boolean started = false;
+        try {
+            connection.setAutoCommit(false);
+            Optional<String> status = checkTimeAndLock(connection, request);
+            Start start;
+            if (status.isEmpty()) {
+                start = new Start(runId, insertStarted(connection, request), false);
+            } else if (status.get().equals(WRANGLED) || status.get().equals(COMPLETE)) {
+                connection.rollback();
+                if (schedule) {
+                    LOG.info("run {} of this schedule is {} already: nothing to do", runId, status.get());
+                    return Optional.empty();
+                }
+                throw alreadyUsed(runId, status.get());
+            } else {
+                // failed, or started by an invocation that died (its lock is gone): a second attempt.
+                start = new Start(runId, restart(connection, runId, status.get()), true);
+            }
+            connection.commit();
+            started = true;
+            return Optional.of(start);
+        } catch (SQLException | RuntimeException e) {
+            rollback(connection, e);
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+            if (!started) {
+                release(connection, runId);
+            }
+        }
+    }
+
+    /** Releases the run's lock taken by {@link #begin}. */
+    public static void release(Connection connection, RunId runId) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+            ps.setLong(1, lockKey(runId));
+            ps.executeQuery().close();
+        }
+    }
+
+    /**
+     * Records that the manifest is written: the run is {@value #WRANGLED}, or {@value #COMPLETE} at once when its
+     * parts were applied before (or it has none). Runs in its own transaction on {@code connection}.
+     */
+    public static String wrangled(Connection connection, RunId runId, int parts, long rows, Map<String, ?> details)
+            throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try {
+            // The UPDATE locks the run's row, as completeIfAllApplied would, and counts what was applied before.
+            try (PreparedStatement ps = connection.prepareStatement("UPDATE " + TABLE + " SET status = '" + WRANGLED
+                    + "', finished_at = clock_timestamp(), parts = ?, rows = ?, details = details || ?::jsonb" + RUN_ROW
+                    + " AND status = '" + STARTED + "'")) {
+                ps.setInt(1, parts);
+                ps.setLong(2, rows);
+                ps.setString(3, json(details));
+                ps.setString(4, runId.value());
+                if (ps.executeUpdate() != 1) {
+                    throw new IllegalStateException("run " + runId + " is no longer started: another attempt took it");
+                }
+            }
+            String status = allApplied(connection, runId, parts) && markComplete(connection, runId, parts)
+                    ? COMPLETE
+                    : WRANGLED;
+            connection.commit();
+            return status;
+        } catch (SQLException | RuntimeException e) {
+            rollback(connection, e);
+            throw e;
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    /** Records that the run's wrangle failed and why; a run already wrangled is left as it is. */
+    public static void failed(Connection connection, RunId runId, String reason) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE " + TABLE + " SET status = '" + FAILED
+                + "', finished_at = clock_timestamp(), details = details || jsonb_build_object('error', ?::text)"
+                + RUN_ROW + " AND status = '" + STARTED + "'")) {
+            ps.setString(1, reason);
+            ps.setString(2, runId.value());
+            ps.executeUpdate();
+        }
+    }
+
+    /** The run's row, if the run was ever started. */
+    public static Optional<State> state(Connection connection, RunId runId) throws SQLException {
+        try (PreparedStatement ps =
+                connection.prepareStatement("SELECT status, started_at, parts FROM " + TABLE + RUN_ROW)) {
+            ps.setString(1, runId.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                int parts = rs.getInt(3);
+                return Optional.of(
+                        new State(rs.getString(1), rs.getTimestamp(2).toInstant(), rs.wasNull() ? null : parts));
+            }
+        }
+    }
+
+    /**
+     * In the caller's transaction: when the run is {@value #WRANGLED} and every part of its manifest has an
+     * {@code applied} update record, marks it {@value #COMPLETE}. Locks the run's row first (see the class comment).
+     */
+    public static boolean completeIfAllApplied(Connection connection, RunId runId) throws SQLException {
+        String status;
+        int parts;
+        try (PreparedStatement ps =
+                connection.prepareStatement("SELECT status, parts FROM " + TABLE + RUN_ROW + " FOR UPDATE")) {
+            ps.setString(1, runId.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return false;
+                }
+                status = rs.getString(1);
+                parts = rs.getInt(2);
+            }
+        }
+        return status.equals(WRANGLED)
+                && allApplied(connection, runId, parts)
+                && markComplete(connection, runId, parts);
+    }
+
+    /** Whether each of the run's {@code parts} parts has an applied update record. */
+    private static boolean allApplied(Connection connection, RunId runId, int parts) throws SQLException {
+        if (parts == 0) {
+            return true;
+        }
+        List<String> keys = new ArrayList<>(parts);
+        for (int number = 0; number < parts; number++) {
+            keys.add(RunKeys.predictionsPart(runId, number).key());
+        }
+        Array array = connection.createArrayOf("text", keys.toArray());
+        try (PreparedStatement ps = connection.prepareStatement("SELECT count(*) FROM " + TABLE
+                + " WHERE run_id = ? AND step = 'update' AND status = 'applied' AND part = ANY(?)")) {
+            ps.setString(1, runId.value());
+            ps.setArray(2, array);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) >= parts;
+            }
+        } finally {
+            array.free();
+        }
+    }
+
+    private static boolean markComplete(Connection connection, RunId runId, int parts) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "UPDATE " + TABLE + " SET status = '" + COMPLETE + "', completed_at = clock_timestamp()" + RUN_ROW)) {
+            ps.setString(1, runId.value());
+            ps.executeUpdate();
+        }
+        LOG.info("run {} is complete: all {} parts applied", runId, parts);
+        return true;
+    }
+
+    private static Instant now(Connection connection) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT clock_timestamp()");
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getTimestamp(1).toInstant();
+        }
+    }
+
+    private static void checkTime(RunRequest request, Instant now) {
+        Instant stamp = request.runId().stamp();
+        boolean tooLate = stamp.isAfter(now.plus(CALLER_WINDOW));
+        boolean tooEarly = request.origin() == RunRequest.Origin.CALLER && stamp.isBefore(now.minus(CALLER_WINDOW));
+        if (tooLate || tooEarly) {
+            throw new RunRefusedException(
+                    RunRefusedException.Reason.BAD_TIME,
+                    "run id " + request.runId() + " names " + stamp + ", more than " + CALLER_WINDOW.toMinutes()
+                            + " minutes " + (tooLate ? "after" : "before") + " the database's clock (" + now
+                            + "): a run id must be made now; leave runId out to get a new one");
+        }
+    }
+
+    private static RunRefusedException alreadyUsed(RunId runId, String status) {
+        return new RunRefusedException(
+                RunRefusedException.Reason.ALREADY_USED,
+                "run " + runId + " was wrangled already (it is " + status + "); ask for a new run");
+    }
+
+    /** Checks the id's time against the database's clock and locks the run's row, if any; returns its status. */
+    private static Optional<String> checkTimeAndLock(Connection connection, RunRequest request) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT clock_timestamp(), (SELECT status FROM " + TABLE + RUN_ROW + " FOR UPDATE)")) {
+            ps.setString(1, request.runId().value());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                checkTime(request, rs.getTimestamp(1).toInstant());
+                return Optional.ofNullable(rs.getString(2));
+            }
+        }
+    }
+
+    private static Instant insertStarted(Connection connection, RunRequest request) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + TABLE
+                + " (run_id, step, part, started_at, rows, status, details) VALUES (?, '" + STEP + "', '',"
+                + " clock_timestamp(), 0, '" + STARTED + "', jsonb_build_object('origin', ?::text, 'attempt', 1))"
+                + " RETURNING started_at")) {
+            ps.setString(1, request.runId().value());
+            ps.setString(2, request.origin().name().toLowerCase(java.util.Locale.ROOT));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getTimestamp(1).toInstant();
+            }
+        }
+    }
+
+    /** A new attempt: the old attempt's update records go (its parts are removed by the caller), the start is now. */
+    private static Instant restart(Connection connection, RunId runId, String previous) throws SQLException {
+        try (PreparedStatement ps =
+                connection.prepareStatement("DELETE FROM " + TABLE + " WHERE run_id = ? AND step = 'update'")) {
+            ps.setString(1, runId.value());
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE " + TABLE
+                + " SET started_at = clock_timestamp(),"
+                + " finished_at = NULL, completed_at = NULL, parts = NULL, rows = 0, status = '" + STARTED + "',"
+                + " details = jsonb_build_object('origin', details->'origin', 'attempt',"
+                + " coalesce((details->>'attempt')::int, 1) + 1, 'previous', ?::text, 'previousError', details->'error')"
+                + RUN_ROW + " RETURNING started_at")) {
+            ps.setString(1, previous);
+            ps.setString(2, runId.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                LOG.warn("run {} was {}: starting it again", runId, previous);
+                return rs.getTimestamp(1).toInstant();
+            }
+        }
+    }
+
+    private static long lockKey(RunId runId) {
+        return AdvisoryLockKey.of("exit-destination-refresh/run/" + runId);
+    }
+
+    private static String json(Map<String, ?> details) {
+        try {
+            return JSON.writeValueAsString(details == null ? Map.of() : details);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("run details are not serializable as JSON", e);
+        }
+    }
+
+    private static void rollback(Connection connection, Exception cause) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package org.hmis.predictions.wrangle;
+
+import java.io.IOException;
+import org.hmis.predictions.common.features.GuestKey;
+
+/**
+ * Sets aside every row of a key that occurs more than once. The intake app's table need not have a unique index on
+ * the key, and the pipeline cannot know which of two rows with one key is right, so all copies go to
+ * {@code rejected.csv} with the reason {@value #REASON} and none to a part: the part stays one row per guest, which
+ * update requires. Rows arrive in key order, so copies of a key are adjacent: one row is held back until the next
+ * shows whether it repeats the key. The held row's features live in one of two arrays that swap roles.
+ */
+final class DuplicateKeys {
+    static final String REASON = "duplicate key";
+
+    private final WrangledParts parts;
+    private final RejectedRows rejected;
+    private double[] held;
+    private double[] next;
+    private GuestKey heldKey;
+    private long heldRow;
+    private String heldPersonalId;
+    private String heldEnrollDate;
+    private boolean heldRepeats;
+    private long duplicates;
+
+    DuplicateKeys(WrangledParts parts, RejectedRows rejected, int features) {
+        this.parts = parts;
+        this.rejected = rejected;
+        this.held = new double[features];
+        this.next = new double[features];
+    }
+
+    /** The array to encode the next row's features into, before {@link #add}. */
+    double[] buffer() {
+        return next;
+    }
+
+    /** Takes the row just encoded into {@link #buffer()}. */
+    void add(GuestKey key, long row, String personalId, String enrollDate) throws IOException {
+        if (key.equals(heldKey)) {
+            if (!heldRepeats) {
+                rejected.add(heldRow, heldPersonalId, heldEnrollDate, REASON);
+                duplicates++;
+                heldRepeats = true;
+            }
+            rejected.add(row, personalId, enrollDate, REASON);
+            duplicates++;
+            return;
+        }
+        flush();
+        double[] swap = held;
+        held = next;
+        next = swap;
+        heldKey = key;
+        heldRow = row;
+        heldPersonalId = personalId;
+        heldEnrollDate = enrollDate;
+        heldRepeats = false;
+    }
+
+    /** Writes the row still held, unless its key repeated; call once after the last row. */
+    void finish() throws IOException {
+        flush();
+        heldKey = null;
+    }
+
+    /** Rows set aside for a repeated key, every copy counted. */
+    long duplicates() {
+        return duplicates;
+    }
+
+    private void flush() throws IOException {
+        if (heldKey != null && !heldRepeats) {
+            parts.write(heldKey, held);
+        }
+    }
+}
