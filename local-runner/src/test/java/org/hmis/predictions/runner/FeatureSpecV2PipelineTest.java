@@ -22,6 +22,7 @@ import org.hmis.predictions.common.storage.ObjectMetadata;
 import org.hmis.predictions.common.storage.RunId;
 import org.hmis.predictions.common.storage.RunKeys;
 import org.hmis.predictions.common.trigger.ObjectRef;
+import org.hmis.predictions.common.trigger.RunRequest;
 import org.hmis.predictions.localservices.TestPostgres;
 import org.hmis.predictions.localservices.TestS3;
 import org.hmis.predictions.predict.PredictFailedException;
@@ -86,9 +87,11 @@ class FeatureSpecV2PipelineTest {
         try (LocalPipeline pipeline = new LocalPipeline(config)) {
             pipeline.migrate();
             ModelFiles.upload(model, pipeline.store(), S3.bucket());
-            RunId run = RunId.parse("20261123T060000Z-0002");
-            pipeline.remove(run);
-
+            RunId run = RunId.newRun();
+            pipeline.remove(RunRequest.madeHere(run));
+            // The run is started by a wrangle, as update requires; its part is then replaced by the guests' v2
+            // features, as a wrangle following a v2 model's manifest will write them.
+            pipeline.wrangle(RunRequest.madeHere(run));
             String key = RunKeys.wrangledPart(run, 0).key();
             long rows = putV2Part(pipeline, key);
             PredictStep.Summary predicted = pipeline.predict(List.of(new ObjectRef(S3.bucket(), key)));
@@ -108,8 +111,7 @@ class FeatureSpecV2PipelineTest {
                             + " AND predicted_exit_destination IN ('es', 'other', 'perm', 'temp', 'unknown')"));
 
             // What the wrangle step writes today is v1: the v2 model names the mismatch and writes nothing.
-            RunId v1Run = RunId.parse("20261123T070000Z-0003");
-            List<ObjectRef> v1Parts = pipeline.wrangle(v1Run).partObjects();
+            List<ObjectRef> v1Parts = pipeline.wrangle(RunRequest.newRun()).partObjects();
             PredictFailedException refused =
                     assertThrows(PredictFailedException.class, () -> pipeline.predict(v1Parts));
             assertTrue(
