@@ -58,10 +58,12 @@ DECLARE
         'va_disability_compensation', 'private_disability_income', 'tanf', 'general_assistance', 'child_support',
         'other_income', 'chronic_homeless_status_evaluation', 'relationship_to_hoh', 'ssn_quality', 'dob_quality',
         'race', 'ethnicity', 'gender', 'disabling_cond_at_entry', 'covered_by_health_insurance', 'household_type'];
-    -- The pipeline's own tables (the migrations') and what the steps do with each: one line per table, e.g.
-    --  , ['guest_predictions', 'SELECT, INSERT, UPDATE']
+    -- The pipeline's own tables (the migrations') and what the steps do with each: one line per table. A renamed
+    -- guest_predictions (GUEST_PREDICTIONS_TABLE) is renamed here too.
     pipeline_tables CONSTANT text[][] := ARRAY[
-        ['prediction_runs', 'SELECT, INSERT, UPDATE']
+        -- DELETE: a failed run started again first removes its earlier attempt's update records.
+        ['prediction_runs', 'SELECT, INSERT, UPDATE, DELETE'],
+        ['guest_predictions', 'SELECT, INSERT, UPDATE']
     ];
     -- Flyway's record of the migrations: the setup role's alone.
     history_table   CONSTANT text := 'exit_destination_schema_history';

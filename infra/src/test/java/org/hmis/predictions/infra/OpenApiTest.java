@@ -12,8 +12,12 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,15 +27,21 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.hmis.predictions.common.config.PipelineConfig;
+import org.hmis.predictions.common.config.SqlIdentifier;
+import org.hmis.predictions.common.db.PipelineSchema;
+import org.hmis.predictions.common.storage.RunId;
 import org.hmis.predictions.common.trigger.TriggerJson;
+import org.hmis.predictions.localservices.TestPostgres;
 import org.hmis.predictions.wrangle.WrangleHandlerOnLocalLambda;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * openapi.yaml says what POST /refresh answers, and the wrangle handler the template deploys answers exactly that:
- * every HTTP API sample is sent to the handler (and one request while Lambda's Invoke API refuses), and each answer's
+ * every HTTP API sample is sent to the handler (the refresh samples both as written, whose run id is too old now, and
+ * with a run id made now), a run id already used, and one request while Lambda's Invoke API refuses; each answer's
  * status is documented with a schema its body satisfies. A documented status the handler never returns must be one
  * API Gateway returns itself, with API Gateway's body.
  */
@@ -44,6 +54,12 @@ class OpenApiTest {
     private static final TemplateEvaluation DEPLOYMENT = Deployments.defaults(TEMPLATE);
     private static final TemplateFunction WRANGLE = TemplateFunctionsTest.functionOf(PipelineStep.WRANGLE);
 
+    /** A run id made now, in the form the samples' bodies hold them. */
+    private static final Pattern RUN_ID = Pattern.compile("\\d{8}T\\d{6}Z-[0-9a-f]{4}");
+
+    @RegisterExtension
+    static final TestPostgres PG = new TestPostgres();
+
     private static Map<String, Object> openApi;
     private static LocalLambdaInvokeApi lambda;
 
@@ -52,6 +68,7 @@ class OpenApiTest {
 
     @BeforeAll
     static void start() throws IOException {
+        PipelineSchema.migrate(PG.dataSource(), SqlIdentifier.of("guests"));
         openApi = CloudFormationYaml.read(OPENAPI);
         lambda = new LocalLambdaInvokeApi();
     }
@@ -86,7 +103,7 @@ class OpenApiTest {
             }
         }
         assertEquals(
-                new TreeSet<>(List.of(202, 400, 404, 405, 503)),
+                new TreeSet<>(List.of(202, 400, 404, 405, 409, 503)),
                 answered,
                 "the samples drive every status the handler answers");
 
@@ -135,10 +152,35 @@ class OpenApiTest {
         assertTrue(samples.size() >= 6, "HTTP API samples: " + samples);
         RequestStreamHandler handler = WrangleHandlerOnLocalLambda.create(configuration(), lambda.endpoint());
         for (Path sample : samples) {
-            answers.add(invoke(
-                    handler, sample, Template.DIRECTORY.relativize(sample).toString()));
+            byte[] event = Files.readAllBytes(sample);
+            answers.add(
+                    invoke(handler, event, Template.DIRECTORY.relativize(sample).toString()));
+            String text = new String(event, StandardCharsets.UTF_8);
+            if (RUN_ID.matcher(text).find()) {
+                answers.add(invoke(
+                        handler,
+                        RUN_ID.matcher(text)
+                                .replaceAll(m -> RunId.newRun().value())
+                                .getBytes(StandardCharsets.UTF_8),
+                        Template.DIRECTORY.relativize(sample) + " with a run id made now"));
+            }
             lambda.takeQueued();
         }
+        RunId used = RunId.newRun();
+        try (Connection c = PG.connect();
+                PreparedStatement ps = c.prepareStatement("INSERT INTO prediction_runs (run_id, step, part,"
+                        + " started_at, status) VALUES (?, 'wrangle', '', now(), 'wrangled')")) {
+            ps.setString(1, used.value());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not record a used run id", e);
+        }
+        String refreshSample = Files.readString(
+                SampleEvents.directory(PipelineStep.WRANGLE).resolve("http-api-refresh.json"), StandardCharsets.UTF_8);
+        answers.add(invoke(
+                handler,
+                SampleEvents.withBodyRunIds(refreshSample, RUN_ID, old -> used.value()),
+                "POST /refresh naming a run already wrangled"));
         // Lambda's Invoke API unreachable: nothing listens on the port any more.
         URI unreachable;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -146,14 +188,20 @@ class OpenApiTest {
         }
         RequestStreamHandler refused = WrangleHandlerOnLocalLambda.create(configuration(), unreachable);
         Path refresh = SampleEvents.directory(PipelineStep.WRANGLE).resolve("http-api-refresh.json");
-        answers.add(invoke(refused, refresh, "POST /refresh while Lambda does not queue it"));
+        answers.add(invoke(
+                refused,
+                SampleEvents.withBodyRunIds(
+                        Files.readString(refresh, StandardCharsets.UTF_8),
+                        RUN_ID,
+                        old -> RunId.newRun().value()),
+                "POST /refresh while Lambda does not queue it"));
         return answers;
     }
 
-    private static Answer invoke(RequestStreamHandler handler, Path event, String request) throws IOException {
+    private static Answer invoke(RequestStreamHandler handler, byte[] event, String request) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         handler.handleRequest(
-                new ByteArrayInputStream(Files.readAllBytes(event)),
+                new ByteArrayInputStream(event),
                 out,
                 new InvocationContext(
                         DEPLOYMENT.string(WRANGLE.properties().get("FunctionName")),
@@ -172,15 +220,19 @@ class OpenApiTest {
     }
 
     /**
-     * The wrangle function's environment from the template, with a database and S3 endpoint that are never reached:
-     * answering the API touches neither (the pool opens on first use, the run happens in the queued invocation).
+     * The wrangle function's environment from the template, with the test's database (answering the API checks a
+     * caller's run id there) and an S3 endpoint that is never reached (the run happens in the queued invocation).
      */
     private static PipelineConfig configuration() {
         Map<String, String> env = new LinkedHashMap<>(WRANGLE.environment(DEPLOYMENT));
+        URI db = URI.create(PG.jdbcUrl().substring("jdbc:".length()));
         env.remove(PipelineConfig.DB_SECRET_ARN);
-        env.put(PipelineConfig.RDS_HOST, "127.0.0.1");
-        env.put(PipelineConfig.RDS_USERNAME, "unused");
-        env.put(PipelineConfig.RDS_USER_PWD, "unused");
+        env.put(PipelineConfig.RDS_HOST, db.getHost());
+        env.put(PipelineConfig.RDS_PORT, String.valueOf(db.getPort()));
+        env.put(PipelineConfig.RDS_DB_NAME, db.getPath().substring(1));
+        env.put(PipelineConfig.RDS_USERNAME, PG.user());
+        env.put(PipelineConfig.RDS_USER_PWD, PG.password());
+        env.put(PipelineConfig.DB_SSL_MODE, "disable");
         env.put(PipelineConfig.S3_ENDPOINT, "http://127.0.0.1:9");
         env.put(PipelineConfig.AWS_ACCESS_KEY_ID, "AKIDOPENAPITEST");
         env.put(PipelineConfig.AWS_SECRET_ACCESS_KEY, "openapi-test-secret");

@@ -1,13 +1,19 @@
 package org.hmis.predictions.infra;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.hmis.predictions.common.trigger.TriggerJson;
 import org.hmis.predictions.infra.PipelineStep.Starter;
 
 /** The sample events in infra/events/&lt;module&gt;/, one per way a step is started, for `sam local invoke -e`. */
@@ -74,5 +80,23 @@ final class SampleEvents {
 
     static List<Sample> all() {
         return Arrays.stream(PipelineStep.values()).flatMap(s -> of(s).stream()).toList();
+    }
+
+    /**
+     * An HTTP API event with every run id of its body (decoded first when the body is base64) replaced by
+     * {@code replacement}'s answer for it; the rest of the event as it was.
+     */
+    static byte[] withBodyRunIds(String event, Pattern runId, Function<String, String> replacement) throws IOException {
+        ObjectNode json = (ObjectNode) TriggerJson.MAPPER.readTree(event);
+        if (json.hasNonNull("body")) {
+            boolean base64 = json.path("isBase64Encoded").asBoolean(false);
+            String body = json.get("body").asText();
+            String decoded = base64 ? new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8) : body;
+            String replaced = runId.matcher(decoded).replaceAll(m -> replacement.apply(m.group()));
+            json.put(
+                    "body",
+                    base64 ? Base64.getEncoder().encodeToString(replaced.getBytes(StandardCharsets.UTF_8)) : replaced);
+        }
+        return TriggerJson.MAPPER.writeValueAsBytes(json);
     }
 }

@@ -20,7 +20,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -192,19 +191,7 @@ class SampleEventsDriveHandlersTest {
         if (kind != Kind.HTTP_API) {
             return RUN_ID.matcher(sample).replaceAll(m -> madeNow(m.group())).getBytes(StandardCharsets.UTF_8);
         }
-        com.fasterxml.jackson.databind.node.ObjectNode event =
-                (com.fasterxml.jackson.databind.node.ObjectNode) TriggerJson.MAPPER.readTree(sample);
-        if (event.hasNonNull("body")) {
-            boolean base64 = event.path("isBase64Encoded").asBoolean(false);
-            String body = event.get("body").asText();
-            String decoded = base64 ? new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8) : body;
-            String replaced =
-                    RUN_ID.matcher(decoded).replaceAll(m -> RunId.newRun().value());
-            event.put(
-                    "body",
-                    base64 ? Base64.getEncoder().encodeToString(replaced.getBytes(StandardCharsets.UTF_8)) : replaced);
-        }
-        return TriggerJson.MAPPER.writeValueAsBytes(event);
+        return SampleEvents.withBodyRunIds(sample, RUN_ID, old -> RunId.newRun().value());
     }
 
     private static JsonNode invoke(RequestStreamHandler handler, TemplateFunction function, byte[] event)

@@ -77,11 +77,14 @@ class TemplatePermissionsTest {
                                                     "StringLike",
                                                     Map.of(
                                                             "s3:prefix",
-                                                            f.step().reads().stream()
+                                                            java.util.stream.Stream.concat(
+                                                                            f.step().reads().stream(),
+                                                                            f.step().deletes().stream())
                                                                     .map(prefix -> prefix + "*")
                                                                     .toList())),
                                             g.condition(),
-                                            f.logicalId() + " may list only under the prefixes its step reads"));
+                                            f.logicalId()
+                                                    + " may list only under the prefixes its step reads or clears"));
                         })));
     }
 
