@@ -12,14 +12,21 @@ import java.util.Map;
 public final class DriftCounts {
     private final DriftBaseline baseline;
     private final List<FeatureDistribution> features;
+    /** Each feature's edges unboxed: a wrangle counts every guest, and boxed edges cost it measurably. */
+    private final double[][] edges;
+
     private final long[][] counts;
     private long rows;
 
     public DriftCounts(DriftBaseline baseline) {
         this.baseline = baseline;
         this.features = baseline.features();
+        this.edges = new double[features.size()][];
         this.counts = new long[features.size()][];
         for (int f = 0; f < features.size(); f++) {
+            edges[f] = features.get(f).edges().stream()
+                    .mapToDouble(Double::doubleValue)
+                    .toArray();
             counts[f] = new long[features.get(f).categories()];
         }
     }
@@ -35,10 +42,27 @@ public final class DriftCounts {
                     "a row has " + values.length + " features, the baseline " + counts.length);
         }
         for (int f = 0; f < counts.length; f++) {
-            int bin = features.get(f).bin(values[f]);
-            counts[f][bin < 0 ? counts[f].length - 1 : bin]++;
+            counts[f][category(edges[f], values[f])]++;
         }
         rows++;
+    }
+
+    /** {@link FeatureDistribution#bin}'s rule on unboxed edges, with missing as the category after the bins. */
+    private static int category(double[] edges, double value) {
+        if (Double.isNaN(value)) {
+            return edges.length + 1;
+        }
+        int low = 0;
+        int high = edges.length;
+        while (low < high) {
+            int middle = (low + high) >>> 1;
+            if (edges[middle] < value) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        return low;
     }
 
     /** Rows counted so far. */
