@@ -143,9 +143,16 @@ class LeastPrivilegeTest {
             PredictStep predict = PredictStep.from(config, store);
             UpdateDbStep update = UpdateDbStep.from(config, database, store);
             // The first night and a steady-state night after it: the same steps, nothing new to create.
-            for (RunId run : List.of(RunId.parse("20261123T020000Z-0001"), RunId.parse("20261124T020000Z-0002"))) {
+            RunId firstNight = RunId.parse("20261123T020000Z-0001");
+            for (RunId run : List.of(firstNight, RunId.parse("20261124T020000Z-0002"))) {
+                if (!run.equals(firstNight)) {
+                    leaveTheShelter(5);
+                }
                 RemoveExitedStep.Summary removed = remove.run(run);
                 assertFalse(removed.columnCreated(), "grants.sql added the column, not the functions' role");
+                if (!run.equals(firstNight)) {
+                    assertEquals(5, removed.outcomesKept(), "the guests who left kept their predictions' outcomes");
+                }
                 WrangleStep.Summary wrangled = wrangle.run(run);
                 assertTrue(wrangled.rows() > 0, "current guests were wrangled: " + wrangled);
                 PredictStep.Summary predicted = predict.run(wrangled.partObjects());
@@ -184,6 +191,17 @@ class LeastPrivilegeTest {
             rs.next();
             assertEquals(2, rs.getLong(1), "both runs are recorded");
             assertEquals(2, rs.getLong(2), "both removes are recorded");
+        }
+    }
+
+    /** Some current guests, predicted the night before, leave: the intake app records where they went. */
+    private static void leaveTheShelter(int guests) throws SQLException {
+        try (Connection admin = PG.connect();
+                Statement st = admin.createStatement()) {
+            st.execute("UPDATE " + GUESTS.quoted() + " SET exit_date = DATE '2026-11-23', exit_destination = 'Client"
+                    + " refused' WHERE (personal_id, enroll_date) IN (SELECT personal_id, enroll_date FROM "
+                    + GUESTS.quoted() + " WHERE exit_date IS NULL ORDER BY personal_id, enroll_date LIMIT " + guests
+                    + ")");
         }
     }
 
@@ -275,6 +293,10 @@ class LeastPrivilegeTest {
                 Set.of("SELECT", "INSERT", "UPDATE"),
                 tablePrivileges(PIPELINE_SCHEMA, "guest_predictions"),
                 "guest_predictions: write and read each guest's prediction, never delete one");
+        assertEquals(
+                Set.of("SELECT", "INSERT", "UPDATE"),
+                tablePrivileges(PIPELINE_SCHEMA, "prediction_outcomes"),
+                "prediction_outcomes: keep a leaving guest's last prediction, never delete one");
         assertEquals(Set.of(), tablePrivileges(PIPELINE_SCHEMA, PipelineSchema.HISTORY_TABLE), "Flyway's history");
         for (String table : List.of(PredictionRuns.TABLE, PipelineSchema.HISTORY_TABLE)) {
             assertEquals(SETUP_ROLE, owner(PIPELINE_SCHEMA + "." + table), table + " belongs to the setup role");
@@ -402,6 +424,8 @@ class LeastPrivilegeTest {
         Set<String> columns = new TreeSet<>(new GuestFeatures(FeatureSpec.V1).inputColumns());
         columns.add("exit_date");
         columns.add(PREDICTION);
+        // remove keeps it with a leaving guest's outcome.
+        columns.add("exit_destination");
         return columns;
     }
 

@@ -28,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * Makes sure the guests table has {@code predicted_exit_destination} and marks every guest who has left
  * {@code exited}. Current guests' predictions are left as they are: blanking them (as the original did)
  * would leave case workers without a prediction until the next run finished.
+ *
+ * <p>In the same statement it keeps, for every guest it marks who had a prediction, that last prediction beside where
+ * the guest went in {@code prediction_outcomes} (see {@link #KEEP_OUTCOMES}): what the realised figures are measured
+ * on. A guest marked again after their exit was cleared and they were predicted again replaces their row.
  */
 public final class RemoveExitedStep {
     public static final String STEP = "remove";
@@ -35,10 +39,16 @@ public final class RemoveExitedStep {
     private static final String EXITED = ExitDestinationClasses.EXITED;
     private static final Logger LOG = LoggerFactory.getLogger(RemoveExitedStep.class);
 
+    /** The table of outcomes (V4) and the columns remove writes, in the order of its SELECT. */
+    static final String KEEP_OUTCOMES = "INSERT INTO prediction_outcomes (personal_id, enroll_date, exit_date,"
+            + " exit_destination, actual_class, predicted_exit_destination, p_es, p_other, p_perm, p_temp, p_unknown,"
+            + " risk, model, model_etag, run_id, recorded_by_run)";
+
     private final DataSource dataSource;
     private final SqlIdentifier guestsTable;
     private final SqlIdentifier guestPredictionsTable;
     private final boolean migrate;
+    private final ExitDestinationClasses classes;
 
     /**
      * @param migrate whether to apply the pipeline schema's migrations before each run ({@code MIGRATE=true})
@@ -50,10 +60,23 @@ public final class RemoveExitedStep {
     /** @param guestPredictionsTable the name the migrations give the guest predictions table */
     public RemoveExitedStep(
             DataSource dataSource, SqlIdentifier guestsTable, SqlIdentifier guestPredictionsTable, boolean migrate) {
+        this(dataSource, guestsTable, guestPredictionsTable, migrate, ExitDestinationClasses.defaults());
+    }
+
+    /**
+     * @param classes which class each exit destination counts as in an outcome's {@code actual_class}
+     */
+    public RemoveExitedStep(
+            DataSource dataSource,
+            SqlIdentifier guestsTable,
+            SqlIdentifier guestPredictionsTable,
+            boolean migrate,
+            ExitDestinationClasses classes) {
         this.dataSource = dataSource;
         this.guestsTable = guestsTable;
         this.guestPredictionsTable = guestPredictionsTable;
         this.migrate = migrate;
+        this.classes = classes;
     }
 
     /** The step as the function, the local runner and the benchmarks build it. */
@@ -62,8 +85,13 @@ public final class RemoveExitedStep {
                 database.dataSource(), config.guestsTable(), config.guestPredictionsTable(), config.migrate());
     }
 
-    /** What a run did. */
-    public record Summary(String step, String runId, boolean columnCreated, long rowsMarked, long durationMs) {}
+    /**
+     * What a run did.
+     *
+     * @param outcomesKept guests marked whose last prediction was kept in {@code prediction_outcomes}
+     */
+    public record Summary(
+            String step, String runId, boolean columnCreated, long rowsMarked, long durationMs, long outcomesKept) {}
 
     /** Marks exited guests under a run id this process made, with no deadline (local runs and tests). */
     public Summary run(RunId runId) throws SQLException {
@@ -92,7 +120,7 @@ public final class RemoveExitedStep {
                     admit(c, runId);
                 }
                 boolean created = ensureColumn(c, deadline);
-                long marked = markExited(c);
+                Marked marked = markExited(c, runId);
                 Instant finished = Instant.now();
                 PredictionRuns.record(
                         c,
@@ -102,22 +130,24 @@ public final class RemoveExitedStep {
                                 "",
                                 started,
                                 finished,
-                                marked,
+                                marked.guests(),
                                 null,
                                 "done",
-                                Map.of("columnCreated", created)));
+                                Map.of("columnCreated", created, "outcomesKept", marked.outcomes())));
                 c.commit();
                 Summary summary = new Summary(
                         STEP,
                         runId.value(),
                         created,
-                        marked,
-                        Duration.between(started, finished).toMillis());
+                        marked.guests(),
+                        Duration.between(started, finished).toMillis(),
+                        marked.outcomes());
                 LOG.info(
-                        "marked {} exited guests in {} (column created: {}) in {} ms",
-                        marked,
+                        "marked {} exited guests in {} (column created: {}), kept {} outcomes, in {} ms",
+                        marked.guests(),
                         guestsTable,
                         created,
+                        marked.outcomes(),
                         summary.durationMs());
                 return summary;
             } catch (SQLException | RuntimeException e) {
@@ -182,12 +212,45 @@ public final class RemoveExitedStep {
         return true;
     }
 
-    private long markExited(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE " + guestsTable.quoted() + " SET " + COLUMN + " = ?"
-                + " WHERE exit_date IS NOT NULL AND " + COLUMN + " IS DISTINCT FROM ?")) {
+    private record Marked(long guests, long outcomes) {}
+
+    /**
+     * Marks the exited guests and keeps the outcomes of those with a prediction, in one statement: a guest is kept
+     * exactly when this run marks them. The key date rule is {@code enroll_date::date} under UTC, as update wrote it.
+     * The mapping of destination to class travels as two array parameters.
+     */
+    private Marked markExited(Connection c, RunId runId) throws SQLException {
+        String sql = "WITH marked AS (UPDATE " + guestsTable.quoted() + " SET " + COLUMN + " = ?"
+                + " WHERE exit_date IS NOT NULL AND " + COLUMN + " IS DISTINCT FROM ?"
+                + " RETURNING personal_id, enroll_date::date AS enroll_date, exit_date::date AS exit_date,"
+                + " exit_destination),"
+                + " kept AS (" + KEEP_OUTCOMES + " SELECT p.personal_id, p.enroll_date, m.exit_date,"
+                + " m.exit_destination, classes.label, p.predicted_exit_destination, p.p_es, p.p_other, p.p_perm,"
+                + " p.p_temp, p.p_unknown, 1 - p.p_perm, p.model, p.model_etag, p.run_id, ?"
+                + " FROM marked m JOIN " + guestPredictionsTable.quoted() + " p"
+                + " ON p.personal_id = m.personal_id AND p.enroll_date = m.enroll_date"
+                + " LEFT JOIN unnest(?::text[], ?::text[]) AS classes (destination, label)"
+                + " ON classes.destination = m.exit_destination"
+                + " ON CONFLICT (personal_id, enroll_date) DO UPDATE SET exit_date = EXCLUDED.exit_date,"
+                + " exit_destination = EXCLUDED.exit_destination, actual_class = EXCLUDED.actual_class,"
+                + " predicted_exit_destination = EXCLUDED.predicted_exit_destination, p_es = EXCLUDED.p_es,"
+                + " p_other = EXCLUDED.p_other, p_perm = EXCLUDED.p_perm, p_temp = EXCLUDED.p_temp,"
+                + " p_unknown = EXCLUDED.p_unknown, risk = EXCLUDED.risk, model = EXCLUDED.model,"
+                + " model_etag = EXCLUDED.model_etag, run_id = EXCLUDED.run_id,"
+                + " recorded_by_run = EXCLUDED.recorded_by_run, recorded_at = now()"
+                + " RETURNING 1)"
+                + " SELECT (SELECT count(*) FROM marked), (SELECT count(*) FROM kept)";
+        Map<String, String> mapping = classes.mapping();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, EXITED);
             ps.setString(2, EXITED);
-            return ps.executeLargeUpdate();
+            ps.setString(3, runId.value());
+            ps.setArray(4, c.createArrayOf("text", mapping.keySet().toArray()));
+            ps.setArray(5, c.createArrayOf("text", mapping.values().toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new Marked(rs.getLong(1), rs.getLong(2));
+            }
         }
     }
 }

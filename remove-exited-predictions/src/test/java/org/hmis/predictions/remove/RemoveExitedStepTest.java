@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.db.Database;
@@ -46,7 +49,7 @@ class RemoveExitedStepTest {
         try (Connection c = PG.connect();
                 Statement st = c.createStatement()) {
             st.execute("DROP TABLE IF EXISTS guests");
-            st.execute("TRUNCATE prediction_runs");
+            st.execute("TRUNCATE prediction_runs, guest_predictions, prediction_outcomes");
             GuestsTable.create(c, TABLE);
             // 1: current, never predicted; 2: current with a prediction; 3, 4: exited; 5: exited, already marked
             st.execute("INSERT INTO guests (personal_id, enroll_date, exit_date, exit_destination) VALUES"
@@ -145,5 +148,146 @@ class RemoveExitedStepTest {
                 new RemoveExitedStep(database.dataSource(), SqlIdentifier.of("no_such_guests"), false);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> missing.run(RunId.newRun()));
         assertTrue(e.getMessage().contains("no_such_guests does not exist"), e.getMessage());
+    }
+
+    /** A guest's latest prediction, as update keeps it. */
+    private static void predicted(
+            long personalId, String enrollDate, String runId, String model, String cls, double pPerm)
+            throws SQLException {
+        double rest = (1 - pPerm) / 4;
+        try (Connection c = PG.connect();
+                PreparedStatement ps = c.prepareStatement("INSERT INTO guest_predictions (personal_id, enroll_date,"
+                        + " run_id, run_started_at, model, model_etag, predicted_exit_destination, p_es, p_other, p_perm,"
+                        + " p_temp, p_unknown) VALUES (?, ?::date, ?, now(), ?, ?, ?, ?, ?, ?, ?, ?)"
+                        + " ON CONFLICT (personal_id, enroll_date) DO UPDATE SET run_id = EXCLUDED.run_id,"
+                        + " model = EXCLUDED.model, model_etag = EXCLUDED.model_etag,"
+                        + " predicted_exit_destination = EXCLUDED.predicted_exit_destination, p_es = EXCLUDED.p_es,"
+                        + " p_other = EXCLUDED.p_other, p_perm = EXCLUDED.p_perm, p_temp = EXCLUDED.p_temp,"
+                        + " p_unknown = EXCLUDED.p_unknown")) {
+            ps.setLong(1, personalId);
+            ps.setString(2, enrollDate);
+            ps.setString(3, runId);
+            ps.setString(4, model);
+            ps.setString(5, "etag-of-" + model);
+            ps.setString(6, cls);
+            ps.setDouble(7, rest);
+            ps.setDouble(8, rest);
+            ps.setDouble(9, pPerm);
+            ps.setDouble(10, rest);
+            ps.setDouble(11, rest);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Each outcome row: key, exit date, destination, actual class, predicted class, p_perm, risk, model, etag, runs. */
+    private static List<List<String>> outcomes() throws SQLException {
+        List<List<String>> rows = new ArrayList<>();
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(
+                        "SELECT personal_id || '/' || enroll_date, exit_date::text,"
+                                + " exit_destination, actual_class, predicted_exit_destination, p_perm::text, round(risk::numeric,"
+                                + " 6)::text, model, model_etag, run_id, recorded_by_run FROM prediction_outcomes ORDER BY 1")) {
+            while (rs.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= 11; i++) {
+                    row.add(rs.getString(i));
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
+    @Test
+    void anExitingGuestsLastPredictionIsKeptOnceWithItsClasses() throws SQLException {
+        predicted(3, "2025-03-01", "20250301T000000Z-0001", "m1", "perm", 0.6);
+        predicted(2, "2026-02-01", "20250301T000000Z-0001", "m1", "es", 0.2);
+
+        RemoveExitedStep.Summary first = step().run(RunId.parse("20261123T060000Z-0001"));
+
+        assertEquals(2, first.rowsMarked());
+        assertEquals(1, first.outcomesKept(), "guest 4 left without a prediction: no outcome");
+        List<List<String>> kept = List.of(List.of(
+                "3/2025-03-01",
+                "2025-06-30",
+                "Client refused",
+                "unknown",
+                "perm",
+                "0.6",
+                "0.400000",
+                "m1",
+                "etag-of-m1",
+                "20250301T000000Z-0001",
+                "20261123T060000Z-0001"));
+        assertEquals(kept, outcomes());
+
+        RemoveExitedStep.Summary second = step().run(RunId.parse("20261123T070000Z-0002"));
+        assertEquals(0, second.outcomesKept());
+        assertEquals(kept, outcomes(), "written once: a guest marked already is not kept again");
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT details->>'outcomesKept' FROM prediction_runs"
+                        + " WHERE step = 'remove' ORDER BY run_id")) {
+            assertTrue(rs.next());
+            assertEquals("1", rs.getString(1));
+            assertTrue(rs.next());
+            assertEquals("0", rs.getString(1));
+        }
+    }
+
+    @Test
+    void aGuestWhoseExitWasClearedAndWhoLeavesAgainKeepsTheLaterExit() throws SQLException {
+        predicted(3, "2025-03-01", "20250301T000000Z-0001", "m1", "perm", 0.6);
+        step().run(RunId.parse("20261123T060000Z-0001"));
+        // The exit is withdrawn; the guest is current again and a later run predicts them with another model.
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement()) {
+            st.execute(
+                    "UPDATE guests SET exit_date = NULL, exit_destination = NULL, predicted_exit_destination = 'temp'"
+                            + " WHERE personal_id = 3");
+        }
+        predicted(3, "2025-03-01", "20251001T000000Z-0002", "m2", "temp", 0.3);
+        assertEquals(0, step().run(RunId.parse("20261123T070000Z-0002")).outcomesKept());
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement()) {
+            st.execute("UPDATE guests SET exit_date = '2025-11-15',"
+                    + " exit_destination = 'Rental by client, no ongoing housing subsidy' WHERE personal_id = 3");
+        }
+
+        RemoveExitedStep.Summary again = step().run(RunId.parse("20261123T080000Z-0003"));
+
+        assertEquals(1, again.outcomesKept());
+        assertEquals(
+                List.of(List.of(
+                        "3/2025-03-01",
+                        "2025-11-15",
+                        "Rental by client, no ongoing housing subsidy",
+                        "perm",
+                        "temp",
+                        "0.3",
+                        "0.700000",
+                        "m2",
+                        "etag-of-m2",
+                        "20251001T000000Z-0002",
+                        "20261123T080000Z-0003")),
+                outcomes(),
+                "one row per guest key: the exit that stands, with the prediction made before it");
+    }
+
+    @Test
+    void aDestinationTheMappingDoesNotKnowIsKeptWithoutAClass() throws SQLException {
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement()) {
+            st.execute("UPDATE guests SET exit_destination = 'Moved to the moon' WHERE personal_id = 3");
+        }
+        predicted(3, "2025-03-01", "20250301T000000Z-0001", "m1", "perm", 0.6);
+
+        step().run(RunId.parse("20261123T060000Z-0001"));
+
+        List<List<String>> rows = outcomes();
+        assertEquals(1, rows.size());
+        assertEquals("Moved to the moon", rows.get(0).get(2));
+        assertEquals(null, rows.get(0).get(3), "no class: measured by nothing");
     }
 }

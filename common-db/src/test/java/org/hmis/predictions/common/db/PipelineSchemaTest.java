@@ -61,7 +61,7 @@ class PipelineSchemaTest {
         try (Connection c = PG.connect()) {
             execute(c, "CREATE SCHEMA again");
         }
-        assertEquals(2, PipelineSchema.migrate(PG.dataSource("again"), GUESTS));
+        assertEquals(3, PipelineSchema.migrate(PG.dataSource("again"), GUESTS));
         try (Connection c = PG.connect()) {
             execute(
                     c,
