@@ -86,9 +86,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(
             names = "--spec",
             defaultValue = "v1",
-            description =
-                    "Feature specification to train on: v1, or v2 (v1 without race, ethnicity and gender). "
-                            + "Predict follows the model's manifest; the wrangle step writes v1 for now (default ${DEFAULT-VALUE}).")
+            description = "Feature specification to train on: v1, or v2 (v1 without race, ethnicity and gender). "
+                    + "Wrangle and predict follow the deployed model's manifest (default ${DEFAULT-VALUE}).")
     String specVersion;
 
     @Option(

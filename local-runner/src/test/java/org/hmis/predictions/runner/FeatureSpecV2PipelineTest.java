@@ -1,36 +1,28 @@
 package org.hmis.predictions.runner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.Map;
 import org.hmis.predictions.common.config.PipelineConfig;
+import org.hmis.predictions.common.csv.WrangledCsv;
 import org.hmis.predictions.common.features.ExitDestinationClasses;
 import org.hmis.predictions.common.features.FeatureSpec;
 import org.hmis.predictions.common.model.ModelArtifact;
-import org.hmis.predictions.common.s3.ObjectUpload;
-import org.hmis.predictions.common.storage.ObjectMetadata;
 import org.hmis.predictions.common.storage.RunId;
 import org.hmis.predictions.common.storage.RunKeys;
-import org.hmis.predictions.common.trigger.ObjectRef;
 import org.hmis.predictions.common.trigger.RunRequest;
 import org.hmis.predictions.localservices.TestPostgres;
 import org.hmis.predictions.localservices.TestS3;
-import org.hmis.predictions.predict.PredictFailedException;
-import org.hmis.predictions.predict.PredictStep;
 import org.hmis.predictions.synthetic.GuestGenerator;
 import org.hmis.predictions.synthetic.GuestLoader;
 import org.hmis.predictions.synthetic.GuestsTable;
-import org.hmis.predictions.synthetic.SyntheticWrangledPart;
 import org.hmis.predictions.training.ExitedGuests;
 import org.hmis.predictions.training.ModelFiles;
 import org.hmis.predictions.training.ModelTrainer;
@@ -40,9 +32,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A model of feature specification v2 deployed as any model is, predicting a part wrangled with v2 through the predict
- * and update steps the functions run. The wrangle step still writes v1, so a v2 model refuses its parts by name: the
- * part here is built from the same generated guests by the same transform, as the wrangle step will write it.
+ * A model of feature specification v2 deployed as any model is: the wrangle step follows its manifest and writes v2
+ * parts, which predict and update take through to every current guest.
  */
 class FeatureSpecV2PipelineTest {
     @RegisterExtension
@@ -88,53 +79,54 @@ class FeatureSpecV2PipelineTest {
             pipeline.migrate();
             ModelFiles.upload(model, pipeline.store(), S3.bucket());
             RunId run = RunId.newRun();
-            pipeline.remove(RunRequest.madeHere(run));
-            // The run is started by a wrangle, as update requires; its part is then replaced by the guests' v2
-            // features, as a wrangle following a v2 model's manifest will write them.
-            pipeline.wrangle(RunRequest.madeHere(run));
-            String key = RunKeys.wrangledPart(run, 0).key();
-            long rows = putV2Part(pipeline, key);
-            PredictStep.Summary predicted = pipeline.predict(List.of(new ObjectRef(S3.bucket(), key)));
-            assertEquals(GUESTS, rows);
-            assertEquals(GUESTS, predicted.rows());
-            UpdateDbStep.Result updated = pipeline.update(predicted.parts().stream()
-                    .map(PredictStep.PartResult::predictions)
-                    .toList());
-            UpdateDbStep.Summary part = updated.parts().get(0);
+
+            // Deploying the v2 model is all it takes: the wrangle follows its manifest.
+            LocalPipeline.Result result = pipeline.refresh(RunRequest.madeHere(run));
+
             long current = count("SELECT count(*) FROM guests WHERE exit_date IS NULL");
             assertTrue(current > 0);
-            assertEquals(current, part.applied(), "every current guest got the v2 model's prediction");
-            assertEquals(GUESTS - current, part.skipped().exited(), "guests who left keep 'exited'");
+            assertEquals("v2", result.wrangle().featureSpecVersion());
+            assertEquals(current, result.wrangle().rows());
+            String part = RunKeys.wrangledPart(run, 0).key();
+            assertEquals(
+                    "v2",
+                    pipeline.store()
+                            .head(S3.bucket(), part)
+                            .orElseThrow()
+                            .metadata()
+                            .get("feature-spec-version"));
+            String header = pipeline.store()
+                    .readString(S3.bucket(), part)
+                    .lines()
+                    .findFirst()
+                    .orElseThrow();
+            assertEquals(String.join(",", WrangledCsv.header(FeatureSpec.V2.featureNames())), header);
+            for (String protectedFlag : List.of("is_white", "is_latino", "is_female")) {
+                assertFalse(header.contains(protectedFlag), protectedFlag + " is not in a v2 part");
+            }
+            assertEquals(List.of(), result.predict().failed());
+            assertEquals(current, result.predict().rows());
+            long applied = result.update().parts().stream()
+                    .mapToLong(UpdateDbStep.Summary::applied)
+                    .sum();
+            assertEquals(current, applied, "every current guest got the v2 model's prediction");
             assertEquals(
                     current,
                     count("SELECT count(*) FROM guests WHERE exit_date IS NULL"
                             + " AND predicted_exit_destination IN ('es', 'other', 'perm', 'temp', 'unknown')"));
-
-            // What the wrangle step writes today is v1: the v2 model names the mismatch and writes nothing.
-            List<ObjectRef> v1Parts = pipeline.wrangle(RunRequest.newRun()).partObjects();
-            PredictFailedException refused =
-                    assertThrows(PredictFailedException.class, () -> pipeline.predict(v1Parts));
-            assertTrue(
-                    refused.getMessage().contains("wrangled with feature specification v1")
-                            && refused.getMessage().contains("the model reads v2"),
-                    refused.getMessage());
+            assertEquals(
+                    "v2",
+                    stringOf("SELECT details->>'featureSpecVersion' FROM prediction_runs WHERE run_id = '" + run
+                            + "' AND step = 'wrangle' AND part = ''"));
         }
     }
 
-    /** The generated guests' v2 features, as a wrangled part with the metadata the wrangle step writes. */
-    private static long putV2Part(LocalPipeline pipeline, String key) {
-        try (ObjectUpload upload = pipeline.store().upload(S3.bucket(), key)) {
-            long rows = SyntheticWrangledPart.write(generator(), GUESTS, FeatureSpec.V2, upload);
-            upload.commit(Map.of(
-                    ObjectMetadata.FEATURE_SPEC_VERSION,
-                    FeatureSpec.V2.version(),
-                    ObjectMetadata.ROWS,
-                    Long.toString(rows),
-                    ObjectMetadata.RUN_ID,
-                    RunKeys.requirePart(key, RunKeys.Stage.WRANGLED).runId().value()));
-            return rows;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    private static String stringOf(String sql) throws SQLException {
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
         }
     }
 

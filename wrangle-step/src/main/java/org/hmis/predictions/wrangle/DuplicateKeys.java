@@ -1,6 +1,7 @@
 package org.hmis.predictions.wrangle;
 
 import java.io.IOException;
+import org.hmis.predictions.common.drift.DriftCounts;
 import org.hmis.predictions.common.features.GuestKey;
 
 /**
@@ -15,6 +16,7 @@ final class DuplicateKeys {
 
     private final WrangledParts parts;
     private final RejectedRows rejected;
+    private final DriftCounts drift;
     private double[] held;
     private double[] next;
     private GuestKey heldKey;
@@ -24,9 +26,11 @@ final class DuplicateKeys {
     private boolean heldRepeats;
     private long duplicates;
 
-    DuplicateKeys(WrangledParts parts, RejectedRows rejected, int features) {
+    /** @param drift counts every row written to a part; {@code null} when the model has no drift baseline */
+    DuplicateKeys(WrangledParts parts, RejectedRows rejected, int features, DriftCounts drift) {
         this.parts = parts;
         this.rejected = rejected;
+        this.drift = drift;
         this.held = new double[features];
         this.next = new double[features];
     }
@@ -73,6 +77,9 @@ final class DuplicateKeys {
     private void flush() throws IOException {
         if (heldKey != null && !heldRepeats) {
             parts.write(heldKey, held);
+            if (drift != null) {
+                drift.add(held);
+            }
         }
     }
 }

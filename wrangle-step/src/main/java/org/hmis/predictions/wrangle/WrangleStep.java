@@ -16,6 +16,8 @@ import org.hmis.predictions.common.db.Database;
 import org.hmis.predictions.common.db.GuestKeyColumns;
 import org.hmis.predictions.common.db.RunLifecycle;
 import org.hmis.predictions.common.db.TransactionSettings;
+import org.hmis.predictions.common.drift.DriftCounts;
+import org.hmis.predictions.common.drift.PopulationStabilityIndex;
 import org.hmis.predictions.common.features.FeatureSpec;
 import org.hmis.predictions.common.features.GuestFeatures;
 import org.hmis.predictions.common.features.GuestKey;
@@ -35,9 +37,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the current guests' feature columns and writes them, encoded by feature specification v1, as
- * {@code wrangled/<runId>/part-NNNNN.csv} parts of {@code partRows} rows, then the run's manifest
- * {@code wrangled/<runId>/_manifest.json}.
+ * Reads the current guests' feature columns and writes them, encoded by the feature specification the current model's
+ * manifest names ({@link DeployedModel}, read once per run), as {@code wrangled/<runId>/part-NNNNN.csv} parts of
+ * {@code partRows} rows, then the run's manifest {@code wrangled/<runId>/_manifest.json}.
+ *
+ * <p>As the rows stream it counts every guest written into the bins of the manifest's drift baseline
+ * ({@link DriftCounts}) and records, with the run, the population stability index of every feature, the largest and
+ * those above {@link PopulationStabilityIndex#ALERT}; any above is logged at WARN. A model without a baseline (trained
+ * before training recorded one) gets no drift, which the log says once per run.
  *
  * <p>Only the key and the specification's source columns are selected, so personal data never leaves the
  * database. Rows stream from {@code COPY (SELECT ...) TO STDOUT (FORMAT csv)} through a byte-level parser into
@@ -73,12 +80,13 @@ public final class WrangleStep {
     private final ObjectStore store;
     private final String bucket;
     private final String predictionsBucket;
+    private final String modelName;
     private final int partRows;
-    private final FeatureSpec spec = FeatureSpec.V1;
 
     /**
      * @param bucket            where the parts go (the configuration's input bucket: the one predict reads)
      * @param predictionsBucket where predict writes the run's predictions (removed with the parts on a re-run)
+     * @param modelName         the model under {@code models/<name>/} of {@code bucket} whose specification to write
      * @param partRows          guests per part
      */
     public WrangleStep(
@@ -87,6 +95,7 @@ public final class WrangleStep {
             ObjectStore store,
             String bucket,
             String predictionsBucket,
+            String modelName,
             int partRows) {
         if (partRows < 1) {
             throw new IllegalArgumentException("partRows must be at least 1, was " + partRows);
@@ -96,13 +105,14 @@ public final class WrangleStep {
         this.store = store;
         this.bucket = bucket;
         this.predictionsBucket = predictionsBucket;
+        this.modelName = modelName;
         this.partRows = partRows;
     }
 
-    /** Parts and predictions in one bucket. */
+    /** Parts and predictions in one bucket, for the model of the default name. */
     public WrangleStep(
             DataSource dataSource, SqlIdentifier guestsTable, ObjectStore store, String bucket, int partRows) {
-        this(dataSource, guestsTable, store, bucket, bucket, partRows);
+        this(dataSource, guestsTable, store, bucket, bucket, PipelineConfig.DEFAULT_MODEL_NAME, partRows);
     }
 
     /** The step as the function, the local runner and the benchmarks build it: parts go to the input bucket. */
@@ -113,6 +123,7 @@ public final class WrangleStep {
                 store,
                 config.storage().inputBucket(),
                 config.storage().outputBucket(),
+                config.modelName(),
                 config.partRows());
     }
 
@@ -127,7 +138,12 @@ public final class WrangleStep {
      * @param rejectedKey   the key of rejected.csv, or null when no row was rejected
      * @param manifestKey   the key of the run's manifest, or null when there was nothing to do
      * @param unknownValues per source column, how many values the specification does not know (new categories)
+     * @param featureSpecVersion the specification the parts were written in, the model's; null when there was
+     *                      nothing to do
      * @param message       one line for a person: how many guests went into how many parts, or that there were none
+     * @param maxFeaturePsi the largest PSI of a feature against the model's drift baseline; null when none was
+     *                      computed (the model has no baseline, no guest was written, or there was nothing to do)
+     * @param driftedFeatures the features whose PSI is above {@link PopulationStabilityIndex#ALERT}, largest first
      */
     public record Summary(
             String step,
@@ -144,7 +160,9 @@ public final class WrangleStep {
             Map<String, Long> unknownValues,
             String featureSpecVersion,
             long durationMs,
-            String message) {
+            String message,
+            Double maxFeaturePsi,
+            List<String> driftedFeatures) {
 
         /** The parts written, as the objects predict is handed. */
         public List<ObjectRef> partObjects() {
@@ -227,6 +245,15 @@ public final class WrangleStep {
         if (start.rerun()) {
             removeEarlierAttempt(runId);
         }
+        DeployedModel model = DeployedModel.read(store, bucket, modelName);
+        FeatureSpec spec = model.spec();
+        DriftCounts drift = model.driftBaseline().map(DriftCounts::new).orElse(null);
+        if (drift == null) {
+            LOG.info(
+                    "run {}: {} has no drift_baseline (trained before training recorded one): no drift computed",
+                    runId,
+                    model.key());
+        }
         GuestFeatures features = new GuestFeatures(spec);
         Map<String, String> metadata =
                 Map.of(ObjectMetadata.FEATURE_SPEC_VERSION, spec.version(), ObjectMetadata.RUN_ID, runId.value());
@@ -241,7 +268,7 @@ public final class WrangleStep {
                 RejectedRows rejected = new RejectedRows(store, bucket, RunKeys.rejectedKey(runId), metadata)) {
             TransactionSettings.apply(connection, deadline);
             table = GuestKeyColumns.read(connection, guestsTable).table();
-            DuplicateKeys keys = new DuplicateKeys(parts, rejected, spec.size());
+            DuplicateKeys keys = new DuplicateKeys(parts, rejected, spec.size(), drift);
             CopyCsvParser parser = new CopyCsvParser(features.inputColumns().size(), (row, number) -> {
                 if (number % ROWS_PER_TIME_CHECK == 0) {
                     deadline.check("reading the current guests of " + guestsTable);
@@ -292,6 +319,8 @@ public final class WrangleStep {
         details.put("duplicateKeys", duplicateCount);
         details.put("unknownValues", features.unknownValueCounts());
         details.put("featureSpecVersion", spec.version());
+        Optional<FeatureDrift> runDrift = FeatureDrift.of(drift);
+        runDrift.ifPresent(d -> details.put("drift", d.details(model.key(), rows)));
         String status = RunLifecycle.wrangled(connection, runId, partKeys.size(), rows, details);
         String message = message(rows, partKeys.size(), rejectedCount, duplicateCount);
         Summary summary = new Summary(
@@ -309,7 +338,9 @@ public final class WrangleStep {
                 features.unknownValueCounts(),
                 spec.version(),
                 elapsedMillis(startedNanos),
-                message);
+                message,
+                runDrift.map(FeatureDrift::maxFeaturePsi).orElse(null),
+                runDrift.map(d -> List.copyOf(d.drifted().keySet())).orElse(List.of()));
         LOG.info(
                 "run {}: {} from {} in {} ms; unknown values per column: {}",
                 runId,
@@ -317,6 +348,14 @@ public final class WrangleStep {
                 table,
                 summary.durationMs(),
                 summary.unknownValues());
+        runDrift.filter(d -> !d.drifted().isEmpty())
+                .ifPresent(d -> LOG.warn(
+                        "run {}: {} of {} features shifted from the model's training rows (PSI above {}): {}",
+                        runId,
+                        d.drifted().size(),
+                        d.psi().size(),
+                        PopulationStabilityIndex.ALERT,
+                        d.drifted()));
         if (rejectedCount > 0) {
             LOG.warn(
                     "run {}: rejected {} rows of {} ({} for a duplicate key), see s3://{}/{}",
@@ -358,9 +397,11 @@ public final class WrangleStep {
                 null,
                 null,
                 Map.of(),
-                spec.version(),
+                null,
                 elapsedMillis(startedNanos),
-                "run " + runId + " of this schedule was started by another delivery: nothing to do");
+                "run " + runId + " of this schedule was started by another delivery: nothing to do",
+                null,
+                List.of());
     }
 
     /**

@@ -29,7 +29,9 @@ import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.db.PipelineSchema;
 import org.hmis.predictions.common.db.RunRefusedException;
+import org.hmis.predictions.common.features.FeatureSpec;
 import org.hmis.predictions.common.storage.RunId;
+import org.hmis.predictions.common.storage.RunKeys;
 import org.hmis.predictions.common.trigger.InvalidTriggerException;
 import org.hmis.predictions.common.trigger.TriggerJson;
 import org.hmis.predictions.localservices.TestPostgres;
@@ -91,6 +93,12 @@ class WrangleHandlerTest {
                     + " (1, '2026-01-05', NULL, 'White'), (2, '2026-01-06', NULL, 'Asian'), (3, '2026-01-07', NULL, NULL),"
                     + " (4, '2025-03-01', '2025-06-30', 'White')");
         }
+        // The wrangle writes the specification of the model's manifest.
+        S3.s3Client()
+                .putObject(
+                        put -> put.bucket(S3.bucket()).key(RunKeys.manifestKey("exit-destination")),
+                        software.amazon.awssdk.core.sync.RequestBody.fromString(
+                                DeployedManifests.manifest(FeatureSpec.V1, null).toJson()));
         lambdaEndpoint = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         lambdaEndpoint.createContext("/", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();

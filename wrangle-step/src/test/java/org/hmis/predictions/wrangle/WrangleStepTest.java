@@ -96,6 +96,7 @@ class WrangleStepTest {
 
     @BeforeEach
     void freshTables() throws SQLException {
+        DeployedManifests.deploy(store, S3.bucket(), DeployedManifests.manifest(FeatureSpec.V1, null));
         try (Connection c = PG.connect();
                 Statement st = c.createStatement()) {
             st.execute("DROP TABLE IF EXISTS guests");
@@ -549,12 +550,12 @@ class WrangleStepTest {
         }
         execute("INSERT INTO guests (personal_id, enroll_date, exit_date) VALUES " + values);
         RunId failing = RunId.parse("20261123T101500Z-0109");
-        WrangleStep intoNoBucket =
-                new WrangleStep(database.dataSource(), GUESTS, store, "no-such-bucket-" + S3.bucket(), 2);
-
-        RuntimeException e = assertThrows(RuntimeException.class, () -> intoNoBucket.run(failing));
-
-        assertTrue(e.getMessage().contains("bucket"), e.getMessage());
+        try (ObjectStore failingStore = failingAtPartUpload(1)) {
+            WrangleStep intoFailingUploads =
+                    new WrangleStep(database.dataSource(), GUESTS, failingStore, S3.bucket(), 2);
+            RuntimeException e = assertThrows(RuntimeException.class, () -> intoFailingUploads.run(failing));
+            assertTrue(e.getMessage().contains("connection reset while uploading"), e.getMessage());
+        }
         try (Connection c = PG.connect();
                 Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT status FROM prediction_runs WHERE run_id = '" + failing + "'")) {
@@ -825,6 +826,101 @@ class WrangleStepTest {
             assertTrue(rs.next());
             assertEquals("2", rs.getString(1));
             assertEquals("started", rs.getString(2));
+        }
+    }
+
+    @Test
+    void aV2ModelsManifestGetsItsPartsInV2() throws Exception {
+        DeployedManifests.deploy(store, S3.bucket(), DeployedManifests.manifest(FeatureSpec.V2, null));
+        insertGuests(3);
+        RunId runId = RunId.parse("20261123T101500Z-0201");
+
+        WrangleStep.Summary summary = step(10).run(runId);
+
+        assertEquals("v2", summary.featureSpecVersion());
+        String part = read(RunKeys.wrangledPart(runId, 0).key());
+        assertEquals(
+                String.join(",", WrangledCsv.header(FeatureSpec.V2.featureNames())),
+                part.lines().findFirst().orElseThrow());
+        assertFalse(part.lines().findFirst().orElseThrow().contains("is_white"), "no protected attribute in v2");
+        assertEquals(
+                "v2",
+                store.head(S3.bucket(), RunKeys.wrangledPart(runId, 0).key())
+                        .orElseThrow()
+                        .metadata()
+                        .get("feature-spec-version"));
+        assertEquals(
+                "v2", RunManifest.fromJson(read(RunKeys.runManifestKey(runId))).featureSpecVersion());
+    }
+
+    @Test
+    void withNoModelTheRunIsRefusedNamingTheManifestAndRecordedFailed() throws Exception {
+        store.delete(S3.bucket(), RunKeys.manifestKey("exit-destination"));
+        insertGuests(3);
+        RunId runId = RunId.parse("20261123T101500Z-0202");
+
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> step(10).run(runId));
+
+        String where = "s3://" + S3.bucket() + "/models/exit-destination/model.json";
+        assertTrue(e.getMessage().contains(where + " does not exist"), e.getMessage());
+        assertEquals("failed", runStatus(runId));
+        assertTrue(runError(runId).contains(where), runError(runId));
+        assertEquals(List.of(), store.list(S3.bucket(), RunKeys.wrangledRunPrefix(runId)), "nothing written");
+    }
+
+    @Test
+    void eachFeaturesDriftIsMeasuredAgainstTheBaselineAndRecordedWithTheRun() throws Exception {
+        DeployedManifests.deploy(
+                store,
+                S3.bucket(),
+                DeployedManifests.manifest(FeatureSpec.V1, DeployedManifests.halfSmallHouseholds(FeatureSpec.V1)));
+        // Three of four households of at most 2 against half in training; every other feature as in training.
+        // A guest who has left is not counted.
+        execute("INSERT INTO guests (personal_id, enroll_date, exit_date, case_members) VALUES"
+                + " (1, '2026-01-01', NULL, 1), (2, '2026-01-01', NULL, 2), (3, '2026-01-01', NULL, 1),"
+                + " (4, '2026-01-01', NULL, 3), (5, '2026-01-01', '2026-02-01', 9)");
+        RunId runId = RunId.parse("20261123T101500Z-0203");
+
+        WrangleStep.Summary summary = step(2).run(runId);
+
+        double expected = (0.75 - 0.5) * Math.log(0.75 / 0.5) + (0.25 - 0.5) * Math.log(0.25 / 0.5);
+        assertEquals(4, summary.rows());
+        assertEquals(expected, summary.maxFeaturePsi(), 1e-12);
+        assertEquals(List.of("case_members"), summary.driftedFeatures());
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT (details->'drift'->>'maxFeaturePsi')::float8,"
+                        + " details->'drift'->'driftedFeatures'->>0, (details->'drift'->'psi'->>'case_members')::float8,"
+                        + " (SELECT count(*) FROM jsonb_each(details->'drift'->'psi')),"
+                        + " (SELECT max(value::text::float8) FROM jsonb_each(details->'drift'->'psi')"
+                        + " WHERE key <> 'case_members'), (details->'drift'->>'rows')::int"
+                        + " FROM prediction_runs WHERE run_id = '" + runId + "' AND step = 'wrangle' AND part = ''")) {
+            assertTrue(rs.next());
+            assertEquals(expected, rs.getDouble(1), 1e-12);
+            assertEquals("case_members", rs.getString(2));
+            assertEquals(expected, rs.getDouble(3), 1e-12);
+            assertEquals(FeatureSpec.V1.size(), rs.getInt(4), "every feature's PSI");
+            assertEquals(0.0, rs.getDouble(5), 1e-12, "features distributed as in training do not drift");
+            assertEquals(4, rs.getInt(6));
+        }
+    }
+
+    @Test
+    void aModelWithoutADriftBaselineGetsNoDrift() throws Exception {
+        insertGuests(3);
+        RunId runId = RunId.parse("20261123T101500Z-0204");
+
+        WrangleStep.Summary summary = step(10).run(runId);
+
+        assertNull(summary.maxFeaturePsi());
+        assertEquals(List.of(), summary.driftedFeatures());
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement();
+                ResultSet rs =
+                        st.executeQuery("SELECT details->'drift' IS NOT NULL FROM prediction_runs WHERE run_id = '"
+                                + runId + "' AND step = 'wrangle' AND part = ''")) {
+            assertTrue(rs.next());
+            assertFalse(rs.getBoolean(1));
         }
     }
 }
