@@ -87,6 +87,8 @@ final class DemoCommand implements Callable<Integer> {
                 long reportStarted = System.nanoTime();
                 Path report = ReportCommand.write(
                         ModelFiles.download(pipeline.store(), config.storage().inputBucket(), config.modelName()),
+                        pipeline.database().dataSource(),
+                        config.guestsTable(),
                         Files.createTempDirectory("exit-destination-demo-report-"));
                 out.printf(
                         "Model report: %s (written in %.1f s; open it in a browser, it needs no network)%n",

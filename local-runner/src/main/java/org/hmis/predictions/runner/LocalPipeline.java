@@ -55,6 +55,11 @@ final class LocalPipeline implements AutoCloseable {
         return store;
     }
 
+    /** The pipeline's database: where runs are recorded, for the report. */
+    Database database() {
+        return database;
+    }
+
     RemoveExitedStep.Summary remove(RunRequest run) throws SQLException {
         return remove.run(run, Deadline.NONE);
     }

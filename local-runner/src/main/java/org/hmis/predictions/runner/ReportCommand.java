@@ -3,17 +3,23 @@ package org.hmis.predictions.runner;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import javax.sql.DataSource;
 import org.hmis.predictions.common.config.PipelineConfig;
+import org.hmis.predictions.common.config.SqlIdentifier;
+import org.hmis.predictions.common.db.Database;
 import org.hmis.predictions.common.model.ModelArtifact;
 import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.training.ModelFiles;
+import org.hmis.predictions.training.RealisedOutcomes;
 import org.hmis.predictions.training.report.LightGbmGainImportance;
 import org.hmis.predictions.training.report.ModelReport;
+import org.hmis.predictions.training.report.RunDrift;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -21,8 +27,9 @@ import picocli.CommandLine.Option;
 
 /**
  * Writes a model's HTML report. The held-out figures come from the model's own manifest, which training fills with
- * the confusion matrix, the metrics by group and the calibration curves of the households it held out, so no database
- * is needed; drift and realised outcomes show once runs record them.
+ * the confusion matrix, the metrics by group and the calibration curves of the households it held out. Drift of the
+ * latest run and realised outcomes come from the pipeline's database when the command has one ({@code --jdbc-url},
+ * or with {@code --s3} the environment's, as the functions read it); without one those sections say so.
  */
 @Command(
         name = "report",
@@ -32,7 +39,9 @@ import picocli.CommandLine.Option;
             "Write one self-contained HTML report of a model: held-out figures overall, per class, per group and by "
                     + "probability, feature importance, drift and outcomes.",
             "The model comes from --model DIR (model.txt and model.json, as train --out writes them) or, with --s3, "
-                    + "from models/<name>/ in S3_BUCKET (S3_BUCKET_ORIGIN)."
+                    + "from models/<name>/ in S3_BUCKET (S3_BUCKET_ORIGIN).",
+            "Drift and realised outcomes (prediction_runs, prediction_outcomes) come from --jdbc-url or, with --s3, "
+                    + "from the database of the environment (RDS_HOST, ... or DB_SECRET_ARN)."
         })
 final class ReportCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -61,29 +70,70 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Write " + ModelReport.FILE_NAME + " into this directory.")
     Path out;
 
+    @Option(
+            names = "--jdbc-url",
+            description = "Read drift and outcomes from this PostgreSQL, e.g. "
+                    + "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres (default with --s3: the environment's "
+                    + "database; with --model: none).")
+    String jdbcUrl;
+
+    @Option(
+            names = "--table",
+            description = "The guests table the outcomes' groups are read from (default: GUESTS_TABLE, else guests).")
+    String table;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter printed = spec.commandLine().getOut();
+        Map<String, String> env = new HashMap<>(System.getenv());
+        if (modelName != null) {
+            env.put(PipelineConfig.MODEL_NAME, modelName);
+        }
+        SqlIdentifier guestsTable = table != null
+                ? SqlIdentifier.of(table)
+                : SqlIdentifier.of(env.getOrDefault(PipelineConfig.GUESTS_TABLE, PipelineConfig.DEFAULT_GUESTS_TABLE));
         ModelArtifact model;
+        PipelineConfig config = null;
         if (source.directory != null) {
             model = ModelFiles.read(source.directory);
         } else {
-            Map<String, String> env = new HashMap<>(System.getenv());
-            if (modelName != null) {
-                env.put(PipelineConfig.MODEL_NAME, modelName);
-            }
-            PipelineConfig config = PipelineConfig.from(env);
+            config = PipelineConfig.from(env);
+            guestsTable = table != null ? guestsTable : config.guestsTable();
             try (ObjectStore store = ObjectStore.create(config.storage())) {
                 model = ModelFiles.download(store, config.storage().inputBucket(), config.modelName());
             }
         }
-        printed.println("Wrote the model report " + write(model, out));
+        Path written;
+        if (jdbcUrl == null && config == null) {
+            written = write(model, null, guestsTable, out);
+        } else {
+            DatabaseOption option = new DatabaseOption();
+            option.jdbcUrl = jdbcUrl;
+            try (Database database = option.connect(config)) {
+                written = write(model, database.dataSource(), guestsTable, out);
+            }
+        }
+        printed.println("Wrote the model report " + written);
         printed.flush();
         return 0;
     }
 
-    /** The report of {@code model}, as the demo and this command write it; no run has drift or outcomes yet. */
-    static Path write(ModelArtifact model, Path directory) throws IOException {
-        return new ModelReport(new LightGbmGainImportance()).write(model, Optional.empty(), List.of(), directory);
+    /**
+     * The report of {@code model}, as the demo and this command write it.
+     *
+     * @param runs the pipeline's database, where runs record drift and remove keeps outcomes; null for none
+     */
+    static Path write(ModelArtifact model, DataSource runs, SqlIdentifier guestsTable, Path directory)
+            throws IOException, SQLException {
+        Optional<RunDrift> drift = Optional.empty();
+        RealisedOutcomes outcomes = RealisedOutcomes.none();
+        if (runs != null) {
+            String name = model.manifest().modelName();
+            try (Connection c = runs.getConnection()) {
+                drift = RunDrift.latest(c, name);
+                outcomes = RealisedOutcomes.read(c, guestsTable, name);
+            }
+        }
+        return new ModelReport(new LightGbmGainImportance()).write(model, drift, outcomes, directory);
     }
 }

@@ -115,6 +115,15 @@ final class HeldOutAnalysis {
         }
     }
 
+    /**
+     * The figures of {@link #byGroup()} for any rows with outcomes: realised ones measure guests who left exactly as
+     * training measured the held-out households. Arguments as the constructor's.
+     */
+    public static GroupMetrics measure(
+            List<String> classLabels, int[] actual, double[] probabilities, GroupAttributes attributes) {
+        return new HeldOutAnalysis(classLabels, actual, probabilities, attributes).byGroup();
+    }
+
     /** Overall, per group of every attribute, and the disparity between each attribute's groups. */
     GroupMetrics byGroup() {
         Map<String, GroupMetrics.AttributeMetrics> byAttribute = new LinkedHashMap<>();

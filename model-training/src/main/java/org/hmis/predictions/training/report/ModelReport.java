@@ -18,6 +18,7 @@ import org.hmis.predictions.common.model.ModelManifest;
 import org.hmis.predictions.training.CalibrationCurves;
 import org.hmis.predictions.training.ClassificationMetrics;
 import org.hmis.predictions.training.GroupMetrics;
+import org.hmis.predictions.training.RealisedOutcomes;
 import org.jfree.chart.JFreeChart;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.DocumentType;
@@ -65,10 +66,11 @@ public final class ModelReport {
      * Writes {@link #FILE_NAME} into {@code directory}, creating it if needed.
      *
      * @param latestRun the drift of the latest run, when one was measured
-     * @param outcomes realised outcomes by month of exit, oldest first; empty when there are none yet
+     * @param outcomes realised outcomes by month of exit and by group; {@link RealisedOutcomes#none()} when there
+     *     are none yet
      * @return the file written
      */
-    public Path write(ModelArtifact model, Optional<RunDrift> latestRun, List<OutcomeMonth> outcomes, Path directory)
+    public Path write(ModelArtifact model, Optional<RunDrift> latestRun, RealisedOutcomes outcomes, Path directory)
             throws IOException {
         Files.createDirectories(directory);
         Path file = directory.resolve(FILE_NAME);
@@ -77,7 +79,7 @@ public final class ModelReport {
     }
 
     /** The report as HTML text. */
-    public String html(ModelArtifact model, Optional<RunDrift> latestRun, List<OutcomeMonth> outcomes) {
+    public String html(ModelArtifact model, Optional<RunDrift> latestRun, RealisedOutcomes outcomes) {
         ModelManifest manifest = model.manifest();
         ClassificationMetrics metrics = ClassificationMetrics.of(manifest);
         Optional<GroupMetrics> byGroup = GroupMetrics.of(manifest);
@@ -134,7 +136,7 @@ public final class ModelReport {
         calibration(section(body, "calibration", "Calibration"), calibration, byGroup);
         featureImportance(section(body, "feature-importance", "Feature importance"), model);
         drift(section(body, "drift", "Drift of the latest run"), manifest, latestRun);
-        outcomes(section(body, "outcomes", "Realised outcomes"), metrics, outcomes);
+        outcomes(section(body, "outcomes", "Realised outcomes"), metrics, byGroup, outcomes);
         return document.outerHtml();
     }
 
@@ -459,7 +461,9 @@ public final class ModelReport {
                 520);
     }
 
-    private static void outcomes(Element section, ClassificationMetrics metrics, List<OutcomeMonth> outcomes) {
+    private static void outcomes(
+            Element section, ClassificationMetrics metrics, Optional<GroupMetrics> heldOut, RealisedOutcomes realised) {
+        List<OutcomeMonth> outcomes = realised.months();
         if (outcomes.isEmpty()) {
             section.appendElement("p")
                     .addClass("empty")
@@ -474,6 +478,14 @@ public final class ModelReport {
         series.put("macro F1", new LinkedHashMap<>());
         Element table = section.appendElement("table");
         row(table, "th", "month of exit", "guests", "accuracy", "macro F1", "Brier");
+        row(
+                table,
+                "td",
+                "held-out households (model.json)",
+                String.format(Locale.ROOT, "%,d", metrics.evaluatedRows()),
+                share(metrics.accuracy()),
+                share(metrics.macroF1()),
+                share(heldOut.map(g -> g.overall().brier()).orElse(null)));
         for (OutcomeMonth month : outcomes) {
             series.get("accuracy").put(month.month().toString(), month.accuracy());
             series.get("macro F1").put(month.month().toString(), month.macroF1());
@@ -497,6 +509,73 @@ public final class ModelReport {
                 "Realised accuracy and macro F1 by month of exit",
                 ReportCharts.WIDTH,
                 ReportCharts.HEIGHT);
+        realised.byGroup().ifPresent(groups -> outcomesByGroup(section, groups, heldOut));
+    }
+
+    /** Realised figures of every group beside the held-out ones of the same group. */
+    private static void outcomesByGroup(Element section, GroupMetrics realised, Optional<GroupMetrics> heldOut) {
+        section.appendElement("h3").text("Realised by group, beside held-out");
+        section.appendElement("p")
+                .text(String.format(
+                        Locale.ROOT,
+                        "Every guest who left with a destination that has a class, all months together, by the groups "
+                                + "the guests table gives them now; the held-out figures of the same group from "
+                                + "model.json beside them. Groups with fewer than %d guests are withheld.",
+                        realised.minGroupRows()));
+        Element table = section.appendElement("table");
+        row(
+                table,
+                "th",
+                "attribute",
+                "group",
+                "guests",
+                "accuracy",
+                "macro F1",
+                "Brier",
+                "held-out rows",
+                "held-out accuracy",
+                "held-out macro F1",
+                "held-out Brier");
+        outcomeRow(
+                table,
+                "all",
+                "",
+                realised.overall(),
+                heldOut.map(GroupMetrics::overall).orElse(null));
+        realised.attributes()
+                .forEach((attribute, groups) -> groups.groups()
+                        .forEach((group, scores) -> outcomeRow(
+                                table,
+                                attribute.replace('_', ' '),
+                                group,
+                                scores,
+                                heldOut.map(h -> h.attributes().get(attribute))
+                                        .map(a -> a.groups().get(group))
+                                        .orElse(null))));
+    }
+
+    private static void outcomeRow(
+            Element table, String attribute, String group, GroupMetrics.Scores realised, GroupMetrics.Scores heldOut) {
+        Element tr = table.appendElement("tr");
+        tr.appendElement("td").text(attribute);
+        tr.appendElement("td").text(group);
+        scoreCells(tr, realised);
+        if (heldOut == null) {
+            tr.appendElement("td").addClass("withheld").attr("colspan", "4").text("no held-out rows");
+        } else {
+            scoreCells(tr, heldOut);
+        }
+    }
+
+    private static void scoreCells(Element tr, GroupMetrics.Scores scores) {
+        tr.appendElement("td").text(String.format(Locale.ROOT, "%,d", scores.rows()));
+        if (scores.tooSmall()) {
+            tr.appendElement("td").addClass("withheld").attr("colspan", "3").text("too small");
+            return;
+        }
+        tr.appendElement("td").text(share(scores.accuracy()));
+        tr.appendElement("td").text(share(scores.macroF1()));
+        tr.appendElement("td").text(share(scores.brier()));
     }
 
     /** F1 of always predicting the majority class, on that class: precision = its share, recall 1. */

@@ -21,6 +21,7 @@ import org.hmis.predictions.common.model.ModelManifest;
 import org.hmis.predictions.training.CalibrationCurves;
 import org.hmis.predictions.training.GroupMetrics;
 import org.hmis.predictions.training.ModelTrainer;
+import org.hmis.predictions.training.RealisedOutcomes;
 import org.hmis.predictions.training.SyntheticTrainingData;
 import org.hmis.predictions.training.TrainingParameters;
 import org.jsoup.Jsoup;
@@ -70,7 +71,8 @@ class ModelReportTest {
 
     @Test
     void aFreshModelsReportHasEverySectionWithItsChartsAndSaysWhatIsNotThereYet() throws Exception {
-        Path file = new ModelReport(new LightGbmGainImportance()).write(model, Optional.empty(), List.of(), directory);
+        Path file = new ModelReport(new LightGbmGainImportance())
+                .write(model, Optional.empty(), RealisedOutcomes.none(), directory);
         assertEquals(directory.resolve("model-report.html"), file);
         Document html = Jsoup.parse(file.toFile());
         assertEquals("Model report: report-model", html.title());
@@ -118,19 +120,32 @@ class ModelReportTest {
         Map<String, Double> psi = new LinkedHashMap<>();
         model.manifest().features().forEach(f -> psi.put(f, 0.02));
         psi.put("earned_income", 0.4);
+        GroupMetrics groups = GroupMetrics.of(model.manifest()).orElseThrow();
         List<OutcomeMonth> months = List.of(
                 new OutcomeMonth(YearMonth.of(2026, 10), 120, 0.5, 0.4, 0.6),
                 new OutcomeMonth(YearMonth.of(2026, 11), 80, 0.45, 0.35, 0.65));
         Document html = Jsoup.parse(new ModelReport(new LightGbmGainImportance())
-                .html(model, Optional.of(new RunDrift("20261123T101500Z-3f9a", psi)), months));
+                .html(
+                        model,
+                        Optional.of(new RunDrift("20261123T101500Z-3f9a", psi)),
+                        new RealisedOutcomes(months, Optional.of(groups), 200)));
         assertTrue(html.select("#drift .empty, #outcomes .empty").isEmpty());
         assertTrue(
                 html.selectFirst("#drift").text().contains("Run 20261123T101500Z-3f9a: 1 of 6 features above 0.25."));
         assertEquals(1, images(html.selectFirst("#drift")).size());
         assertEquals(1, images(html.selectFirst("#outcomes")).size());
         assertEquals(
-                List.of("2026-10", "2026-11"),
-                html.select("#outcomes table tr td:eq(0)").eachText());
+                List.of("held-out households (model.json)", "2026-10", "2026-11"),
+                html.select("#outcomes table").first().select("tr td:eq(0)").eachText());
+        // Realised by group beside held-out: here the same figures on both sides, so each row's halves agree.
+        Element byGroup = html.select("#outcomes table").get(1);
+        Element all = byGroup.select("tr:has(td)").first();
+        assertEquals("all", all.child(0).text());
+        assertEquals(
+                all.select("td").subList(2, 6).stream().map(Element::text).toList(),
+                all.select("td").subList(6, 10).stream().map(Element::text).toList());
+        assertEquals(
+                String.format("%.3f", groups.overall().accuracy()), all.child(3).text());
     }
 
     @Test
@@ -149,7 +164,7 @@ class ModelReportTest {
                 overallOnly,
                 m.lightGbmParameters());
         Document html = Jsoup.parse(new ModelReport(new LightGbmGainImportance())
-                .html(new ModelArtifact(model.modelText(), old), Optional.empty(), List.of()));
+                .html(new ModelArtifact(model.modelText(), old), Optional.empty(), RealisedOutcomes.none()));
         assertTrue(html.selectFirst("#by-group .empty").text().contains("no metrics by group"));
         assertTrue(html.selectFirst("#calibration .empty").text().contains("no calibration curves"));
         assertTrue(html.selectFirst("#drift").text().contains("no drift baseline"));
