@@ -539,7 +539,7 @@ public final class ModelReport {
         outcomeRow(
                 table,
                 "all",
-                "",
+                "every guest",
                 realised.overall(),
                 heldOut.map(GroupMetrics::overall).orElse(null));
         realised.attributes()
