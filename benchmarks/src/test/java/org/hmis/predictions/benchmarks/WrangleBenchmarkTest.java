@@ -5,14 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.db.Database;
 import org.hmis.predictions.common.db.PipelineSchema;
+import org.hmis.predictions.common.features.ExitDestinationClasses;
+import org.hmis.predictions.common.features.FeatureSpec;
+import org.hmis.predictions.common.model.ModelManifest;
 import org.hmis.predictions.common.s3.ObjectStore;
+import org.hmis.predictions.common.storage.RunKeys;
 import org.hmis.predictions.localservices.TestPostgres;
 import org.hmis.predictions.localservices.TestS3;
 import org.hmis.predictions.synthetic.GuestsTable;
@@ -38,6 +45,24 @@ class WrangleBenchmarkTest {
                 assertEquals(300, WrangleBenchmark.loadCurrentGuests(c, config.guestsTable(), 300, 5));
             }
             PipelineSchema.migrate(database.dataSource(), config.guestsTable());
+            // The wrangle reads the deployed model's manifest, as the suite's uploaded model gives it.
+            store.putBytes(
+                    S3.bucket(),
+                    RunKeys.manifestKey(config.modelName()),
+                    new ModelManifest(
+                                    config.modelName(),
+                                    FeatureSpec.V1.version(),
+                                    FeatureSpec.V1.featureNames(),
+                                    ExitDestinationClasses.LABELS,
+                                    Instant.parse("2026-11-01T00:00:00Z"),
+                                    1000,
+                                    200,
+                                    JsonNodeFactory.instance.objectNode(),
+                                    Map.of())
+                            .toJson()
+                            .getBytes(StandardCharsets.UTF_8),
+                    "application/json",
+                    Map.of());
             line = new WrangleBenchmark(config, database, store).run();
         }
 
