@@ -38,28 +38,46 @@ public final class RemoveExitedStep {
     private final DataSource dataSource;
     private final SqlIdentifier guestsTable;
     private final SqlIdentifier guestPredictionsTable;
+    private final SqlIdentifier currentGuestRiskView;
     private final boolean migrate;
 
     /**
      * @param migrate whether to apply the pipeline schema's migrations before each run ({@code MIGRATE=true})
      */
     public RemoveExitedStep(DataSource dataSource, SqlIdentifier guestsTable, boolean migrate) {
-        this(dataSource, guestsTable, SqlIdentifier.of(PipelineConfig.DEFAULT_GUEST_PREDICTIONS_TABLE), migrate);
+        this(
+                dataSource,
+                guestsTable,
+                SqlIdentifier.of(PipelineConfig.DEFAULT_GUEST_PREDICTIONS_TABLE),
+                SqlIdentifier.of(PipelineConfig.DEFAULT_CURRENT_GUEST_RISK_VIEW),
+                migrate);
     }
 
-    /** @param guestPredictionsTable the name the migrations give the guest predictions table */
+    /**
+     * @param guestPredictionsTable the name the migrations give the guest predictions table
+     * @param currentGuestRiskView the name the migrations give the view of the current guests by risk
+     */
     public RemoveExitedStep(
-            DataSource dataSource, SqlIdentifier guestsTable, SqlIdentifier guestPredictionsTable, boolean migrate) {
+            DataSource dataSource,
+            SqlIdentifier guestsTable,
+            SqlIdentifier guestPredictionsTable,
+            SqlIdentifier currentGuestRiskView,
+            boolean migrate) {
         this.dataSource = dataSource;
         this.guestsTable = guestsTable;
         this.guestPredictionsTable = guestPredictionsTable;
+        this.currentGuestRiskView = currentGuestRiskView;
         this.migrate = migrate;
     }
 
     /** The step as the function, the local runner and the benchmarks build it. */
     public static RemoveExitedStep from(PipelineConfig config, Database database) {
         return new RemoveExitedStep(
-                database.dataSource(), config.guestsTable(), config.guestPredictionsTable(), config.migrate());
+                database.dataSource(),
+                config.guestsTable(),
+                config.guestPredictionsTable(),
+                config.currentGuestRiskView(),
+                config.migrate());
     }
 
     /** What a run did. */
@@ -81,7 +99,7 @@ public final class RemoveExitedStep {
         Instant started = Instant.now();
         deadline.check("marking exited guests");
         if (migrate) {
-            int applied = PipelineSchema.migrate(dataSource, guestsTable, guestPredictionsTable);
+            int applied = PipelineSchema.migrate(dataSource, guestsTable, guestPredictionsTable, currentGuestRiskView);
             LOG.info("{} pipeline schema migrations applied (MIGRATE=true)", applied);
         }
         try (Connection c = dataSource.getConnection()) {

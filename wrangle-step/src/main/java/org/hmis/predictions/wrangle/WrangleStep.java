@@ -14,6 +14,7 @@ import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.db.Database;
 import org.hmis.predictions.common.db.GuestKeyColumns;
+import org.hmis.predictions.common.db.RiskPercentiles;
 import org.hmis.predictions.common.db.RunLifecycle;
 import org.hmis.predictions.common.db.TransactionSettings;
 import org.hmis.predictions.common.features.FeatureSpec;
@@ -74,6 +75,7 @@ public final class WrangleStep {
     private final String bucket;
     private final String predictionsBucket;
     private final int partRows;
+    private final RiskPercentiles percentiles;
     private final FeatureSpec spec = FeatureSpec.V1;
 
     /**
@@ -88,6 +90,28 @@ public final class WrangleStep {
             String bucket,
             String predictionsBucket,
             int partRows) {
+        this(
+                dataSource,
+                guestsTable,
+                SqlIdentifier.of(PipelineConfig.DEFAULT_GUEST_PREDICTIONS_TABLE),
+                store,
+                bucket,
+                predictionsBucket,
+                partRows);
+    }
+
+    /**
+     * @param guestPredictionsTable where a run's current guests are ranked by risk when it completes here (its parts
+     *     were all applied before the manifest was written)
+     */
+    public WrangleStep(
+            DataSource dataSource,
+            SqlIdentifier guestsTable,
+            SqlIdentifier guestPredictionsTable,
+            ObjectStore store,
+            String bucket,
+            String predictionsBucket,
+            int partRows) {
         if (partRows < 1) {
             throw new IllegalArgumentException("partRows must be at least 1, was " + partRows);
         }
@@ -97,6 +121,7 @@ public final class WrangleStep {
         this.bucket = bucket;
         this.predictionsBucket = predictionsBucket;
         this.partRows = partRows;
+        this.percentiles = new RiskPercentiles(guestsTable, guestPredictionsTable);
     }
 
     /** Parts and predictions in one bucket. */
@@ -110,6 +135,7 @@ public final class WrangleStep {
         return new WrangleStep(
                 database.dataSource(),
                 config.guestsTable(),
+                config.guestPredictionsTable(),
                 store,
                 config.storage().inputBucket(),
                 config.storage().outputBucket(),
@@ -292,7 +318,7 @@ public final class WrangleStep {
         details.put("duplicateKeys", duplicateCount);
         details.put("unknownValues", features.unknownValueCounts());
         details.put("featureSpecVersion", spec.version());
-        String status = RunLifecycle.wrangled(connection, runId, partKeys.size(), rows, details);
+        String status = RunLifecycle.wrangled(connection, runId, partKeys.size(), rows, details, percentiles);
         String message = message(rows, partKeys.size(), rejectedCount, duplicateCount);
         Summary summary = new Summary(
                 STEP,

@@ -61,7 +61,7 @@ class PipelineSchemaTest {
         try (Connection c = PG.connect()) {
             execute(c, "CREATE SCHEMA again");
         }
-        assertEquals(2, PipelineSchema.migrate(PG.dataSource("again"), GUESTS));
+        assertEquals(3, PipelineSchema.migrate(PG.dataSource("again"), GUESTS));
         try (Connection c = PG.connect()) {
             execute(
                     c,
@@ -161,11 +161,53 @@ class PipelineSchemaTest {
     }
 
     @Test
+    void theRiskViewWaitsForTheGuestsTableAndMatchesItsKeyDateInUtc() throws SQLException {
+        try (Connection c = PG.connect()) {
+            execute(c, "CREATE SCHEMA later");
+        }
+        assertEquals(3, PipelineSchema.migrate(PG.dataSource("later"), GUESTS), "the tables, not yet the view");
+        try (Connection c = PG.connect()) {
+            execute(
+                    c,
+                    "CREATE TABLE later.guests (personal_id integer, enroll_date timestamptz, exit_date date,"
+                            + " case_id integer)");
+            // 23:30 in New York on 1 November is 2 November in UTC: the key date rule's date.
+            execute(
+                    c,
+                    "INSERT INTO later.guests VALUES (1, '2026-11-01 23:30-05', NULL, 10),"
+                            + " (2, '2026-11-01 12:00Z', '2026-11-20', 20)");
+            execute(
+                    c,
+                    "INSERT INTO later.guest_predictions (personal_id, enroll_date, run_id, run_started_at,"
+                            + " predicted_exit_destination, p_es, p_other, p_perm, p_temp, p_unknown, risk)"
+                            + " VALUES (1, '2026-11-02', 'r', now(), 'es', 1, 0, 0, 0, 0, 1),"
+                            + " (2, '2026-11-01', 'r', now(), 'es', 1, 0, 0, 0, 0, 1)");
+        }
+        assertEquals(1, PipelineSchema.migrate(PG.dataSource("later"), GUESTS), "the view, once guests exist");
+        try (Connection c = PG.connect()) {
+            execute(c, "SET TIME ZONE 'America/New_York'");
+            assertEquals(
+                    1,
+                    count(c, "SELECT count(*) FROM later.current_guest_risk WHERE personal_id = 1 AND household = 10"),
+                    "the current guest, matched by the UTC date of a timestamptz whatever the session's zone");
+            assertEquals(
+                    0,
+                    count(c, "SELECT count(*) FROM later.current_guest_risk WHERE personal_id = 2"),
+                    "a guest with an exit date is not current");
+        }
+        assertEquals(0, PipelineSchema.migrate(PG.dataSource("later"), GUESTS), "nothing changed, nothing applied");
+    }
+
+    @Test
     void theGuestPredictionsTableHasTheNameTheConfigurationGivesIt() throws SQLException {
         try (Connection c = PG.connect()) {
             execute(c, "CREATE SCHEMA named");
         }
-        PipelineSchema.migrate(PG.dataSource("named"), GUESTS, SqlIdentifier.of("named.latest_predictions"));
+        PipelineSchema.migrate(
+                PG.dataSource("named"),
+                GUESTS,
+                SqlIdentifier.of("named.latest_predictions"),
+                SqlIdentifier.of("named.ranked"));
         try (Connection c = PG.connect()) {
             execute(c, "SET search_path = named");
             assertEquals(
@@ -182,7 +224,10 @@ class PipelineSchemaTest {
                             new Column("p_perm", "double precision"),
                             new Column("p_temp", "double precision"),
                             new Column("p_unknown", "double precision"),
-                            new Column("updated_at", "timestamp with time zone")),
+                            new Column("updated_at", "timestamp with time zone"),
+                            new Column("risk", "double precision"),
+                            new Column("risk_percentile", "numeric"),
+                            new Column("reasons", "jsonb")),
                     columnsOf(c, "latest_predictions"));
             assertEquals(
                     0,
