@@ -55,6 +55,10 @@ final class LocalPipeline implements AutoCloseable {
         return store;
     }
 
+    Database database() {
+        return database;
+    }
+
     RemoveExitedStep.Summary remove(RunRequest run) throws SQLException {
         return remove.run(run, Deadline.NONE);
     }

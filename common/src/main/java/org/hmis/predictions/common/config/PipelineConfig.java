@@ -2,6 +2,7 @@ package org.hmis.predictions.common.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -114,6 +115,13 @@ public final class PipelineConfig {
     /** For tests and the local runner, which configure the same steps without touching the process environment. */
     public static PipelineConfig from(Map<String, String> env) {
         return new PipelineConfig(Objects.requireNonNull(env, "env"));
+    }
+
+    /** The same settings with one variable set otherwise (the benchmarks compare a step with and without a setting). */
+    public PipelineConfig with(String name, String value) {
+        Map<String, String> changed = new HashMap<>(env);
+        changed.put(name, value);
+        return from(changed);
     }
 
     public SqlIdentifier guestsTable() {
