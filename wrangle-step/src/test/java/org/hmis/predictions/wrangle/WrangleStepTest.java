@@ -98,7 +98,7 @@ class WrangleStepTest {
     void freshTables() throws SQLException {
         try (Connection c = PG.connect();
                 Statement st = c.createStatement()) {
-            st.execute("DROP TABLE IF EXISTS guests");
+            st.execute("DROP TABLE IF EXISTS guests CASCADE");
             st.execute("TRUNCATE prediction_runs");
             GuestsTable.create(c, GUESTS);
         }
