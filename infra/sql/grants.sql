@@ -111,6 +111,11 @@ BEGIN
                    (SELECT string_agg(quote_ident(c), ', ') FROM unnest(read_columns) AS c), guests, pipeline_role);
     EXECUTE format('GRANT UPDATE (predicted_exit_destination) ON %s TO %I', guests, pipeline_role);
 
+    -- The setup role owns the views over the guests table (current_guest_risk); a view reads the table with its
+    -- owner's rights, so the owner may read what the view shows: the key, the household and whether a guest left.
+    EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', guests_schema, setup_role);
+    EXECUTE format('GRANT SELECT (personal_id, enroll_date, exit_date, case_id) ON %s TO %I', guests, setup_role);
+
     -- The pipeline's own tables belong to the setup role (before the migrations, the functions created
     -- prediction_runs themselves, as their own); the functions' role gets what the steps do with each.
     FOR i IN 1 .. array_length(pipeline_tables, 1) LOOP

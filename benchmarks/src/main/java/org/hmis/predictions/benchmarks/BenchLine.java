@@ -55,6 +55,11 @@ public final class BenchLine {
         return this;
     }
 
+    /** The reference's rate as {@link #reference} recorded it (rounded to whole rows per second). */
+    public double referenceRowsPerSecond() {
+        return line.path("reference_rows_per_s").asDouble();
+    }
+
     /** A line measured without a reference (the whole refresh): the fields are there, empty. */
     public BenchLine noReference() {
         line.putNull("reference");

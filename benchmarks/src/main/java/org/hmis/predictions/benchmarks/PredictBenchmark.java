@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.csv.PredictionsCsv;
 import org.hmis.predictions.common.features.FeatureSpec;
@@ -81,26 +82,48 @@ public final class PredictBenchmark {
         try (LightGbmReference lightGbm = LightGbmReference.load(model.modelText());
                 WorkerPool workers = WorkerPool.create(threads)) {
             TreeEnsemble trees = TreeEnsemble.parse(model.modelText());
-            return List.of(
-                    step(config, store, wrangled, lightGbm, matrix, rounds),
-                    engine(trees, lightGbm, matrix, workers, rounds),
-                    explain(
-                            trees,
-                            lightGbm,
-                            matrix,
-                            workers,
-                            model.manifest().classLabels().indexOf(PERM),
-                            rounds));
+            BenchLine explain = explain(
+                    trees,
+                    lightGbm,
+                    matrix,
+                    workers,
+                    model.manifest().classLabels().indexOf(PERM),
+                    rounds);
+            BenchLine predict = step(
+                    PredictStep.STEP,
+                    config.with(PipelineConfig.EXPLAIN, "false"),
+                    store,
+                    wrangled,
+                    lightGbm,
+                    matrix,
+                    rounds,
+                    OptionalDouble.empty());
+            BenchLine explained = step(
+                    PredictStep.STEP + "_explained",
+                    config.with(PipelineConfig.EXPLAIN, "true"),
+                    store,
+                    wrangled,
+                    lightGbm,
+                    matrix,
+                    rounds,
+                    OptionalDouble.of(explain.referenceRowsPerSecond()));
+            return List.of(predict, explained, engine(trees, lightGbm, matrix, workers, rounds), explain);
         }
     }
 
+    /**
+     * The whole step on the part, against LightGBM's batch call on the same matrix; with explanations, against that
+     * call and LightGBM's contributions (at {@code contribRowsPerSecond}, measured by {@link #explain}) together.
+     */
     private static BenchLine step(
+            String name,
             PipelineConfig config,
             ObjectStore store,
             ObjectRef wrangled,
             LightGbmReference lightGbm,
             FeatureMatrix matrix,
-            int rounds) {
+            int rounds,
+            OptionalDouble contribRowsPerSecond) {
         PredictStep step = PredictStep.from(config, store);
         // As in a warm container: the model is loaded and the code compiled before the timed rounds.
         step.predict(wrangled);
@@ -123,9 +146,18 @@ public final class PredictBenchmark {
                 referenceSeconds = Math.min(referenceSeconds, (System.nanoTime() - started) / 1e9);
             }
             requireSamePredictions(store, result.predictions(), reference.output());
-            return BenchLine.of(PredictStep.STEP, result.rows(), seconds)
-                    .reference("lightgbm-batch", matrix.rows() / referenceSeconds)
+            double batchRate = matrix.rows() / referenceSeconds;
+            if (contribRowsPerSecond.isEmpty()) {
+                return BenchLine.of(name, result.rows(), seconds)
+                        .reference("lightgbm-batch", batchRate)
+                        .heap(heap)
+                        .put("explained", Boolean.toString(result.explained()))
+                        .put("rounds", rounds);
+            }
+            return BenchLine.of(name, result.rows(), seconds)
+                    .reference("lightgbm-batch+contrib", 1 / (1 / batchRate + 1 / contribRowsPerSecond.getAsDouble()))
                     .heap(heap)
+                    .put("explained", Boolean.toString(result.explained()))
                     .put("rounds", rounds);
         }
     }

@@ -166,6 +166,17 @@ public final class UpdateBenchmark {
         }
     }
 
+    /** Reasons as long as predict writes them for a typical guest: three down, one up. */
+    private static final String REASONS = "{\"down\":["
+            + "{\"feature\":\"earned_income\",\"value\":0.0,\"contribution\":-0.41236507651090036,"
+            + "\"text\":\"no earned income at entry\"},"
+            + "{\"feature\":\"case_members\",\"value\":6.0,\"contribution\":-0.2178823311276425,"
+            + "\"text\":\"household of 6\"},"
+            + "{\"feature\":\"chronic_homeless_status\",\"value\":1.0,\"contribution\":-0.10982764529617403,"
+            + "\"text\":\"chronically homeless\"}],\"up\":["
+            + "{\"feature\":\"tanf\",\"value\":450.0,\"contribution\":0.08815227016478221,"
+            + "\"text\":\"TANF of $450 a month\"}]}";
+
     /** A predictions file for every key; class and probabilities turn with {@code rotation}, so each apply changes every row. */
     private static Path writePredictions(Path keys, Path target, int rotation) throws IOException {
         int classes = PredictionsCsv.CLASSES.size();
@@ -180,7 +191,7 @@ public final class UpdateBenchmark {
                 for (int k = 0; k < classes; k++) {
                     probabilities[k] = k == predicted ? 0.6 : 0.1;
                 }
-                writer.write(personalId, line.substring(tab + 1), predicted, probabilities, 0);
+                writer.write(personalId, line.substring(tab + 1), predicted, probabilities, 0, REASONS);
             }
         }
         return target;
@@ -192,7 +203,11 @@ public final class UpdateBenchmark {
         UpdateDbStep.Summary summary;
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             summary = step.apply(
-                    part, new UpdateDbStep.PartOrigin("benchmark", null, null), in, file.toString(), Deadline.NONE);
+                    part,
+                    new UpdateDbStep.PartOrigin("benchmark", null, null, PredictionsCsv.FORMAT),
+                    in,
+                    file.toString(),
+                    Deadline.NONE);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         if (!UpdateDbStep.APPLIED.equals(summary.status()) || summary.applied() != rows) {

@@ -183,6 +183,16 @@ class LeastPrivilegeTest {
                 }
             }
             assertTrue(current > 0, "the table has current guests");
+            // The view over the guests table reads it with its owner's (the setup role's) rights.
+            try (Connection setup = dataSourceAs(SETUP_ROLE).getConnection();
+                    Statement view = setup.createStatement();
+                    ResultSet ranked = view.executeQuery("SELECT count(*), count(risk_percentile), max(risk_percentile)"
+                            + " FROM " + PIPELINE_SCHEMA + ".current_guest_risk")) {
+                ranked.next();
+                assertEquals(current, ranked.getLong(1), "every current guest is in the view");
+                assertEquals(current, ranked.getLong(2), "and ranked");
+                assertEquals(100, ranked.getDouble(3));
+            }
         }
         try (Connection admin = PG.connect();
                 Statement st = admin.createStatement();

@@ -7,10 +7,13 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import org.hmis.predictions.common.csv.PredictionsCsv;
+import org.hmis.predictions.common.explain.ReasonCatalog;
+import org.hmis.predictions.common.explain.Reasons;
 import org.hmis.predictions.common.features.FeatureSpec;
 import org.hmis.predictions.synthetic.GuestGenerator;
 import org.hmis.predictions.synthetic.SyntheticWrangledPart;
@@ -82,10 +85,18 @@ class PartRowsLimitTest {
                 .orElseThrow();
     }
 
-    /** The longest predictions row: the widest key and probabilities written at full precision. */
+    /**
+     * The longest predictions row: the widest key, probabilities and contributions written at full precision, and
+     * reasons naming the features with the longest texts at the largest values.
+     */
     private static double longestPredictionsRow() throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         Random random = new Random(7);
+        List<String> features = FeatureSpec.V1.featureNames();
+        Reasons reasons = new Reasons(features, ReasonCatalog.bundled());
+        double[] values = new double[features.size()];
+        double[] contributions = new double[features.size() + 1];
+        StringBuilder json = new StringBuilder();
         try (Writer writer = new OutputStreamWriter(bytes, StandardCharsets.UTF_8)) {
             PredictionsCsv.CsvWriter csv = new PredictionsCsv.CsvWriter(writer);
             double[] p = new double[PredictionsCsv.CLASSES.size()];
@@ -93,7 +104,13 @@ class PartRowsLimitTest {
                 for (int k = 0; k < p.length; k++) {
                     p[k] = random.nextDouble() * 1e-5;
                 }
-                csv.write(Integer.MIN_VALUE + row, "2026-11-23", row % p.length, p, 0);
+                for (int f = 0; f < features.size(); f++) {
+                    values[f] = 1e6 + random.nextDouble();
+                    contributions[f] = (random.nextDouble() - 0.7) * 1e-5;
+                }
+                json.setLength(0);
+                reasons.appendJson(values, 0, contributions, 0, json);
+                csv.write(Integer.MIN_VALUE + row, "2026-11-23", row % p.length, p, 0, json);
             }
         }
         return bytes.toString(StandardCharsets.UTF_8)

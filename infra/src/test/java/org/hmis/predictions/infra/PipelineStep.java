@@ -37,7 +37,7 @@ enum PipelineStep {
             true),
     PREDICT(
             "predict-step",
-            EnumSet.of(Setting.STORAGE, Setting.MODEL_NAME),
+            EnumSet.of(Setting.STORAGE, Setting.MODEL_NAME, Setting.EXPLAIN),
             List.of(MODELS_PREFIX, WRANGLED_PREFIX),
             List.of(PREDICTIONS_PREFIX),
             List.of(),

@@ -40,7 +40,9 @@ enum Setting {
             List.of(PipelineConfig.GUESTS_TABLE, PipelineConfig.GUEST_PREDICTIONS_TABLE), PipelineConfig::guestsTable),
     MODEL_NAME(List.of(PipelineConfig.MODEL_NAME), PipelineConfig::modelName),
     PART_ROWS(List.of(PipelineConfig.PART_ROWS), PipelineConfig::partRows),
-    MIGRATE(List.of(PipelineConfig.MIGRATE), PipelineConfig::migrate);
+    /** Whether to migrate, and the names only the migrations give (the view over the guests table). */
+    MIGRATE(List.of(PipelineConfig.MIGRATE, PipelineConfig.CURRENT_GUEST_RISK_VIEW), PipelineConfig::migrate),
+    EXPLAIN(List.of(PipelineConfig.EXPLAIN), PipelineConfig::explain);
 
     /** Set by Lambda itself in every function; a template may not set it. */
     static final List<String> SET_BY_LAMBDA = List.of(PipelineConfig.AWS_REGION);

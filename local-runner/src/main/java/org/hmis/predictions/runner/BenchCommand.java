@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
 final class BenchCommand implements Callable<Integer> {
     static final String DATABASE = "exit_destination_bench";
 
-    @Option(names = "--guests", required = true, description = "Guests to generate, about 10% of them current.")
+    @Option(names = "--guests", required = true, description = "Guests to generate, about 10%% of them current.")
     long guests;
 
     @Option(

@@ -81,6 +81,9 @@ final class DemoCommand implements Callable<Integer> {
                 out.println("Run " + run.runId() + ":");
                 PipelineReport.print(out, pipeline.refresh(run));
                 PipelineReport.printDatabase(out, services, config.guestsTable());
+                try (Connection c = services.connect()) {
+                    HouseholdsAtRisk.print(out, c, config.currentGuestRiskView(), HOUSEHOLDS_SHOWN);
+                }
                 out.println("Files: " + services.s3Directory().resolve(DemoServices.BUCKET)
                         + " (wrangled/, predictions/, models/; kept after exit)");
                 // The model the run predicted with, read back from the bucket as the report command's --s3 does.
@@ -97,6 +100,9 @@ final class DemoCommand implements Callable<Integer> {
             return 0;
         }
     }
+
+    /** Households at the top of the risk ranking that demo and run print. */
+    static final int HOUSEHOLDS_SHOWN = 5;
 
     static double seconds(long startedNanos) {
         return (System.nanoTime() - startedNanos) / 1e9;

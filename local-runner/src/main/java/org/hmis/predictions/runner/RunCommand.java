@@ -1,6 +1,7 @@
 package org.hmis.predictions.runner;
 
 import java.io.PrintStream;
+import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -112,6 +113,9 @@ final class RunCommand implements Callable<Integer> {
             case all -> {
                 out.println("Run " + run.runId() + ":");
                 PipelineReport.print(out, pipeline.refresh(run));
+                try (Connection c = pipeline.database().connection()) {
+                    HouseholdsAtRisk.print(out, c, config.currentGuestRiskView(), DemoCommand.HOUSEHOLDS_SHOWN);
+                }
             }
             case remove -> PipelineReport.printRemove(out, pipeline.remove(run));
             case wrangle -> {

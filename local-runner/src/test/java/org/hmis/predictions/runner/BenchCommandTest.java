@@ -46,14 +46,14 @@ class BenchCommandTest {
             }
         }
         assertEquals(
-                List.of("remove", "wrangle", "predict", "engine", "explain", "update", "pipeline"),
+                List.of("remove", "wrangle", "predict", "predict_explained", "engine", "explain", "update", "pipeline"),
                 List.copyOf(figures.keySet()));
 
         long current = figures.get("wrangle").get("rows").asLong();
         assertTrue(current > 100 && current < 400, "about 10% of 2,000 guests are current: " + current);
         assertEquals(
                 2000 - current, figures.get("remove").get("rows").asLong(), "remove marks every guest who has left");
-        for (String step : List.of("predict", "engine", "explain", "update")) {
+        for (String step : List.of("predict", "predict_explained", "engine", "explain", "update")) {
             assertEquals(
                     current,
                     figures.get(step).get("rows").asLong(),
@@ -67,6 +67,7 @@ class BenchCommandTest {
                 "remove", "update-where-exited",
                 "wrangle", "copy-out",
                 "predict", "lightgbm-batch",
+                "predict_explained", "lightgbm-batch+contrib",
                 "engine", "lightgbm-batch",
                 "explain", "lightgbm-contrib",
                 "update", "copy+update-from");
@@ -76,12 +77,14 @@ class BenchCommandTest {
             assertTrue(f.get("reference_rows_per_s").asDouble() > 0, f.toString());
             assertTrue(f.get("ratio").asDouble() > 0, f.toString());
         });
-        for (String step : List.of("remove", "wrangle", "predict", "update", "pipeline")) {
+        for (String step : List.of("remove", "wrangle", "predict", "predict_explained", "update", "pipeline")) {
             assertTrue(
                     figures.get(step).get("peak_heap_mb").asDouble() > 0,
                     figures.get(step).toString());
         }
         assertEquals("perm", figures.get("explain").get("classes").asText());
+        assertEquals("false", figures.get("predict").get("explained").asText());
+        assertEquals("true", figures.get("predict_explained").get("explained").asText());
         assertTrue(figures.get("explain").get("all_classes_rows_per_s").asDouble() > 0);
         assertTrue(figures.get("update").get("rowwise_rows_per_s").asDouble() > 0);
         JsonNode pipeline = figures.get("pipeline");

@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.hmis.predictions.common.config.PipelineConfig;
@@ -99,6 +102,9 @@ class PipelineEndToEndTest {
             assertEquals(intakeBefore, scalar(INTAKE_FINGERPRINT), "no column but the prediction changed");
             assertNoPersonalDataInTheBucket(pipeline);
 
+            assertRankedWithReasons(current);
+            String rankingAfterFirst = scalar(RANKING_FINGERPRINT);
+
             String predictionsAfterFirst = scalar(
                     "SELECT md5(string_agg(concat_ws('|', personal_id, enroll_date, predicted_exit_destination), ','"
                             + " ORDER BY personal_id, enroll_date)) FROM guests");
@@ -121,6 +127,73 @@ class PipelineEndToEndTest {
                     scalar(
                             "SELECT md5(string_agg(concat_ws('|', personal_id, enroll_date, predicted_exit_destination), ','"
                                     + " ORDER BY personal_id, enroll_date)) FROM guests"));
+            assertEquals(rankingAfterFirst, scalar(RANKING_FINGERPRINT), "risk, percentiles and reasons as they were");
+
+            // The guest most at risk leaves; the next refresh's remove takes them out of the view, keeping the row.
+            String leaving = scalar("SELECT personal_id FROM current_guest_risk LIMIT 1");
+            execute("UPDATE guests SET exit_date = '2026-11-23', exit_destination = 'Staying or living with family,"
+                    + " temporary tenure' WHERE personal_id = " + leaving + " AND exit_date IS NULL");
+            LocalPipeline.Result third = pipeline.refresh(RunRequest.madeHere(RunId.parse("20261123T080000Z-0003")));
+            assertTrue(third.remove().rowsMarked() >= 1);
+            assertEquals("0", scalar("SELECT count(*) FROM current_guest_risk WHERE personal_id = " + leaving));
+            assertEquals(
+                    "exited",
+                    scalar("SELECT DISTINCT predicted_exit_destination FROM guests WHERE personal_id = " + leaving));
+            assertEquals(
+                    "t",
+                    scalar("SELECT count(*) > 0 FROM guest_predictions WHERE personal_id = " + leaving),
+                    "the prediction made while the guest was current is kept");
+            assertEquals(
+                    "100.00", scalar("SELECT max(risk_percentile) FROM current_guest_risk"), "the next most at risk");
+        }
+    }
+
+    /** Every view row with its risk, percentile and reasons: what a case worker sees. */
+    private static final String RANKING_FINGERPRINT = "SELECT md5(string_agg(concat_ws('|', personal_id, enroll_date,"
+            + " risk, risk_percentile, reasons), ',' ORDER BY personal_id, enroll_date)) FROM current_guest_risk";
+
+    /**
+     * The view holds every current guest once, ranked: percentiles up to 100, the riskiest first, reasons with texts;
+     * the README's query of the households most at risk runs on it.
+     */
+    private static void assertRankedWithReasons(long current) throws Exception {
+        assertEquals(String.valueOf(current), scalar("SELECT count(*) FROM current_guest_risk"));
+        assertEquals("100.00", scalar("SELECT max(risk_percentile) FROM current_guest_risk"));
+        assertEquals("0", scalar("SELECT count(*) FROM current_guest_risk WHERE risk_percentile IS NULL"));
+        assertEquals(
+                scalar("SELECT max(risk) FROM current_guest_risk"),
+                scalar("SELECT risk FROM current_guest_risk LIMIT 1"),
+                "ordered by risk, highest first");
+        assertEquals(
+                "0",
+                scalar("SELECT count(*) FROM current_guest_risk WHERE abs(risk - (1 - (SELECT p_perm FROM"
+                        + " guest_predictions p WHERE p.personal_id = current_guest_risk.personal_id"
+                        + " AND p.enroll_date = current_guest_risk.enroll_date))) > 1e-12"));
+        assertEquals(
+                "0",
+                scalar(
+                        "SELECT count(*) FROM current_guest_risk WHERE jsonb_array_length(reasons -> 'down')"
+                                + " + jsonb_array_length(reasons -> 'up') = 0"
+                                + " OR reasons -> 'down' -> 0 ->> 'text' IS NULL AND jsonb_array_length(reasons -> 'down') > 0"),
+                "every guest has reasons, each with its text");
+
+        String readme = Files.readString(Path.of("..", "README.md"));
+        String query = HouseholdsAtRisk.QUERY.replace("LIMIT ?", "LIMIT 20");
+        assertTrue(readme.contains(query), "README shows the query the runner runs:\n" + query);
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(query)) {
+            int households = 0;
+            double previous = Double.MAX_VALUE;
+            Set<String> seen = new HashSet<>();
+            while (rs.next()) {
+                households++;
+                assertTrue(rs.getDouble("risk") <= previous, "households by risk, highest first");
+                previous = rs.getDouble("risk");
+                assertTrue(seen.add(rs.getString("household")), "each household once");
+                assertTrue(rs.getString("down") != null || rs.getString("up") != null, "with its reasons");
+            }
+            assertEquals(20, households);
         }
     }
 
@@ -170,6 +243,13 @@ class PipelineEndToEndTest {
                     assertFalse(content.contains(value), key + " holds the personal value " + value);
                 }
             }
+        }
+    }
+
+    private static void execute(String sql) throws SQLException {
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement()) {
+            st.execute(sql);
         }
     }
 

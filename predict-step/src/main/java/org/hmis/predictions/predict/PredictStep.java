@@ -22,11 +22,15 @@ import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.csv.CsvFormatException;
 import org.hmis.predictions.common.csv.PredictionsCsv;
 import org.hmis.predictions.common.csv.WrangledCsv;
+import org.hmis.predictions.common.explain.ReasonCatalog;
+import org.hmis.predictions.common.explain.Reasons;
+import org.hmis.predictions.common.model.InvalidModelException;
 import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.common.s3.ObjectUpload;
 import org.hmis.predictions.common.storage.ObjectMetadata;
 import org.hmis.predictions.common.storage.RunKeys;
 import org.hmis.predictions.common.trees.TreeEnsemble;
+import org.hmis.predictions.common.trees.WorkerPool;
 import org.hmis.predictions.common.trigger.ObjectRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +48,8 @@ public final class PredictStep {
     public static final String STEP = "predict";
     /** Rows predicted at a time: 10,000 rows of 49 features is 4 MB, and two batches are in flight. */
     public static final int DEFAULT_BATCH_ROWS = 10_000;
+    /** The class whose contributions the reasons are: permanent housing. */
+    static final String PERM = "perm";
 
     private static final Logger LOG = LoggerFactory.getLogger(PredictStep.class);
     private static final int WRITE_BUFFER_CHARS = 1 << 16;
@@ -57,13 +63,23 @@ public final class PredictStep {
     private final String outputBucket;
     private final CurrentModel model;
     private final int batchRows;
+    private final Optional<ReasonCatalog> reasons;
+    private final WorkerPool workers;
 
     /**
      * @param model the container's model, loaded on first use; its manifest names the feature specification a part
      *     must have been wrangled with
      * @param batchRows rows predicted at a time; with the model's feature count it bounds the memory used
+     * @param reasons the texts each prediction is explained with, or empty to write no reasons
+     * @param workers the threads a batch's trees are evaluated on, the predicting thread's included
      */
-    public PredictStep(ObjectStore store, String outputBucket, CurrentModel model, int batchRows) {
+    public PredictStep(
+            ObjectStore store,
+            String outputBucket,
+            CurrentModel model,
+            int batchRows,
+            Optional<ReasonCatalog> reasons,
+            WorkerPool workers) {
         if (batchRows <= 0) {
             throw new IllegalArgumentException("batchRows should be positive, found " + batchRows);
         }
@@ -71,15 +87,25 @@ public final class PredictStep {
         this.outputBucket = outputBucket;
         this.model = model;
         this.batchRows = batchRows;
+        this.reasons = reasons;
+        this.workers = workers;
     }
 
     /**
      * The step as the function, the local runner and the benchmarks build it: the model under
-     * {@code models/<MODEL_NAME>/} of the input bucket, loaded on first use; predictions to the output bucket.
+     * {@code models/<MODEL_NAME>/} of the input bucket, loaded on first use; predictions to the output bucket,
+     * explained with the bundled reasons catalog unless {@code EXPLAIN=false}; one tree-evaluating thread per
+     * processor the container has.
      */
     public static PredictStep from(PipelineConfig config, ObjectStore store) {
         CurrentModel model = new CurrentModel(store, config.storage().inputBucket(), config.modelName());
-        return new PredictStep(store, config.storage().outputBucket(), model, DEFAULT_BATCH_ROWS);
+        return new PredictStep(
+                store,
+                config.storage().outputBucket(),
+                model,
+                DEFAULT_BATCH_ROWS,
+                config.explain() ? Optional.of(ReasonCatalog.bundled()) : Optional.empty(),
+                WorkerPool.create(Runtime.getRuntime().availableProcessors()));
     }
 
     /** One predicted part. */
@@ -90,6 +116,7 @@ public final class PredictStep {
             long rows,
             String model,
             String modelEtag,
+            boolean explained,
             long durationMs) {}
 
     /** An object the step was told of but does not predict (a rejected-rows file, anything not a part). */
@@ -173,8 +200,9 @@ public final class PredictStep {
             try (WrangledCsv.RowReader reader =
                             WrangledCsv.reader(in, source, current.manifest().features());
                     ObjectUpload upload = store.upload(outputBucket, outputKey)) {
-                rows = predictRows(reader, current.trees(), upload);
+                rows = predictRows(reader, current, upload);
                 Map<String, String> metadata = new LinkedHashMap<>();
+                metadata.put(ObjectMetadata.PREDICTIONS_FORMAT, PredictionsCsv.FORMAT);
                 metadata.put(ObjectMetadata.MODEL, current.name());
                 metadata.put(ObjectMetadata.MODEL_ETAG, current.modelEtag());
                 metadata.put(ObjectMetadata.RUN_ID, part.runId().value());
@@ -200,6 +228,7 @@ public final class PredictStep {
                 rows,
                 current.name(),
                 current.modelEtag(),
+                reasons.isPresent(),
                 durationMs);
     }
 
@@ -218,11 +247,17 @@ public final class PredictStep {
      * this one parses the next: CSV parsing overlaps the trees' evaluation. Two batches in all, so memory stays
      * bounded by the batch size. Batches are written in the order read.
      */
-    private long predictRows(WrangledCsv.RowReader reader, TreeEnsemble trees, ObjectUpload upload) throws IOException {
+    private long predictRows(WrangledCsv.RowReader reader, LoadedModel loaded, ObjectUpload upload) throws IOException {
+        TreeEnsemble trees = loaded.trees();
         BufferedWriter text =
                 new BufferedWriter(new OutputStreamWriter(upload, StandardCharsets.UTF_8), WRITE_BUFFER_CHARS);
         PredictionsCsv.CsvWriter writer = new PredictionsCsv.CsvWriter(text);
-        Batch[] batches = {new Batch(batchRows, trees), new Batch(batchRows, trees)};
+        // Built per part: the model may have changed since the last one, and a Reasons serves one thread.
+        Optional<Explanation> explanation = reasons.map(
+                catalog -> new Explanation(new Reasons(loaded.manifest().features(), catalog), perm(loaded)));
+        Batch[] batches = {
+            new Batch(batchRows, trees, explanation.isPresent()), new Batch(batchRows, trees, explanation.isPresent())
+        };
         ExecutorService predicting = Executors.newSingleThreadExecutor(PREDICTING_THREADS);
         Future<?> pending = null;
         try {
@@ -233,7 +268,7 @@ public final class PredictStep {
                 if (batch.rows > 0) {
                     // The other batch may still be in flight; its writes must come first, and this one is free.
                     await(pending);
-                    pending = predicting.submit(() -> batch.predictAndWrite(trees, writer));
+                    pending = predicting.submit(() -> batch.predictAndWrite(trees, workers, explanation, writer));
                     current = 1 - current;
                 }
                 if (!more) {
@@ -284,21 +319,36 @@ public final class PredictStep {
         }
     }
 
-    /** Up to {@code capacity} rows: keys, features in, probabilities out. */
+    /** How a batch's predictions are explained: the reasons, from the contributions to the {@code perm} class. */
+    private record Explanation(Reasons reasons, int permClass) {}
+
+    private static int perm(LoadedModel current) {
+        int perm = current.manifest().classLabels().indexOf(PERM);
+        if (perm < 0) {
+            throw new InvalidModelException("model " + current.name() + " has no class '" + PERM + "' (its classes are "
+                    + current.manifest().classLabels() + "): the reasons explain the chance of permanent housing");
+        }
+        return perm;
+    }
+
+    /** Up to {@code capacity} rows: keys, features in, probabilities (and contributions, when explained) out. */
     private static final class Batch {
         private final int capacity;
         private final int numFeatures;
         private final double[] features;
         private final double[] probabilities;
+        private final double[] contributions;
         private final int[] personalIds;
         private final String[] enrollDates;
+        private final StringBuilder json = new StringBuilder(1024);
         private int rows;
 
-        Batch(int capacity, TreeEnsemble trees) {
+        Batch(int capacity, TreeEnsemble trees, boolean explained) {
             this.capacity = capacity;
             this.numFeatures = trees.numFeatures();
             this.features = new double[capacity * numFeatures];
             this.probabilities = new double[capacity * trees.numClasses()];
+            this.contributions = explained ? new double[capacity * (numFeatures + 1)] : null;
             this.personalIds = new int[capacity];
             this.enrollDates = new String[capacity];
         }
@@ -318,16 +368,33 @@ public final class PredictStep {
             return true;
         }
 
-        void predictAndWrite(TreeEnsemble trees, PredictionsCsv.CsvWriter writer) {
-            trees.predict(features, rows, probabilities);
+        void predictAndWrite(
+                TreeEnsemble trees,
+                WorkerPool workers,
+                Optional<Explanation> explanation,
+                PredictionsCsv.CsvWriter writer) {
+            trees.predict(features, rows, probabilities, workers);
+            if (explanation.isPresent()) {
+                trees.classContributions(features, rows, explanation.get().permClass(), contributions, workers);
+            }
             int numClasses = trees.numClasses();
             for (int row = 0; row < rows; row++) {
+                CharSequence reasons = null;
+                if (explanation.isPresent()) {
+                    json.setLength(0);
+                    explanation
+                            .get()
+                            .reasons()
+                            .appendJson(features, row * numFeatures, contributions, row * (numFeatures + 1), json);
+                    reasons = json;
+                }
                 writer.write(
                         personalIds[row],
                         enrollDates[row],
                         trees.mostLikelyClass(probabilities, row),
                         probabilities,
-                        row * numClasses);
+                        row * numClasses,
+                        reasons);
             }
         }
     }

@@ -15,9 +15,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.hmis.predictions.common.csv.CsvFormatException;
 import org.hmis.predictions.common.csv.PredictionsCsv;
 import org.hmis.predictions.common.csv.WrangledCsv;
+import org.hmis.predictions.common.explain.ReasonCatalog;
 import org.hmis.predictions.common.features.FeatureSpec;
 import org.hmis.predictions.common.features.GuestKey;
 import org.hmis.predictions.common.model.InvalidModelException;
@@ -26,6 +28,7 @@ import org.hmis.predictions.common.model.ModelManifest;
 import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.common.s3.StoredObject;
 import org.hmis.predictions.common.storage.RunKeys;
+import org.hmis.predictions.common.trees.WorkerPool;
 import org.hmis.predictions.common.trigger.ObjectRef;
 import org.hmis.predictions.localservices.TestPostgres;
 import org.hmis.predictions.localservices.TestS3;
@@ -68,8 +71,12 @@ class PredictStepTest {
     }
 
     private static PredictStep step(String modelName, int batchRows) {
-        CurrentModel current = new CurrentModel(store, bucket, modelName);
-        return new PredictStep(store, bucket, current, batchRows);
+        return step(new CurrentModel(store, bucket, modelName), batchRows);
+    }
+
+    private static PredictStep step(CurrentModel current, int batchRows) {
+        return new PredictStep(
+                store, bucket, current, batchRows, Optional.of(ReasonCatalog.bundled()), WorkerPool.create(1));
     }
 
     private static String wrangledKey(String run, int number) {
@@ -182,7 +189,9 @@ class PredictStepTest {
                         "run-id",
                         "20261123T101500Z-3f9a",
                         "rows",
-                        Integer.toString(PART_ROWS)),
+                        Integer.toString(PART_ROWS),
+                        "predictions-format",
+                        "v2"),
                 written.metadata());
         assertEquals(modelEtag, result.modelEtag());
     }
@@ -393,7 +402,7 @@ class PredictStepTest {
         String key = wrangledKey("08", 0);
         ObjectRef wrangled = put(key, part, "v1");
         CurrentModel current = new CurrentModel(store, bucket, "reloading");
-        PredictStep step = new PredictStep(store, bucket, current, 2_000);
+        PredictStep step = step(current, 2_000);
 
         PredictStep.PartResult first = step.predict(wrangled);
         step.predict(wrangled);

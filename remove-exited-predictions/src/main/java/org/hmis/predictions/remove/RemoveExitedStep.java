@@ -47,6 +47,7 @@ public final class RemoveExitedStep {
     private final DataSource dataSource;
     private final SqlIdentifier guestsTable;
     private final SqlIdentifier guestPredictionsTable;
+    private final SqlIdentifier currentGuestRiskView;
     private final boolean migrate;
     private final ExitDestinationClasses classes;
 
@@ -54,13 +55,31 @@ public final class RemoveExitedStep {
      * @param migrate whether to apply the pipeline schema's migrations before each run ({@code MIGRATE=true})
      */
     public RemoveExitedStep(DataSource dataSource, SqlIdentifier guestsTable, boolean migrate) {
-        this(dataSource, guestsTable, SqlIdentifier.of(PipelineConfig.DEFAULT_GUEST_PREDICTIONS_TABLE), migrate);
+        this(
+                dataSource,
+                guestsTable,
+                SqlIdentifier.of(PipelineConfig.DEFAULT_GUEST_PREDICTIONS_TABLE),
+                SqlIdentifier.of(PipelineConfig.DEFAULT_CURRENT_GUEST_RISK_VIEW),
+                migrate);
     }
 
-    /** @param guestPredictionsTable the name the migrations give the guest predictions table */
+    /**
+     * @param guestPredictionsTable the name the migrations give the guest predictions table
+     * @param currentGuestRiskView the name the migrations give the view of the current guests by risk
+     */
     public RemoveExitedStep(
-            DataSource dataSource, SqlIdentifier guestsTable, SqlIdentifier guestPredictionsTable, boolean migrate) {
-        this(dataSource, guestsTable, guestPredictionsTable, migrate, ExitDestinationClasses.defaults());
+            DataSource dataSource,
+            SqlIdentifier guestsTable,
+            SqlIdentifier guestPredictionsTable,
+            SqlIdentifier currentGuestRiskView,
+            boolean migrate) {
+        this(
+                dataSource,
+                guestsTable,
+                guestPredictionsTable,
+                currentGuestRiskView,
+                migrate,
+                ExitDestinationClasses.defaults());
     }
 
     /**
@@ -70,11 +89,13 @@ public final class RemoveExitedStep {
             DataSource dataSource,
             SqlIdentifier guestsTable,
             SqlIdentifier guestPredictionsTable,
+            SqlIdentifier currentGuestRiskView,
             boolean migrate,
             ExitDestinationClasses classes) {
         this.dataSource = dataSource;
         this.guestsTable = guestsTable;
         this.guestPredictionsTable = guestPredictionsTable;
+        this.currentGuestRiskView = currentGuestRiskView;
         this.migrate = migrate;
         this.classes = classes;
     }
@@ -82,7 +103,11 @@ public final class RemoveExitedStep {
     /** The step as the function, the local runner and the benchmarks build it. */
     public static RemoveExitedStep from(PipelineConfig config, Database database) {
         return new RemoveExitedStep(
-                database.dataSource(), config.guestsTable(), config.guestPredictionsTable(), config.migrate());
+                database.dataSource(),
+                config.guestsTable(),
+                config.guestPredictionsTable(),
+                config.currentGuestRiskView(),
+                config.migrate());
     }
 
     /**
@@ -109,7 +134,7 @@ public final class RemoveExitedStep {
         Instant started = Instant.now();
         deadline.check("marking exited guests");
         if (migrate) {
-            int applied = PipelineSchema.migrate(dataSource, guestsTable, guestPredictionsTable);
+            int applied = PipelineSchema.migrate(dataSource, guestsTable, guestPredictionsTable, currentGuestRiskView);
             LOG.info("{} pipeline schema migrations applied (MIGRATE=true)", applied);
         }
         try (Connection c = dataSource.getConnection()) {

@@ -64,7 +64,7 @@ class RemoveExitedHandlerTest {
     void freshGuests() throws SQLException {
         try (Connection c = PG.connect();
                 Statement st = c.createStatement()) {
-            st.execute("DROP TABLE IF EXISTS guests");
+            st.execute("DROP TABLE IF EXISTS guests CASCADE");
             GuestsTable.create(c, SqlIdentifier.of("guests"));
             st.execute("INSERT INTO guests (personal_id, enroll_date, exit_date, exit_destination) VALUES"
                     + " (1, '2026-01-05', NULL, NULL), (2, '2026-02-01', NULL, NULL),"

@@ -48,7 +48,7 @@ class RemoveExitedStepTest {
     void freshTable() throws SQLException {
         try (Connection c = PG.connect();
                 Statement st = c.createStatement()) {
-            st.execute("DROP TABLE IF EXISTS guests");
+            st.execute("DROP TABLE IF EXISTS guests CASCADE");
             st.execute("TRUNCATE prediction_runs, guest_predictions, prediction_outcomes");
             GuestsTable.create(c, TABLE);
             // 1: current, never predicted; 2: current with a prediction; 3, 4: exited; 5: exited, already marked

@@ -28,6 +28,7 @@ import org.hmis.predictions.common.db.AdvisoryLockKey;
 import org.hmis.predictions.common.db.Database;
 import org.hmis.predictions.common.db.GuestKeyColumns;
 import org.hmis.predictions.common.db.PredictionRuns;
+import org.hmis.predictions.common.db.RiskPercentiles;
 import org.hmis.predictions.common.db.RunLifecycle;
 import org.hmis.predictions.common.db.TransactionSettings;
 import org.hmis.predictions.common.features.ExitDestinationClasses;
@@ -60,7 +61,8 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  * with the same content (its ETag) is reported {@value #ALREADY_APPLIED} and left alone (S3 delivers events at least
  * once); a part rewritten under the same key since (predicted again) is applied again, its new content subject to
  * the same freshness rule. After recording its part, the update marks the run complete when it was the last part of
- * the run's manifest to be applied ({@link RunLifecycle#completeIfAllApplied}). Every statement runs within the
+ * the run's manifest to be applied ({@link RunLifecycle#completeIfAllApplied}), and ranks its current guests by risk
+ * ({@link RiskPercentiles}). Every statement runs within the
  * invocation's {@link Deadline}.
  */
 public final class UpdateDbStep {
@@ -79,6 +81,7 @@ public final class UpdateDbStep {
     private final SqlIdentifier guestsTable;
     private final SqlIdentifier guestPredictionsTable;
     private final ObjectStore store;
+    private final RiskPercentiles percentiles;
 
     /** @param store where predictions parts are read */
     public UpdateDbStep(
@@ -87,6 +90,7 @@ public final class UpdateDbStep {
         this.guestsTable = guestsTable;
         this.guestPredictionsTable = guestPredictionsTable;
         this.store = store;
+        this.percentiles = new RiskPercentiles(guestsTable, guestPredictionsTable);
     }
 
     /** The step as the function, the local runner and the benchmarks build it. */
@@ -127,8 +131,11 @@ public final class UpdateDbStep {
     /** What an invocation did: one summary per applied part, in the order given, and the parts that failed. */
     public record Result(String step, List<Summary> parts, List<Failed> failed) {}
 
-    /** What is known of a part besides its rows: the model that made it and the identity of its content. */
-    public record PartOrigin(String model, String modelEtag, String contentId) {}
+    /**
+     * What is known of a part besides its rows: the model that made it, the identity of its content and the version
+     * of its columns ({@link PredictionsCsv#FORMATS}; null to judge by the header).
+     */
+    public record PartOrigin(String model, String modelEtag, String contentId, String format) {}
 
     /** {@link #run(List, Deadline)} without a deadline. */
     public Result run(List<ObjectRef> objects) {
@@ -176,7 +183,8 @@ public final class UpdateDbStep {
             PartOrigin origin = new PartOrigin(
                     response.metadata().get(ObjectMetadata.MODEL),
                     response.metadata().get(ObjectMetadata.MODEL_ETAG),
-                    unquote(response.eTag()));
+                    unquote(response.eTag()),
+                    response.metadata().get(ObjectMetadata.PREDICTIONS_FORMAT));
             Summary summary = apply(
                     part,
                     origin,
@@ -282,11 +290,12 @@ public final class UpdateDbStep {
             st.execute("SET LOCAL jit = off");
             st.execute("CREATE TEMPORARY TABLE " + PART_TABLE_NAME + " (personal_id bigint NOT NULL,"
                     + " enroll_date date NOT NULL, cls text NOT NULL, p_es float8 NOT NULL, p_other float8 NOT NULL,"
-                    + " p_perm float8 NOT NULL, p_temp float8 NOT NULL, p_unknown float8 NOT NULL) ON COMMIT DROP");
+                    + " p_perm float8 NOT NULL, p_temp float8 NOT NULL, p_unknown float8 NOT NULL,"
+                    + " risk float8 NOT NULL, reasons jsonb) ON COMMIT DROP");
         }
         long copyStart = System.nanoTime();
         long rows;
-        try (PredictionsCsv.CsvReader reader = new PredictionsCsv.CsvReader(predictions, source)) {
+        try (PredictionsCsv.CsvReader reader = new PredictionsCsv.CsvReader(predictions, source, origin.format())) {
             rows = PredictionsCopy.copy(c.unwrap(PGConnection.class).getCopyAPI(), PART_TABLE, reader, source);
         } catch (UncheckedIOException e) {
             throw new UncheckedIOException(
@@ -367,7 +376,8 @@ public final class UpdateDbStep {
                 new PredictionRuns.Entry(
                         runId, STEP, part.key(), started, finished, applied, origin.model(), APPLIED, details),
                 origin.contentId());
-        String runStatus = RunLifecycle.completeIfAllApplied(c, part.runId()) ? RunLifecycle.COMPLETE : run.status();
+        String runStatus =
+                RunLifecycle.completeIfAllApplied(c, part.runId(), percentiles) ? RunLifecycle.COMPLETE : run.status();
         LOG.info(
                 "{}: copied and checked {} rows in {} ms, updated in {} ms",
                 part.key(),
@@ -400,14 +410,16 @@ public final class UpdateDbStep {
         String guests = guestsTable.quoted();
         String own = guestPredictionsTable.quoted();
         return "WITH written AS (INSERT INTO " + own + " AS h (personal_id, enroll_date, run_id, run_started_at,"
-                + " model, model_etag, predicted_exit_destination, p_es, p_other, p_perm, p_temp, p_unknown, updated_at)"
+                + " model, model_etag, predicted_exit_destination, p_es, p_other, p_perm, p_temp, p_unknown, risk,"
+                + " reasons, updated_at)"
                 + " SELECT t.personal_id, t.enroll_date, ?, ?, ?, ?, t.cls, t.p_es, t.p_other, t.p_perm, t.p_temp,"
-                + " t.p_unknown, clock_timestamp() FROM " + PART_TABLE + " t"
+                + " t.p_unknown, t.risk, t.reasons, clock_timestamp() FROM " + PART_TABLE + " t"
                 + " ON CONFLICT (personal_id, enroll_date) DO UPDATE SET run_id = EXCLUDED.run_id,"
                 + " run_started_at = EXCLUDED.run_started_at, model = EXCLUDED.model,"
                 + " model_etag = EXCLUDED.model_etag, predicted_exit_destination = EXCLUDED.predicted_exit_destination,"
                 + " p_es = EXCLUDED.p_es, p_other = EXCLUDED.p_other, p_perm = EXCLUDED.p_perm,"
-                + " p_temp = EXCLUDED.p_temp, p_unknown = EXCLUDED.p_unknown, updated_at = EXCLUDED.updated_at"
+                + " p_temp = EXCLUDED.p_temp, p_unknown = EXCLUDED.p_unknown, risk = EXCLUDED.risk,"
+                + " reasons = EXCLUDED.reasons, updated_at = EXCLUDED.updated_at"
                 + " WHERE (h.run_started_at, h.run_id) <= (EXCLUDED.run_started_at, EXCLUDED.run_id)"
                 + " RETURNING h.personal_id, h.enroll_date, h.predicted_exit_destination),"
                 + " changed AS (UPDATE " + guests + " g SET " + COLUMN + " = w.predicted_exit_destination"

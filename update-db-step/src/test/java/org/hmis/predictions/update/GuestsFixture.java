@@ -46,7 +46,7 @@ final class GuestsFixture {
      */
     static void reset(Connection c) throws SQLException {
         try (Statement st = c.createStatement()) {
-            st.execute("DROP TABLE IF EXISTS guests");
+            st.execute("DROP TABLE IF EXISTS guests CASCADE");
             st.execute("TRUNCATE prediction_runs, guest_predictions");
             GuestsTable.create(c, TABLE);
             st.execute("ALTER TABLE guests ADD COLUMN IF NOT EXISTS predicted_exit_destination VARCHAR");
@@ -88,7 +88,7 @@ final class GuestsFixture {
 
     /** A predictions part; each row is {@code "personalId,enrollDate,class"}, probabilities filled in. */
     static String part(String... rows) {
-        StringBuilder csv = new StringBuilder(PredictionsCsv.HEADER_LINE).append('\n');
+        StringBuilder csv = new StringBuilder(PredictionsCsv.V1_HEADER_LINE).append('\n');
         for (String row : rows) {
             csv.append(row).append(",0.1,0.2,0.3,0.25,0.15\n");
         }

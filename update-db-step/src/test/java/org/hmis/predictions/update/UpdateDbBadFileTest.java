@@ -69,7 +69,7 @@ class UpdateDbBadFileTest {
     /** Good rows for the first guests, then the bad line; {@code line} is the bad line's number in the file. */
     static Stream<Arguments> badFiles() {
         String good = "1,2026-01-05,es,0.6,0.1,0.1,0.1,0.1\n2,2026-02-01,temp,0.1,0.1,0.1,0.6,0.1\n";
-        String header = PredictionsCsv.HEADER_LINE + "\n";
+        String header = PredictionsCsv.V1_HEADER_LINE + "\n";
         return Stream.of(
                 Arguments.of("empty object", "", "is empty"),
                 Arguments.of("wrong header", "personal_id,enroll_date,prediction\n" + good, "line 1: the header is"),
@@ -143,7 +143,7 @@ class UpdateDbBadFileTest {
     /** The bad line comes after more than one COPY chunk was sent, so the server already holds rows of the part. */
     @Test
     void aBadLineDeepInALargePartStillLeavesTheDatabaseAsItWas() throws SQLException {
-        StringBuilder content = new StringBuilder(PredictionsCsv.HEADER_LINE).append('\n');
+        StringBuilder content = new StringBuilder(PredictionsCsv.V1_HEADER_LINE).append('\n');
         content.append("1,2026-01-05,es,0.6,0.1,0.1,0.1,0.1\n");
         int rows = 3 * PredictionsCopy.CHUNK_CHARS / 20;
         for (int i = 0; i < rows; i++) {

@@ -18,6 +18,7 @@ import java.util.Map;
 import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.db.Database;
 import org.hmis.predictions.common.db.PipelineSchema;
+import org.hmis.predictions.common.db.RiskPercentiles;
 import org.hmis.predictions.common.db.RunLifecycle;
 import org.hmis.predictions.common.s3.ObjectNotFoundException;
 import org.hmis.predictions.common.s3.ObjectStore;
@@ -376,7 +377,15 @@ class UpdateDbStepTest {
         assertEquals("started", apply(NEWER, 0, part("1,2026-01-05,perm")).runStatus());
         try (Connection c = database.connection()) {
             assertEquals(
-                    "complete", RunLifecycle.wrangled(c, NEWER, 1, 1, Map.of()), "its one part was applied before");
+                    "complete",
+                    RunLifecycle.wrangled(
+                            c,
+                            NEWER,
+                            1,
+                            1,
+                            Map.of(),
+                            new RiskPercentiles(GuestsFixture.TABLE, GuestsFixture.PREDICTIONS)),
+                    "its one part was applied before");
         }
     }
 

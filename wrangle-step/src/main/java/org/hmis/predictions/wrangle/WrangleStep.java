@@ -14,6 +14,7 @@ import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.db.Database;
 import org.hmis.predictions.common.db.GuestKeyColumns;
+import org.hmis.predictions.common.db.RiskPercentiles;
 import org.hmis.predictions.common.db.RunLifecycle;
 import org.hmis.predictions.common.db.TransactionSettings;
 import org.hmis.predictions.common.drift.DriftCounts;
@@ -82,6 +83,7 @@ public final class WrangleStep {
     private final String predictionsBucket;
     private final String modelName;
     private final int partRows;
+    private final RiskPercentiles percentiles;
 
     /**
      * @param bucket            where the parts go (the configuration's input bucket: the one predict reads)
@@ -97,6 +99,30 @@ public final class WrangleStep {
             String predictionsBucket,
             String modelName,
             int partRows) {
+        this(
+                dataSource,
+                guestsTable,
+                SqlIdentifier.of(PipelineConfig.DEFAULT_GUEST_PREDICTIONS_TABLE),
+                store,
+                bucket,
+                predictionsBucket,
+                modelName,
+                partRows);
+    }
+
+    /**
+     * @param guestPredictionsTable where a run's current guests are ranked by risk when it completes here (its parts
+     *     were all applied before the manifest was written)
+     */
+    public WrangleStep(
+            DataSource dataSource,
+            SqlIdentifier guestsTable,
+            SqlIdentifier guestPredictionsTable,
+            ObjectStore store,
+            String bucket,
+            String predictionsBucket,
+            String modelName,
+            int partRows) {
         if (partRows < 1) {
             throw new IllegalArgumentException("partRows must be at least 1, was " + partRows);
         }
@@ -107,6 +133,7 @@ public final class WrangleStep {
         this.predictionsBucket = predictionsBucket;
         this.modelName = modelName;
         this.partRows = partRows;
+        this.percentiles = new RiskPercentiles(guestsTable, guestPredictionsTable);
     }
 
     /** Parts and predictions in one bucket, for the model of the default name. */
@@ -120,6 +147,7 @@ public final class WrangleStep {
         return new WrangleStep(
                 database.dataSource(),
                 config.guestsTable(),
+                config.guestPredictionsTable(),
                 store,
                 config.storage().inputBucket(),
                 config.storage().outputBucket(),
@@ -321,7 +349,7 @@ public final class WrangleStep {
         details.put("featureSpecVersion", spec.version());
         Optional<FeatureDrift> runDrift = FeatureDrift.of(drift);
         runDrift.ifPresent(d -> details.put("drift", d.details(model.key(), rows)));
-        String status = RunLifecycle.wrangled(connection, runId, partKeys.size(), rows, details);
+        String status = RunLifecycle.wrangled(connection, runId, partKeys.size(), rows, details, percentiles);
         String message = message(rows, partKeys.size(), rejectedCount, duplicateCount);
         Summary summary = new Summary(
                 STEP,

@@ -99,7 +99,7 @@ class WrangleStepTest {
         DeployedManifests.deploy(store, S3.bucket(), DeployedManifests.manifest(FeatureSpec.V1, null));
         try (Connection c = PG.connect();
                 Statement st = c.createStatement()) {
-            st.execute("DROP TABLE IF EXISTS guests");
+            st.execute("DROP TABLE IF EXISTS guests CASCADE");
             st.execute("TRUNCATE prediction_runs");
             GuestsTable.create(c, GUESTS);
         }

@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.hmis.predictions.common.config.SqlIdentifier;
 
 /**
@@ -33,6 +34,17 @@ public record GuestKeyColumns(String table, String personalIdType, String enroll
     private static final Map<String, List<String>> ACCEPTED = Map.of(
             PERSONAL_ID, INTEGER_TYPES,
             ENROLL_DATE, DATE_TYPES);
+
+    /** The key's types when the table exists; checked as {@link #read} checks them. */
+    public static Optional<GuestKeyColumns> find(Connection connection, SqlIdentifier guestsTable) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            ps.setString(1, guestsTable.quoted());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1) ? Optional.of(read(connection, guestsTable)) : Optional.empty();
+            }
+        }
+    }
 
     /** Reads the key's types; fails naming the table, a missing key column, or a column of another type. */
     public static GuestKeyColumns read(Connection connection, SqlIdentifier guestsTable) throws SQLException {
@@ -84,6 +96,19 @@ public record GuestKeyColumns(String table, String personalIdType, String enroll
                     + " reads it only as " + String.join(", ", accepted.subList(0, accepted.size() - 1)) + " or "
                     + accepted.get(accepted.size() - 1));
         }
+    }
+
+    /**
+     * The key date of guest row {@code guest} by the key date rule, whatever the session's time zone: for SQL that
+     * runs outside the steps' transactions, such as a view.
+     */
+    public String keyDate(String guest) {
+        String column = guest + "." + ENROLL_DATE;
+        return switch (enrollDateType) {
+            case "date" -> column;
+            case "timestamp with time zone" -> "(" + column + " AT TIME ZONE 'UTC')::date";
+            default -> column + "::date";
+        };
     }
 
     /**

@@ -146,9 +146,11 @@ public final class RunLifecycle {
 
     /**
      * Records that the manifest is written: the run is {@value #WRANGLED}, or {@value #COMPLETE} at once when its
-     * parts were applied before (or it has none). Runs in its own transaction on {@code connection}.
+     * parts were applied before (or it has none), with {@code completion} run then. Runs in its own transaction on
+     * {@code connection}.
      */
-    public static String wrangled(Connection connection, RunId runId, int parts, long rows, Map<String, ?> details)
+    public static String wrangled(
+            Connection connection, RunId runId, int parts, long rows, Map<String, ?> details, Completion completion)
             throws SQLException {
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
@@ -165,7 +167,7 @@ public final class RunLifecycle {
                     throw new IllegalStateException("run " + runId + " is no longer started: another attempt took it");
                 }
             }
-            String status = allApplied(connection, runId, parts) && markComplete(connection, runId, parts)
+            String status = allApplied(connection, runId, parts) && markComplete(connection, runId, parts, completion)
                     ? COMPLETE
                     : WRANGLED;
             connection.commit();
@@ -176,6 +178,12 @@ public final class RunLifecycle {
         } finally {
             connection.setAutoCommit(autoCommit);
         }
+    }
+
+    /** What is done, in the same transaction, when a run becomes {@value #COMPLETE} (e.g. {@link RiskPercentiles}). */
+    @FunctionalInterface
+    public interface Completion {
+        void completed(Connection connection, RunId runId) throws SQLException;
     }
 
     /** Records that the run's wrangle failed and why; a run already wrangled is left as it is. */
@@ -207,9 +215,10 @@ public final class RunLifecycle {
 
     /**
      * In the caller's transaction: when the run is {@value #WRANGLED} and every part of its manifest has an
-     * {@code applied} update record, marks it {@value #COMPLETE}. Locks the run's row first (see the class comment).
+     * {@code applied} update record, marks it {@value #COMPLETE} and runs {@code completion}. Locks the run's row first (see the class comment).
      */
-    public static boolean completeIfAllApplied(Connection connection, RunId runId) throws SQLException {
+    public static boolean completeIfAllApplied(Connection connection, RunId runId, Completion completion)
+            throws SQLException {
         String status;
         int parts;
         try (PreparedStatement ps =
@@ -225,7 +234,7 @@ public final class RunLifecycle {
         }
         return status.equals(WRANGLED)
                 && allApplied(connection, runId, parts)
-                && markComplete(connection, runId, parts);
+                && markComplete(connection, runId, parts, completion);
     }
 
     /** Whether each of the run's {@code parts} parts has an applied update record. */
@@ -251,13 +260,15 @@ public final class RunLifecycle {
         }
     }
 
-    private static boolean markComplete(Connection connection, RunId runId, int parts) throws SQLException {
+    private static boolean markComplete(Connection connection, RunId runId, int parts, Completion completion)
+            throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(
                 "UPDATE " + TABLE + " SET status = '" + COMPLETE + "', completed_at = clock_timestamp()" + RUN_ROW)) {
             ps.setString(1, runId.value());
             ps.executeUpdate();
         }
         LOG.info("run {} is complete: all {} parts applied", runId, parts);
+        completion.completed(connection, runId);
         return true;
     }
 

@@ -61,7 +61,7 @@ class PipelineSchemaTest {
         try (Connection c = PG.connect()) {
             execute(c, "CREATE SCHEMA again");
         }
-        assertEquals(3, PipelineSchema.migrate(PG.dataSource("again"), GUESTS));
+        assertEquals(4, PipelineSchema.migrate(PG.dataSource("again"), GUESTS));
         try (Connection c = PG.connect()) {
             execute(
                     c,
@@ -161,11 +161,66 @@ class PipelineSchemaTest {
     }
 
     @Test
+    void theRiskViewWaitsForTheGuestsTableMatchesItsKeyDateInUtcAndComesBackAfterItIsReplaced() throws SQLException {
+        try (Connection c = PG.connect()) {
+            execute(c, "CREATE SCHEMA later");
+        }
+        assertEquals(4, PipelineSchema.migrate(PG.dataSource("later"), GUESTS), "the tables, not yet the view");
+        try (Connection c = PG.connect()) {
+            execute(
+                    c,
+                    "CREATE TABLE later.guests (personal_id integer, enroll_date timestamptz, exit_date date,"
+                            + " case_id integer)");
+            // 23:30 in New York on 1 November is 2 November in UTC: the key date rule's date.
+            execute(
+                    c,
+                    "INSERT INTO later.guests VALUES (1, '2026-11-01 23:30-05', NULL, 10),"
+                            + " (2, '2026-11-01 12:00Z', '2026-11-20', 20)");
+            execute(
+                    c,
+                    "INSERT INTO later.guest_predictions (personal_id, enroll_date, run_id, run_started_at,"
+                            + " predicted_exit_destination, p_es, p_other, p_perm, p_temp, p_unknown, risk)"
+                            + " VALUES (1, '2026-11-02', 'r', now(), 'es', 1, 0, 0, 0, 0, 1),"
+                            + " (2, '2026-11-01', 'r', now(), 'es', 1, 0, 0, 0, 0, 1)");
+        }
+        assertEquals(0, PipelineSchema.migrate(PG.dataSource("later"), GUESTS), "no migration: the view is made");
+        try (Connection c = PG.connect()) {
+            execute(c, "SET TIME ZONE 'America/New_York'");
+            assertEquals(
+                    1,
+                    count(c, "SELECT count(*) FROM later.current_guest_risk WHERE personal_id = 1 AND household = 10"),
+                    "the current guest, matched by the UTC date of a timestamptz whatever the session's zone");
+            assertEquals(
+                    0,
+                    count(c, "SELECT count(*) FROM later.current_guest_risk WHERE personal_id = 2"),
+                    "a guest with an exit date is not current");
+        }
+        // An intake app that drops and recreates its table drops the view with it; the next setup makes it again.
+        try (Connection c = PG.connect()) {
+            execute(c, "DROP TABLE later.guests CASCADE");
+            execute(
+                    c,
+                    "CREATE TABLE later.guests (personal_id integer, enroll_date date, exit_date date, case_id int)");
+            execute(c, "INSERT INTO later.guests VALUES (2, '2026-11-01', NULL, 20)");
+        }
+        assertEquals(0, PipelineSchema.migrate(PG.dataSource("later"), GUESTS));
+        try (Connection c = PG.connect()) {
+            assertEquals(
+                    1,
+                    count(c, "SELECT count(*) FROM later.current_guest_risk WHERE personal_id = 2 AND household = 20"));
+        }
+    }
+
+    @Test
     void theGuestPredictionsTableHasTheNameTheConfigurationGivesIt() throws SQLException {
         try (Connection c = PG.connect()) {
             execute(c, "CREATE SCHEMA named");
         }
-        PipelineSchema.migrate(PG.dataSource("named"), GUESTS, SqlIdentifier.of("named.latest_predictions"));
+        PipelineSchema.migrate(
+                PG.dataSource("named"),
+                GUESTS,
+                SqlIdentifier.of("named.latest_predictions"),
+                SqlIdentifier.of("named.ranked"));
         try (Connection c = PG.connect()) {
             execute(c, "SET search_path = named");
             assertEquals(
@@ -182,7 +237,10 @@ class PipelineSchemaTest {
                             new Column("p_perm", "double precision"),
                             new Column("p_temp", "double precision"),
                             new Column("p_unknown", "double precision"),
-                            new Column("updated_at", "timestamp with time zone")),
+                            new Column("updated_at", "timestamp with time zone"),
+                            new Column("risk", "double precision"),
+                            new Column("risk_percentile", "numeric"),
+                            new Column("reasons", "jsonb")),
                     columnsOf(c, "latest_predictions"));
             assertEquals(
                     0,

@@ -2,6 +2,7 @@ package org.hmis.predictions.common.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -39,6 +40,8 @@ public final class PipelineConfig {
     public static final String MODEL_NAME = "MODEL_NAME";
     public static final String PART_ROWS = "PART_ROWS";
     public static final String MIGRATE = "MIGRATE";
+    public static final String EXPLAIN = "EXPLAIN";
+    public static final String CURRENT_GUEST_RISK_VIEW = "CURRENT_GUEST_RISK_VIEW";
 
     /** Every variable this class reads; the infra consistency tests compare the template against it. */
     public static final java.util.List<String> VARIABLES = java.util.List.of(
@@ -60,12 +63,15 @@ public final class PipelineConfig {
             AWS_REGION,
             MODEL_NAME,
             PART_ROWS,
-            MIGRATE);
+            MIGRATE,
+            EXPLAIN,
+            CURRENT_GUEST_RISK_VIEW);
 
     public static final int DEFAULT_PORT = 5432;
     public static final String DEFAULT_DB_NAME = "postgres";
     public static final String DEFAULT_GUESTS_TABLE = "guests";
     public static final String DEFAULT_GUEST_PREDICTIONS_TABLE = "guest_predictions";
+    public static final String DEFAULT_CURRENT_GUEST_RISK_VIEW = "current_guest_risk";
     public static final String DEFAULT_MODEL_NAME = "exit-destination";
     public static final String DEFAULT_REGION = "us-east-1";
     /** A part of 100,000 guests is predicted and applied in a few seconds, well inside one invocation. */
@@ -76,21 +82,25 @@ public final class PipelineConfig {
     private final Map<String, String> env;
     private final SqlIdentifier guestsTable;
     private final SqlIdentifier guestPredictionsTable;
+    private final SqlIdentifier currentGuestRiskView;
     private final String modelName;
     private final int partRows;
     private final String region;
     private final Optional<URI> s3Endpoint;
     private final boolean migrate;
+    private final boolean explain;
 
     private PipelineConfig(Map<String, String> env) {
         this.env = Map.copyOf(env);
         this.guestsTable = parseIdentifier(GUESTS_TABLE, DEFAULT_GUESTS_TABLE);
         this.guestPredictionsTable = parseIdentifier(GUEST_PREDICTIONS_TABLE, DEFAULT_GUEST_PREDICTIONS_TABLE);
+        this.currentGuestRiskView = parseIdentifier(CURRENT_GUEST_RISK_VIEW, DEFAULT_CURRENT_GUEST_RISK_VIEW);
         this.modelName = parseModelName();
         this.partRows = parseInt(PART_ROWS, DEFAULT_PART_ROWS, 1, 10_000_000);
         this.region = value(AWS_REGION).orElse(DEFAULT_REGION);
         this.s3Endpoint = value(S3_ENDPOINT).map(PipelineConfig::parseEndpoint);
-        this.migrate = parseBoolean(MIGRATE);
+        this.migrate = parseBoolean(MIGRATE, false);
+        this.explain = parseBoolean(EXPLAIN, true);
         // Parse the optional database settings now so a malformed one is reported at start.
         parseInt(RDS_PORT, DEFAULT_PORT, 1, 65_535);
         parseInt(DB_POOL_SIZE, DEFAULT_POOL_SIZE, 1, 20);
@@ -107,6 +117,13 @@ public final class PipelineConfig {
         return new PipelineConfig(Objects.requireNonNull(env, "env"));
     }
 
+    /** The same settings with one variable set otherwise (the benchmarks compare a step with and without a setting). */
+    public PipelineConfig with(String name, String value) {
+        Map<String, String> changed = new HashMap<>(env);
+        changed.put(name, value);
+        return from(changed);
+    }
+
     public SqlIdentifier guestsTable() {
         return guestsTable;
     }
@@ -114,6 +131,11 @@ public final class PipelineConfig {
     /** The pipeline's own table of each guest's latest prediction (V2 migration), {@code guest_predictions} by default. */
     public SqlIdentifier guestPredictionsTable() {
         return guestPredictionsTable;
+    }
+
+    /** The view of the current guests ranked by risk, with their reasons; the migrations create it under this name. */
+    public SqlIdentifier currentGuestRiskView() {
+        return currentGuestRiskView;
     }
 
     public String modelName() {
@@ -127,6 +149,14 @@ public final class PipelineConfig {
     /** Whether remove-exited-predictions applies the pipeline schema's migrations before its run. */
     public boolean migrate() {
         return migrate;
+    }
+
+    /**
+     * Whether predict explains each prediction (the reasons case workers read); on by default, off for very large
+     * runs where the exact contributions cost more time than a part may take.
+     */
+    public boolean explain() {
+        return explain;
     }
 
     /** How to reach the database; fails naming what is missing. */
@@ -213,9 +243,12 @@ public final class PipelineConfig {
         }
     }
 
-    private boolean parseBoolean(String name) {
+    private boolean parseBoolean(String name, boolean defaultValue) {
         Optional<String> raw = value(name);
-        if (raw.isEmpty() || raw.get().equalsIgnoreCase("false")) {
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        if (raw.get().equalsIgnoreCase("false")) {
             return false;
         }
         if (raw.get().equalsIgnoreCase("true")) {

@@ -8,16 +8,29 @@ import java.io.Writer;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.stream.Stream;
 import org.hmis.predictions.common.features.ExitDestinationClasses;
+import org.hmis.predictions.common.storage.ObjectMetadata;
 
 /**
- * The predictions part format (docs/architecture.md, "CSV formats"):
- * {@code personal_id,enroll_date,predicted_exit_destination,p_es,p_other,p_perm,p_temp,p_unknown}.
- * Plain fields only (integers, ISO dates, class labels, numbers), so no quoting is ever needed or accepted.
+ * The predictions part format (docs/architecture.md, "CSV formats"). Version {@value #V2}, written since reasons were
+ * added: {@code personal_id,enroll_date,predicted_exit_destination,p_es,p_other,p_perm,p_temp,p_unknown,risk,reasons},
+ * where {@code risk} is 1 &minus; {@code p_perm} and {@code reasons} a JSON object (RFC 4180 quoted, its quotes
+ * doubled) or empty when predict did not explain. Version {@value #V1} is the first eight columns alone. The version
+ * is named by the object metadata {@link org.hmis.predictions.common.storage.ObjectMetadata#PREDICTIONS_FORMAT}; a
+ * part without it is read by its header. Every other field is plain (integers, ISO dates, class labels, numbers).
  */
 public final class PredictionsCsv {
+    public static final String V1 = "v1";
+    public static final String V2 = "v2";
+    /** The version {@link CsvWriter} writes. */
+    public static final String FORMAT = V2;
+    /** The versions {@link CsvReader} reads. */
+    public static final List<String> FORMATS = List.of(V1, V2);
+
     public static final List<String> CLASSES = ExitDestinationClasses.LABELS;
-    public static final List<String> HEADER = List.of(
+    private static final int PERM = CLASSES.indexOf("perm");
+    public static final List<String> V1_HEADER = List.of(
             "personal_id",
             "enroll_date",
             "predicted_exit_destination",
@@ -26,18 +39,37 @@ public final class PredictionsCsv {
             "p_perm",
             "p_temp",
             "p_unknown");
+    public static final List<String> HEADER =
+            Stream.concat(V1_HEADER.stream(), Stream.of("risk", "reasons")).toList();
+    public static final String V1_HEADER_LINE = String.join(",", V1_HEADER);
     public static final String HEADER_LINE = String.join(",", HEADER);
+    /** How far {@code risk} may be from 1 &minus; {@code p_perm}: the rounding of one subtraction. */
+    private static final double RISK_TOLERANCE = 1e-12;
 
     private PredictionsCsv() {}
 
-    /** One guest's prediction. */
+    /**
+     * One guest's prediction; {@code risk} is 1 &minus; {@code p_perm}, {@code reasons} the JSON text or null when
+     * the part has none.
+     */
     @SuppressWarnings("ArrayRecordComponent") // a row read from a part, used once: never compared or hashed
-    public record Row(int personalId, LocalDate enrollDate, String predicted, double[] probabilities) {}
+    public record Row(
+            int personalId,
+            LocalDate enrollDate,
+            String predicted,
+            double[] probabilities,
+            double risk,
+            String reasons) {}
 
-    /** Writes rows; the caller owns and closes the writer. */
+    /** The risk of a row of probabilities: the chance the household does not exit to permanent housing. */
+    public static double risk(double[] probabilities, int offset) {
+        return 1.0 - probabilities[offset + PERM];
+    }
+
+    /** Writes rows of version {@value #FORMAT}; the caller owns and closes the writer. */
     public static final class CsvWriter {
         private final Writer out;
-        private final StringBuilder line = new StringBuilder(128);
+        private final StringBuilder line = new StringBuilder(1024);
         private long rows;
 
         public CsvWriter(Writer out) {
@@ -50,12 +82,34 @@ public final class PredictionsCsv {
             }
         }
 
-        /** Writes one row; {@code enrollDate} is the ISO text as it came in, so it is passed through unchanged. */
-        public void write(int personalId, String enrollDate, int predictedClass, double[] probabilities, int offset) {
+        /**
+         * Writes one row; {@code enrollDate} is the ISO text as it came in, so it is passed through unchanged.
+         *
+         * @param reasons the row's reasons as JSON, or null when not explained
+         */
+        public void write(
+                int personalId,
+                String enrollDate,
+                int predictedClass,
+                double[] probabilities,
+                int offset,
+                CharSequence reasons) {
             line.setLength(0);
             line.append(personalId).append(',').append(enrollDate).append(',').append(CLASSES.get(predictedClass));
             for (int k = 0; k < CLASSES.size(); k++) {
                 line.append(',').append(probabilities[offset + k]);
+            }
+            line.append(',').append(risk(probabilities, offset)).append(',');
+            if (reasons != null) {
+                line.append('"');
+                for (int i = 0; i < reasons.length(); i++) {
+                    char ch = reasons.charAt(i);
+                    if (ch == '"') {
+                        line.append('"');
+                    }
+                    line.append(ch);
+                }
+                line.append('"');
             }
             line.append('\n');
             try {
@@ -75,9 +129,24 @@ public final class PredictionsCsv {
     public static final class CsvReader implements AutoCloseable {
         private final BufferedReader in;
         private final String source;
+        private final String format;
         private long lineNumber;
 
+        /** A part whose version is read from its header. */
         public CsvReader(Reader in, String source) {
+            this(in, source, null);
+        }
+
+        /**
+         * @param format the version the part's metadata names, or null to judge by the header
+         * @throws CsvFormatException naming a version this reader does not know, or a header that is not the version's
+         */
+        public CsvReader(Reader in, String source, String format) {
+            if (format != null && !FORMATS.contains(format)) {
+                throw new CsvFormatException(source + " is predictions format '" + format + "' (object metadata "
+                        + ObjectMetadata.PREDICTIONS_FORMAT + "); this step reads " + String.join(" and ", FORMATS)
+                        + ": deploy the update step that goes with the predict step that wrote it");
+            }
             this.in = in instanceof BufferedReader b ? b : new BufferedReader(in, 64 * 1024);
             this.source = source;
             String header = readLine();
@@ -87,10 +156,18 @@ public final class PredictionsCsv {
             if (header.startsWith("\uFEFF")) {
                 header = header.substring(1);
             }
-            if (!header.equals(HEADER_LINE)) {
+            String byHeader = header.equals(HEADER_LINE) ? V2 : header.equals(V1_HEADER_LINE) ? V1 : null;
+            if (byHeader == null || (format != null && !format.equals(byHeader))) {
+                String expected = V1.equals(format) ? V1_HEADER_LINE : HEADER_LINE;
                 throw new CsvFormatException(
-                        source + " line 1: the header is '" + header + "', expected '" + HEADER_LINE + "'");
+                        source + " line 1: the header is '" + header + "', expected '" + expected + "'");
             }
+            this.format = byHeader;
+        }
+
+        /** The part's version. */
+        public String format() {
+            return format;
         }
 
         /** The next row, or null at the end. */
@@ -99,9 +176,17 @@ public final class PredictionsCsv {
             if (text == null) {
                 return null;
             }
-            String[] f = text.split(",", -1);
-            if (f.length != HEADER.size()) {
-                throw fail("has " + f.length + " fields, expected " + HEADER.size());
+            int plainFields = V1.equals(format) ? V1_HEADER.size() : V1_HEADER.size() + 1;
+            String[] f = new String[plainFields];
+            int start = 0;
+            for (int i = 0; i < plainFields; i++) {
+                int comma = text.indexOf(',', start);
+                boolean last = i == plainFields - 1 && V1.equals(format);
+                if (last ? comma >= 0 : comma < 0) {
+                    throw fail("has " + text.split(",", -1).length + " fields, expected " + columns());
+                }
+                f[i] = text.substring(start, last ? text.length() : comma);
+                start = comma + 1;
             }
             int personalId;
             try {
@@ -120,17 +205,62 @@ public final class PredictionsCsv {
             }
             double[] p = new double[CLASSES.size()];
             for (int k = 0; k < p.length; k++) {
-                String name = HEADER.get(3 + k);
-                try {
-                    p[k] = Double.parseDouble(f[3 + k]);
-                } catch (NumberFormatException e) {
-                    throw fail(name + " '" + f[3 + k] + "' is not a number");
-                }
-                if (!(p[k] >= 0.0 && p[k] <= 1.0)) {
-                    throw fail(name + " " + f[3 + k] + " is not a probability in [0, 1]");
-                }
+                p[k] = probability(HEADER.get(3 + k), f[3 + k]);
             }
-            return new Row(personalId, enrollDate, f[2], p);
+            double risk = risk(p, 0);
+            String reasons = null;
+            if (V2.equals(format)) {
+                double written = probability("risk", f[3 + p.length]);
+                if (Math.abs(written - risk) > RISK_TOLERANCE) {
+                    throw fail("risk " + f[3 + p.length] + " is not 1 - p_perm (" + risk + ")");
+                }
+                risk = written;
+                reasons = reasons(text.substring(start));
+            }
+            return new Row(personalId, enrollDate, f[2], p, risk, reasons);
+        }
+
+        private double probability(String name, String field) {
+            double value;
+            try {
+                value = Double.parseDouble(field);
+            } catch (NumberFormatException e) {
+                throw fail(name + " '" + field + "' is not a number");
+            }
+            if (!(value >= 0.0 && value <= 1.0)) {
+                throw fail(name + " " + field + " is not a probability in [0, 1]");
+            }
+            return value;
+        }
+
+        /** The last field: empty (not explained) or a quoted JSON object. */
+        private String reasons(String field) {
+            if (field.isEmpty()) {
+                return null;
+            }
+            if (field.length() < 2 || field.charAt(0) != '"' || field.charAt(field.length() - 1) != '"') {
+                throw fail("reasons must be empty or a JSON object in double quotes, found "
+                        + (field.length() > 40 ? field.substring(0, 40) + "..." : field));
+            }
+            StringBuilder json = new StringBuilder(field.length());
+            for (int i = 1; i < field.length() - 1; i++) {
+                char ch = field.charAt(i);
+                if (ch == '"') {
+                    if (i + 1 >= field.length() - 1 || field.charAt(i + 1) != '"') {
+                        throw fail("reasons has a lone '\"' at character " + (i + 1) + ": quotes inside are doubled");
+                    }
+                    i++;
+                }
+                json.append(ch);
+            }
+            if (json.length() < 2 || json.charAt(0) != '{' || json.charAt(json.length() - 1) != '}') {
+                throw fail("reasons is not a JSON object");
+            }
+            return json.toString();
+        }
+
+        private int columns() {
+            return V1.equals(format) ? V1_HEADER.size() : HEADER.size();
         }
 
         /** The line number of the row last returned (the header is line 1). */

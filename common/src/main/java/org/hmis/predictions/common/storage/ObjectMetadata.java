@@ -16,5 +16,8 @@ public final class ObjectMetadata {
     /** The ETag of the model.txt that made a predictions part. */
     public static final String MODEL_ETAG = "model-etag";
 
+    /** The version of a predictions part's columns ({@code PredictionsCsv.FORMATS}). */
+    public static final String PREDICTIONS_FORMAT = "predictions-format";
+
     private ObjectMetadata() {}
 }

@@ -11,53 +11,108 @@ import java.time.LocalDate;
 import org.junit.jupiter.api.Test;
 
 class PredictionsCsvTest {
+    private static final String REASONS =
+            "{\"down\":[{\"feature\":\"tanf\",\"value\":0.0,\"contribution\":-0.5,\"text\":\"no \\\"TANF\\\", ñ\"}],"
+                    + "\"up\":[]}";
 
     @Test
-    void rowsRoundTripWithFullPrecision() {
+    void rowsRoundTripWithFullPrecisionAndReasons() {
         StringWriter out = new StringWriter();
         PredictionsCsv.CsvWriter writer = new PredictionsCsv.CsvWriter(out);
         double[] probs = {0.1, 0.2, 0.30000000000000004, 0.15, 0.25, /* second row */ 0, 0, 1, 0, 0};
-        writer.write(42, "2026-01-05", 2, probs, 0);
-        writer.write(7, "2025-12-31", 2, probs, 5);
+        writer.write(42, "2026-01-05", 2, probs, 0, REASONS);
+        writer.write(7, "2025-12-31", 2, probs, 5, null);
         assertEquals(2, writer.rows());
         assertEquals("""
-                personal_id,enroll_date,predicted_exit_destination,p_es,p_other,p_perm,p_temp,p_unknown
-                42,2026-01-05,perm,0.1,0.2,0.30000000000000004,0.15,0.25
-                7,2025-12-31,perm,0.0,0.0,1.0,0.0,0.0
+                personal_id,enroll_date,predicted_exit_destination,p_es,p_other,p_perm,p_temp,p_unknown,risk,reasons
+                42,2026-01-05,perm,0.1,0.2,0.30000000000000004,0.15,0.25,0.7,\
+                "{""down"":[{""feature"":""tanf"",""value"":0.0,""contribution"":-0.5,""text"":""no \\""TANF\\"", ñ""}],\
+                ""up"":[]}"
+                7,2025-12-31,perm,0.0,0.0,1.0,0.0,0.0,0.0,
                 """, out.toString());
 
         try (PredictionsCsv.CsvReader reader =
                 new PredictionsCsv.CsvReader(new StringReader(out.toString()), "p.csv")) {
+            assertEquals(PredictionsCsv.V2, reader.format());
             PredictionsCsv.Row first = reader.next();
             assertEquals(42, first.personalId());
             assertEquals(LocalDate.of(2026, 1, 5), first.enrollDate());
             assertEquals("perm", first.predicted());
             assertArrayEquals(new double[] {0.1, 0.2, 0.30000000000000004, 0.15, 0.25}, first.probabilities());
+            assertEquals(0.7, first.risk());
+            assertEquals(REASONS, first.reasons());
             assertEquals(2, reader.lineNumber());
-            reader.next();
+            PredictionsCsv.Row second = reader.next();
+            assertEquals(0.0, second.risk());
+            assertNull(second.reasons());
             assertNull(reader.next());
         }
     }
 
     @Test
+    void aFirstVersionPartIsReadWithRiskFromItsProbabilities() {
+        String v1 = PredictionsCsv.V1_HEADER_LINE + "\n1,2026-01-01,es,0.5,0.1,0.25,0.1,0.05\n";
+        for (String format : new String[] {null, PredictionsCsv.V1}) {
+            try (PredictionsCsv.CsvReader reader =
+                    new PredictionsCsv.CsvReader(new StringReader(v1), "p.csv", format)) {
+                assertEquals(PredictionsCsv.V1, reader.format());
+                PredictionsCsv.Row row = reader.next();
+                assertEquals(0.75, row.risk());
+                assertNull(row.reasons());
+            }
+        }
+    }
+
+    @Test
+    void aVersionThisReaderDoesNotKnowIsRefusedByName() {
+        CsvFormatException e = assertThrows(
+                CsvFormatException.class,
+                () -> new PredictionsCsv.CsvReader(new StringReader(PredictionsCsv.HEADER_LINE + "\n"), "p.csv", "v3"));
+        assertEquals(
+                "p.csv is predictions format 'v3' (object metadata predictions-format); this step reads v1 and v2:"
+                        + " deploy the update step that goes with the predict step that wrote it",
+                e.getMessage());
+        CsvFormatException mismatch = assertThrows(
+                CsvFormatException.class,
+                () -> new PredictionsCsv.CsvReader(
+                        new StringReader(PredictionsCsv.V1_HEADER_LINE + "\n"), "p.csv", PredictionsCsv.V2));
+        assertEquals(
+                "p.csv line 1: the header is '" + PredictionsCsv.V1_HEADER_LINE + "', expected '"
+                        + PredictionsCsv.HEADER_LINE + "'",
+                mismatch.getMessage());
+    }
+
+    @Test
     void everyProblemNamesTheLine() {
         String header = PredictionsCsv.HEADER_LINE + "\n";
+        String v1 = PredictionsCsv.V1_HEADER_LINE + "\n";
         assertProblem("", "p.csv is empty");
         assertProblem(
                 "personal_id,enroll_date,prediction\n",
                 "p.csv line 1: the header is 'personal_id,enroll_date,prediction'");
-        assertProblem(header + "1,2026-01-01,es,1,0,0,0\n", "p.csv line 2: has 7 fields, expected 8");
+        assertProblem(v1 + "1,2026-01-01,es,1,0,0,0\n", "p.csv line 2: has 7 fields, expected 8");
+        assertProblem(v1 + "1,2026-01-01,es,1,0,0,0,0,1\n", "p.csv line 2: has 9 fields, expected 8");
+        assertProblem(header + "1,2026-01-01,es,1,0,0,0,0\n", "p.csv line 2: has 8 fields, expected 10");
         assertProblem(
-                header + "1,2026-01-01,es,1,0,0,0,0\nx,2026-01-01,es,1,0,0,0,0\n",
+                header + "1,2026-01-01,es,1,0,0,0,0,1,\nx,2026-01-01,es,1,0,0,0,0,1,\n",
                 "p.csv line 3: personal_id 'x' is not an integer");
-        assertProblem(header + "1,2026-13-01,es,1,0,0,0,0\n", "p.csv line 2: enroll_date '2026-13-01' is not a date");
         assertProblem(
-                header + "1,2026-01-01,exited,1,0,0,0,0\n",
+                header + "1,2026-13-01,es,1,0,0,0,0,1,\n", "p.csv line 2: enroll_date '2026-13-01' is not a date");
+        assertProblem(
+                header + "1,2026-01-01,exited,1,0,0,0,0,1,\n",
                 "p.csv line 2: predicted_exit_destination 'exited' is not one of");
         assertProblem(
-                header + "1,2026-01-01,es,1.5,0,0,0,0\n", "p.csv line 2: p_es 1.5 is not a probability in [0, 1]");
-        assertProblem(header + "1,2026-01-01,es,NaN,0,0,0,0\n", "p.csv line 2: p_es NaN is not a probability");
-        assertProblem(header + "1,2026-01-01,es,1,0,abc,0,0\n", "p.csv line 2: p_perm 'abc' is not a number");
+                header + "1,2026-01-01,es,1.5,0,0,0,0,1,\n", "p.csv line 2: p_es 1.5 is not a probability in [0, 1]");
+        assertProblem(header + "1,2026-01-01,es,NaN,0,0,0,0,1,\n", "p.csv line 2: p_es NaN is not a probability");
+        assertProblem(header + "1,2026-01-01,es,1,0,abc,0,0,1,\n", "p.csv line 2: p_perm 'abc' is not a number");
+        assertProblem(header + "1,2026-01-01,es,1,0,0,0,0,0.5,\n", "p.csv line 2: risk 0.5 is not 1 - p_perm (1.0)");
+        assertProblem(
+                header + "1,2026-01-01,es,1,0,0,0,0,1,{\"down\":[]}\n",
+                "p.csv line 2: reasons must be empty or a JSON object in double quotes");
+        assertProblem(
+                header + "1,2026-01-01,es,1,0,0,0,0,1,\"{\"down\":[]}\"\n",
+                "p.csv line 2: reasons has a lone '\"' at character 3");
+        assertProblem(header + "1,2026-01-01,es,1,0,0,0,0,1,\"[1,2]\"\n", "p.csv line 2: reasons is not a JSON object");
     }
 
     private static void assertProblem(String content, String expectedStart) {

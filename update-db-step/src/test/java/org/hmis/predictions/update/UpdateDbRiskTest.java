@@ -1,0 +1,193 @@
+package org.hmis.predictions.update;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.hmis.predictions.common.csv.PredictionsCsv;
+import org.hmis.predictions.common.db.Database;
+import org.hmis.predictions.common.db.PipelineSchema;
+import org.hmis.predictions.common.s3.ObjectStore;
+import org.hmis.predictions.common.s3.ObjectUpload;
+import org.hmis.predictions.common.storage.ObjectMetadata;
+import org.hmis.predictions.common.storage.RunId;
+import org.hmis.predictions.common.storage.RunKeys;
+import org.hmis.predictions.common.trigger.ObjectRef;
+import org.hmis.predictions.localservices.TestPostgres;
+import org.hmis.predictions.localservices.TestS3;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Risk, reasons and percentiles as update writes them, on real PostgreSQL and a real S3 API. */
+class UpdateDbRiskTest {
+    @RegisterExtension
+    static final TestPostgres PG = new TestPostgres();
+
+    @RegisterExtension
+    static final TestS3 S3 = new TestS3();
+
+    static final RunId RUN = RunId.parse(GuestsFixture.RUNS.get(1));
+    static final RunId NEWER = RunId.parse(GuestsFixture.RUNS.get(2));
+    private static final String REASONS = "{\"down\":[{\"feature\":\"earned_income\",\"value\":0.0,"
+            + "\"contribution\":-0.4,\"text\":\"no earned income at entry \\\\ \\\"niño\\\"\"}],\"up\":[]}";
+
+    private static Database database;
+    private static ObjectStore store;
+    private static UpdateDbStep step;
+
+    @BeforeAll
+    static void connect() {
+        database = Database.connect(PG.jdbcUrl(), PG.user(), PG.password(), null, 2);
+        PipelineSchema.migrate(database.dataSource(), GuestsFixture.TABLE);
+        store = GuestsFixture.objectStore(S3);
+        step = new UpdateDbStep(database.dataSource(), GuestsFixture.TABLE, GuestsFixture.PREDICTIONS, store);
+    }
+
+    @AfterAll
+    static void close() {
+        database.close();
+        store.close();
+    }
+
+    @BeforeEach
+    void freshGuests() throws SQLException {
+        try (Connection c = PG.connect()) {
+            GuestsFixture.reset(c);
+        }
+    }
+
+    /** A part of version 2: each guest's key with its risk (p_perm is 1 - risk, the rest share what is left). */
+    private static String part(Map<String, Double> riskByKey, String reasons) {
+        StringWriter out = new StringWriter();
+        PredictionsCsv.CsvWriter writer = new PredictionsCsv.CsvWriter(out);
+        for (Map.Entry<String, Double> guest : riskByKey.entrySet()) {
+            String[] key = guest.getKey().split("/", -1);
+            double risk = guest.getValue();
+            double[] p = {risk / 4, risk / 4, 1 - risk, risk / 4, risk / 4};
+            writer.write(Integer.parseInt(key[0]), key[1], risk > 0.5 ? 0 : 2, p, 0, reasons);
+        }
+        return out.toString();
+    }
+
+    private static UpdateDbStep.Summary apply(RunId run, int number, String content, String format)
+            throws SQLException {
+        String key = RunKeys.predictionsPart(run, number).key();
+        try (ObjectUpload upload = store.upload(S3.bucket(), key)) {
+            upload.write(content.getBytes(StandardCharsets.UTF_8));
+            Map<String, String> metadata = new LinkedHashMap<>();
+            metadata.put(ObjectMetadata.MODEL, "exit-destination");
+            if (format != null) {
+                metadata.put(ObjectMetadata.PREDICTIONS_FORMAT, format);
+            }
+            upload.commit(metadata);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return step.apply(new ObjectRef(S3.bucket(), key));
+    }
+
+    /** Each guest's risk, percentile and first reason's feature by "personalId/enrollDate". */
+    private static Map<String, String> ranked() throws SQLException {
+        Map<String, String> byKey = new LinkedHashMap<>();
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT personal_id, enroll_date, risk, risk_percentile,"
+                        + " reasons -> 'down' -> 0 ->> 'text' FROM guest_predictions ORDER BY personal_id")) {
+            while (rs.next()) {
+                BigDecimal percentile = rs.getBigDecimal(4);
+                byKey.put(
+                        rs.getInt(1) + "/" + rs.getString(2),
+                        rs.getDouble(3) + " "
+                                + (percentile == null
+                                        ? "-"
+                                        : percentile.stripTrailingZeros().toPlainString()) + " " + rs.getString(5));
+            }
+        }
+        return byKey;
+    }
+
+    private static Map<String, Double> risks(Object... keyThenRisk) {
+        Map<String, Double> risks = new LinkedHashMap<>();
+        for (int i = 0; i < keyThenRisk.length; i += 2) {
+            risks.put((String) keyThenRisk[i], (Double) keyThenRisk[i + 1]);
+        }
+        return risks;
+    }
+
+    @Test
+    void percentilesRankOnlyCurrentGuestsAcrossPartsWithTiesOnceTheRunIsComplete() throws SQLException {
+        try (Connection c = PG.connect()) {
+            GuestsFixture.wrangled(c, RUN.value(), 2);
+        }
+        // Guest 7 exited after the wrangle: predicted, kept, but not ranked among the current guests.
+        apply(RUN, 0, part(risks("1/2026-01-05", 0.875, "7/2026-04-01", 0.9375), REASONS), PredictionsCsv.V2);
+        assertEquals("0.875 - no earned income at entry \\ \"niño\"", ranked().get("1/2026-01-05"), "not yet complete");
+
+        UpdateDbStep.Summary last =
+                apply(RUN, 1, part(risks("2/2026-02-01", 0.5, "4/2026-03-01", 0.5, "6/2026-01-10", 0.25), null), null);
+
+        assertEquals("complete", last.runStatus());
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("1/2026-01-05", "0.875 100 no earned income at entry \\ \"niño\"");
+        expected.put("2/2026-02-01", "0.5 75 null");
+        expected.put("4/2026-03-01", "0.5 75 null");
+        expected.put("6/2026-01-10", "0.25 25 null");
+        expected.put("7/2026-04-01", "0.9375 - no earned income at entry \\ \"niño\"");
+        assertEquals(expected, ranked());
+    }
+
+    @Test
+    void aRunThatChangesNothingRewritesNothingVisible() throws SQLException {
+        Map<String, Double> everyone =
+                risks("1/2026-01-05", 0.75, "2/2026-02-01", 0.25, "4/2026-03-01", 0.625, "6/2026-01-10", 0.125);
+        try (Connection c = PG.connect()) {
+            GuestsFixture.wrangled(c, RUN.value(), 1);
+            GuestsFixture.wrangled(c, NEWER.value(), 1);
+        }
+        UpdateDbStep.Summary first = apply(RUN, 0, part(everyone, REASONS), PredictionsCsv.V2);
+        Map<String, String> before = ranked();
+        assertEquals(3, first.applied(), "guest 2 was perm already");
+
+        UpdateDbStep.Summary again = apply(NEWER, 0, part(everyone, REASONS), PredictionsCsv.V2);
+
+        assertEquals("complete", again.runStatus());
+        assertEquals(0, again.applied(), "no guest's prediction changed");
+        assertEquals(before, ranked(), "risk, percentile and reasons as they were");
+    }
+
+    @Test
+    void aPartOfAVersionUpdateDoesNotKnowIsRefusedByNameAndNothingIsWritten() throws SQLException {
+        String content = part(risks("1/2026-01-05", 0.9), REASONS);
+        Exception e = assertThrows(Exception.class, () -> apply(RUN, 0, content, "v9"));
+        assertTrue(e.getMessage().contains("is predictions format 'v9'"), e.getMessage());
+        assertTrue(ranked().isEmpty());
+    }
+
+    @Test
+    void aFirstVersionPartIsStillAppliedWithItsRiskAndNoReasons() throws SQLException {
+        apply(RUN, 0, GuestsFixture.part("1,2026-01-05,es"), PredictionsCsv.V1);
+        // GuestsFixture's probabilities: p_perm 0.3.
+        assertEquals("0.7 - null", ranked().get("1/2026-01-05"));
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT reasons FROM guest_predictions")) {
+            rs.next();
+            assertNull(rs.getString(1));
+        }
+    }
+}
