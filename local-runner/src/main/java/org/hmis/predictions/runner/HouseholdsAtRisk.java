@@ -26,6 +26,18 @@ final class HouseholdsAtRisk {
     private HouseholdsAtRisk() {}
 
     static void print(PrintStream out, Connection c, SqlIdentifier view, int households) throws SQLException {
+        try (PreparedStatement exists = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            exists.setString(1, view.quoted());
+            try (ResultSet rs = exists.executeQuery()) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    out.printf(
+                            "No view %s yet: run setup again now that the guests table exists, to rank households.%n",
+                            view);
+                    return;
+                }
+            }
+        }
         out.printf("The %d households most at risk (risk of not exiting to permanent housing):%n", households);
         out.println("  household  guest       risk  percentile  pushes it up / pushes it down");
         try (PreparedStatement ps = c.prepareStatement(QUERY.replace("current_guest_risk", view.quoted()))) {

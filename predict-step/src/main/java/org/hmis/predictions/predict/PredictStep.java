@@ -48,6 +48,12 @@ public final class PredictStep {
     public static final String STEP = "predict";
     /** Rows predicted at a time: 10,000 rows of 49 features is 4 MB, and two batches are in flight. */
     public static final int DEFAULT_BATCH_ROWS = 10_000;
+    /**
+     * Rows predicted and explained at a time. The part is read while a batch is predicted, so a batch's time is how
+     * long the read of the part pauses: explaining costs tens of times more than predicting, and a server may close a
+     * connection left idle for long (the local S3 server after 30 s).
+     */
+    public static final int EXPLAINED_BATCH_ROWS = 1_000;
     /** The class whose contributions the reasons are: permanent housing. */
     static final String PERM = "perm";
 
@@ -103,7 +109,7 @@ public final class PredictStep {
                 store,
                 config.storage().outputBucket(),
                 model,
-                DEFAULT_BATCH_ROWS,
+                config.explain() ? EXPLAINED_BATCH_ROWS : DEFAULT_BATCH_ROWS,
                 config.explain() ? Optional.of(ReasonCatalog.bundled()) : Optional.empty(),
                 WorkerPool.create(Runtime.getRuntime().availableProcessors()));
     }
