@@ -177,6 +177,9 @@ public final class PredictStep {
                 Map<String, String> metadata = new LinkedHashMap<>();
                 metadata.put(ObjectMetadata.MODEL, current.name());
                 metadata.put(ObjectMetadata.MODEL_ETAG, current.modelEtag());
+                if (current.modelVersion() != null) {
+                    metadata.put(ObjectMetadata.MODEL_VERSION, current.modelVersion());
+                }
                 metadata.put(ObjectMetadata.RUN_ID, part.runId().value());
                 metadata.put(ObjectMetadata.ROWS, Long.toString(rows));
                 upload.commit(metadata);
