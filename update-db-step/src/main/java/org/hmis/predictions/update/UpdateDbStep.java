@@ -105,7 +105,8 @@ public final class UpdateDbStep {
     /**
      * What applying a part did. {@code status} is {@value #APPLIED} or {@value #ALREADY_APPLIED}; {@code applied}
      * counts guests whose prediction changed, {@code fresh} the guests whose guest predictions row the part wrote;
-     * {@code runStatus} is the run's lifecycle status after this part ({@code complete} when it was the last).
+     * {@code runStatus} is the run's lifecycle status after this part ({@code complete} when it was the last);
+     * {@code completedRun} is the run's class mix when this part completed the run, else null.
      */
     public record Summary(
             String step,
@@ -119,7 +120,8 @@ public final class UpdateDbStep {
             String model,
             String runStatus,
             String message,
-            long durationMs) {}
+            long durationMs,
+            RunClassMix completedRun) {}
 
     /** A part that was not applied, and why; its transaction was rolled back. */
     public record Failed(String part, String error) {}
@@ -127,8 +129,15 @@ public final class UpdateDbStep {
     /** What an invocation did: one summary per applied part, in the order given, and the parts that failed. */
     public record Result(String step, List<Summary> parts, List<Failed> failed) {}
 
-    /** What is known of a part besides its rows: the model that made it and the identity of its content. */
-    public record PartOrigin(String model, String modelEtag, String contentId) {}
+    /**
+     * What is known of a part besides its rows: the model that made it (name, ETag and S3 version id, null when the
+     * bucket is not versioned) and the identity of its content.
+     */
+    public record PartOrigin(String model, String modelEtag, String contentId, String modelVersion) {
+        public PartOrigin(String model, String modelEtag, String contentId) {
+            this(model, modelEtag, contentId, null);
+        }
+    }
 
     /** {@link #run(List, Deadline)} without a deadline. */
     public Result run(List<ObjectRef> objects) {
@@ -176,7 +185,8 @@ public final class UpdateDbStep {
             PartOrigin origin = new PartOrigin(
                     response.metadata().get(ObjectMetadata.MODEL),
                     response.metadata().get(ObjectMetadata.MODEL_ETAG),
-                    unquote(response.eTag()));
+                    unquote(response.eTag()),
+                    response.metadata().get(ObjectMetadata.MODEL_VERSION));
             Summary summary = apply(
                     part,
                     origin,
@@ -321,7 +331,8 @@ public final class UpdateDbStep {
                                 .map(RunLifecycle.State::status)
                                 .orElse(null),
                         part.key() + " was already applied to " + keys.table() + "; nothing changed",
-                        elapsed(started));
+                        elapsed(started),
+                        null);
             }
             LOG.warn(
                     "run {}: {} was rewritten since it was applied (ETag {} then, {} now): applying its new content",
@@ -366,8 +377,12 @@ public final class UpdateDbStep {
                 c,
                 new PredictionRuns.Entry(
                         runId, STEP, part.key(), started, finished, applied, origin.model(), APPLIED, details),
-                origin.contentId());
-        String runStatus = RunLifecycle.completeIfAllApplied(c, part.runId()) ? RunLifecycle.COMPLETE : run.status();
+                origin.contentId(),
+                origin.modelVersion());
+        boolean completes = RunLifecycle.completeIfAllApplied(c, part.runId());
+        String runStatus = completes ? RunLifecycle.COMPLETE : run.status();
+        RunClassMix completedRun =
+                completes ? RunClassMix.recordOnCompletion(c, guestPredictionsTable, part.runId()) : null;
         LOG.info(
                 "{}: copied and checked {} rows in {} ms, updated in {} ms",
                 part.key(),
@@ -386,7 +401,8 @@ public final class UpdateDbStep {
                 origin.model(),
                 runStatus,
                 applied + " of " + rows + " predictions written to " + keys.table(),
-                Duration.between(started, finished).toMillis());
+                Duration.between(started, finished).toMillis(),
+                completedRun);
     }
 
     /**
