@@ -204,7 +204,7 @@ public final class UpdateBenchmark {
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             summary = step.apply(
                     part,
-                    new UpdateDbStep.PartOrigin("benchmark", null, null, PredictionsCsv.FORMAT),
+                    new UpdateDbStep.PartOrigin("benchmark", null, null, null, PredictionsCsv.FORMAT),
                     in,
                     file.toString(),
                     Deadline.NONE);

@@ -32,7 +32,8 @@ record PipelineMetric(String name, String unit, Set<PipelineStep> publishers) {
                 new PipelineMetric("Failed", "Count", every),
                 new PipelineMetric("DurationMs", "Milliseconds", every),
                 new PipelineMetric("RunsComplete", "Count", update),
-                new PipelineMetric("MaxDrift", "None", update)));
+                new PipelineMetric("MaxDrift", "None", update),
+                new PipelineMetric("FeatureDrift", "None", EnumSet.of(PipelineStep.WRANGLE))));
         ExitDestinationClasses.LABELS.forEach(
                 label -> metrics.add(new PipelineMetric(CLASS_MIX_PREFIX + label, "Count", update)));
         return List.copyOf(metrics);

@@ -186,9 +186,12 @@ class SampleEventsDriveHandlersTest {
         return RunId.newAt(NOW).value().substring(0, 16) + "-" + m.group(1);
     }
 
-    /** The sample with its run ids replaced (see {@link #NOW}), in a base64 HTTP body too. */
+    /**
+     * The sample with its run ids replaced (see {@link #NOW}), in a base64 HTTP body too; a GET of a run's status asks
+     * for the run the other samples name.
+     */
     private static byte[] withRunsMadeNow(String sample, Kind kind) throws IOException {
-        if (kind != Kind.HTTP_API) {
+        if (kind != Kind.HTTP_API || !sample.contains("\"body\"")) {
             return RUN_ID.matcher(sample).replaceAll(m -> madeNow(m.group())).getBytes(StandardCharsets.UTF_8);
         }
         return SampleEvents.withBodyRunIds(sample, RUN_ID, old -> RunId.newRun().value());
@@ -215,8 +218,22 @@ class SampleEventsDriveHandlersTest {
     private static void checkRunAnswer(
             Sample sample, RequestStreamHandler handler, TemplateFunction function, byte[] event, JsonNode answer)
             throws IOException {
-        Optional<String> requested = requestedRunId(Trigger.parse(new ByteArrayInputStream(event)));
-        if (sample.kind() == Kind.HTTP_API) {
+        Trigger trigger = Trigger.parse(new ByteArrayInputStream(event));
+        Optional<String> requested = requestedRunId(trigger);
+        if (trigger instanceof Trigger.HttpRequest request && request.method().equals("GET")) {
+            // The direct samples ran first: their run, the one the predict and update samples name, has started.
+            assertEquals(200, answer.path("statusCode").asInt(), sample + " answered " + answer);
+            JsonNode status = TriggerJson.MAPPER.readTree(answer.path("body").asText());
+            String asked = request.path().substring("/runs/".length());
+            if (!asked.equals("latest")) {
+                assertEquals(SAMPLE_RUN.value(), asked, sample + " asks for the samples' run");
+                assertEquals(asked, status.path("runId").asText(), sample + ": the run asked for");
+            }
+            assertTrue(
+                    List.of("started", "wrangled", "complete", "failed")
+                            .contains(status.path("status").asText()),
+                    sample + " answered " + status);
+        } else if (sample.kind() == Kind.HTTP_API) {
             assertEquals(202, answer.path("statusCode").asInt(), sample + " answered " + answer);
             JsonNode accepted = TriggerJson.MAPPER.readTree(answer.path("body").asText());
             requested.ifPresent(

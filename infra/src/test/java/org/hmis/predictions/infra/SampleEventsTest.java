@@ -98,16 +98,28 @@ class SampleEventsTest {
         APIGatewayV2HTTPEvent event =
                 EventLoader.loadApiGatewayHttpEvent(sample.file().toString());
         assertEquals("2.0", event.getVersion());
-        Map<String, Object> route = TemplateFunctionsTest.functionOf(sample.step())
-                .eventsOfType("HttpApi")
-                .get(0);
-        assertEquals(route.get("Method") + " " + route.get("Path"), event.getRouteKey(), "the template's route");
+        List<Map<String, Object>> routes =
+                TemplateFunctionsTest.functionOf(sample.step()).eventsOfType("HttpApi");
+        Map<String, Object> route = routes.stream()
+                .filter(r -> (r.get("Method") + " " + r.get("Path")).equals(event.getRouteKey()))
+                .findFirst()
+                .orElseThrow(() ->
+                        new AssertionError(sample + ": " + event.getRouteKey() + " is none of the template's routes"));
         assertTrue(
                 event.getRequestContext().getAuthorizer().getIam() != null,
                 "an IAM-authorized request carries the caller");
         Trigger.HttpRequest request = assertInstanceOf(Trigger.HttpRequest.class, trigger);
         assertEquals(String.valueOf(route.get("Method")), request.method());
-        assertEquals(String.valueOf(route.get("Path")), request.path());
+        // A path parameter, {runId}, matches one segment; its value is in pathParameters too.
+        String template = String.valueOf(route.get("Path"));
+        assertTrue(
+                request.path().matches(template.replaceAll("\\{[A-Za-z]+}", "[^/]+")),
+                request.path() + " is not a path of " + template);
+        if (template.contains("{runId}")) {
+            String runId = event.getPathParameters().get("runId");
+            assertEquals(template.replace("{runId}", runId), request.path());
+            RunId.parse(runId);
+        }
         JsonNode body = request.jsonBody();
         if (body.has("runId")) {
             RunId.parse(body.get("runId").asText());

@@ -39,7 +39,7 @@ class TemplateAlarmsTest {
     @Test
     void everyAlarmNotifiesTheAlarmTopic() {
         List<String> alarms = TEMPLATE.resourcesOfType("AWS::CloudWatch::Alarm");
-        assertTrue(alarms.size() >= 11, "alarms: " + alarms);
+        assertTrue(alarms.size() >= 12, "alarms: " + alarms);
         for (String id : alarms) {
             assertEquals(
                     List.of(Map.of("Ref", "AlarmTopic")),
@@ -68,7 +68,7 @@ class TemplateAlarmsTest {
                     metric.publishers().contains(step),
                     id + " reads " + metric.name() + " of " + step.module() + ", which does not publish it");
         }
-        assertEquals(4, onRunMetrics, "the heartbeat, rejected, unmatched and drift alarms");
+        assertEquals(5, onRunMetrics, "the heartbeat, rejected, unmatched, class mix drift and feature drift alarms");
     }
 
     /**
@@ -126,7 +126,8 @@ class TemplateAlarmsTest {
         Map<String, String> thresholdOf = Map.of(
                 "Rejected", "RejectedRowsAlarmThreshold",
                 "Unmatched", "UnmatchedRowsAlarmThreshold",
-                "MaxDrift", "DriftAlarmThreshold");
+                "MaxDrift", "DriftAlarmThreshold",
+                "FeatureDrift", "FeatureDriftAlarmThreshold");
         thresholdOf.forEach((metric, parameter) -> {
             Map<String, Object> alarm = TEMPLATE.properties(alarmOn(metric));
             assertEquals("GreaterThanThreshold", alarm.get("ComparisonOperator"), metric);

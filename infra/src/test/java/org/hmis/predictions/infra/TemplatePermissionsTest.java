@@ -101,7 +101,7 @@ class TemplatePermissionsTest {
     }
 
     @Test
-    void theRefreshInvokePolicyAllowsThatOneRouteOnly() {
+    void theApiInvokePolicyAllowsTheApisRoutesOnly() {
         Map<String, Object> document = Template.map(Deployments.defaults(TEMPLATE)
                 .evaluate(TEMPLATE.properties("RefreshApiInvokePolicy").get("PolicyDocument"))
                 .orElseThrow());
@@ -109,8 +109,11 @@ class TemplatePermissionsTest {
                 Template.map(Template.list(document.get("Statement")).get(0));
         assertEquals("execute-api:Invoke", statement.get("Action"));
         assertEquals(
-                "arn:aws:execute-api:us-east-1:123456789012:${RefreshApi}/$default/POST/refresh",
-                statement.get("Resource"));
+                List.of(
+                        "arn:aws:execute-api:us-east-1:123456789012:${RefreshApi}/$default/POST/refresh",
+                        "arn:aws:execute-api:us-east-1:123456789012:${RefreshApi}/$default/GET/runs/*"),
+                statement.get("Resource"),
+                "POST /refresh, and GET of /runs/latest and /runs/{runId}, nothing else");
     }
 
     /** What a function's Policies allow under one deployment; anything but inline Allow statements fails. */

@@ -159,7 +159,7 @@ class TemplateTriggersTest {
     }
 
     @Test
-    void refreshIsAnIamAuthorizedPostThatOpenApiDocuments() throws IOException {
+    void refreshAndRunStatusAreIamAuthorizedRoutesThatOpenApiDocuments() throws IOException {
         List<String> routes = new ArrayList<>();
         for (TemplateFunction f : TEMPLATE.functions()) {
             for (Map<String, Object> event : f.eventsOfType("HttpApi")) {
@@ -167,7 +167,7 @@ class TemplateTriggersTest {
                 assertEquals(
                         "AWS_IAM",
                         Template.map(event.get("Auth")).get("Authorizer"),
-                        "POST /refresh reads every guest: signed callers only");
+                        "POST /refresh reads every guest and run status tells of the runs: signed callers only");
                 assertEquals(
                         "2.0", event.get("PayloadFormatVersion"), "the trigger parser reads the payload 2.0 shape");
                 String api = String.valueOf(Template.map(event.get("ApiId")).get("Ref"));
@@ -179,7 +179,7 @@ class TemplateTriggersTest {
                         + event.get("Path"));
             }
         }
-        assertEquals(List.of("post /refresh"), routes);
+        assertEquals(List.of("post /refresh", "get /runs/latest", "get /runs/{runId}"), routes);
 
         Map<String, Object> openApi = CloudFormationYaml.read(Path.of("openapi.yaml"));
         List<String> documented = new ArrayList<>();

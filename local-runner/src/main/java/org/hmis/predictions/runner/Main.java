@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             SetupCommand.class,
             RunCommand.class,
+            StatusCommand.class,
             GenerateCommand.class,
             TrainCommand.class,
             ReportCommand.class,

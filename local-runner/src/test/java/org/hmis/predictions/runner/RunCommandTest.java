@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,7 @@ import java.util.Map;
 import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.common.storage.RunKeys;
+import org.hmis.predictions.common.trigger.TriggerJson;
 import org.hmis.predictions.synthetic.GuestGenerator;
 import org.hmis.predictions.synthetic.GuestLoader;
 import org.hmis.predictions.synthetic.GuestsTable;
@@ -41,7 +43,7 @@ class RunCommandTest {
         ByteArrayOutputStream setup = new ByteArrayOutputStream();
         assertEquals(0, new SetupCommand(environment, new PrintStream(setup, true, StandardCharsets.UTF_8)).call());
         String said = setup.toString(StandardCharsets.UTF_8);
-        assertTrue(said.startsWith("Applied 4 migration(s)"), said);
+        assertTrue(said.startsWith("Applied 5 migration(s)"), said);
         try (Connection c = services.connect()) {
             GuestsTable.create(c, config.guestsTable());
             new GuestLoader(GuestGenerator.builder().seed(11).build()).load(c, config.guestsTable(), 2000);
@@ -116,6 +118,57 @@ class RunCommandTest {
             Outcome byKey = run("--step", "update", "--key", key);
             assertEquals(0, byKey.exit(), byKey.err());
         }
+    }
+
+    /** status prints what the API's GET /runs/{runId} answers, for the run just made and for the latest. */
+    @Test
+    void statusTellsHowTheRunWent() throws Exception {
+        Outcome all = run("--step", "all");
+        assertEquals(0, all.exit(), all.err());
+        String runId = all.out()
+                .lines()
+                .filter(l -> l.startsWith("Run "))
+                .findFirst()
+                .orElseThrow()
+                .substring(4)
+                .replace(":", "");
+        Outcome byId = status("--run-id", runId);
+        assertEquals(0, byId.exit(), byId.err());
+        JsonNode run = TriggerJson.MAPPER.readTree(byId.out());
+        assertEquals(runId, run.path("runId").asText());
+        assertEquals("complete", run.path("status").asText());
+        assertEquals("made_here", run.path("origin").asText());
+        assertTrue(run.path("parts").path("expected").asInt() > 0, byId.out());
+        assertEquals(run.path("parts").path("expected"), run.path("parts").path("applied"), "every part applied");
+        assertTrue(run.path("rows").asLong() > 0, byId.out());
+        assertEquals(
+                "exit-destination", run.path("models").path(0).path("model").asText(), byId.out());
+        assertFalse(run.path("timings").path("completedAt").isNull(), byId.out());
+        assertTrue(run.path("durationsMs").path("total").asLong()
+                >= run.path("durationsMs").path("wrangle").asLong());
+
+        Outcome latest = status();
+        assertEquals(0, latest.exit(), latest.err());
+        assertEquals(
+                runId, TriggerJson.MAPPER.readTree(latest.out()).path("runId").asText(), "the run started last");
+
+        Outcome malformed = status("--run-id", "2026-11-23");
+        assertEquals(2, malformed.exit());
+        assertTrue(malformed.err().contains("is not of the form"), malformed.err());
+        Outcome unknown = status("--run-id", "20200101T000000Z-0000");
+        assertEquals(1, unknown.exit());
+        assertTrue(unknown.err().contains("was ever started"), unknown.err());
+    }
+
+    private static Outcome status(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = new CommandLine(new StatusCommand(
+                        environment,
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8)))
+                .execute(args);
+        return new Outcome(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     @Test

@@ -61,12 +61,14 @@ public final class CurrentModel {
         Read manifestRead = read(manifestKey);
         Read modelRead = read(modelKey);
         ModelManifest parsed = checked(ModelManifest.fromJson(manifestRead.text()));
-        loaded = new LoadedModel(parsed, trees(modelKey, modelRead.text()), modelRead.etag(), manifestRead.etag());
+        loaded = new LoadedModel(
+                parsed, trees(modelKey, modelRead.text()), modelRead.etag(), manifestRead.etag(), modelRead.version());
         loads++;
         LOG.info(
-                "Loaded model {} (model.txt ETag {}, model.json ETag {}, trained {}, feature spec {})",
+                "Loaded model {} (model.txt ETag {}, version {}, model.json ETag {}, trained {}, feature spec {})",
                 modelName,
                 modelRead.etag(),
+                modelRead.version(),
                 manifestRead.etag(),
                 parsed.trainedAt(),
                 parsed.featureSpecVersion());
@@ -117,12 +119,13 @@ public final class CurrentModel {
         return object.get();
     }
 
-    private record Read(String text, String etag) {}
+    /** An object's text, its ETag and its S3 version id (null when the bucket is not versioned). */
+    private record Read(String text, String etag, String version) {}
 
     private Read read(String key) {
         try (ResponseInputStream<GetObjectResponse> in = store.open(bucket, key)) {
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            return new Read(text, unquote(in.response().eTag()));
+            return new Read(text, unquote(in.response().eTag()), in.response().versionId());
         } catch (ObjectNotFoundException e) {
             throw missing(key);
         } catch (IOException e) {

@@ -13,8 +13,10 @@ import org.hmis.predictions.common.trees.TreeEnsemble;
  * @param trees the parsed {@code model.txt}, evaluated by the pure-Java engine
  * @param modelEtag ETag of {@code model.txt}
  * @param manifestEtag ETag of {@code model.json}
+ * @param modelVersion the S3 version id of the {@code model.txt} read, or null when the bucket is not versioned
  */
-public record LoadedModel(ModelManifest manifest, TreeEnsemble trees, String modelEtag, String manifestEtag) {
+public record LoadedModel(
+        ModelManifest manifest, TreeEnsemble trees, String modelEtag, String manifestEtag, String modelVersion) {
     private static final String MISMATCH = "model.txt does not match " + ModelManifest.FILE_NAME + ": ";
 
     public LoadedModel {

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import java.io.InputStream;
 import java.io.OutputStream;
 import org.hmis.predictions.common.config.PipelineConfig;
+import org.hmis.predictions.common.metrics.StepMetrics;
 import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.common.trigger.InvalidTriggerException;
 import org.hmis.predictions.common.trigger.Trigger;
@@ -34,6 +35,16 @@ public final class PredictHandler implements RequestStreamHandler {
                     + "invoke {\"bucket\": ..., \"key\": \"wrangled/<runId>/part-NNNNN.csv\"}, not "
                     + trigger.getClass().getSimpleName());
         }
-        TriggerJson.write(output, step.run(created.objects()));
+        StepMetrics metrics = StepMetrics.forInvocation(context, PredictMetrics.MODULE);
+        long started = System.nanoTime();
+        PredictStep.Summary summary;
+        try {
+            summary = step.run(created.objects());
+        } catch (PredictFailedException e) {
+            metrics.publish(PredictMetrics.of(e.summary(), started));
+            throw e;
+        }
+        metrics.publish(PredictMetrics.of(summary, started));
+        TriggerJson.write(output, summary);
     }
 }

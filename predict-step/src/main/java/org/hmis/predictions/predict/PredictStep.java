@@ -211,6 +211,9 @@ public final class PredictStep {
                 metadata.put(ObjectMetadata.PREDICTIONS_FORMAT, PredictionsCsv.FORMAT);
                 metadata.put(ObjectMetadata.MODEL, current.name());
                 metadata.put(ObjectMetadata.MODEL_ETAG, current.modelEtag());
+                if (current.modelVersion() != null) {
+                    metadata.put(ObjectMetadata.MODEL_VERSION, current.modelVersion());
+                }
                 metadata.put(ObjectMetadata.RUN_ID, part.runId().value());
                 metadata.put(ObjectMetadata.ROWS, Long.toString(rows));
                 upload.commit(metadata);

@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.sql.SQLException;
 import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.db.Database;
+import org.hmis.predictions.common.metrics.StepMetrics;
 import org.hmis.predictions.common.trigger.Deadline;
 import org.hmis.predictions.common.trigger.RunRequest;
 import org.hmis.predictions.common.trigger.Trigger;
@@ -34,10 +35,19 @@ public final class RemoveExitedHandler implements RequestStreamHandler {
         // The invocation's remaining time bounds every statement; outside Lambda there is no context and no deadline.
         Deadline deadline =
                 context == null ? Deadline.NONE : Deadline.ofRemainingMillis(context.getRemainingTimeInMillis());
+        StepMetrics metrics = StepMetrics.forInvocation(context, RemoveExitedMetrics.MODULE);
+        long started = System.nanoTime();
+        RemoveExitedStep.Summary summary;
         try {
-            TriggerJson.write(output, step.run(request, deadline));
+            summary = step.run(request, deadline);
         } catch (SQLException e) {
+            metrics.publish(RemoveExitedMetrics.failed(request.runId().value(), started));
             throw new IllegalStateException("marking exited guests failed: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            metrics.publish(RemoveExitedMetrics.failed(request.runId().value(), started));
+            throw e;
         }
+        metrics.publish(RemoveExitedMetrics.of(summary));
+        TriggerJson.write(output, summary);
     }
 }

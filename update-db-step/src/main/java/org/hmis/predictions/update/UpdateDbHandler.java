@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.db.Database;
+import org.hmis.predictions.common.metrics.StepMetrics;
 import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.common.trigger.Deadline;
 import org.hmis.predictions.common.trigger.InvalidTriggerException;
@@ -45,6 +46,16 @@ public final class UpdateDbHandler implements RequestStreamHandler {
         // The invocation's remaining time bounds every statement; outside Lambda there is no context and no deadline.
         Deadline deadline =
                 context == null ? Deadline.NONE : Deadline.ofRemainingMillis(context.getRemainingTimeInMillis());
-        TriggerJson.write(output, step.run(created.objects(), deadline));
+        StepMetrics metrics = StepMetrics.forInvocation(context, UpdateDbMetrics.MODULE);
+        long started = System.nanoTime();
+        UpdateDbStep.Result result;
+        try {
+            result = step.run(created.objects(), deadline);
+        } catch (UpdateFailedException e) {
+            metrics.publish(UpdateDbMetrics.of(e.result(), started));
+            throw e;
+        }
+        metrics.publish(UpdateDbMetrics.of(result, started));
+        TriggerJson.write(output, result);
     }
 }

@@ -109,7 +109,8 @@ public final class UpdateDbStep {
     /**
      * What applying a part did. {@code status} is {@value #APPLIED} or {@value #ALREADY_APPLIED}; {@code applied}
      * counts guests whose prediction changed, {@code fresh} the guests whose guest predictions row the part wrote;
-     * {@code runStatus} is the run's lifecycle status after this part ({@code complete} when it was the last).
+     * {@code runStatus} is the run's lifecycle status after this part ({@code complete} when it was the last);
+     * {@code completedRun} is the run's class mix when this part completed the run, else null.
      */
     public record Summary(
             String step,
@@ -123,7 +124,8 @@ public final class UpdateDbStep {
             String model,
             String runStatus,
             String message,
-            long durationMs) {}
+            long durationMs,
+            RunClassMix completedRun) {}
 
     /** A part that was not applied, and why; its transaction was rolled back. */
     public record Failed(String part, String error) {}
@@ -132,10 +134,11 @@ public final class UpdateDbStep {
     public record Result(String step, List<Summary> parts, List<Failed> failed) {}
 
     /**
-     * What is known of a part besides its rows: the model that made it, the identity of its content and the version
-     * of its columns ({@link PredictionsCsv#FORMATS}; null to judge by the header).
+     * What is known of a part besides its rows: the model that made it (name, ETag and S3 version id, null when the
+     * bucket is not versioned), the identity of its content and the version of its columns
+     * ({@link PredictionsCsv#FORMATS}; null to judge by the header).
      */
-    public record PartOrigin(String model, String modelEtag, String contentId, String format) {}
+    public record PartOrigin(String model, String modelEtag, String contentId, String modelVersion, String format) {}
 
     /** {@link #run(List, Deadline)} without a deadline. */
     public Result run(List<ObjectRef> objects) {
@@ -184,6 +187,7 @@ public final class UpdateDbStep {
                     response.metadata().get(ObjectMetadata.MODEL),
                     response.metadata().get(ObjectMetadata.MODEL_ETAG),
                     unquote(response.eTag()),
+                    response.metadata().get(ObjectMetadata.MODEL_VERSION),
                     response.metadata().get(ObjectMetadata.PREDICTIONS_FORMAT));
             Summary summary = apply(
                     part,
@@ -330,7 +334,8 @@ public final class UpdateDbStep {
                                 .map(RunLifecycle.State::status)
                                 .orElse(null),
                         part.key() + " was already applied to " + keys.table() + "; nothing changed",
-                        elapsed(started));
+                        elapsed(started),
+                        null);
             }
             LOG.warn(
                     "run {}: {} was rewritten since it was applied (ETag {} then, {} now): applying its new content",
@@ -375,9 +380,12 @@ public final class UpdateDbStep {
                 c,
                 new PredictionRuns.Entry(
                         runId, STEP, part.key(), started, finished, applied, origin.model(), APPLIED, details),
-                origin.contentId());
-        String runStatus =
-                RunLifecycle.completeIfAllApplied(c, part.runId(), percentiles) ? RunLifecycle.COMPLETE : run.status();
+                origin.contentId(),
+                origin.modelVersion());
+        boolean completes = RunLifecycle.completeIfAllApplied(c, part.runId(), percentiles);
+        String runStatus = completes ? RunLifecycle.COMPLETE : run.status();
+        RunClassMix completedRun =
+                completes ? RunClassMix.recordOnCompletion(c, guestPredictionsTable, part.runId()) : null;
         LOG.info(
                 "{}: copied and checked {} rows in {} ms, updated in {} ms",
                 part.key(),
@@ -396,7 +404,8 @@ public final class UpdateDbStep {
                 origin.model(),
                 runStatus,
                 applied + " of " + rows + " predictions written to " + keys.table(),
-                Duration.between(started, finished).toMillis());
+                Duration.between(started, finished).toMillis(),
+                completedRun);
     }
 
     /**

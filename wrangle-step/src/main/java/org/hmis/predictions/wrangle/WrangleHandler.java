@@ -17,6 +17,7 @@ import java.util.function.Supplier;
 import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.db.Database;
 import org.hmis.predictions.common.db.RunRefusedException;
+import org.hmis.predictions.common.metrics.StepMetrics;
 import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.common.storage.RunId;
 import org.hmis.predictions.common.storage.RunKeys;
@@ -47,6 +48,8 @@ import software.amazon.awssdk.services.lambda.model.InvokeResponse;
  *   <li>API Gateway HTTP API {@code POST /refresh} (payload 2.0), body empty or {@code {"runId": "..."}}: answers
  *       {@code 202} with the run id and the keys the run will write, and does the work in a second invocation; a
  *       run id too far from now is answered {@code 400}, one already used {@code 409}.</li>
+ *   <li>API Gateway HTTP API {@code GET /runs/latest} and {@code GET /runs/{runId}}: the run's status from
+ *       {@code prediction_runs} ({@link RunStatusRequests}).</li>
  * </ul>
  *
  * <p>The invocation's remaining time ({@link Context#getRemainingTimeInMillis()}) is the step's {@link Deadline}: it
@@ -74,6 +77,7 @@ public final class WrangleHandler implements RequestStreamHandler {
     private static final Logger LOG = LoggerFactory.getLogger(WrangleHandler.class);
 
     private final WrangleStep step;
+    private final RunStatusRequests runStatus;
     private final Supplier<LambdaClient> lambda;
 
     /** Built once per container: configuration checked, pool and S3 client created before the first event. */
@@ -93,8 +97,9 @@ public final class WrangleHandler implements RequestStreamHandler {
     /** With the Lambda client POST /refresh queues its run through, created on the first request. */
     WrangleHandler(PipelineConfig config, Supplier<LambdaClient> lambda) {
         ObjectStore store = ObjectStore.create(config.storage());
-        this.step = WrangleStep.from(
-                config, Database.connect(config.database(), (bucket, key) -> store.readBytes(bucket, key)), store);
+        Database database = Database.connect(config.database(), (bucket, key) -> store.readBytes(bucket, key));
+        this.step = WrangleStep.from(config, database, store);
+        this.runStatus = new RunStatusRequests(database.dataSource());
         this.lambda = lambda;
     }
 
@@ -115,7 +120,8 @@ public final class WrangleHandler implements RequestStreamHandler {
                     .ifPresent(
                             id -> LOG.info("run {} was requested through the API (request {})", request.runId(), id));
         }
-        TriggerJson.write(output, run(request, deadline(context)));
+        TriggerJson.write(
+                output, run(request, deadline(context), StepMetrics.forInvocation(context, WrangleMetrics.MODULE)));
     }
 
     /** The invocation's remaining time; none when run outside Lambda (no context). */
@@ -123,20 +129,37 @@ public final class WrangleHandler implements RequestStreamHandler {
         return context == null ? Deadline.NONE : Deadline.ofRemainingMillis(context.getRemainingTimeInMillis());
     }
 
-    private WrangleStep.Summary run(RunRequest request, Deadline deadline) {
+    private WrangleStep.Summary run(RunRequest request, Deadline deadline, StepMetrics metrics) {
         RunId runId = request.runId();
+        long started = System.nanoTime();
+        WrangleStep.Summary summary;
         try {
-            return step.run(request, deadline);
+            summary = step.run(request, deadline);
         } catch (SQLException e) {
+            metrics.publish(WrangleMetrics.failed(runId.value(), started));
             throw new IllegalStateException("wrangling run " + runId + " failed: " + e.getMessage(), e);
         } catch (IOException e) {
+            metrics.publish(WrangleMetrics.failed(runId.value(), started));
             throw new UncheckedIOException("wrangling run " + runId + " failed: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            metrics.publish(WrangleMetrics.failed(runId.value(), started));
+            throw e;
         }
+        metrics.publish(WrangleMetrics.of(summary));
+        return summary;
     }
 
     private Map<String, Object> answer(Trigger.HttpRequest request, Context context) {
+        if (RunStatusRequests.isRunPath(request.path())) {
+            return runStatus.answer(request);
+        }
         if (!REFRESH_PATH.equals(request.path())) {
-            return error(404, "no such resource: " + request.path() + "; the API has POST " + REFRESH_PATH, Map.of());
+            return error(
+                    404,
+                    "no such resource: " + request.path() + "; the API has POST " + REFRESH_PATH + ", GET "
+                            + RunStatusRequests.PREFIX + RunStatusRequests.LATEST + " and GET "
+                            + RunStatusRequests.PREFIX + "{runId}",
+                    Map.of());
         }
         if (!"POST".equals(request.method())) {
             return error(
@@ -215,7 +238,8 @@ public final class WrangleHandler implements RequestStreamHandler {
         }
     }
 
-    private static Map<String, Object> error(int status, String message, Map<String, String> extraHeaders) {
+    /** An answer with the JSON body {@code {"error": message}} and any headers besides the content type. */
+    static Map<String, Object> error(int status, String message, Map<String, String> extraHeaders) {
         Map<String, Object> response = new LinkedHashMap<>(TriggerJson.httpResponse(status, Map.of("error", message)));
         if (!extraHeaders.isEmpty()) {
             @SuppressWarnings("unchecked")

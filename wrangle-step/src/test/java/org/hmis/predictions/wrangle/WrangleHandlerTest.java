@@ -339,7 +339,7 @@ class WrangleHandlerTest {
         JsonNode elsewhere = invoke("tests/http-api-other-path.json");
         assertEquals(404, elsewhere.get("statusCode").asInt());
         assertEquals(
-                "no such resource: /predict; the API has POST /refresh",
+                "no such resource: /predict; the API has POST /refresh, GET /runs/latest and GET /runs/{runId}",
                 body(elsewhere).get("error").asText());
         assertTrue(INVOCATIONS.isEmpty());
     }

@@ -40,12 +40,22 @@ public final class PredictionRuns {
 
     /** The same, with the identity of the content the step worked on (an update part's ETag), or null. */
     public static void record(Connection connection, Entry entry, String contentId) throws SQLException {
+        record(connection, entry, contentId, null);
+    }
+
+    /**
+     * The same, with the S3 version id of the model object that made the content (V5's {@code model_version}), or
+     * null when the bucket is not versioned.
+     */
+    public static void record(Connection connection, Entry entry, String contentId, String modelVersion)
+            throws SQLException {
         String sql = "INSERT INTO " + TABLE
-                + " (run_id, step, part, started_at, finished_at, rows, model, status, details, content_id)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)"
+                + " (run_id, step, part, started_at, finished_at, rows, model, status, details, content_id,"
+                + " model_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)"
                 + " ON CONFLICT (run_id, step, part) DO UPDATE SET started_at = EXCLUDED.started_at,"
                 + " finished_at = EXCLUDED.finished_at, rows = EXCLUDED.rows, model = EXCLUDED.model,"
-                + " status = EXCLUDED.status, details = EXCLUDED.details, content_id = EXCLUDED.content_id";
+                + " status = EXCLUDED.status, details = EXCLUDED.details, content_id = EXCLUDED.content_id,"
+                + " model_version = EXCLUDED.model_version";
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             ps.setString(1, entry.runId());
             ps.setString(2, entry.step());
@@ -57,6 +67,7 @@ public final class PredictionRuns {
             ps.setString(8, entry.status());
             ps.setString(9, toJson(entry.details()));
             ps.setString(10, contentId);
+            ps.setString(11, modelVersion);
             ps.executeUpdate();
         }
     }

@@ -61,7 +61,7 @@ class PipelineSchemaTest {
         try (Connection c = PG.connect()) {
             execute(c, "CREATE SCHEMA again");
         }
-        assertEquals(4, PipelineSchema.migrate(PG.dataSource("again"), GUESTS));
+        assertEquals(5, PipelineSchema.migrate(PG.dataSource("again"), GUESTS));
         try (Connection c = PG.connect()) {
             execute(
                     c,
@@ -123,7 +123,8 @@ class PipelineSchemaTest {
                             new Column("details", "jsonb"),
                             new Column("parts", "integer"),
                             new Column("completed_at", "timestamp with time zone"),
-                            new Column("content_id", "text")),
+                            new Column("content_id", "text"),
+                            new Column("model_version", "text")),
                     columnsOf(c, "prediction_runs"));
             Instant now = Instant.parse("2026-11-23T10:00:00Z");
             String part = "predictions/20261123T100000Z-0001/part-00000.csv";
@@ -165,7 +166,7 @@ class PipelineSchemaTest {
         try (Connection c = PG.connect()) {
             execute(c, "CREATE SCHEMA later");
         }
-        assertEquals(4, PipelineSchema.migrate(PG.dataSource("later"), GUESTS), "the tables, not yet the view");
+        assertEquals(5, PipelineSchema.migrate(PG.dataSource("later"), GUESTS), "the tables, not yet the view");
         try (Connection c = PG.connect()) {
             execute(
                     c,

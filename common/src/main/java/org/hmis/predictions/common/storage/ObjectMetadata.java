@@ -15,6 +15,8 @@ public final class ObjectMetadata {
     public static final String MODEL = "model";
     /** The ETag of the model.txt that made a predictions part. */
     public static final String MODEL_ETAG = "model-etag";
+    /** The S3 version id of the model.txt that made a predictions part; absent when the bucket is not versioned. */
+    public static final String MODEL_VERSION = "model-version";
 
     /** The version of a predictions part's columns ({@code PredictionsCsv.FORMATS}). */
     public static final String PREDICTIONS_FORMAT = "predictions-format";

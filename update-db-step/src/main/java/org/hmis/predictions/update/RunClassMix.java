@@ -1,0 +1,102 @@
+package org.hmis.predictions.update;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalDouble;
+import org.hmis.predictions.common.config.SqlIdentifier;
+import org.hmis.predictions.common.db.PredictionRuns;
+import org.hmis.predictions.common.db.RunLifecycle;
+import org.hmis.predictions.common.features.ExitDestinationClasses;
+import org.hmis.predictions.common.storage.RunId;
+import org.hmis.predictions.common.trigger.TriggerJson;
+
+/**
+ * A complete run's class mix: how many guests' latest prediction is the run's, by class, and the same of the run
+ * that completed before it (empty for the first). Recorded in the run's own row ({@code details.classMix}) when the
+ * run completes, since the next run overwrites the guests' rows it is counted from.
+ *
+ * @param classes every class label, with its count (0 when no guest was predicted it)
+ * @param previousRun the previous complete run's {@code classes}, empty when there is none
+ */
+public record RunClassMix(Map<String, Long> classes, Map<String, Long> previousRun) {
+    private static final TypeReference<Map<String, Long>> COUNTS = new TypeReference<>() {};
+    private static final String RUN_ROW = " WHERE run_id = ? AND step = '" + RunLifecycle.STEP + "' AND part = ''";
+
+    /**
+     * The largest change, over the classes, of a class's share of the run's predictions from the previous complete
+     * run's (0 to 1); empty when there is no previous run or either has no predictions.
+     */
+    public OptionalDouble maxDrift() {
+        long total = total(classes);
+        long previousTotal = total(previousRun);
+        if (total == 0 || previousTotal == 0) {
+            return OptionalDouble.empty();
+        }
+        double max = 0;
+        for (String label : ExitDestinationClasses.LABELS) {
+            double share = (double) classes.getOrDefault(label, 0L) / total;
+            double previousShare = (double) previousRun.getOrDefault(label, 0L) / previousTotal;
+            max = Math.max(max, Math.abs(share - previousShare));
+        }
+        return OptionalDouble.of(max);
+    }
+
+    /**
+     * In the completing transaction: counts the guests whose row of {@code guestPredictions} the run (this attempt
+     * of it) wrote, by class, records that in the run's row, and reads the mix of the run that started before it and
+     * completed.
+     */
+    static RunClassMix recordOnCompletion(Connection c, SqlIdentifier guestPredictions, RunId runId)
+            throws SQLException {
+        Map<String, Long> classes = new LinkedHashMap<>();
+        ExitDestinationClasses.LABELS.forEach(label -> classes.put(label, 0L));
+        try (PreparedStatement ps = c.prepareStatement("WITH mix AS (SELECT predicted_exit_destination AS cls,"
+                + " count(*) AS n FROM " + guestPredictions.quoted() + " WHERE run_id = ? AND run_started_at ="
+                + " (SELECT started_at FROM " + PredictionRuns.TABLE + RUN_ROW + ") GROUP BY 1)"
+                + " UPDATE " + PredictionRuns.TABLE + " SET details = coalesce(details, '{}'::jsonb)"
+                + " || jsonb_build_object('classMix', coalesce((SELECT jsonb_object_agg(cls, n) FROM mix),"
+                + " '{}'::jsonb))" + RUN_ROW + " RETURNING details->>'classMix'")) {
+            ps.setString(1, runId.value());
+            ps.setString(2, runId.value());
+            ps.setString(3, runId.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                classes.putAll(counts(rs.getString(1)));
+            }
+        }
+        Map<String, Long> previous = Map.of();
+        try (PreparedStatement ps = c.prepareStatement("SELECT p.details->>'classMix' FROM " + PredictionRuns.TABLE
+                + " p, (SELECT started_at FROM " + PredictionRuns.TABLE + RUN_ROW + ") r"
+                + " WHERE p.step = '" + RunLifecycle.STEP + "' AND p.part = '' AND p.status = '"
+                + RunLifecycle.COMPLETE + "' AND p.run_id <> ? AND p.details->'classMix' IS NOT NULL"
+                + " AND p.started_at < r.started_at ORDER BY p.started_at DESC, p.run_id DESC LIMIT 1")) {
+            ps.setString(1, runId.value());
+            ps.setString(2, runId.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    previous = counts(rs.getString(1));
+                }
+            }
+        }
+        return new RunClassMix(Collections.unmodifiableMap(classes), previous);
+    }
+
+    private static Map<String, Long> counts(String json) {
+        try {
+            return TriggerJson.MAPPER.readValue(json, COUNTS);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a run's classMix is not a JSON object of counts: " + json, e);
+        }
+    }
+
+    private static long total(Map<String, Long> counts) {
+        return counts.values().stream().mapToLong(Long::longValue).sum();
+    }
+}
