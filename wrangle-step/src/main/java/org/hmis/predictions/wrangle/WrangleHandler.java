@@ -75,6 +75,7 @@ public final class WrangleHandler implements RequestStreamHandler {
 
     private final WrangleStep step;
     private final Supplier<LambdaClient> lambda;
+    final WranglePriming priming;
 
     /** Built once per container: configuration checked, pool and S3 client created before the first event. */
     public WrangleHandler() {
@@ -93,8 +94,9 @@ public final class WrangleHandler implements RequestStreamHandler {
     /** With the Lambda client POST /refresh queues its run through, created on the first request. */
     WrangleHandler(PipelineConfig config, Supplier<LambdaClient> lambda) {
         ObjectStore store = ObjectStore.create(config.storage());
-        this.step = WrangleStep.from(
-                config, Database.connect(config.database(), (bucket, key) -> store.readBytes(bucket, key)), store);
+        Database database = Database.connect(config.database(), (bucket, key) -> store.readBytes(bucket, key));
+        this.step = WrangleStep.from(config, database, store);
+        this.priming = WranglePriming.register(database);
         this.lambda = lambda;
     }
 
