@@ -6,12 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import org.crac.Context;
-import org.crac.Resource;
 import org.hmis.predictions.common.config.StorageSettings;
-import org.hmis.predictions.common.snapstart.Priming;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -38,41 +33,15 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * The pipeline's objects in S3 or an S3-compatible server. Built once per container around one
  * {@link S3Client}; reads and writes stream, so no object is ever held whole in memory.
  */
-public final class ObjectStore implements AutoCloseable, Resource {
-    private final CompletableFuture<S3Client> s3;
+public final class ObjectStore implements AutoCloseable {
+    private final S3Client s3;
 
     public ObjectStore(S3Client s3) {
-        this.s3 = CompletableFuture.completedFuture(s3);
-    }
-
-    private ObjectStore(CompletableFuture<S3Client> s3) {
         this.s3 = s3;
     }
 
-    /**
-     * An S3 client on the URL-connection HTTP client (small and quick to start), built on a thread of its own: the
-     * build loads about 1,500 classes (the SDK's S3 model, endpoint rules and interceptors, the JDK's TLS), which then
-     * overlaps with what the caller does next (the handler's other set-up, reading the first event, the database's
-     * first connection); the first request waits for it, and so does a SnapStart snapshot. A build that fails throws
-     * at that request.
-     */
+    /** An S3 client on the URL-connection HTTP client (small and quick to start). */
     public static ObjectStore create(StorageSettings settings) {
-        CompletableFuture<S3Client> client = new CompletableFuture<>();
-        Thread build = new Thread(
-                () -> {
-                    try {
-                        client.complete(build(settings));
-                    } catch (RuntimeException | Error e) {
-                        client.completeExceptionally(e);
-                    }
-                },
-                "s3-client-build");
-        build.setDaemon(true);
-        build.start();
-        return Priming.register(new ObjectStore(client));
-    }
-
-    private static S3Client build(StorageSettings settings) {
         AwsCredentialsProvider credentials = settings.accessKeys()
                 .<AwsCredentialsProvider>map(k -> StaticCredentialsProvider.create(
                         k.sessionToken() == null
@@ -90,7 +59,7 @@ public final class ObjectStore implements AutoCloseable, Resource {
                         // required.
                         .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                         .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED));
-        return builder.build();
+        return new ObjectStore(builder.build());
     }
 
     /**
@@ -112,31 +81,20 @@ public final class ObjectStore implements AutoCloseable, Resource {
         RequestBody.fromBytes(new byte[0]);
     }
 
-    /** The client, once built (waits for the build {@link #create} started). */
     public S3Client client() {
-        try {
-            return s3.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            if (e.getCause() instanceof Error cause) {
-                throw cause;
-            }
-            throw e;
-        }
+        return s3;
     }
 
     /** A new object; write to it, then {@link ObjectUpload#commit}; closing without commit writes nothing. */
     public ObjectUpload upload(String bucket, String key) {
-        return new ObjectUpload(client(), bucket, key, ObjectUpload.MEMORY_LIMIT);
+        return new ObjectUpload(s3, bucket, key, ObjectUpload.MEMORY_LIMIT);
     }
 
     /** Streams an object's content; the caller closes the stream. */
     public ResponseInputStream<GetObjectResponse> open(String bucket, String key) {
         try {
-            return client().getObject(
-                            GetObjectRequest.builder().bucket(bucket).key(key).build());
+            return s3.getObject(
+                    GetObjectRequest.builder().bucket(bucket).key(key).build());
         } catch (NoSuchKeyException e) {
             throw new ObjectNotFoundException(bucket, key, e);
         }
@@ -144,7 +102,7 @@ public final class ObjectStore implements AutoCloseable, Resource {
 
     public Optional<StoredObject> head(String bucket, String key) {
         try {
-            HeadObjectResponse head = client().headObject(b -> b.bucket(bucket).key(key));
+            HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key));
             return Optional.of(
                     new StoredObject(bucket, key, unquote(head.eTag()), head.contentLength(), head.metadata()));
         } catch (NoSuchKeyException e) {
@@ -180,14 +138,13 @@ public final class ObjectStore implements AutoCloseable, Resource {
                 .contentType(contentType)
                 .metadata(metadata)
                 .build();
-        return unquote(
-                client().putObject(request, RequestBody.fromBytes(content)).eTag());
+        return unquote(s3.putObject(request, RequestBody.fromBytes(content)).eTag());
     }
 
     /** Keys under a prefix, in key order. */
     public List<String> list(String bucket, String prefix) {
         List<String> keys = new ArrayList<>();
-        client()
+        s3
                 .listObjectsV2Paginator(ListObjectsV2Request.builder()
                         .bucket(bucket)
                         .prefix(prefix)
@@ -200,7 +157,7 @@ public final class ObjectStore implements AutoCloseable, Resource {
     }
 
     public void delete(String bucket, String key) {
-        client().deleteObject(b -> b.bucket(bucket).key(key));
+        s3.deleteObject(b -> b.bucket(bucket).key(key));
     }
 
     static String unquote(String etag) {
@@ -210,19 +167,8 @@ public final class ObjectStore implements AutoCloseable, Resource {
         return etag;
     }
 
-    /** A SnapStart snapshot holds the built client, never a build half-way. */
-    @Override
-    public void beforeCheckpoint(Context<? extends Resource> context) {
-        client();
-    }
-
-    @Override
-    public void afterRestore(Context<? extends Resource> context) {}
-
     @Override
     public void close() {
-        if (!s3.isCompletedExceptionally()) {
-            client().close();
-        }
+        s3.close();
     }
 }
