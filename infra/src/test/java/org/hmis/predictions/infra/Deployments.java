@@ -34,7 +34,8 @@ final class Deployments {
             "CreateS3GatewayEndpoint", "false",
             "CreateSecretsManagerEndpoint", "false",
             "CreateLambdaEndpoint", "false",
-            "ScheduleState", "ENABLED");
+            "ScheduleState", "ENABLED",
+            "SnapStart", "true");
 
     private Deployments() {}
 

@@ -17,6 +17,7 @@ import org.hmis.predictions.common.trigger.TriggerJson;
  */
 public final class PredictHandler implements RequestStreamHandler {
     private final PredictStep step;
+    final PredictPriming priming = PredictPriming.register();
 
     /** Built once per container: the configuration checked before the first event. */
     public PredictHandler() {

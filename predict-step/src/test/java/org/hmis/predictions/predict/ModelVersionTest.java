@@ -15,6 +15,7 @@ import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.common.storage.ObjectMetadata;
 import org.hmis.predictions.common.storage.RunId;
 import org.hmis.predictions.common.storage.RunKeys;
+import org.hmis.predictions.common.trees.WorkerPool;
 import org.hmis.predictions.common.trigger.ObjectRef;
 import org.hmis.predictions.localservices.MotoServer;
 import org.hmis.predictions.localservices.TestPostgres;
@@ -79,8 +80,13 @@ class ModelVersionTest {
         ModelArtifact first = TrainedModel.train(PG, "guests_first", 6_000, 3, 20, MODEL);
         ModelArtifact second = TrainedModel.train(PG, "guests_second", 6_000, 4, 20, MODEL);
         String modelKey = RunKeys.modelKey(MODEL);
-        PredictStep step =
-                new PredictStep(store, BUCKET, new CurrentModel(store, BUCKET, MODEL), PredictStep.DEFAULT_BATCH_ROWS);
+        PredictStep step = new PredictStep(
+                store,
+                BUCKET,
+                new CurrentModel(store, BUCKET, MODEL),
+                PredictStep.DEFAULT_BATCH_ROWS,
+                Optional.empty(),
+                WorkerPool.create(1));
 
         ModelFiles.upload(first, store, BUCKET);
         String firstVersion = currentVersion(modelKey);

@@ -19,6 +19,7 @@ import org.hmis.predictions.common.trigger.TriggerJson;
  */
 public final class RemoveExitedHandler implements RequestStreamHandler {
     private final RemoveExitedStep step;
+    final RemoveExitedPriming priming;
 
     /** Built once per container: configuration checked and the pool created before the first event. */
     public RemoveExitedHandler() {
@@ -26,7 +27,9 @@ public final class RemoveExitedHandler implements RequestStreamHandler {
     }
 
     RemoveExitedHandler(PipelineConfig config) {
-        this.step = RemoveExitedStep.from(config, Database.connect(config.database()));
+        Database database = Database.connect(config.database());
+        this.step = RemoveExitedStep.from(config, database);
+        this.priming = RemoveExitedPriming.register(database);
     }
 
     @Override

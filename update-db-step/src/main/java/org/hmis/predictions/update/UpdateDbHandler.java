@@ -24,6 +24,7 @@ import org.hmis.predictions.common.trigger.TriggerJson;
  */
 public final class UpdateDbHandler implements RequestStreamHandler {
     private final UpdateDbStep step;
+    final UpdateDbPriming priming;
 
     /** Built once per container: configuration checked, pool and S3 client created before the first event. */
     public UpdateDbHandler() {
@@ -32,8 +33,9 @@ public final class UpdateDbHandler implements RequestStreamHandler {
 
     UpdateDbHandler(PipelineConfig config) {
         ObjectStore store = ObjectStore.create(config.storage());
-        this.step = UpdateDbStep.from(
-                config, Database.connect(config.database(), (bucket, key) -> store.readBytes(bucket, key)), store);
+        Database database = Database.connect(config.database(), (bucket, key) -> store.readBytes(bucket, key));
+        this.step = UpdateDbStep.from(config, database, store);
+        this.priming = UpdateDbPriming.register(database);
     }
 
     @Override

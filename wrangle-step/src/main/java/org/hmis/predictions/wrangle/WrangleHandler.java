@@ -79,6 +79,7 @@ public final class WrangleHandler implements RequestStreamHandler {
     private final WrangleStep step;
     private final RunStatusRequests runStatus;
     private final Supplier<LambdaClient> lambda;
+    final WranglePriming priming;
 
     /** Built once per container: configuration checked, pool and S3 client created before the first event. */
     public WrangleHandler() {
@@ -100,6 +101,7 @@ public final class WrangleHandler implements RequestStreamHandler {
         Database database = Database.connect(config.database(), (bucket, key) -> store.readBytes(bucket, key));
         this.step = WrangleStep.from(config, database, store);
         this.runStatus = new RunStatusRequests(database.dataSource());
+        this.priming = WranglePriming.register(database);
         this.lambda = lambda;
     }
 

@@ -26,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * {@value #INVALID_PASSWORD}), the pool re-reads the secret once, and if it holds other credentials, builds a new
  * pool from them and tries again; the old pool's connections close as they come back. That it happened is logged,
  * never the secret.
+ *
+ * <p>Nothing is read or opened before the first connection is asked for: the credentials (and with them the secret)
+ * are resolved, and the pool started, then. So a container's init does no network work for the database, and a
+ * SnapStart snapshot taken after init holds neither a secret nor a connection; {@link #release} drops both again
+ * (a priming hook calls it before the checkpoint).
  */
 public final class Database implements AutoCloseable {
     /** SQLSTATE invalid_password: the server refused the password. */
@@ -34,7 +39,8 @@ public final class Database implements AutoCloseable {
     private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(Database.class);
 
     private final Pool pool;
-    private final Supplier<DatabaseCredentials> secret;
+    private final Supplier<DatabaseCredentials> resolve;
+    private final boolean fromSecret;
     private final List<HikariDataSource> retired = new ArrayList<>();
     private final DataSource dataSource = new RotatingDataSource();
     private HikariDataSource current;
@@ -46,11 +52,14 @@ public final class Database implements AutoCloseable {
         HikariDataSource build(DatabaseCredentials credentials);
     }
 
-    private Database(Pool pool, DatabaseCredentials credentials, Supplier<DatabaseCredentials> secret) {
+    /**
+     * @param resolve where the credentials come from, asked at the first connection and after {@link #release}
+     * @param fromSecret whether asking again may give other credentials (a rotated secret)
+     */
+    private Database(Pool pool, Supplier<DatabaseCredentials> resolve, boolean fromSecret) {
         this.pool = pool;
-        this.credentials = credentials;
-        this.secret = secret;
-        this.current = pool.build(credentials);
+        this.resolve = resolve;
+        this.fromSecret = fromSecret;
     }
 
     /** A pool as the functions configure it; {@code DB_SSL_ROOT_CERT} given as {@code s3://} is refused. */
@@ -65,9 +74,6 @@ public final class Database implements AutoCloseable {
      */
     public static Database connect(DatabaseSettings settings, CaBundle.ObjectReader objects) {
         Optional<Path> rootCert = settings.sslRootCert().map(location -> CaBundle.file(location, objects));
-        DatabaseCredentials credentials = DatabaseSecret.resolve(settings);
-        Supplier<DatabaseCredentials> secret =
-                settings.secretArn().isPresent() ? () -> DatabaseSecret.resolve(settings) : null;
         return new Database(
                 c -> pool(
                         "jdbc:postgresql://" + c.host() + ":" + c.port() + "/" + c.databaseName(),
@@ -76,16 +82,16 @@ public final class Database implements AutoCloseable {
                         settings.sslMode(),
                         rootCert.map(Path::toString).orElse(null),
                         settings.poolSize()),
-                credentials,
-                secret);
+                () -> DatabaseSecret.resolve(settings),
+                settings.secretArn().isPresent());
     }
 
     /** A pool on an explicit JDBC URL (tests and the local runner); {@code sslMode} null keeps the URL's own. */
     public static Database connect(String jdbcUrl, String user, String password, String sslMode, int poolSize) {
         return new Database(
                 c -> pool(jdbcUrl, c.username(), c.password(), sslMode, null, poolSize),
-                new DatabaseCredentials("", 0, "", user, password),
-                null);
+                () -> new DatabaseCredentials("", 0, "", user, password),
+                false);
     }
 
     private static HikariDataSource pool(
@@ -112,6 +118,35 @@ public final class Database implements AutoCloseable {
         return new HikariDataSource(config);
     }
 
+    /**
+     * Loads the driver's and the pool's classes opening nothing and reading no
+     * credentials: what a SnapStart priming hook may do for the database before the snapshot.
+     */
+    public static void loadClasses() {
+        new HikariConfig().setPoolName("priming");
+        for (String name : List.of(
+                "org.postgresql.Driver",
+                "org.postgresql.core.v3.ConnectionFactoryImpl",
+                "org.postgresql.core.v3.QueryExecutorImpl",
+                "org.postgresql.jdbc.PgConnection",
+                "org.postgresql.jdbc.PgPreparedStatement",
+                "org.postgresql.jdbc.PgResultSet",
+                "org.postgresql.copy.CopyManager",
+                "org.postgresql.ssl.MakeSSL",
+                "org.postgresql.core.v3.ScramAuthenticator",
+                "org.postgresql.shaded.com.ongres.scram.client.ScramClient",
+                "com.zaxxer.hikari.pool.HikariPool",
+                "com.zaxxer.hikari.pool.PoolEntry",
+                "com.zaxxer.hikari.pool.HikariProxyConnection",
+                "com.zaxxer.hikari.pool.HikariProxyPreparedStatement")) {
+            try {
+                Class.forName(name, true, Database.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException("priming: the driver or pool has no class " + name, e);
+            }
+        }
+    }
+
     /** Connections from the current pool; one that fails on a rotated password is retried once on a rebuilt pool. */
     public DataSource dataSource() {
         return dataSource;
@@ -123,11 +158,34 @@ public final class Database implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        current.close();
-        retired.forEach(HikariDataSource::close);
+        release();
     }
 
+    /**
+     * Closes every connection and forgets the credentials; the next connection resolves them again and starts a new
+     * pool. Before a SnapStart checkpoint: the snapshot then holds no connection and no secret.
+     */
+    public synchronized void release() {
+        if (current != null) {
+            current.close();
+            current = null;
+        }
+        retired.forEach(HikariDataSource::close);
+        retired.clear();
+        credentials = null;
+    }
+
+    /** Whether a pool is started (a connection was asked for since the start or the last {@link #release}). */
+    public synchronized boolean started() {
+        return current != null;
+    }
+
+    /** The pool, started on the first call with the credentials resolved then. */
     private synchronized HikariDataSource current() {
+        if (current == null) {
+            credentials = resolve.get();
+            current = pool.build(credentials);
+        }
         return current;
     }
 
@@ -137,12 +195,12 @@ public final class Database implements AutoCloseable {
      */
     private synchronized Optional<HikariDataSource> rotate(HikariDataSource failed) {
         if (current != failed) {
-            return Optional.of(current); // another thread rotated already
+            return Optional.of(current()); // another thread rotated (or released) already
         }
-        if (secret == null) {
+        if (!fromSecret) {
             return Optional.empty();
         }
-        DatabaseCredentials fresh = secret.get();
+        DatabaseCredentials fresh = resolve.get();
         if (fresh.equals(credentials)) {
             LOG.error(
                     "the database refused the password ({}) and the secret still holds the same credentials for {}",

@@ -62,6 +62,25 @@ public final class ObjectStore implements AutoCloseable {
         return new ObjectStore(builder.build());
     }
 
+    /**
+     * Builds the requests the steps send (reading, heading, listing, writing) without sending any: the SDK's model
+     * classes loaded before a SnapStart snapshot, and no credentials resolved.
+     */
+    public static void loadRequestClasses() {
+        GetObjectRequest.builder().bucket("priming").key("priming").build();
+        PutObjectRequest.builder()
+                .bucket("priming")
+                .key("priming")
+                .metadata(Map.of("rows", "0"))
+                .build();
+        ListObjectsV2Request.builder().bucket("priming").prefix("priming/").build();
+        software.amazon.awssdk.services.s3.model.HeadObjectRequest.builder()
+                .bucket("priming")
+                .key("priming")
+                .build();
+        RequestBody.fromBytes(new byte[0]);
+    }
+
     public S3Client client() {
         return s3;
     }
