@@ -74,8 +74,11 @@ public final class PipelineConfig {
     public static final String DEFAULT_CURRENT_GUEST_RISK_VIEW = "current_guest_risk";
     public static final String DEFAULT_MODEL_NAME = "exit-destination";
     public static final String DEFAULT_REGION = "us-east-1";
-    /** A part of 100,000 guests is predicted and applied in a few seconds, well inside one invocation. */
-    public static final int DEFAULT_PART_ROWS = 100_000;
+    /**
+     * Predicting and explaining 50,000 guests takes under a minute on one Lambda vCPU: the benchmark's predict with
+     * explanations, 2,038 rows a second on one core here, halved for a vCPU that may be slower (README, "Benchmarks").
+     */
+    public static final int DEFAULT_PART_ROWS = 50_000;
 
     public static final int DEFAULT_POOL_SIZE = 2;
 
