@@ -13,8 +13,10 @@ class ReasonCatalogTest {
     private static final ReasonCatalog CATALOG = ReasonCatalog.bundled();
 
     @Test
-    void theBundledCatalogCoversEveryFeatureOfTheSpecification() {
-        CATALOG.requireCovers(FeatureSpec.V1.featureNames());
+    void theBundledCatalogCoversEveryFeatureOfEverySpecificationVersion() {
+        for (String version : FeatureSpec.versions()) {
+            CATALOG.requireCovers(FeatureSpec.forVersion(version).featureNames());
+        }
     }
 
     @Test
