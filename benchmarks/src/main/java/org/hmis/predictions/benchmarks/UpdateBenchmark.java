@@ -224,9 +224,9 @@ public final class UpdateBenchmark {
                 Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             c.setAutoCommit(false);
             try (Statement st = c.createStatement()) {
-                st.execute(
-                        "CREATE TEMPORARY TABLE reference_part (personal_id integer, enroll_date date, cls varchar,"
-                                + " p_es float8, p_other float8, p_perm float8, p_temp float8, p_unknown float8) ON COMMIT DROP");
+                st.execute("CREATE TEMPORARY TABLE reference_part (personal_id integer, enroll_date date, cls varchar,"
+                        + " p_es float8, p_other float8, p_perm float8, p_temp float8, p_unknown float8,"
+                        + " risk float8, reasons jsonb) ON COMMIT DROP");
                 c.unwrap(PGConnection.class)
                         .getCopyAPI()
                         .copyIn("COPY reference_part FROM STDIN (FORMAT csv, HEADER true)", in);
@@ -276,9 +276,9 @@ public final class UpdateBenchmark {
                 Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             c.setAutoCommit(false);
             try (Statement st = c.createStatement()) {
-                st.execute(
-                        "CREATE TEMPORARY TABLE reference_part (personal_id integer, enroll_date date, cls varchar,"
-                                + " p_es float8, p_other float8, p_perm float8, p_temp float8, p_unknown float8) ON COMMIT DROP");
+                st.execute("CREATE TEMPORARY TABLE reference_part (personal_id integer, enroll_date date, cls varchar,"
+                        + " p_es float8, p_other float8, p_perm float8, p_temp float8, p_unknown float8,"
+                        + " risk float8, reasons jsonb) ON COMMIT DROP");
                 c.unwrap(PGConnection.class)
                         .getCopyAPI()
                         .copyIn("COPY reference_part FROM STDIN (FORMAT csv, HEADER true)", in);
@@ -289,12 +289,14 @@ public final class UpdateBenchmark {
                         + " IS DISTINCT FROM t.cls");
                 st.executeUpdate("INSERT INTO " + SAME_WRITES_TABLE + " (personal_id, enroll_date, run_id,"
                         + " run_started_at, model, predicted_exit_destination, p_es, p_other, p_perm, p_temp,"
-                        + " p_unknown) SELECT personal_id, enroll_date, 'reference', now(), 'benchmark', cls, p_es,"
-                        + " p_other, p_perm, p_temp, p_unknown FROM reference_part ON CONFLICT (personal_id,"
+                        + " p_unknown, risk, reasons) SELECT personal_id, enroll_date, 'reference', now(), 'benchmark',"
+                        + " cls, p_es, p_other, p_perm, p_temp, p_unknown, risk, reasons FROM reference_part"
+                        + " ON CONFLICT (personal_id,"
                         + " enroll_date) DO UPDATE SET run_id = EXCLUDED.run_id, run_started_at ="
                         + " EXCLUDED.run_started_at, predicted_exit_destination = EXCLUDED.predicted_exit_destination,"
                         + " p_es = EXCLUDED.p_es, p_other = EXCLUDED.p_other, p_perm = EXCLUDED.p_perm,"
-                        + " p_temp = EXCLUDED.p_temp, p_unknown = EXCLUDED.p_unknown, updated_at = now()");
+                        + " p_temp = EXCLUDED.p_temp, p_unknown = EXCLUDED.p_unknown, risk = EXCLUDED.risk,"
+                        + " reasons = EXCLUDED.reasons, updated_at = now()");
             }
             c.commit();
         }
