@@ -20,7 +20,7 @@ final class HouseholdsAtRisk {
                    reasons -> 'up' -> 0 ->> 'text' AS up
             FROM (SELECT DISTINCT ON (household) * FROM current_guest_risk
                   ORDER BY household, risk DESC, personal_id) most_at_risk
-            ORDER BY risk DESC, household
+            ORDER BY most_at_risk.risk DESC, household
             LIMIT ?""";
 
     private HouseholdsAtRisk() {}

@@ -19,7 +19,8 @@ import java.util.Map;
  * without touching code: the bundled {@code reasons/catalog.json}, or a file of the same shape given instead.
  *
  * <p>An entry is a flag ({@code yes} for 1, {@code no} for 0) or a number ({@code value}, where {@code {value}} is
- * the number and {@code {money}} the number in dollars, and optionally {@code zero} for 0); every entry has a
+ * the number and {@code {money}} the number in dollars, and optionally {@code zero} for 0 and {@code one} for 1);
+ * every entry has a
  * {@code label}, which names the feature when its value is missing.
  */
 public final class ReasonCatalog {
@@ -28,7 +29,7 @@ public final class ReasonCatalog {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private record Entry(String label, String yes, String no, String value, String zero) {}
+    private record Entry(String label, String yes, String no, String value, String zero, String one) {}
 
     private final Map<String, Entry> entries;
     // Not thread-safe: a catalog serves one thread (each predicting thread builds its own Reasons).
@@ -87,7 +88,12 @@ public final class ReasonCatalog {
             throw new IllegalArgumentException(where + " must be an object");
         }
         Entry entry = new Entry(
-                text(node, "label"), text(node, "yes"), text(node, "no"), text(node, "value"), text(node, "zero"));
+                text(node, "label"),
+                text(node, "yes"),
+                text(node, "no"),
+                text(node, "value"),
+                text(node, "zero"),
+                text(node, "one"));
         if (entry.label() == null) {
             throw new IllegalArgumentException(where + " has no 'label'");
         }
@@ -136,6 +142,9 @@ public final class ReasonCatalog {
         }
         if (value == 0 && entry.zero() != null) {
             return entry.zero();
+        }
+        if (value == 1 && entry.one() != null) {
+            return entry.one();
         }
         String text = entry.value();
         if (text.contains("{value}")) {

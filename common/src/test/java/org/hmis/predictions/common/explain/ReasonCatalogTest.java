@@ -27,10 +27,12 @@ class ReasonCatalogTest {
     }
 
     @Test
-    void flagsNumbersMoneyZeroAndMissingReadAsCaseWorkersSayThem() {
+    void flagsNumbersMoneyZeroOneAndMissingReadAsCaseWorkersSayThem() {
         assertEquals("chronically homeless", CATALOG.text("chronic_homeless_status", 1));
         assertEquals("not chronically homeless", CATALOG.text("chronic_homeless_status", 0));
         assertEquals("household of 6", CATALOG.text("case_members", 6));
+        assertEquals("one adult in the household", CATALOG.text("case_adults", 1));
+        assertEquals("2 adults in the household", CATALOG.text("case_adults", 2));
         assertEquals("no earned income at entry", CATALOG.text("earned_income", 0));
         assertEquals("earned income of $1,205 a month at entry", CATALOG.text("earned_income", 1205.16));
         assertEquals("aged 34.5 at entry", CATALOG.text("age_at_enrollment", 34.5));
