@@ -35,7 +35,7 @@ class PipelineConfigTest {
         assertEquals("shelter-predictions", config.storage().outputBucket());
         assertEquals("exit-v3", config.modelName());
         assertEquals("\"guests\"", config.guestsTable().quoted());
-        assertEquals(100_000, config.partRows());
+        assertEquals(50_000, config.partRows());
     }
 
     @Test
