@@ -218,6 +218,16 @@ public final class UpdateBenchmark {
 
     /** The reference: the file COPY'd as it is into a temporary table, then one UPDATE ... FROM, one transaction. */
     private double applyReference(Path file) throws SQLException, IOException {
+        return applyPlainly(file, false);
+    }
+
+    /** The reference plus the upsert of every row into the guest predictions copy, in one transaction. */
+    private double applySameWrites(Path file) throws SQLException, IOException {
+        return applyPlainly(file, true);
+    }
+
+    /** What PostgreSQL allows without the step's checks; {@code sameWrites} adds the guest predictions upsert. */
+    private double applyPlainly(Path file, boolean sameWrites) throws SQLException, IOException {
         String guests = guestsTable.quoted();
         long start = System.nanoTime();
         try (Connection c = database.connection();
@@ -235,6 +245,9 @@ public final class UpdateBenchmark {
                         + " WHERE g.personal_id = t.personal_id AND g.enroll_date = t.enroll_date"
                         + " AND g.exit_date IS NULL AND g." + ExitDestinationClasses.PREDICTION_COLUMN
                         + " IS DISTINCT FROM t.cls");
+                if (sameWrites) {
+                    st.executeUpdate(SAME_WRITES_UPSERT);
+                }
             }
             c.commit();
         }
@@ -250,6 +263,17 @@ public final class UpdateBenchmark {
     }
 
     private static final String SAME_WRITES_TABLE = "guest_predictions_bench_reference";
+    private static final String SAME_WRITES_UPSERT =
+            "INSERT INTO " + SAME_WRITES_TABLE + " (personal_id, enroll_date, run_id,"
+                    + " run_started_at, model, predicted_exit_destination, p_es, p_other, p_perm, p_temp,"
+                    + " p_unknown, risk, reasons) SELECT personal_id, enroll_date, 'reference', now(), 'benchmark',"
+                    + " cls, p_es, p_other, p_perm, p_temp, p_unknown, risk, reasons FROM reference_part"
+                    + " ON CONFLICT (personal_id,"
+                    + " enroll_date) DO UPDATE SET run_id = EXCLUDED.run_id, run_started_at ="
+                    + " EXCLUDED.run_started_at, predicted_exit_destination = EXCLUDED.predicted_exit_destination,"
+                    + " p_es = EXCLUDED.p_es, p_other = EXCLUDED.p_other, p_perm = EXCLUDED.p_perm,"
+                    + " p_temp = EXCLUDED.p_temp, p_unknown = EXCLUDED.p_unknown, risk = EXCLUDED.risk,"
+                    + " reasons = EXCLUDED.reasons, updated_at = now()";
 
     /** A copy of the guest predictions table, its key and all, that only the same-writes reference writes. */
     private void createSameWritesTable() throws SQLException {
@@ -266,41 +290,6 @@ public final class UpdateBenchmark {
                 Statement st = c.createStatement()) {
             st.execute("DROP TABLE IF EXISTS " + SAME_WRITES_TABLE);
         }
-    }
-
-    /** The reference plus the upsert of every row into the guest predictions copy, in one transaction. */
-    private double applySameWrites(Path file) throws SQLException, IOException {
-        String guests = guestsTable.quoted();
-        long start = System.nanoTime();
-        try (Connection c = database.connection();
-                Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            c.setAutoCommit(false);
-            try (Statement st = c.createStatement()) {
-                st.execute("CREATE TEMPORARY TABLE reference_part (personal_id integer, enroll_date date, cls varchar,"
-                        + " p_es float8, p_other float8, p_perm float8, p_temp float8, p_unknown float8,"
-                        + " risk float8, reasons jsonb) ON COMMIT DROP");
-                c.unwrap(PGConnection.class)
-                        .getCopyAPI()
-                        .copyIn("COPY reference_part FROM STDIN (FORMAT csv, HEADER true)", in);
-                st.executeUpdate("UPDATE " + guests + " g SET " + ExitDestinationClasses.PREDICTION_COLUMN
-                        + " = t.cls FROM reference_part t"
-                        + " WHERE g.personal_id = t.personal_id AND g.enroll_date = t.enroll_date"
-                        + " AND g.exit_date IS NULL AND g." + ExitDestinationClasses.PREDICTION_COLUMN
-                        + " IS DISTINCT FROM t.cls");
-                st.executeUpdate("INSERT INTO " + SAME_WRITES_TABLE + " (personal_id, enroll_date, run_id,"
-                        + " run_started_at, model, predicted_exit_destination, p_es, p_other, p_perm, p_temp,"
-                        + " p_unknown, risk, reasons) SELECT personal_id, enroll_date, 'reference', now(), 'benchmark',"
-                        + " cls, p_es, p_other, p_perm, p_temp, p_unknown, risk, reasons FROM reference_part"
-                        + " ON CONFLICT (personal_id,"
-                        + " enroll_date) DO UPDATE SET run_id = EXCLUDED.run_id, run_started_at ="
-                        + " EXCLUDED.run_started_at, predicted_exit_destination = EXCLUDED.predicted_exit_destination,"
-                        + " p_es = EXCLUDED.p_es, p_other = EXCLUDED.p_other, p_perm = EXCLUDED.p_perm,"
-                        + " p_temp = EXCLUDED.p_temp, p_unknown = EXCLUDED.p_unknown, risk = EXCLUDED.risk,"
-                        + " reasons = EXCLUDED.reasons, updated_at = now()");
-            }
-            c.commit();
-        }
-        return (System.nanoTime() - start) / 1e9;
     }
 
     /** The original's way: one UPDATE and one commit per guest, for the first {@code sample} rows of the file. */
