@@ -190,4 +190,46 @@ class UpdateDbRiskTest {
             assertNull(rs.getString(1));
         }
     }
+
+    @Test
+    void aLaterRunRewritesEachGuestsRowOnItsOwnPageSoTheKeyIndexIsNotWritten() throws SQLException {
+        Map<String, Double> first = new LinkedHashMap<>();
+        Map<String, Double> later = new LinkedHashMap<>();
+        first.put("1/2026-01-05", 0.5);
+        later.put("1/2026-01-05", 0.75);
+        for (int id = 1000; id < 1600; id++) {
+            first.put(id + "/2026-01-01", 0.25);
+            later.put(id + "/2026-01-01", 0.625);
+        }
+        apply(RUN, 0, part(first, REASONS), PredictionsCsv.V2);
+        Map<String, String> pagesBefore = pages();
+
+        apply(NEWER, 0, part(later, REASONS), PredictionsCsv.V2);
+
+        Map<String, String> pagesAfter = pages();
+        assertTrue(
+                pagesBefore.values().stream().distinct().count() > 10,
+                "the rows span many pages: "
+                        + pagesBefore.values().stream().distinct().count());
+        assertEquals(pagesBefore.keySet(), pagesAfter.keySet());
+        long moved = pagesBefore.entrySet().stream()
+                .filter(row -> !row.getValue().equals(pagesAfter.get(row.getKey())))
+                .count();
+        assertEquals(0, moved, "rows whose new version is not on the page of the old one");
+        assertEquals("0.625 - no earned income at entry \\ \"niño\"", ranked().get("1500/2026-01-01"));
+    }
+
+    /** The page each guest's row of the guest predictions table is on, by "personalId/enrollDate". */
+    private static Map<String, String> pages() throws SQLException {
+        Map<String, String> byKey = new LinkedHashMap<>();
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT personal_id, enroll_date, (ctid::text::point)[0]"
+                        + " FROM guest_predictions ORDER BY personal_id")) {
+            while (rs.next()) {
+                byKey.put(rs.getInt(1) + "/" + rs.getString(2), rs.getString(3));
+            }
+        }
+        return byKey;
+    }
 }
