@@ -418,6 +418,28 @@ class UpdateDbStepTest {
     }
 
     @Test
+    void aTimestampKeyMatchesByItsOwnDateWhateverTheSessionsTimeZone() throws SQLException {
+        // pandas' to_sql, which built the original table, writes dates as TIMESTAMP.
+        execute(
+                "ALTER DATABASE " + PG.database() + " SET timezone = 'America/Los_Angeles'",
+                "ALTER TABLE guests ALTER COLUMN enroll_date TYPE TIMESTAMP USING enroll_date::timestamp",
+                "INSERT INTO guests (personal_id, enroll_date) VALUES (9, '2026-01-05 23:30:00')");
+        try {
+            UpdateDbStep zoned =
+                    new UpdateDbStep(PG.dataSource(), GuestsFixture.TABLE, GuestsFixture.PREDICTIONS, store);
+            String key = RunKeys.predictionsPart(RUN, 0).key();
+            GuestsFixture.put(
+                    store, S3.bucket(), key, part("9,2026-01-05,temp", "1,2026-01-05,es", "9,2026-01-06,perm"), null);
+            UpdateDbStep.Summary summary = zoned.apply(new ObjectRef(S3.bucket(), key));
+            assertEquals(2, summary.applied());
+            assertEquals(1, summary.skipped().unmatched(), "the next day is not the guest's enrolment");
+            assertEquals("temp", predictions().get("9/2026-01-05 23:30:00"));
+        } finally {
+            execute("ALTER DATABASE " + PG.database() + " RESET timezone");
+        }
+    }
+
+    @Test
     void aTimestamptzKeyMatchesByItsDateInUtcWhateverTheSessionsTimeZone() throws SQLException {
         execute(
                 "ALTER DATABASE " + PG.database() + " SET timezone = 'America/Los_Angeles'",
