@@ -182,10 +182,6 @@ public final class RemoveExitedStep {
         }
     }
 
-    /**
-     * Adds the column only when the catalog says it is missing: ALTER TABLE takes an ACCESS EXCLUSIVE
-     * lock even when the column exists, and a normal run must not block the intake app.
-     */
     /** A caller's run id: near the database's clock, and not one remove has run under. */
     private static void admit(Connection c, RunId runId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT clock_timestamp(), EXISTS (SELECT 1 FROM "
@@ -211,6 +207,10 @@ public final class RemoveExitedStep {
         }
     }
 
+    /**
+     * Adds the column only when the catalog says it is missing: ALTER TABLE takes an ACCESS EXCLUSIVE
+     * lock even when the column exists, and a normal run must not block the intake app.
+     */
     private boolean ensureColumn(Connection c, Deadline deadline) throws SQLException {
         try (PreparedStatement ps =
                 c.prepareStatement("SELECT to_regclass(?) IS NOT NULL, EXISTS (SELECT 1 FROM pg_attribute"

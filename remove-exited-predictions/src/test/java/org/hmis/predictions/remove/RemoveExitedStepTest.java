@@ -10,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,7 +18,10 @@ import java.util.Map;
 import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.db.Database;
 import org.hmis.predictions.common.db.PipelineSchema;
+import org.hmis.predictions.common.db.TransactionSettings;
 import org.hmis.predictions.common.storage.RunId;
+import org.hmis.predictions.common.trigger.Deadline;
+import org.hmis.predictions.common.trigger.RunRequest;
 import org.hmis.predictions.localservices.TestPostgres;
 import org.hmis.predictions.synthetic.GuestsTable;
 import org.junit.jupiter.api.AfterAll;
@@ -139,6 +143,45 @@ class RemoveExitedStepTest {
             RemoveExitedStep.Summary summary = step().run(RunId.parse("20261123T060500Z-0002"));
             assertFalse(summary.columnCreated());
             reader.rollback();
+        }
+    }
+
+    @Test
+    void aLockHeldPastTheTimeLeftEndsTheRunCleanlyAndTheServerStopsWaiting() throws Exception {
+        step().run(RunId.parse("20261123T060000Z-0001"));
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement()) {
+            st.execute(
+                    "UPDATE guests SET exit_date = '2026-11-20', exit_destination = 'Client refused' WHERE personal_id = 1");
+        }
+        RunId blocked = RunId.parse("20261123T070000Z-0002");
+        try (Connection holder = PG.connect();
+                Statement st = holder.createStatement()) {
+            holder.setAutoCommit(false);
+            st.executeQuery("SELECT * FROM guests WHERE personal_id = 1 FOR UPDATE")
+                    .close();
+            long started = System.nanoTime();
+            Deadline deadline = Deadline.after(Duration.ofSeconds(3), Duration.ofSeconds(1));
+            SQLException e = assertThrows(SQLException.class, () -> step().run(RunRequest.madeHere(blocked), deadline));
+            long tookMs = (System.nanoTime() - started) / 1_000_000;
+            assertTrue(TransactionSettings.timedOut(e), "the server stopped the statement: " + e.getMessage());
+            assertTrue(tookMs < 3_000, "ended within the invocation's time: " + tookMs + " ms");
+            try (ResultSet rs =
+                    st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                            + " AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'")) {
+                rs.next();
+                assertEquals(0, rs.getLong(1), "no statement of the step is left waiting on the server");
+            }
+            holder.rollback();
+        }
+        assertEquals(null, predictions().get("1/2026-01-05"), "nothing was marked");
+        try (Connection c = PG.connect();
+                PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM prediction_runs WHERE run_id = ?")) {
+            ps.setString(1, blocked.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                assertEquals(0, rs.getLong(1), "the run that ran out of time is not recorded done");
+            }
         }
     }
 
