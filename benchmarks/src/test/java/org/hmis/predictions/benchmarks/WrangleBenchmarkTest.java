@@ -92,10 +92,10 @@ class WrangleBenchmarkTest {
         assertTrue(json.get("peak_heap_mb").asDouble() > 0, text);
         assertTrue(
                 json.get("peak_heap_mb").asDouble() <= json.get("max_heap_mb").asDouble(), text);
-        // Two runs wrote their parts (the untimed warm-up and the timed one): three parts of 100 rows each, and a
-        // manifest each.
+        // Four runs wrote their parts (the untimed warm-up and one per timed round): three parts of 100 rows each,
+        // and a manifest each.
         assertEquals(
-                8,
+                16,
                 S3.s3Client()
                         .listObjectsV2(list -> list.bucket(S3.bucket()).prefix("wrangled/"))
                         .keyCount());
