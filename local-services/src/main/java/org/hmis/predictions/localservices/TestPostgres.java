@@ -1,7 +1,9 @@
 package org.hmis.predictions.localservices;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -107,6 +109,21 @@ public final class TestPostgres implements BeforeAllCallback, AfterAllCallback {
     /** A new connection to this test class's database; the caller closes it. */
     public Connection connect() throws SQLException {
         return server().connect(database);
+    }
+
+    /**
+     * How many sessions of this test class's database are waiting for a lock: after a step ran out of time, none of
+     * its statements may be left waiting on the server.
+     */
+    public long sessionsWaitingOnLocks() throws SQLException {
+        try (Connection c = connect();
+                Statement st = c.createStatement();
+                ResultSet rs =
+                        st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                                + " AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     /** This test class's database as a DataSource (a new connection per call), for code that takes one. */

@@ -166,12 +166,7 @@ class RemoveExitedStepTest {
             long tookMs = (System.nanoTime() - started) / 1_000_000;
             assertTrue(TransactionSettings.timedOut(e), "the server stopped the statement: " + e.getMessage());
             assertTrue(tookMs < 3_000, "ended within the invocation's time: " + tookMs + " ms");
-            try (ResultSet rs =
-                    st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                            + " AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'")) {
-                rs.next();
-                assertEquals(0, rs.getLong(1), "no statement of the step is left waiting on the server");
-            }
+            assertEquals(0, PG.sessionsWaitingOnLocks(), "no statement of the step is left waiting on the server");
             holder.rollback();
         }
         assertEquals(null, predictions().get("1/2026-01-05"), "nothing was marked");
