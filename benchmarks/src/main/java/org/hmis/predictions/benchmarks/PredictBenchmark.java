@@ -12,20 +12,20 @@ import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.csv.PredictionsCsv;
 import org.hmis.predictions.common.features.FeatureSpec;
 import org.hmis.predictions.common.model.ModelArtifact;
+import org.hmis.predictions.common.run.ObjectMetadata;
+import org.hmis.predictions.common.run.RunId;
+import org.hmis.predictions.common.run.RunKeys;
 import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.common.s3.ObjectUpload;
-import org.hmis.predictions.common.storage.ObjectMetadata;
-import org.hmis.predictions.common.storage.RunId;
-import org.hmis.predictions.common.storage.RunKeys;
-import org.hmis.predictions.common.trees.TreeEnsemble;
-import org.hmis.predictions.common.trees.WorkerPool;
-import org.hmis.predictions.common.trigger.ObjectRef;
+import org.hmis.predictions.lambda.trigger.ObjectRef;
 import org.hmis.predictions.predict.PredictStep;
 import org.hmis.predictions.synthetic.GuestGenerator;
 import org.hmis.predictions.synthetic.SyntheticWrangledPart;
 import org.hmis.predictions.training.FeatureMatrix;
 import org.hmis.predictions.training.LightGbmReference;
 import org.hmis.predictions.training.ModelFiles;
+import org.hmis.predictions.trees.TreeEnsemble;
+import org.hmis.predictions.trees.WorkerPool;
 
 /**
  * Predict beside LightGBM itself, on the same machine, model and rows, in one run:

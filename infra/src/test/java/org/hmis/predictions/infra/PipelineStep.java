@@ -1,8 +1,8 @@
 package org.hmis.predictions.infra;
 
-import static org.hmis.predictions.common.storage.RunKeys.MODELS_PREFIX;
-import static org.hmis.predictions.common.storage.RunKeys.PREDICTIONS_PREFIX;
-import static org.hmis.predictions.common.storage.RunKeys.WRANGLED_PREFIX;
+import static org.hmis.predictions.common.run.RunKeys.MODELS_PREFIX;
+import static org.hmis.predictions.common.run.RunKeys.PREDICTIONS_PREFIX;
+import static org.hmis.predictions.common.run.RunKeys.WRANGLED_PREFIX;
 
 import java.util.Arrays;
 import java.util.EnumSet;

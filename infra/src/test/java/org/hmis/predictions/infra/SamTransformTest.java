@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.hmis.predictions.common.trigger.TriggerJson;
+import org.hmis.predictions.lambda.trigger.TriggerJson;
 import org.junit.jupiter.api.Test;
 
 /**

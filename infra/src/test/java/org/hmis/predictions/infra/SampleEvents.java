@@ -13,8 +13,8 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.hmis.predictions.common.trigger.TriggerJson;
 import org.hmis.predictions.infra.PipelineStep.Starter;
+import org.hmis.predictions.lambda.trigger.TriggerJson;
 
 /** The sample events in infra/events/&lt;module&gt;/, one per way a step is started, for `sam local invoke -e`. */
 final class SampleEvents {

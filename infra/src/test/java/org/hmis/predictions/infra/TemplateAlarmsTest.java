@@ -20,8 +20,8 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.hmis.predictions.common.trigger.TriggerJson;
 import org.hmis.predictions.infra.TemplateEvaluation.ResourceReference;
+import org.hmis.predictions.lambda.trigger.TriggerJson;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -14,7 +14,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
-import org.hmis.predictions.common.storage.RunKeys;
+import org.hmis.predictions.common.run.RunKeys;
 import org.hmis.predictions.infra.TemplateEvaluation.ResourceReference;
 import org.junit.jupiter.api.Test;
 

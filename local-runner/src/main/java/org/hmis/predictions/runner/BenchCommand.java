@@ -10,7 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.hmis.predictions.benchmarks.BenchmarkSuite;
 import org.hmis.predictions.common.config.PipelineConfig;
-import org.hmis.predictions.common.trigger.RunRequest;
+import org.hmis.predictions.lambda.trigger.RunRequest;
 import org.hmis.predictions.training.ModelFiles;
 import org.hmis.predictions.update.UpdateDbStep;
 import picocli.CommandLine.Command;

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.concurrent.Callable;
 import org.hmis.predictions.common.config.PipelineConfig;
-import org.hmis.predictions.common.trigger.RunRequest;
+import org.hmis.predictions.lambda.trigger.RunRequest;
 import org.hmis.predictions.synthetic.GuestGenerator;
 import org.hmis.predictions.synthetic.GuestLoader;
 import org.hmis.predictions.synthetic.GuestsTable;

@@ -13,9 +13,9 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.Map;
 import org.hmis.predictions.common.config.PipelineConfig;
+import org.hmis.predictions.common.run.RunKeys;
 import org.hmis.predictions.common.s3.ObjectStore;
-import org.hmis.predictions.common.storage.RunKeys;
-import org.hmis.predictions.common.trigger.TriggerJson;
+import org.hmis.predictions.lambda.trigger.TriggerJson;
 import org.hmis.predictions.synthetic.GuestGenerator;
 import org.hmis.predictions.synthetic.GuestLoader;
 import org.hmis.predictions.synthetic.GuestsTable;
@@ -113,7 +113,7 @@ class RunCommandTest {
                 ObjectStore.create(PipelineConfig.from(environment).storage())) {
             String key = store.list(
                             DemoServices.BUCKET,
-                            RunKeys.predictionsRunPrefix(org.hmis.predictions.common.storage.RunId.parse(runId)))
+                            RunKeys.predictionsRunPrefix(org.hmis.predictions.common.run.RunId.parse(runId)))
                     .get(0);
             Outcome byKey = run("--step", "update", "--key", key);
             assertEquals(0, byKey.exit(), byKey.err());

@@ -10,10 +10,10 @@ import java.util.Map;
 import org.hmis.predictions.common.model.InvalidModelException;
 import org.hmis.predictions.common.model.ModelArtifact;
 import org.hmis.predictions.common.model.ModelManifest;
+import org.hmis.predictions.common.run.ObjectMetadata;
+import org.hmis.predictions.common.run.RunKeys;
 import org.hmis.predictions.common.s3.ObjectNotFoundException;
 import org.hmis.predictions.common.s3.ObjectStore;
-import org.hmis.predictions.common.storage.ObjectMetadata;
-import org.hmis.predictions.common.storage.RunKeys;
 
 /**
  * Where a {@link ModelArtifact} is kept: a local directory holding {@code model.txt} and {@code model.json}, the

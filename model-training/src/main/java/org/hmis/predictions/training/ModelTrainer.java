@@ -11,7 +11,7 @@ import java.util.Map;
 import org.hmis.predictions.common.features.ExitDestinationClasses;
 import org.hmis.predictions.common.model.ModelArtifact;
 import org.hmis.predictions.common.model.ModelManifest;
-import org.hmis.predictions.common.trees.TreeEnsemble;
+import org.hmis.predictions.trees.TreeEnsemble;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -3,7 +3,7 @@ package org.hmis.predictions.predict;
 import org.hmis.predictions.common.features.FeatureListDifference;
 import org.hmis.predictions.common.model.InvalidModelException;
 import org.hmis.predictions.common.model.ModelManifest;
-import org.hmis.predictions.common.trees.TreeEnsemble;
+import org.hmis.predictions.trees.TreeEnsemble;
 
 /**
  * A model in memory, with the ETags of the objects it was read from: a new ETag on either means a new model. The

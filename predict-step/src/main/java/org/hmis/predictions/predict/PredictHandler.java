@@ -5,11 +5,11 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import java.io.InputStream;
 import java.io.OutputStream;
 import org.hmis.predictions.common.config.PipelineConfig;
-import org.hmis.predictions.common.metrics.StepMetrics;
 import org.hmis.predictions.common.s3.ObjectStore;
-import org.hmis.predictions.common.trigger.InvalidTriggerException;
-import org.hmis.predictions.common.trigger.Trigger;
-import org.hmis.predictions.common.trigger.TriggerJson;
+import org.hmis.predictions.lambda.metrics.StepMetrics;
+import org.hmis.predictions.lambda.trigger.InvalidTriggerException;
+import org.hmis.predictions.lambda.trigger.Trigger;
+import org.hmis.predictions.lambda.trigger.TriggerJson;
 
 /**
  * Lambda entry point: an S3 ObjectCreated event for {@code wrangled/} (several records; keys URL-encoded) or a direct

@@ -1,7 +1,7 @@
 package org.hmis.predictions.predict;
 
 import java.util.List;
-import org.hmis.predictions.common.metrics.StepMetrics;
+import org.hmis.predictions.lambda.metrics.StepMetrics;
 
 /** What predict-step publishes (docs/architecture.md, "Metrics"), from its summary: one record per run. */
 final class PredictMetrics {

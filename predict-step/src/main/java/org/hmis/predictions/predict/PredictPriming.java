@@ -2,11 +2,11 @@ package org.hmis.predictions.predict;
 
 import org.crac.Context;
 import org.crac.Resource;
+import org.hmis.predictions.common.run.RunKeys;
 import org.hmis.predictions.common.s3.ObjectStore;
-import org.hmis.predictions.common.snapstart.Priming;
-import org.hmis.predictions.common.storage.RunKeys;
-import org.hmis.predictions.common.trigger.ObjectRef;
-import org.hmis.predictions.common.trigger.Trigger;
+import org.hmis.predictions.lambda.snapstart.Priming;
+import org.hmis.predictions.lambda.trigger.ObjectRef;
+import org.hmis.predictions.lambda.trigger.Trigger;
 
 /**
  * SnapStart priming of predict-step: before the snapshot, a direct invoke naming a wrangled part is parsed and its

@@ -7,11 +7,11 @@ import java.io.OutputStream;
 import java.sql.SQLException;
 import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.db.Database;
-import org.hmis.predictions.common.metrics.StepMetrics;
-import org.hmis.predictions.common.trigger.Deadline;
-import org.hmis.predictions.common.trigger.RunRequest;
-import org.hmis.predictions.common.trigger.Trigger;
-import org.hmis.predictions.common.trigger.TriggerJson;
+import org.hmis.predictions.lambda.Deadline;
+import org.hmis.predictions.lambda.metrics.StepMetrics;
+import org.hmis.predictions.lambda.trigger.RunRequest;
+import org.hmis.predictions.lambda.trigger.Trigger;
+import org.hmis.predictions.lambda.trigger.TriggerJson;
 
 /**
  * Lambda entry point: an EventBridge schedule (its run id derived from the schedule's time, so retries of one night

@@ -1,6 +1,6 @@
 package org.hmis.predictions.remove;
 
-import org.hmis.predictions.common.metrics.StepMetrics;
+import org.hmis.predictions.lambda.metrics.StepMetrics;
 
 /** What remove-exited-predictions publishes (docs/architecture.md, "Metrics"), from its summary or its failure. */
 final class RemoveExitedMetrics {

@@ -3,8 +3,8 @@ package org.hmis.predictions.remove;
 import org.crac.Context;
 import org.crac.Resource;
 import org.hmis.predictions.common.db.Database;
-import org.hmis.predictions.common.snapstart.Priming;
-import org.hmis.predictions.common.trigger.RunRequest;
+import org.hmis.predictions.lambda.snapstart.Priming;
+import org.hmis.predictions.lambda.trigger.RunRequest;
 
 /**
  * SnapStart priming of remove-exited-predictions: before the snapshot, a night's schedule event is parsed into its

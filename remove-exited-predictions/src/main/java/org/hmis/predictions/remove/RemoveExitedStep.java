@@ -18,9 +18,9 @@ import org.hmis.predictions.common.db.RunLifecycle;
 import org.hmis.predictions.common.db.RunRefusedException;
 import org.hmis.predictions.common.db.TransactionSettings;
 import org.hmis.predictions.common.features.ExitDestinationClasses;
-import org.hmis.predictions.common.storage.RunId;
-import org.hmis.predictions.common.trigger.Deadline;
-import org.hmis.predictions.common.trigger.RunRequest;
+import org.hmis.predictions.common.run.RunId;
+import org.hmis.predictions.lambda.Deadline;
+import org.hmis.predictions.lambda.trigger.RunRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -20,7 +20,7 @@ import java.util.Optional;
 import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.db.PipelineSchema;
-import org.hmis.predictions.common.trigger.TriggerJson;
+import org.hmis.predictions.lambda.trigger.TriggerJson;
 import org.hmis.predictions.localservices.LocalPostgres;
 import org.hmis.predictions.localservices.MotoServer;
 import org.hmis.predictions.synthetic.GuestsTable;

@@ -14,8 +14,8 @@ import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.db.PredictionRuns;
 import org.hmis.predictions.common.db.RunLifecycle;
 import org.hmis.predictions.common.features.ExitDestinationClasses;
-import org.hmis.predictions.common.storage.RunId;
-import org.hmis.predictions.common.trigger.TriggerJson;
+import org.hmis.predictions.common.run.RunId;
+import org.hmis.predictions.lambda.trigger.TriggerJson;
 
 /**
  * A complete run's class mix: how many guests' latest prediction is the run's, by class, and the same of the run

@@ -6,12 +6,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.db.Database;
-import org.hmis.predictions.common.metrics.StepMetrics;
 import org.hmis.predictions.common.s3.ObjectStore;
-import org.hmis.predictions.common.trigger.Deadline;
-import org.hmis.predictions.common.trigger.InvalidTriggerException;
-import org.hmis.predictions.common.trigger.Trigger;
-import org.hmis.predictions.common.trigger.TriggerJson;
+import org.hmis.predictions.lambda.Deadline;
+import org.hmis.predictions.lambda.metrics.StepMetrics;
+import org.hmis.predictions.lambda.trigger.InvalidTriggerException;
+import org.hmis.predictions.lambda.trigger.Trigger;
+import org.hmis.predictions.lambda.trigger.TriggerJson;
 
 /**
  * Lambda entry point: an S3 ObjectCreated event for {@code predictions/} (one record per part, several per

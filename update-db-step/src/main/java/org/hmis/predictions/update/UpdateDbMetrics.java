@@ -2,7 +2,7 @@ package org.hmis.predictions.update;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.hmis.predictions.common.metrics.StepMetrics;
+import org.hmis.predictions.lambda.metrics.StepMetrics;
 
 /**
  * What update-db-step publishes (docs/architecture.md, "Metrics"), from its result: one record per run of the parts

@@ -16,9 +16,9 @@ import java.util.Optional;
 import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.config.StorageSettings;
 import org.hmis.predictions.common.csv.PredictionsCsv;
+import org.hmis.predictions.common.run.ObjectMetadata;
 import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.common.s3.ObjectUpload;
-import org.hmis.predictions.common.storage.ObjectMetadata;
 import org.hmis.predictions.localservices.TestS3;
 import org.hmis.predictions.synthetic.GuestsTable;
 

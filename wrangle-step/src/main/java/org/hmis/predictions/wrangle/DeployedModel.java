@@ -6,9 +6,9 @@ import org.hmis.predictions.common.features.FeatureListDifference;
 import org.hmis.predictions.common.features.FeatureSpec;
 import org.hmis.predictions.common.model.InvalidModelException;
 import org.hmis.predictions.common.model.ModelManifest;
+import org.hmis.predictions.common.run.RunKeys;
 import org.hmis.predictions.common.s3.ObjectNotFoundException;
 import org.hmis.predictions.common.s3.ObjectStore;
-import org.hmis.predictions.common.storage.RunKeys;
 
 /**
  * What the wrangle takes from the model predict will use: the feature specification its manifest names, so the parts

@@ -7,9 +7,9 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import org.hmis.predictions.common.run.ObjectMetadata;
 import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.common.s3.ObjectUpload;
-import org.hmis.predictions.common.storage.ObjectMetadata;
 
 /**
  * {@code wrangled/<runId>/rejected.csv}: the rows set aside because their key is missing or malformed, so an

@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.hmis.predictions.common.db.RunStatus;
-import org.hmis.predictions.common.storage.RunId;
-import org.hmis.predictions.common.trigger.Trigger;
-import org.hmis.predictions.common.trigger.TriggerJson;
+import org.hmis.predictions.common.run.RunId;
+import org.hmis.predictions.lambda.trigger.Trigger;
+import org.hmis.predictions.lambda.trigger.TriggerJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,7 +1,7 @@
 package org.hmis.predictions.wrangle;
 
 import java.util.List;
-import org.hmis.predictions.common.metrics.StepMetrics;
+import org.hmis.predictions.lambda.metrics.StepMetrics;
 
 /** What wrangle-step publishes (docs/architecture.md, "Metrics"), from its summary or its failure. */
 final class WrangleMetrics {

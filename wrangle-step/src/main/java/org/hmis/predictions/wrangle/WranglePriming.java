@@ -4,8 +4,8 @@ import org.crac.Context;
 import org.crac.Resource;
 import org.hmis.predictions.common.db.Database;
 import org.hmis.predictions.common.s3.ObjectStore;
-import org.hmis.predictions.common.snapstart.Priming;
-import org.hmis.predictions.common.trigger.RunRequest;
+import org.hmis.predictions.lambda.snapstart.Priming;
+import org.hmis.predictions.lambda.trigger.RunRequest;
 
 /**
  * SnapStart priming of wrangle-step: before the snapshot, a night's schedule event is parsed into its run id and an

@@ -13,11 +13,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.hmis.predictions.common.csv.WrangledCsv;
 import org.hmis.predictions.common.features.GuestKey;
+import org.hmis.predictions.common.run.ObjectMetadata;
+import org.hmis.predictions.common.run.RunId;
+import org.hmis.predictions.common.run.RunKeys;
 import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.common.s3.ObjectUpload;
-import org.hmis.predictions.common.storage.ObjectMetadata;
-import org.hmis.predictions.common.storage.RunId;
-import org.hmis.predictions.common.storage.RunKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -11,8 +11,8 @@ import org.hmis.predictions.common.drift.FeatureDistribution;
 import org.hmis.predictions.common.features.ExitDestinationClasses;
 import org.hmis.predictions.common.features.FeatureSpec;
 import org.hmis.predictions.common.model.ModelManifest;
+import org.hmis.predictions.common.run.RunKeys;
 import org.hmis.predictions.common.s3.ObjectStore;
-import org.hmis.predictions.common.storage.RunKeys;
 
 /** Model manifests as training writes them, put where the wrangle step reads them: only model.json is read. */
 final class DeployedManifests {

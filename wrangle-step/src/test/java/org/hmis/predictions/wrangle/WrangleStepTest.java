@@ -29,13 +29,13 @@ import org.hmis.predictions.common.db.PipelineSchema;
 import org.hmis.predictions.common.db.RunRefusedException;
 import org.hmis.predictions.common.features.FeatureSpec;
 import org.hmis.predictions.common.features.GuestFeatures;
+import org.hmis.predictions.common.run.RunId;
+import org.hmis.predictions.common.run.RunKeys;
+import org.hmis.predictions.common.run.RunManifest;
 import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.common.s3.StoredObject;
-import org.hmis.predictions.common.storage.RunId;
-import org.hmis.predictions.common.storage.RunKeys;
-import org.hmis.predictions.common.storage.RunManifest;
-import org.hmis.predictions.common.trigger.Deadline;
-import org.hmis.predictions.common.trigger.RunRequest;
+import org.hmis.predictions.lambda.Deadline;
+import org.hmis.predictions.lambda.trigger.RunRequest;
 import org.hmis.predictions.localservices.TestPostgres;
 import org.hmis.predictions.localservices.TestS3;
 import org.hmis.predictions.synthetic.GuestGenerator;
@@ -737,8 +737,8 @@ class WrangleStepTest {
         insertGuests(10);
         RunId runId = RunId.parse("20261123T101500Z-0122");
         Deadline spent = Deadline.after(java.time.Duration.ofMillis(500), java.time.Duration.ofMillis(500));
-        org.hmis.predictions.common.trigger.OutOfTimeException e = assertThrows(
-                org.hmis.predictions.common.trigger.OutOfTimeException.class,
+        org.hmis.predictions.lambda.OutOfTimeException e = assertThrows(
+                org.hmis.predictions.lambda.OutOfTimeException.class,
                 () -> step(4).run(RunRequest.madeHere(runId), spent));
         assertTrue(e.getMessage().startsWith("wrangling run " + runId + ": out of time"), e.getMessage());
         assertEquals("failed", runStatus(runId));

@@ -5,7 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import org.hmis.predictions.common.config.SqlIdentifier;
-import org.hmis.predictions.common.storage.RunId;
+import org.hmis.predictions.common.run.RunId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

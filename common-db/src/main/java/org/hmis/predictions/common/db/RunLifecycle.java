@@ -13,9 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.hmis.predictions.common.storage.RunId;
-import org.hmis.predictions.common.storage.RunKeys;
-import org.hmis.predictions.common.trigger.RunRequest;
+import org.hmis.predictions.common.run.RunId;
+import org.hmis.predictions.common.run.RunKeys;
+import org.hmis.predictions.lambda.trigger.RunRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

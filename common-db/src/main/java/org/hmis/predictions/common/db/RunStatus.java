@@ -10,7 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.hmis.predictions.common.storage.RunId;
+import org.hmis.predictions.common.run.RunId;
 
 /**
  * What {@code prediction_runs} says of a run, for {@code GET /runs/latest}, {@code GET /runs/{runId}} and the local

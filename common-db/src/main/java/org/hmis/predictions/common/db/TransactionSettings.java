@@ -3,7 +3,7 @@ package org.hmis.predictions.common.db;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import org.hmis.predictions.common.trigger.Deadline;
+import org.hmis.predictions.lambda.Deadline;
 
 /**
  * The settings every statement of a step runs under, set for the current transaction only (so a pooled connection

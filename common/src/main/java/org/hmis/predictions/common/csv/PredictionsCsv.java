@@ -10,14 +10,14 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.stream.Stream;
 import org.hmis.predictions.common.features.ExitDestinationClasses;
-import org.hmis.predictions.common.storage.ObjectMetadata;
+import org.hmis.predictions.common.run.ObjectMetadata;
 
 /**
  * The predictions part format (docs/architecture.md, "CSV formats"). Version {@value #V2}, written since reasons were
  * added: {@code personal_id,enroll_date,predicted_exit_destination,p_es,p_other,p_perm,p_temp,p_unknown,risk,reasons},
  * where {@code risk} is 1 &minus; {@code p_perm} and {@code reasons} a JSON object (RFC 4180 quoted, its quotes
  * doubled) or empty when predict did not explain. Version {@value #V1} is the first eight columns alone. The version
- * is named by the object metadata {@link org.hmis.predictions.common.storage.ObjectMetadata#PREDICTIONS_FORMAT}; a
+ * is named by the object metadata {@link org.hmis.predictions.common.run.ObjectMetadata#PREDICTIONS_FORMAT}; a
  * part without it is read by its header. Every other field is plain (integers, ISO dates, class labels, numbers).
  */
 public final class PredictionsCsv {

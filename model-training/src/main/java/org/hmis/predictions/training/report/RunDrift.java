@@ -11,7 +11,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import org.hmis.predictions.common.storage.RunKeys;
+import org.hmis.predictions.common.run.RunKeys;
 
 /**
  * How far one run's current guests were from the model's training rows: the population stability index of each
