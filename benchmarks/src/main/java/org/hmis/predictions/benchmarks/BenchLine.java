@@ -95,6 +95,16 @@ public final class BenchLine {
         return this;
     }
 
+    /** The kind of line: the step measured, {@code pipeline} or {@code coldstart}. */
+    public String step() {
+        return line.get("step").asText();
+    }
+
+    /** The line's fields, {@code step} first, in the order printed. */
+    public ObjectNode fields() {
+        return line.deepCopy();
+    }
+
     /** The line as printed: one JSON object. */
     @Override
     public String toString() {

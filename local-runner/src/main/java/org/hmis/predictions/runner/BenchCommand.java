@@ -2,12 +2,21 @@ package org.hmis.predictions.runner;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.hmis.predictions.benchmarks.BenchLine;
 import org.hmis.predictions.benchmarks.BenchmarkSuite;
 import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.lambda.trigger.RunRequest;
@@ -18,7 +27,8 @@ import picocli.CommandLine.Option;
 
 /**
  * Starts the local services and runs {@link BenchmarkSuite} on them: one JSON line per measurement, each step beside
- * its reference measured in the same run.
+ * its reference measured in the same run; with {@code --markdown} also the same lines as a page ({@link
+ * BenchmarkPage}).
  */
 @Command(
         name = "bench",
@@ -32,6 +42,9 @@ import picocli.CommandLine.Option;
         })
 final class BenchCommand implements Callable<Integer> {
     static final String DATABASE = "exit_destination_bench";
+
+    /** A password in the JDBC URL stays out of the page. */
+    private static final Pattern PASSWORD = Pattern.compile("(?i)(password=)[^&\\s]*");
 
     @Option(names = "--guests", required = true, description = "Guests to generate, about 10%% of them current.")
     long guests;
@@ -59,6 +72,13 @@ final class BenchCommand implements Callable<Integer> {
                     + "(default: the current directory).")
     Path repository;
 
+    @Option(
+            names = "--markdown",
+            paramLabel = "FILE",
+            description = "Also write the lines as a markdown page: the machine, this command, a table per kind of "
+                    + "line (e.g. docs/benchmarks.md).")
+    Path markdown;
+
     private final PrintStream out;
 
     BenchCommand() {
@@ -75,6 +95,7 @@ final class BenchCommand implements Callable<Integer> {
         // One database per process: two benches (or a bench and its test) on one server must not drop each other's.
         try (DemoServices services = DemoServices.start(
                 jdbcUrl, DATABASE + "_" + ProcessHandle.current().pid())) {
+            List<BenchLine> lines = new ArrayList<>();
             try {
                 new BenchmarkSuite(
                                 services.environment(),
@@ -84,13 +105,49 @@ final class BenchCommand implements Callable<Integer> {
                                 ModelFiles.readResource(DemoCommand.BUNDLED_MODEL),
                                 BenchCommand::refresh,
                                 repository)
-                        .run(out::println);
+                        .run(line -> {
+                            out.println(line);
+                            lines.add(line);
+                        });
+                if (markdown != null) {
+                    BenchmarkPage.write(markdown, lines, BenchmarkPage.Machine.current(database(services)), command());
+                }
             } finally {
                 deleteDirectory(services.s3Directory());
                 services.dropDatabase();
             }
         }
         return 0;
+    }
+
+    /** The server's version, and whether it was the embedded one. */
+    private String database(DemoServices services) throws SQLException {
+        try (Connection c = DriverManager.getConnection(services.jdbcUrl());
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SHOW server_version")) {
+            rs.next();
+            return rs.getString(1) + (jdbcUrl == null ? ", embedded" : ", the server of --jdbc-url");
+        }
+    }
+
+    /** How to run this measurement again: the JVM's flags and the options given. */
+    private String command() {
+        List<String> words = new ArrayList<>(List.of("java"));
+        words.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        words.addAll(
+                List.of("-jar", "local-runner/target/local-runner.jar", "bench", "--guests", String.valueOf(guests)));
+        words.addAll(List.of("--seed", String.valueOf(seed)));
+        if (!steps.equals(BenchmarkSuite.STEPS)) {
+            words.addAll(List.of("--steps", String.join(",", steps)));
+        }
+        if (jdbcUrl != null) {
+            words.addAll(List.of("--jdbc-url", "'" + PASSWORD.matcher(jdbcUrl).replaceAll("$1...") + "'"));
+        }
+        if (!repository.equals(Path.of("."))) {
+            words.addAll(List.of("--repository", repository.toString()));
+        }
+        words.addAll(List.of("--markdown", markdown.toString()));
+        return String.join(" ", words);
     }
 
     /** A whole refresh as {@code run --step all} does it. */

@@ -10,7 +10,7 @@ import org.hmis.predictions.common.config.SqlIdentifier;
 /**
  * The households most at risk, as a case worker would ask the view of the current guests by risk
  * ({@code CURRENT_GUEST_RISK_VIEW}): each household by its member most at risk, with what pushes that guest's chance
- * of permanent housing down and up. README's "Which households are most at risk" gives the same query.
+ * of permanent housing down and up. docs/operations.md ("Which households are most at risk") gives the same query.
  */
 final class HouseholdsAtRisk {
     /** The query, the view's name in place of {@code current_guest_risk}. */

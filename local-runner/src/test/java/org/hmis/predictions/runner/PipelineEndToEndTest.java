@@ -154,7 +154,7 @@ class PipelineEndToEndTest {
 
     /**
      * The view holds every current guest once, ranked: percentiles up to 100, the riskiest first, reasons with texts;
-     * the README's query of the households most at risk runs on it.
+     * the query of the households most at risk that docs/operations.md shows runs on it.
      */
     private static void assertRankedWithReasons(long current) throws Exception {
         assertEquals(String.valueOf(current), scalar("SELECT count(*) FROM current_guest_risk"));
@@ -177,9 +177,9 @@ class PipelineEndToEndTest {
                                 + " OR reasons -> 'down' -> 0 ->> 'text' IS NULL AND jsonb_array_length(reasons -> 'down') > 0"),
                 "every guest has reasons, each with its text");
 
-        String readme = Files.readString(Path.of("..", "README.md"));
+        String operations = Files.readString(Path.of("..", "docs", "operations.md"));
         String query = HouseholdsAtRisk.QUERY.replace("LIMIT ?", "LIMIT 20");
-        assertTrue(readme.contains(query), "README shows the query the runner runs:\n" + query);
+        assertTrue(operations.contains(query), "docs/operations.md shows the query the runner runs:\n" + query);
         try (Connection c = PG.connect();
                 Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery(query)) {
