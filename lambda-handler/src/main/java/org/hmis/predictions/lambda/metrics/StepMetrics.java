@@ -146,6 +146,11 @@ public final class StepMetrics {
         }
     }
 
+    /** The record of a run that failed: {@value #FAILED} 1 and its time since {@code startedNanos}. */
+    public static Line failedRun(String runId, long startedNanos) {
+        return about(runId).count(FAILED, 1).milliseconds(DURATION_MS, (System.nanoTime() - startedNanos) / 1_000_000);
+    }
+
     /** A record about {@code runId}, which may be null when the run is not known. */
     public static Line about(String runId) {
         return new Line(runId);
