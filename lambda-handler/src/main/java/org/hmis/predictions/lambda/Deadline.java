@@ -10,7 +10,7 @@ import java.time.Duration;
  * {@link #UNBOUNDED_LOCK_WAIT} for a lock.
  */
 public final class Deadline {
-    /** Kept back from Lambda's remaining time; a fifth of it when the invocation has less than 50 s left. */
+    /** Kept back from Lambda's remaining time; a fifth of the remaining time when that is less. */
     public static final Duration DEFAULT_MARGIN = Duration.ofSeconds(10);
     /** How long a run without a deadline waits for a lock: a wait longer than that helps nobody. */
     public static final Duration UNBOUNDED_LOCK_WAIT = Duration.ofMinutes(5);

@@ -1,23 +1,27 @@
 package org.hmis.predictions.predict;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.util.List;
 import org.hmis.predictions.common.config.PipelineConfig;
+import org.hmis.predictions.common.run.RunKeys;
 import org.hmis.predictions.common.s3.ObjectStore;
-import org.hmis.predictions.lambda.metrics.StepMetrics;
+import org.hmis.predictions.lambda.Deadline;
+import org.hmis.predictions.lambda.StepHandler;
+import org.hmis.predictions.lambda.snapstart.Priming;
 import org.hmis.predictions.lambda.trigger.InvalidTriggerException;
+import org.hmis.predictions.lambda.trigger.ObjectRef;
 import org.hmis.predictions.lambda.trigger.Trigger;
-import org.hmis.predictions.lambda.trigger.TriggerJson;
 
 /**
  * Lambda entry point: an S3 ObjectCreated event for {@code wrangled/} (several records; keys URL-encoded) or a direct
  * invoke {@code {"bucket": "...", "key": "wrangled/<runId>/part-00000.csv"}}. Answers with the step's summary.
+ * Before the SnapStart snapshot a direct invoke naming a wrangled part is read and the S3 requests' classes loaded;
+ * nothing is sent to S3, and the model is read at the first invocation (it may change after the snapshot).
  */
-public final class PredictHandler implements RequestStreamHandler {
+public final class PredictHandler extends StepHandler<List<ObjectRef>, PredictStep.Summary> {
+    private static final String PART_EVENT =
+            "{\"bucket\":\"priming\",\"key\":\"wrangled/20260101T020000Z-0000/part-00000.csv\"}";
+
     private final PredictStep step;
-    final PredictPriming priming = PredictPriming.register();
 
     /** Built once per container: the configuration checked before the first event. */
     public PredictHandler() {
@@ -25,27 +29,24 @@ public final class PredictHandler implements RequestStreamHandler {
     }
 
     PredictHandler(PipelineConfig config) {
+        super(PredictMetrics.MODULE, new PredictMetrics());
         this.step = PredictStep.from(config, ObjectStore.create(config.storage()));
+        primeWith(Priming.of(PART_EVENT, trigger -> request(trigger).forEach(part -> RunKeys.parsePart(part.key())))
+                .loading(ObjectStore::loadRequestClasses));
     }
 
     @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context) {
-        Trigger trigger = Trigger.parse(input);
+    protected List<ObjectRef> request(Trigger trigger) {
         if (!(trigger instanceof Trigger.ObjectsCreated created)) {
             throw new InvalidTriggerException("predict-step takes an S3 ObjectCreated event for wrangled/ or a direct "
                     + "invoke {\"bucket\": ..., \"key\": \"wrangled/<runId>/part-NNNNN.csv\"}, not "
                     + trigger.getClass().getSimpleName());
         }
-        StepMetrics metrics = StepMetrics.forInvocation(context, PredictMetrics.MODULE);
-        long started = System.nanoTime();
-        PredictStep.Summary summary;
-        try {
-            summary = step.run(created.objects());
-        } catch (PredictFailedException e) {
-            metrics.publish(PredictMetrics.of(e.summary(), started));
-            throw e;
-        }
-        metrics.publish(PredictMetrics.of(summary, started));
-        TriggerJson.write(output, summary);
+        return created.objects();
+    }
+
+    @Override
+    protected PredictStep.Summary runStep(List<ObjectRef> parts, Deadline deadline) {
+        return step.run(parts);
     }
 }

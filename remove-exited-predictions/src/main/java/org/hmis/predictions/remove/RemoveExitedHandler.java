@@ -1,25 +1,22 @@
 package org.hmis.predictions.remove;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.sql.SQLException;
 import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.db.Database;
 import org.hmis.predictions.lambda.Deadline;
-import org.hmis.predictions.lambda.metrics.StepMetrics;
+import org.hmis.predictions.lambda.StepHandler;
+import org.hmis.predictions.lambda.snapstart.Priming;
 import org.hmis.predictions.lambda.trigger.RunRequest;
 import org.hmis.predictions.lambda.trigger.Trigger;
-import org.hmis.predictions.lambda.trigger.TriggerJson;
 
 /**
  * Lambda entry point: an EventBridge schedule (its run id derived from the schedule's time, so retries of one night
- * share it) or a direct invoke ({@code {}}, or {@code {"runId": "..."}} made within 15 minutes of now and not used).
+ * share it) or a direct invoke ({@code {}}, or {@code {"runId": "..."}} recent and not used, see {@link RunRequest}).
+ * Before the SnapStart snapshot a night's schedule is read and the driver's and pool's classes loaded; then every
+ * connection is closed and the credentials forgotten.
  */
-public final class RemoveExitedHandler implements RequestStreamHandler {
+public final class RemoveExitedHandler extends StepHandler<RunRequest, RemoveExitedStep.Summary> {
     private final RemoveExitedStep step;
-    final RemoveExitedPriming priming;
 
     /** Built once per container: configuration checked and the pool created before the first event. */
     public RemoveExitedHandler() {
@@ -27,30 +24,26 @@ public final class RemoveExitedHandler implements RequestStreamHandler {
     }
 
     RemoveExitedHandler(PipelineConfig config) {
+        super(RemoveExitedMetrics.MODULE, new RemoveExitedMetrics());
         Database database = Database.connect(config.database());
         this.step = RemoveExitedStep.from(config, database);
-        this.priming = RemoveExitedPriming.register(database);
+        primeWith(Priming.of(Priming.SCHEDULE_EVENT, this::request)
+                .loading(Database::loadClasses)
+                .releasing(database::release));
     }
 
     @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context) {
-        RunRequest request = RunRequest.of(Trigger.parse(input), RemoveExitedStep.STEP, "remove-exited-predictions");
-        // The invocation's remaining time bounds every statement; outside Lambda there is no context and no deadline.
-        Deadline deadline =
-                context == null ? Deadline.NONE : Deadline.ofRemainingMillis(context.getRemainingTimeInMillis());
-        StepMetrics metrics = StepMetrics.forInvocation(context, RemoveExitedMetrics.MODULE);
-        long started = System.nanoTime();
-        RemoveExitedStep.Summary summary;
-        try {
-            summary = step.run(request, deadline);
-        } catch (SQLException e) {
-            metrics.publish(RemoveExitedMetrics.failed(request.runId().value(), started));
-            throw new IllegalStateException("marking exited guests failed: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            metrics.publish(RemoveExitedMetrics.failed(request.runId().value(), started));
-            throw e;
-        }
-        metrics.publish(RemoveExitedMetrics.of(summary));
-        TriggerJson.write(output, summary);
+    protected RunRequest request(Trigger trigger) {
+        return RunRequest.of(trigger, RemoveExitedStep.STEP, RemoveExitedMetrics.MODULE);
+    }
+
+    @Override
+    protected RemoveExitedStep.Summary runStep(RunRequest request, Deadline deadline) throws SQLException {
+        return step.run(request, deadline);
+    }
+
+    @Override
+    protected String failing(RunRequest request) {
+        return "marking exited guests";
     }
 }

@@ -101,7 +101,7 @@ class RemoveExitedPrimingTest {
                 PipelineConfig.DB_SECRET_ARN, SECRET,
                 PipelineConfig.DB_SSL_MODE, "disable",
                 PipelineConfig.DB_POOL_SIZE, "1")));
-        handler.priming.beforeCheckpoint(null);
+        handler.priming().beforeCheckpoint(null);
 
         // After the restore: the database and the secret exist now, and nothing of the hook's time is in the way.
         makeDatabase();
@@ -111,12 +111,12 @@ class RemoveExitedPrimingTest {
                             + ",\"dbname\":\"" + DATABASE + "\",\"username\":\"" + postgres.user()
                             + "\",\"password\":\"trusted-locally\"}"));
         }
-        handler.priming.afterRestore(null);
+        handler.priming().afterRestore(null);
         assertEquals(1, invoke(handler).get("rowsMarked").asLong(), "the guest who left was marked");
 
         // A second checkpoint of a warm handler (a version published again) closes what the invocation opened.
         assertEquals(1, sessions(), "the pool holds the invocation's connection");
-        handler.priming.beforeCheckpoint(null);
+        handler.priming().beforeCheckpoint(null);
         assertEquals(0, sessions(), "no connection is left open across the checkpoint");
         try (Connection c = admin(DATABASE);
                 Statement st = c.createStatement()) {

@@ -1,17 +1,16 @@
 package org.hmis.predictions.update;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.util.List;
 import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.db.Database;
+import org.hmis.predictions.common.run.RunKeys;
 import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.lambda.Deadline;
-import org.hmis.predictions.lambda.metrics.StepMetrics;
+import org.hmis.predictions.lambda.StepHandler;
+import org.hmis.predictions.lambda.snapstart.Priming;
 import org.hmis.predictions.lambda.trigger.InvalidTriggerException;
+import org.hmis.predictions.lambda.trigger.ObjectRef;
 import org.hmis.predictions.lambda.trigger.Trigger;
-import org.hmis.predictions.lambda.trigger.TriggerJson;
 
 /**
  * Lambda entry point: an S3 ObjectCreated event for {@code predictions/} (one record per part, several per
@@ -21,10 +20,15 @@ import org.hmis.predictions.lambda.trigger.TriggerJson;
  * <p>Every part of an event is tried, each in its own transaction; if any failed, the invocation fails
  * naming each failed part, so Lambda retries the event, and the parts that did apply report
  * "already-applied" the second time.
+ *
+ * <p>Before the SnapStart snapshot a direct invoke naming a predictions part is read and the driver's, the pool's
+ * and the S3 requests' classes loaded; then every connection is closed and the credentials forgotten.
  */
-public final class UpdateDbHandler implements RequestStreamHandler {
+public final class UpdateDbHandler extends StepHandler<List<ObjectRef>, UpdateDbStep.Result> {
+    private static final String PART_EVENT =
+            "{\"bucket\":\"priming\",\"key\":\"predictions/20260101T020000Z-0000/part-00000.csv\"}";
+
     private final UpdateDbStep step;
-    final UpdateDbPriming priming;
 
     /** Built once per container: configuration checked, pool and S3 client created before the first event. */
     public UpdateDbHandler() {
@@ -32,32 +36,26 @@ public final class UpdateDbHandler implements RequestStreamHandler {
     }
 
     UpdateDbHandler(PipelineConfig config) {
+        super(UpdateDbMetrics.MODULE, new UpdateDbMetrics());
         ObjectStore store = ObjectStore.create(config.storage());
         Database database = Database.connect(config.database(), (bucket, key) -> store.readBytes(bucket, key));
         this.step = UpdateDbStep.from(config, database, store);
-        this.priming = UpdateDbPriming.register(database);
+        primeWith(Priming.of(PART_EVENT, trigger -> request(trigger).forEach(part -> RunKeys.parsePart(part.key())))
+                .loading(Database::loadClasses, ObjectStore::loadRequestClasses)
+                .releasing(database::release));
     }
 
     @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context) {
-        Trigger trigger = Trigger.parse(input);
+    protected List<ObjectRef> request(Trigger trigger) {
         if (!(trigger instanceof Trigger.ObjectsCreated created)) {
             throw new InvalidTriggerException("update-db-step takes an S3 ObjectCreated event or a direct invoke"
                     + " {\"bucket\", \"key\"}, not " + trigger.getClass().getSimpleName());
         }
-        // The invocation's remaining time bounds every statement; outside Lambda there is no context and no deadline.
-        Deadline deadline =
-                context == null ? Deadline.NONE : Deadline.ofRemainingMillis(context.getRemainingTimeInMillis());
-        StepMetrics metrics = StepMetrics.forInvocation(context, UpdateDbMetrics.MODULE);
-        long started = System.nanoTime();
-        UpdateDbStep.Result result;
-        try {
-            result = step.run(created.objects(), deadline);
-        } catch (UpdateFailedException e) {
-            metrics.publish(UpdateDbMetrics.of(e.result(), started));
-            throw e;
-        }
-        metrics.publish(UpdateDbMetrics.of(result, started));
-        TriggerJson.write(output, result);
+        return created.objects();
+    }
+
+    @Override
+    protected UpdateDbStep.Result runStep(List<ObjectRef> parts, Deadline deadline) {
+        return step.run(parts, deadline);
     }
 }

@@ -2,19 +2,19 @@ package org.hmis.predictions.update;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.hmis.predictions.lambda.metrics.InvocationMetrics;
 import org.hmis.predictions.lambda.metrics.StepMetrics;
+import org.hmis.predictions.lambda.trigger.ObjectRef;
 
 /**
  * What update-db-step publishes (docs/architecture.md, "Metrics"), from its result: one record per run of the parts
  * it was given, and for a run one of its parts completed, one more with the run's class mix and drift.
  */
-final class UpdateDbMetrics {
+final class UpdateDbMetrics implements InvocationMetrics<List<ObjectRef>, UpdateDbStep.Result> {
     static final String MODULE = "update-db-step";
 
-    private UpdateDbMetrics() {}
-
-    /** Published with an {@link UpdateFailedException}'s result too, before the invocation fails. */
-    static List<StepMetrics.Line> of(UpdateDbStep.Result result, long startedNanos) {
+    @Override
+    public List<StepMetrics.Line> of(UpdateDbStep.Result result, long startedNanos) {
         StepMetrics.ByRun byRun = new StepMetrics.ByRun(
                 StepMetrics.ROWS, StepMetrics.PARTS, StepMetrics.STALE, StepMetrics.UNMATCHED, StepMetrics.FAILED);
         List<StepMetrics.Line> completed = new ArrayList<>();
@@ -36,6 +36,12 @@ final class UpdateDbMetrics {
         List<StepMetrics.Line> records = new ArrayList<>(byRun.records(startedNanos));
         records.addAll(completed);
         return records;
+    }
+
+    /** An {@link UpdateFailedException}'s result, as a result's; nothing for another failure. */
+    @Override
+    public List<StepMetrics.Line> failed(List<ObjectRef> parts, Exception failure, long startedNanos) {
+        return failure instanceof UpdateFailedException failed ? of(failed.result(), startedNanos) : List.of();
     }
 
     /** Once per run, from the invocation that completed it; MaxDrift only when a run completed before it. */

@@ -37,7 +37,7 @@ final class RunStatusRequests {
         String name = request.path().substring(PREFIX.length());
         String route = PREFIX + (name.equals(LATEST) ? LATEST : "{runId}");
         if (!"GET".equals(request.method())) {
-            return WrangleHandler.error(
+            return WrangleApi.error(
                     405, request.method() + " is not allowed on " + route + "; use GET", Map.of("allow", "GET"));
         }
         RunId runId = null;
@@ -45,7 +45,7 @@ final class RunStatusRequests {
             try {
                 runId = RunId.parse(name);
             } catch (IllegalArgumentException e) {
-                return WrangleHandler.error(400, e.getMessage(), Map.of());
+                return WrangleApi.error(400, e.getMessage(), Map.of());
             }
         }
         Optional<RunStatus> status;
@@ -53,11 +53,10 @@ final class RunStatusRequests {
             status = runId == null ? RunStatus.latest(connection) : RunStatus.of(connection, runId);
         } catch (SQLException e) {
             LOG.error("the status of {} could not be read: {}", name, e.getMessage(), e);
-            return WrangleHandler.error(
-                    503, "the run's status could not be read, try again: " + e.getMessage(), Map.of());
+            return WrangleApi.error(503, "the run's status could not be read, try again: " + e.getMessage(), Map.of());
         }
         if (status.isEmpty()) {
-            return WrangleHandler.error(
+            return WrangleApi.error(
                     404, runId == null ? "no run has started yet" : "no run " + runId + " was ever started", Map.of());
         }
         return TriggerJson.httpResponse(200, status.get());

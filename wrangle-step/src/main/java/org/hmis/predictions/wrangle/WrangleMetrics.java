@@ -1,16 +1,17 @@
 package org.hmis.predictions.wrangle;
 
 import java.util.List;
+import org.hmis.predictions.lambda.metrics.InvocationMetrics;
 import org.hmis.predictions.lambda.metrics.StepMetrics;
+import org.hmis.predictions.lambda.trigger.RunRequest;
 
 /** What wrangle-step publishes (docs/architecture.md, "Metrics"), from its summary or its failure. */
-final class WrangleMetrics {
+final class WrangleMetrics implements InvocationMetrics<RunRequest, WrangleStep.Summary> {
     static final String MODULE = "wrangle-step";
 
-    private WrangleMetrics() {}
-
     /** A run wrangled; nothing when there was nothing to do (a schedule's run already wrangled): no run, no record. */
-    static List<StepMetrics.Line> of(WrangleStep.Summary summary) {
+    @Override
+    public List<StepMetrics.Line> of(WrangleStep.Summary summary, long startedNanos) {
         if (WrangleStep.NOTHING_TO_DO.equals(summary.status())) {
             return List.of();
         }
@@ -27,10 +28,8 @@ final class WrangleMetrics {
         return List.of(line);
     }
 
-    /** A run that failed, published before the invocation fails; {@code startedNanos} is when it began. */
-    static StepMetrics.Line failed(String runId, long startedNanos) {
-        return StepMetrics.about(runId)
-                .count(StepMetrics.FAILED, 1)
-                .milliseconds(StepMetrics.DURATION_MS, (System.nanoTime() - startedNanos) / 1_000_000);
+    @Override
+    public List<StepMetrics.Line> failed(RunRequest request, Exception failure, long startedNanos) {
+        return List.of(StepMetrics.failedRun(request.runId().value(), startedNanos));
     }
 }

@@ -1,6 +1,9 @@
 package org.hmis.predictions.lambda.metrics;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,12 +12,9 @@ import java.util.Objects;
 import org.hmis.predictions.common.run.RunKeys;
 import org.hmis.predictions.lambda.trigger.InvalidTriggerException;
 import org.hmis.predictions.lambda.trigger.ObjectRef;
+import org.hmis.predictions.lambda.trigger.TriggerJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.cloudwatchlogs.emf.environment.LambdaEnvironment;
-import software.amazon.cloudwatchlogs.emf.logger.MetricsLogger;
-import software.amazon.cloudwatchlogs.emf.model.DimensionSet;
-import software.amazon.cloudwatchlogs.emf.model.Unit;
 
 /**
  * The metrics a function publishes (docs/architecture.md, "Metrics"), in CloudWatch's embedded metric format: one
@@ -84,19 +84,19 @@ public final class StepMetrics {
 
         /** A count (unit Count). */
         public Line count(String name, long value) {
-            values.add(new Value(name, value, Unit.COUNT.toString()));
+            values.add(new Value(name, value, "Count"));
             return this;
         }
 
         /** A time in milliseconds (unit Milliseconds). */
         public Line milliseconds(String name, long value) {
-            values.add(new Value(name, value, Unit.MILLISECONDS.toString()));
+            values.add(new Value(name, value, "Milliseconds"));
             return this;
         }
 
         /** A measure without a unit (unit None). */
         public Line measure(String name, double value) {
-            values.add(new Value(name, value, Unit.NONE.toString()));
+            values.add(new Value(name, value, "None"));
             return this;
         }
     }
@@ -146,6 +146,11 @@ public final class StepMetrics {
         }
     }
 
+    /** The record of a run that failed: {@value #FAILED} 1 and its time since {@code startedNanos}. */
+    public static Line failedRun(String runId, long startedNanos) {
+        return about(runId).count(FAILED, 1).milliseconds(DURATION_MS, (System.nanoTime() - startedNanos) / 1_000_000);
+    }
+
     /** A record about {@code runId}, which may be null when the run is not known. */
     public static Line about(String runId) {
         return new Line(runId);
@@ -158,22 +163,38 @@ public final class StepMetrics {
         }
     }
 
-    /** Writes one record as one embedded-metric-format line. */
+    /** Writes one record as one embedded-metric-format line on standard output, which Lambda sends to the log group. */
     public void publish(Line record) {
         try {
-            // LambdaEnvironment writes to standard output, which Lambda sends to the function's log group; no probing.
-            MetricsLogger logger = new MetricsLogger(new LambdaEnvironment());
-            logger.setNamespace(NAMESPACE);
-            logger.setDimensions(DimensionSet.of(DIMENSION, function));
-            if (record.runId() != null) {
-                logger.putProperty(RUN_ID, record.runId());
-            }
-            for (Value value : record.values) {
-                logger.putMetric(value.name(), value.value(), Unit.fromValue(value.unit()));
-            }
-            logger.flush();
-        } catch (RuntimeException e) {
+            System.out.println(TriggerJson.MAPPER.writeValueAsString(emf(record, function)));
+        } catch (JsonProcessingException | RuntimeException e) {
             LOG.warn("the metrics of run {} could not be written: {}", record.runId(), e.toString());
         }
+    }
+
+    /**
+     * The record in the embedded metric format's structure: the {@code _aws} metadata naming the namespace, the
+     * dimension and each metric's unit, then the dimension's value, the run id and the metrics' values. Written with
+     * the handlers' own mapper rather than the aws-embedded-metrics library, whose first record (its own mapper, model
+     * and executor to set up) was a large part of every function's first invocation.
+     */
+    private static ObjectNode emf(Line record, String function) {
+        ObjectNode line = TriggerJson.MAPPER.createObjectNode();
+        ObjectNode directive = line.putObject("_aws")
+                .put("Timestamp", System.currentTimeMillis())
+                .putArray("CloudWatchMetrics")
+                .addObject()
+                .put("Namespace", NAMESPACE);
+        ArrayNode metrics = directive.putArray("Metrics");
+        directive.putArray("Dimensions").addArray().add(DIMENSION);
+        line.put(DIMENSION, function);
+        if (record.runId() != null) {
+            line.put(RUN_ID, record.runId());
+        }
+        for (Value value : record.values) {
+            metrics.addObject().put("Name", value.name()).put("Unit", value.unit());
+            line.put(value.name(), value.value());
+        }
+        return line;
     }
 }
