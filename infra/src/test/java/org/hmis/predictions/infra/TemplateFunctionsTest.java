@@ -242,6 +242,17 @@ class TemplateFunctionsTest {
         }
     }
 
+    /** Off unless asked for: SAM writes no TracingConfig and no X-Ray policy for Disabled (SamTransformTest). */
+    @Test
+    void tracingIsEveryFunctionsAndOffByDefault() {
+        Map<String, Object> tracing = TEMPLATE.parameters().get("Tracing");
+        assertEquals("Disabled", tracing.get("Default"));
+        assertEquals(List.of("Disabled", "PassThrough", "Active"), tracing.get("AllowedValues"));
+        for (TemplateFunction f : TEMPLATE.functions()) {
+            assertEquals(Optional.of(Map.of("Ref", "Tracing")), f.property("Tracing"), f.logicalId());
+        }
+    }
+
     /** Update's reserved concurrency is a choice: none by default (a quota of 10 cannot reserve any), 1 to queue parts. */
     @Test
     void onlyUpdateMayReserveConcurrencyAndOnlyWhenAsked() {
