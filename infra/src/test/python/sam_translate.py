@@ -4,7 +4,7 @@ Usage: python3 sam_translate.py TEMPLATE OUTPUT [Name=Value ...]
 
 Like sam validate (samcli.lib.translate.sam_template_validator), it points every local CodeUri, ContentUri and
 DefinitionUri at a placeholder S3 URI, then runs aws-sam-translator's Translator with the given parameter values
-(none: the defaults). The managed policy map is empty: the template's policies are all inline, and a managed
+(none: the defaults), and writes those values as the parameters' defaults. The managed policy map is empty: the template's policies are all inline, and a managed
 policy name would fail the transform here rather than pass. Writes the CloudFormation template as JSON to OUTPUT;
 exits 1 naming every problem the translator found.
 """
@@ -26,6 +26,10 @@ LOCAL_URIS = {
     "AWS::Serverless::StateMachine": "DefinitionUri",
 }
 
+
+# Parameters the translator resolves itself (samtranslator resolves Tracing's Ref to decide on TracingConfig and the
+# X-Ray policy).
+RESOLVED_BY_SAM = {"Tracing"}
 
 ALWAYS_HAS_URI = {"AWS::Serverless::Function", "AWS::Serverless::LayerVersion"}
 
@@ -68,6 +72,14 @@ def main(argv):
         for cause in e.causes:
             print("  " + str(cause), file=sys.stderr)
         return 1
+    # The values given become the defaults, so that cfn-lint checks the template CloudFormation would be handed for
+    # this deployment. A parameter SAM reads itself is only valid with the value it was read with: SAM writes no
+    # TracingConfig for Tracing=Disabled, and a Ref to that value would be no tracing mode.
+    for name, value in parameters.items():
+        declaration = translated.get("Parameters", {}).get(name, {})
+        declaration["Default"] = value
+        if name in RESOLVED_BY_SAM:
+            declaration["AllowedValues"] = [value]
     with open(argv[2], "w", encoding="utf-8") as f:
         json.dump(translated, f, indent=1, sort_keys=False)
     return 0

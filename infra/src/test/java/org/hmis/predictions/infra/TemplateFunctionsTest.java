@@ -173,21 +173,22 @@ class TemplateFunctionsTest {
         }
     }
 
+    /** In the VPC network modes; TemplateNetworkModesTest holds no-vpc. */
     @Test
     void onlyTheStepsThatReachTheDatabaseRunInTheVpc() {
         for (TemplateFunction f : TEMPLATE.functions()) {
-            Object vpc = f.properties().get("VpcConfig");
+            Optional<Object> vpc = f.property("VpcConfig").flatMap(DEPLOYMENT::evaluate);
             assertEquals(
                     f.step().needsDatabase(),
-                    vpc != null,
+                    vpc.isPresent(),
                     f.logicalId()
                             + (f.step().needsDatabase()
                                     ? " reaches the database and needs VpcConfig"
                                     : " never reaches the database: keep it out of the VPC"));
-            if (vpc != null) {
-                Map<String, Object> config = Template.map(vpc);
-                assertEquals(Map.of("Ref", "SubnetIds"), config.get("SubnetIds"));
-                assertEquals(List.of(Map.of("Ref", "FunctionSecurityGroupId")), config.get("SecurityGroupIds"));
+            if (vpc.isPresent()) {
+                Map<String, Object> config = Template.map(vpc.get());
+                assertEquals(DEPLOYMENT.parameter("SubnetIds"), config.get("SubnetIds"));
+                assertEquals(List.of(DEPLOYMENT.parameter("FunctionSecurityGroupId")), config.get("SecurityGroupIds"));
             }
         }
     }
@@ -238,6 +239,17 @@ class TemplateFunctionsTest {
             assertEquals(
                     d.condition("MakeSecretsManagerEndpoint") || d.condition("MakeLambdaEndpoint"),
                     d.condition(groupCondition));
+        }
+    }
+
+    /** Off unless asked for: SAM writes no TracingConfig and no X-Ray policy for Disabled (SamTransformTest). */
+    @Test
+    void tracingIsEveryFunctionsAndOffByDefault() {
+        Map<String, Object> tracing = TEMPLATE.parameters().get("Tracing");
+        assertEquals("Disabled", tracing.get("Default"));
+        assertEquals(List.of("Disabled", "PassThrough", "Active"), tracing.get("AllowedValues"));
+        for (TemplateFunction f : TEMPLATE.functions()) {
+            assertEquals(Optional.of(Map.of("Ref", "Tracing")), f.property("Tracing"), f.logicalId());
         }
     }
 

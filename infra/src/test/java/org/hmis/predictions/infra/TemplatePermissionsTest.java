@@ -16,7 +16,7 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Each function may do exactly what its step does: read the prefixes it reads, write the prefixes it writes,
- * read the database secret if it reaches the database, invoke itself if its handler queues its own work, and
+ * read the database secret (and a CA bundle in S3, with an S3 client) if it reaches the database, invoke itself if its handler queues its own work, and
  * nothing else (SAM adds the logging, VPC and dead-letter permissions itself). Keys are used only through the
  * service whose data they encrypt, and listing only under the prefixes the step reads.
  */
@@ -32,7 +32,11 @@ class TemplatePermissionsTest {
 
     @TestFactory
     Stream<DynamicTest> everyFunctionMayDoWhatItsStepDoesAndNothingMore() {
-        return Deployments.all(TEMPLATE).entrySet().stream()
+        Map<String, TemplateEvaluation> deployments = new java.util.LinkedHashMap<>(Deployments.all(TEMPLATE));
+        deployments.put(
+                "verified TLS, the CA bundle in S3",
+                TemplateDatabaseTlsTest.verifiedWith("s3://shelter-certs/rds/global-bundle.pem"));
+        return deployments.entrySet().stream()
                 .flatMap(deployment -> TEMPLATE.functions().stream()
                         .map(f -> DynamicTest.dynamicTest(f.logicalId() + ", " + deployment.getKey(), () -> {
                             TemplateEvaluation d = deployment.getValue();
@@ -161,6 +165,13 @@ class TemplatePermissionsTest {
             if (deployment.condition("HasSecretKmsKey")) {
                 expected.add(new Grant("kms:Decrypt", deployment.string(Map.of("Ref", "DbSecretKmsKeyArn")), Map.of()));
             }
+        }
+        if (step.needsDatabase()
+                && step.settings().contains(Setting.STORAGE)
+                && deployment.condition("ReadsDbSslRootCertFromS3")) {
+            // The CA bundle, read with the step's S3 client: that one object.
+            String bundle = deployment.string(Map.of("Ref", "DbSslRootCert"));
+            expected.add(new Grant("s3:GetObject", "arn:aws:s3:::" + bundle.substring("s3://".length()), Map.of()));
         }
         step.reads().forEach(prefix -> expected.add(new Grant("s3:GetObject", bucket + "/" + prefix + "*", Map.of())));
         step.writes().forEach(prefix -> expected.add(new Grant("s3:PutObject", bucket + "/" + prefix + "*", Map.of())));

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             ReportCommand.class,
             BenchCommand.class,
+            ReplayCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
