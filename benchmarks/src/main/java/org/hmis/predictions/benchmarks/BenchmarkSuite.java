@@ -15,7 +15,6 @@ import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.db.Database;
 import org.hmis.predictions.common.db.PipelineSchema;
 import org.hmis.predictions.common.features.ExitDestinationClasses;
-import org.hmis.predictions.common.model.ModelArtifact;
 import org.hmis.predictions.common.run.RunId;
 import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.remove.RemoveExitedStep;
@@ -24,6 +23,7 @@ import org.hmis.predictions.synthetic.GuestLoader;
 import org.hmis.predictions.synthetic.GuestsTable;
 import org.hmis.predictions.synthetic.LoadProgress;
 import org.hmis.predictions.training.ModelFiles;
+import org.hmis.predictions.training.StoredModel;
 
 /**
  * Figures per step on generated guests, each beside its reference measured in the same run on the same machine,
@@ -64,7 +64,7 @@ public final class BenchmarkSuite {
     private final long guests;
     private final long seed;
     private final List<String> steps;
-    private final ModelArtifact model;
+    private final StoredModel model;
     private final Refresh refresh;
     private final Path repository;
 
@@ -79,7 +79,7 @@ public final class BenchmarkSuite {
             long guests,
             long seed,
             List<String> steps,
-            ModelArtifact model,
+            StoredModel model,
             Refresh refresh,
             Path repository) {
         if (guests < 1) {

@@ -11,19 +11,19 @@ import java.util.OptionalDouble;
 import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.csv.PredictionsCsv;
 import org.hmis.predictions.common.features.FeatureSpec;
-import org.hmis.predictions.common.model.ModelArtifact;
 import org.hmis.predictions.common.run.ObjectMetadata;
 import org.hmis.predictions.common.run.RunId;
 import org.hmis.predictions.common.run.RunKeys;
 import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.common.s3.ObjectUpload;
 import org.hmis.predictions.lambda.trigger.ObjectRef;
+import org.hmis.predictions.lightgbm.LightGbmBooster;
 import org.hmis.predictions.predict.PredictStep;
 import org.hmis.predictions.synthetic.GuestGenerator;
 import org.hmis.predictions.synthetic.SyntheticWrangledPart;
 import org.hmis.predictions.training.FeatureMatrix;
-import org.hmis.predictions.training.LightGbmReference;
 import org.hmis.predictions.training.ModelFiles;
+import org.hmis.predictions.training.StoredModel;
 import org.hmis.predictions.trees.TreeEnsemble;
 import org.hmis.predictions.trees.WorkerPool;
 
@@ -59,7 +59,7 @@ public final class PredictBenchmark {
      * @return the predict, engine and explain lines
      */
     public static List<BenchLine> run(
-            PipelineConfig config, ObjectStore store, ModelArtifact model, int rows, int rounds, long seed)
+            PipelineConfig config, ObjectStore store, StoredModel model, int rows, int rounds, long seed)
             throws IOException {
         if (rounds < 1) {
             throw new IllegalArgumentException("rounds should be at least 1, found " + rounds);
@@ -79,7 +79,7 @@ public final class PredictBenchmark {
                     in, wrangled.toString(), model.manifest().features());
         }
         int threads = Runtime.getRuntime().availableProcessors();
-        try (LightGbmReference lightGbm = LightGbmReference.load(model.modelText());
+        try (LightGbmBooster lightGbm = LightGbmBooster.load(model.modelText());
                 WorkerPool workers = WorkerPool.create(threads)) {
             TreeEnsemble trees = TreeEnsemble.parse(model.modelText());
             BenchLine explain = explain(
@@ -120,15 +120,15 @@ public final class PredictBenchmark {
             PipelineConfig config,
             ObjectStore store,
             ObjectRef wrangled,
-            LightGbmReference lightGbm,
+            LightGbmBooster lightGbm,
             FeatureMatrix matrix,
             int rounds,
             OptionalDouble contribRowsPerSecond) {
         PredictStep step = PredictStep.from(config, store);
         // As in a warm container: the model is loaded and the code compiled before the timed rounds.
         step.predict(wrangled);
-        try (LightGbmReference.Matrix reference =
-                lightGbm.matrix(matrix.rowMajor(), matrix.rows(), LightGbmReference.Output.NORMAL)) {
+        try (LightGbmBooster.Matrix reference =
+                lightGbm.matrix(matrix.rowMajor(), matrix.rows(), LightGbmBooster.Output.NORMAL)) {
             double seconds = Double.MAX_VALUE;
             double referenceSeconds = Double.MAX_VALUE;
             HeapPeak.Figures heap = new HeapPeak.Figures(0, 0);
@@ -163,10 +163,10 @@ public final class PredictBenchmark {
     }
 
     private static BenchLine engine(
-            TreeEnsemble trees, LightGbmReference lightGbm, FeatureMatrix matrix, WorkerPool workers, int rounds) {
+            TreeEnsemble trees, LightGbmBooster lightGbm, FeatureMatrix matrix, WorkerPool workers, int rounds) {
         double[] probabilities = new double[matrix.rows() * trees.numClasses()];
-        try (LightGbmReference.Matrix reference =
-                lightGbm.matrix(matrix.rowMajor(), matrix.rows(), LightGbmReference.Output.NORMAL)) {
+        try (LightGbmBooster.Matrix reference =
+                lightGbm.matrix(matrix.rowMajor(), matrix.rows(), LightGbmBooster.Output.NORMAL)) {
             trees.predict(matrix.rowMajor(), matrix.rows(), probabilities, workers);
             double seconds = Double.MAX_VALUE;
             double referenceSeconds = Double.MAX_VALUE;
@@ -188,7 +188,7 @@ public final class PredictBenchmark {
 
     private static BenchLine explain(
             TreeEnsemble trees,
-            LightGbmReference lightGbm,
+            LightGbmBooster lightGbm,
             FeatureMatrix matrix,
             WorkerPool workers,
             int classIndex,
@@ -197,8 +197,8 @@ public final class PredictBenchmark {
         int perClass = trees.numFeatures() + 1;
         double[] perm = new double[rows * perClass];
         double[] all = new double[rows * trees.contributionsPerRow()];
-        try (LightGbmReference.Matrix reference =
-                lightGbm.matrix(matrix.rowMajor(), rows, LightGbmReference.Output.CONTRIB)) {
+        try (LightGbmBooster.Matrix reference =
+                lightGbm.matrix(matrix.rowMajor(), rows, LightGbmBooster.Output.CONTRIB)) {
             trees.classContributions(matrix.rowMajor(), rows, classIndex, perm, workers);
             double seconds = Double.MAX_VALUE;
             double allSeconds = Double.MAX_VALUE;

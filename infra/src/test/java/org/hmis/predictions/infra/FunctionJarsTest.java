@@ -9,14 +9,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 
 /**
- * The deployable jars hold only what their handler can reach: no synthetic guests, training or benchmark code in
- * any, no S3 SDK where the step never touches S3, no JDBC driver where it never touches the database. Each jar's
- * size is printed, so a change that bloats one shows in the build log.
+ * The deployable jars hold only what their handler can reach: every project class in a jar is reached from its
+ * handler (or from a provider its {@code META-INF/services} files name) through the references of the class files
+ * ({@link JarClassGraph}); no synthetic guests, training or benchmark code in any, no S3 SDK where the step never
+ * touches S3, no JDBC driver where it never touches the database. Each jar's size is printed, so a change that bloats
+ * one shows in the build log.
  */
 class FunctionJarsTest {
     private static final Template TEMPLATE = Template.load();
@@ -29,6 +33,7 @@ class FunctionJarsTest {
             "org/hmis/predictions/localservices/",
             "org/hmis/predictions/runner/");
 
+    private static final String PROJECT = "org/hmis/predictions/";
     private static final String S3_SDK = "software/amazon/awssdk/services/s3/";
     private static final String JDBC_DRIVER = "org/postgresql/";
 
@@ -45,8 +50,14 @@ class FunctionJarsTest {
         assertEquals(
                 NOT_NEEDED.keySet(),
                 functions.stream().map(TemplateFunction::module).collect(java.util.stream.Collectors.toSet()));
+        Map<String, List<String>> problems = new TreeMap<>();
         for (TemplateFunction function : functions) {
             assertTrue(Files.isRegularFile(function.jar()), function.jar() + " is not built");
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s.jar: %.1f MB%n",
+                    function.module(),
+                    Files.size(function.jar()) / (1024.0 * 1024.0));
             List<String> forbidden = new ArrayList<>(NEVER);
             forbidden.addAll(NOT_NEEDED.get(function.module()));
             List<String> found = new ArrayList<>();
@@ -57,12 +68,37 @@ class FunctionJarsTest {
                         .limit(5)
                         .forEach(found::add);
             }
-            assertEquals(List.of(), found, function.module() + ".jar holds classes its handler never reaches");
-            System.out.printf(
-                    Locale.ROOT,
-                    "%s.jar: %.1f MB%n",
-                    function.module(),
-                    Files.size(function.jar()) / (1024.0 * 1024.0));
+            if (!found.isEmpty()) {
+                problems.put(function.module() + ".jar holds what its step never uses", found);
+            }
+            JarClassGraph graph = JarClassGraph.read(function.jar());
+            Set<String> reached = reachedFromHandler(graph, function);
+            List<String> unreachable = graph.classes().stream()
+                    .filter(name -> name.startsWith(PROJECT))
+                    .filter(name -> !reached.contains(name))
+                    .map(name -> name.replace('/', '.'))
+                    .sorted()
+                    .toList();
+            if (!unreachable.isEmpty()) {
+                problems.put(
+                        function.module() + ".jar holds project classes that neither " + function.handler()
+                                + " nor a service provider of the jar reaches",
+                        unreachable);
+            }
+            List<String> absent = graph.absentFrom(reached, PROJECT).stream()
+                    .map(name -> name.replace('/', '.'))
+                    .toList();
+            if (!absent.isEmpty()) {
+                problems.put(function.module() + ".jar lacks project classes its handler uses", absent);
+            }
         }
+        assertEquals(Map.of(), problems);
+    }
+
+    /** The classes the handler and the jar's service providers reach. */
+    private static Set<String> reachedFromHandler(JarClassGraph graph, TemplateFunction function) {
+        List<String> roots = new ArrayList<>(graph.serviceProviders());
+        roots.add(function.handler().replaceFirst("::.*", "").replace('.', '/'));
+        return graph.reachableFrom(roots);
     }
 }

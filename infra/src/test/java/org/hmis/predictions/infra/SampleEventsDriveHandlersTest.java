@@ -33,7 +33,6 @@ import java.util.stream.Stream;
 import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.db.PipelineSchema;
-import org.hmis.predictions.common.model.ModelArtifact;
 import org.hmis.predictions.common.run.ObjectMetadata;
 import org.hmis.predictions.common.run.RunId;
 import org.hmis.predictions.common.run.RunKeys;
@@ -52,6 +51,7 @@ import org.hmis.predictions.synthetic.GuestGenerator;
 import org.hmis.predictions.synthetic.GuestLoader;
 import org.hmis.predictions.synthetic.GuestsTable;
 import org.hmis.predictions.training.ModelFiles;
+import org.hmis.predictions.training.StoredModel;
 import org.hmis.predictions.update.UpdateDbStep;
 import org.hmis.predictions.wrangle.WrangleHandler;
 import org.hmis.predictions.wrangle.WrangleHandlerOnLocalLambda;
@@ -136,7 +136,7 @@ class SampleEventsDriveHandlersTest {
         store = ObjectStore.create(
                 PipelineConfig.from(localEnvironment(TemplateFunctionsTest.functionOf(PipelineStep.PREDICT)))
                         .storage());
-        ModelArtifact model = ModelFiles.read(BUNDLED_MODEL);
+        StoredModel model = ModelFiles.read(BUNDLED_MODEL);
         modelName = model.manifest().modelName();
         assertEquals(
                 DEPLOYMENT.string(Map.of("Ref", "ModelName")),

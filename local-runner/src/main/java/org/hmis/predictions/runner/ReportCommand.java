@@ -13,10 +13,10 @@ import javax.sql.DataSource;
 import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.db.Database;
-import org.hmis.predictions.common.model.ModelArtifact;
 import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.training.ModelFiles;
 import org.hmis.predictions.training.RealisedOutcomes;
+import org.hmis.predictions.training.StoredModel;
 import org.hmis.predictions.training.report.LightGbmGainImportance;
 import org.hmis.predictions.training.report.ModelReport;
 import org.hmis.predictions.training.report.RunDrift;
@@ -92,7 +92,7 @@ final class ReportCommand implements Callable<Integer> {
         SqlIdentifier guestsTable = table != null
                 ? SqlIdentifier.of(table)
                 : SqlIdentifier.of(env.getOrDefault(PipelineConfig.GUESTS_TABLE, PipelineConfig.DEFAULT_GUESTS_TABLE));
-        ModelArtifact model;
+        StoredModel model;
         PipelineConfig config = null;
         if (source.directory != null) {
             model = ModelFiles.read(source.directory);
@@ -123,7 +123,7 @@ final class ReportCommand implements Callable<Integer> {
      *
      * @param runs the pipeline's database, where runs record drift and remove keeps outcomes; null for none
      */
-    static Path write(ModelArtifact model, DataSource runs, SqlIdentifier guestsTable, Path directory)
+    static Path write(StoredModel model, DataSource runs, SqlIdentifier guestsTable, Path directory)
             throws IOException, SQLException {
         Optional<RunDrift> drift = Optional.empty();
         RealisedOutcomes outcomes = RealisedOutcomes.none();

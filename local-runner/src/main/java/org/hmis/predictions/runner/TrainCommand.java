@@ -14,7 +14,6 @@ import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.db.Database;
 import org.hmis.predictions.common.features.ExitDestinationClasses;
 import org.hmis.predictions.common.features.FeatureSpec;
-import org.hmis.predictions.common.model.ModelArtifact;
 import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.localservices.ExistingPostgres;
 import org.hmis.predictions.localservices.LocalPostgres;
@@ -25,6 +24,7 @@ import org.hmis.predictions.synthetic.GuestsTable;
 import org.hmis.predictions.training.ExitedGuests;
 import org.hmis.predictions.training.ModelFiles;
 import org.hmis.predictions.training.ModelTrainer;
+import org.hmis.predictions.training.StoredModel;
 import org.hmis.predictions.training.TrainingParameters;
 import org.hmis.predictions.training.TrainingSet;
 import picocli.CommandLine;
@@ -156,7 +156,7 @@ final class TrainCommand implements Callable<Integer> {
                 ? readGenerated(guestsTable, featureSpec, classes, out)
                 : readExisting(config, guestsTable, featureSpec, classes);
         long started = System.nanoTime();
-        ModelArtifact artifact =
+        StoredModel artifact =
                 new ModelTrainer(parameters).train(config.modelName(), featureSpec.version(), set.data());
         out.printf(
                 "Trained model '%s' on feature specification %s (%d features; %d rounds, %d leaves, seed %d, %d threads)"
@@ -176,7 +176,7 @@ final class TrainCommand implements Callable<Integer> {
             ModelFiles.write(artifact, destination.directory);
             out.printf(
                     "Wrote %s and %s to %s (model.txt: %,d bytes)%n",
-                    ModelArtifact.MODEL_FILE_NAME,
+                    StoredModel.MODEL_FILE_NAME,
                     "model.json",
                     destination.directory,
                     artifact.modelText().getBytes(StandardCharsets.UTF_8).length);

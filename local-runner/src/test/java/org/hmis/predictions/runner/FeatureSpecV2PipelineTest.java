@@ -14,7 +14,6 @@ import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.csv.WrangledCsv;
 import org.hmis.predictions.common.features.ExitDestinationClasses;
 import org.hmis.predictions.common.features.FeatureSpec;
-import org.hmis.predictions.common.model.ModelArtifact;
 import org.hmis.predictions.common.run.RunId;
 import org.hmis.predictions.common.run.RunKeys;
 import org.hmis.predictions.lambda.trigger.RunRequest;
@@ -26,6 +25,7 @@ import org.hmis.predictions.synthetic.GuestsTable;
 import org.hmis.predictions.training.ExitedGuests;
 import org.hmis.predictions.training.ModelFiles;
 import org.hmis.predictions.training.ModelTrainer;
+import org.hmis.predictions.training.StoredModel;
 import org.hmis.predictions.training.TrainingParameters;
 import org.hmis.predictions.update.UpdateDbStep;
 import org.junit.jupiter.api.Test;
@@ -59,7 +59,7 @@ class FeatureSpecV2PipelineTest {
                 S3.accessKey(),
                 S3.secretKey(),
                 S3.bucket()));
-        ModelArtifact model;
+        StoredModel model;
         try (Connection c = PG.connect()) {
             GuestsTable.create(c, config.guestsTable());
             new GuestLoader(generator()).load(c, config.guestsTable(), GUESTS);

@@ -11,10 +11,10 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import javax.imageio.ImageIO;
-import org.hmis.predictions.common.model.ModelArtifact;
 import org.hmis.predictions.training.ClassificationMetrics;
 import org.hmis.predictions.training.GroupMetrics;
 import org.hmis.predictions.training.ModelFiles;
+import org.hmis.predictions.training.StoredModel;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
@@ -29,7 +29,7 @@ class ReportCommandTest {
 
     @Test
     void theDemoModelsReportHasEverySectionAndItsChartsEmbedded() throws Exception {
-        ModelArtifact demo = ModelFiles.readResource(DemoCommand.BUNDLED_MODEL);
+        StoredModel demo = ModelFiles.readResource(DemoCommand.BUNDLED_MODEL);
         Path model = directory.resolve("model");
         ModelFiles.write(demo, model);
         Path out = directory.resolve("report");

@@ -12,7 +12,6 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
 import org.hmis.predictions.common.config.PipelineConfig;
-import org.hmis.predictions.common.model.ModelArtifact;
 import org.hmis.predictions.common.run.RunId;
 import org.hmis.predictions.lambda.trigger.RunRequest;
 import org.hmis.predictions.localservices.TestPostgres;
@@ -21,6 +20,7 @@ import org.hmis.predictions.synthetic.GuestGenerator;
 import org.hmis.predictions.synthetic.GuestLoader;
 import org.hmis.predictions.synthetic.GuestsTable;
 import org.hmis.predictions.training.ModelFiles;
+import org.hmis.predictions.training.StoredModel;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
@@ -63,7 +63,7 @@ class ReportFromRunsTest {
                             .build())
                     .load(c, config.guestsTable(), 3000);
         }
-        ModelArtifact model = ModelFiles.readResource(DemoCommand.BUNDLED_MODEL);
+        StoredModel model = ModelFiles.readResource(DemoCommand.BUNDLED_MODEL);
         try (LocalPipeline pipeline = new LocalPipeline(config)) {
             pipeline.migrate();
             ModelFiles.upload(model, pipeline.store(), S3.bucket());

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.hmis.predictions.common.model.InvalidModelException;
-import org.hmis.predictions.common.model.ModelArtifact;
 import org.hmis.predictions.common.model.ModelManifest;
 import org.hmis.predictions.common.run.ObjectMetadata;
 import org.hmis.predictions.common.run.RunKeys;
@@ -16,7 +15,7 @@ import org.hmis.predictions.common.s3.ObjectNotFoundException;
 import org.hmis.predictions.common.s3.ObjectStore;
 
 /**
- * Where a {@link ModelArtifact} is kept: a local directory holding {@code model.txt} and {@code model.json}, the
+ * Where a {@link StoredModel} is kept: a local directory holding {@code model.txt} and {@code model.json}, the
  * bucket's {@code models/<name>/} prefix, or a classpath directory (the local runner's bundled demo model).
  */
 public final class ModelFiles {
@@ -24,10 +23,9 @@ public final class ModelFiles {
     private ModelFiles() {}
 
     /** Writes {@code model.txt} and {@code model.json} into {@code directory}, creating it if needed. */
-    public static void write(ModelArtifact artifact, Path directory) throws IOException {
+    public static void write(StoredModel artifact, Path directory) throws IOException {
         Files.createDirectories(directory);
-        Files.writeString(
-                directory.resolve(ModelArtifact.MODEL_FILE_NAME), artifact.modelText(), StandardCharsets.UTF_8);
+        Files.writeString(directory.resolve(StoredModel.MODEL_FILE_NAME), artifact.modelText(), StandardCharsets.UTF_8);
         Files.writeString(
                 directory.resolve(ModelManifest.FILE_NAME),
                 artifact.manifest().toJson() + "\n",
@@ -35,9 +33,9 @@ public final class ModelFiles {
     }
 
     /** Reads a model written by {@link #write}; a missing or malformed file is an {@link InvalidModelException}. */
-    public static ModelArtifact read(Path directory) throws IOException {
-        return new ModelArtifact(
-                readFile(directory, ModelArtifact.MODEL_FILE_NAME),
+    public static StoredModel read(Path directory) throws IOException {
+        return new StoredModel(
+                readFile(directory, StoredModel.MODEL_FILE_NAME),
                 ModelManifest.fromJson(readFile(directory, ModelManifest.FILE_NAME)));
     }
 
@@ -46,9 +44,9 @@ public final class ModelFiles {
      *
      * @throws InvalidModelException when a file is missing or malformed
      */
-    public static ModelArtifact readResource(String directory) {
-        return new ModelArtifact(
-                readResourceFile(directory, ModelArtifact.MODEL_FILE_NAME),
+    public static StoredModel readResource(String directory) {
+        return new StoredModel(
+                readResourceFile(directory, StoredModel.MODEL_FILE_NAME),
                 ModelManifest.fromJson(readResourceFile(directory, ModelManifest.FILE_NAME)));
     }
 
@@ -58,7 +56,7 @@ public final class ModelFiles {
      *
      * @return the key of {@code model.txt}
      */
-    public static String upload(ModelArtifact artifact, ObjectStore store, String bucket) {
+    public static String upload(StoredModel artifact, ObjectStore store, String bucket) {
         String name = artifact.manifest().modelName();
         Map<String, String> metadata = Map.of(
                 ObjectMetadata.MODEL,
@@ -81,10 +79,10 @@ public final class ModelFiles {
      *
      * @throws InvalidModelException when either file is missing or malformed, naming its key
      */
-    public static ModelArtifact download(ObjectStore store, String bucket, String name) {
+    public static StoredModel download(ObjectStore store, String bucket, String name) {
         String manifest = readObject(store, bucket, RunKeys.manifestKey(name));
         String modelText = readObject(store, bucket, RunKeys.modelKey(name));
-        return new ModelArtifact(modelText, ModelManifest.fromJson(manifest));
+        return new StoredModel(modelText, ModelManifest.fromJson(manifest));
     }
 
     private static String readObject(ObjectStore store, String bucket, String key) {
@@ -92,7 +90,7 @@ public final class ModelFiles {
             return store.readString(bucket, key);
         } catch (ObjectNotFoundException e) {
             throw new InvalidModelException(
-                    "s3://" + bucket + "/" + key + " does not exist: a model is " + ModelArtifact.MODEL_FILE_NAME
+                    "s3://" + bucket + "/" + key + " does not exist: a model is " + StoredModel.MODEL_FILE_NAME
                             + " and " + ModelManifest.FILE_NAME + " under models/<name>/",
                     e);
         }
@@ -102,7 +100,7 @@ public final class ModelFiles {
         Path file = directory.resolve(name);
         if (!Files.isRegularFile(file)) {
             throw new InvalidModelException(file + " does not exist: a model directory holds "
-                    + ModelArtifact.MODEL_FILE_NAME + " and " + ModelManifest.FILE_NAME);
+                    + StoredModel.MODEL_FILE_NAME + " and " + ModelManifest.FILE_NAME);
         }
         return Files.readString(file, StandardCharsets.UTF_8);
     }

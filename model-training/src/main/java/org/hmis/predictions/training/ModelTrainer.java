@@ -9,8 +9,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import org.hmis.predictions.common.features.ExitDestinationClasses;
-import org.hmis.predictions.common.model.ModelArtifact;
 import org.hmis.predictions.common.model.ModelManifest;
+import org.hmis.predictions.lightgbm.LightGbmBooster;
+import org.hmis.predictions.lightgbm.LightGbmLibrary;
 import org.hmis.predictions.trees.TreeEnsemble;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Trains a multiclass LightGBM model on labelled rows and measures it on households it did not see: splits by
  * household, trains on the rest with lightgbm4j's training API, predicts the held-out rows through
- * {@link LightGbmPredictor} (the same path the predict step uses) and records in the manifest the scores overall,
+ * {@link LightGbmBooster} (the same path the predict step uses) and records in the manifest the scores overall,
  * per group ({@link GroupMetrics}) and per probability bin ({@link CalibrationCurves}), and the training rows'
  * distribution of every feature ({@link TrainingDistribution}) that drift is measured against.
  */
@@ -39,7 +40,7 @@ public final class ModelTrainer {
      * @param modelName the name the model will be stored under
      * @param featureSpecVersion the feature specification version the matrix was built with
      */
-    public ModelArtifact train(String modelName, String featureSpecVersion, TrainingData data) {
+    public StoredModel train(String modelName, String featureSpecVersion, TrainingData data) {
         LightGbmLibrary.ensureLoaded();
         GroupSplit split = GroupSplit.byGroup(data.groupIds(), parameters.testShare(), parameters.seed());
         int[] trainRows = split.trainRows();
@@ -84,7 +85,7 @@ public final class ModelTrainer {
                 metricsJson,
                 lightGbmParameters,
                 TrainingDistribution.of(data.featureNames(), data.features(trainRows), trainRows.length));
-        return new ModelArtifact(modelText, manifest);
+        return new StoredModel(modelText, manifest);
     }
 
     private String fit(List<String> featureNames, double[] features, int[] labels, Map<String, String> settings) {
@@ -132,11 +133,11 @@ public final class ModelTrainer {
             mostLikely[row] = trees.mostLikelyClass(probabilities, row);
         }
         double[] lightGbm = new double[probabilities.length];
-        try (LightGbmPredictor predictor = LightGbmPredictor.load(
-                modelText, featureNames, CLASSES, LightGbmPredictor.DEFAULT_BATCH_ROWS, parameters.numThreads())) {
-            predictor.predict(features, rows, lightGbm);
+        try (LightGbmBooster booster =
+                LightGbmBooster.load(modelText, featureNames, CLASSES, LightGbmBooster.DEFAULT_BATCH_ROWS)) {
+            booster.predict(features, rows, LightGbmBooster.Output.NORMAL, parameters.numThreads(), lightGbm);
             for (int row = 0; row < rows; row++) {
-                int lightGbmClass = predictor.mostLikelyClass(lightGbm, row);
+                int lightGbmClass = booster.mostLikelyClass(lightGbm, row);
                 for (int c = 0; c < CLASSES.size(); c++) {
                     int i = row * CLASSES.size() + c;
                     if (!(Math.abs(probabilities[i] - lightGbm[i]) <= 1e-15) || lightGbmClass != mostLikely[row]) {

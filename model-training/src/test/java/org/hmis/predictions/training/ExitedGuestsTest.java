@@ -17,7 +17,6 @@ import java.util.Map;
 import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.features.ExitDestinationClasses;
 import org.hmis.predictions.common.features.FeatureSpec;
-import org.hmis.predictions.common.model.ModelArtifact;
 import org.hmis.predictions.localservices.TestPostgres;
 import org.hmis.predictions.synthetic.GuestGenerator;
 import org.hmis.predictions.synthetic.GuestLoader;
@@ -169,7 +168,7 @@ class ExitedGuestsTest {
         try (Connection c = PG.connect()) {
             set = ExitedGuests.read(c, TABLE, FeatureSpec.V1, ExitDestinationClasses.defaults());
         }
-        ModelArtifact artifact = new ModelTrainer(new TrainingParameters(60, 0.1, 31, 7, 2, 0.2))
+        StoredModel artifact = new ModelTrainer(new TrainingParameters(60, 0.1, 31, 7, 2, 0.2))
                 .train("exit-destination", FeatureSpec.V1.version(), set.data());
         ClassificationMetrics metrics = ClassificationMetrics.of(artifact.manifest());
         assertEquals(

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.hmis.predictions.common.model.ModelArtifact;
 import org.hmis.predictions.common.model.ModelManifest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,9 +25,9 @@ class LightGbmLibraryTest {
 
     @Test
     void predictorLoadsAModelInAJvmWhereNothingElseLoadedLightGbm(@TempDir Path modelDirectory) throws Exception {
-        ModelArtifact model = new ModelTrainer(new TrainingParameters(5, 0.1, 7, 1, 1, 0.2))
+        StoredModel model = new ModelTrainer(new TrainingParameters(5, 0.1, 7, 1, 1, 0.2))
                 .train("m", "v1", SyntheticTrainingData.generate(1_000, 1));
-        Files.writeString(modelDirectory.resolve(ModelArtifact.MODEL_FILE_NAME), model.modelText());
+        Files.writeString(modelDirectory.resolve(StoredModel.MODEL_FILE_NAME), model.modelText());
         Files.writeString(
                 modelDirectory.resolve(ModelManifest.FILE_NAME),
                 model.manifest().toJson());

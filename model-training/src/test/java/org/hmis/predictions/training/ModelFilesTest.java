@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.hmis.predictions.common.config.StorageSettings;
 import org.hmis.predictions.common.model.InvalidModelException;
-import org.hmis.predictions.common.model.ModelArtifact;
 import org.hmis.predictions.common.model.ModelManifest;
 import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.localservices.TestS3;
@@ -26,7 +25,7 @@ class ModelFilesTest {
 
     @Test
     void aWrittenModelReadsBackTheSame() throws Exception {
-        ModelArtifact artifact = new ModelTrainer(new TrainingParameters(5, 0.1, 7, 3, 1, 0.2))
+        StoredModel artifact = new ModelTrainer(new TrainingParameters(5, 0.1, 7, 3, 1, 0.2))
                 .train("written", "v1", SyntheticTrainingData.generate(1_000, 3));
         ModelFiles.write(artifact, directory.resolve("written"));
         assertEquals(artifact, ModelFiles.read(directory.resolve("written")));
@@ -34,7 +33,7 @@ class ModelFilesTest {
 
     @Test
     void anUploadedModelDownloadsTheSameAndAMissingOneIsNamed() {
-        ModelArtifact artifact = new ModelTrainer(new TrainingParameters(5, 0.1, 7, 3, 1, 0.2))
+        StoredModel artifact = new ModelTrainer(new TrainingParameters(5, 0.1, 7, 3, 1, 0.2))
                 .train("uploaded", "v1", SyntheticTrainingData.generate(1_000, 4));
         try (ObjectStore store = ObjectStore.create(new StorageSettings(
                 S3.bucket(),
@@ -54,7 +53,7 @@ class ModelFilesTest {
 
     @Test
     void aMissingFileIsNamed() throws Exception {
-        Files.writeString(directory.resolve(ModelArtifact.MODEL_FILE_NAME), "tree\n");
+        Files.writeString(directory.resolve(StoredModel.MODEL_FILE_NAME), "tree\n");
         InvalidModelException e = assertThrows(InvalidModelException.class, () -> ModelFiles.read(directory));
         assertTrue(
                 e.getMessage()

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.hmis.predictions.common.features.ExitDestinationClasses;
-import org.hmis.predictions.common.model.ModelArtifact;
 import org.hmis.predictions.common.model.ModelManifest;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +15,7 @@ class ModelTrainerTest {
     @Test
     void trainsAModelThatBeatsTheMajorityBaselineOnUnseenHouseholds() {
         TrainingData data = SyntheticTrainingData.generate(12_000, 5);
-        ModelArtifact artifact = new ModelTrainer(PARAMETERS).train("exit-destination", "v1", data);
+        StoredModel artifact = new ModelTrainer(PARAMETERS).train("exit-destination", "v1", data);
         ModelManifest manifest = artifact.manifest();
         ClassificationMetrics metrics = ClassificationMetrics.of(manifest);
 
@@ -64,8 +63,8 @@ class ModelTrainerTest {
     void sameDataAndSeedGiveTheSameModel() {
         TrainingData data = SyntheticTrainingData.generate(4_000, 6);
         TrainingParameters fewerRounds = new TrainingParameters(20, 0.1, 15, 11, 1, 0.2);
-        ModelArtifact first = new ModelTrainer(fewerRounds).train("m", "v1", data);
-        ModelArtifact second = new ModelTrainer(fewerRounds).train("m", "v1", data);
+        StoredModel first = new ModelTrainer(fewerRounds).train("m", "v1", data);
+        StoredModel second = new ModelTrainer(fewerRounds).train("m", "v1", data);
         assertEquals(first.modelText(), second.modelText());
         assertEquals(first.manifest().metrics(), second.manifest().metrics());
     }

@@ -3,8 +3,9 @@ package org.hmis.predictions.training;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import org.hmis.predictions.common.model.ModelArtifact;
 import org.hmis.predictions.common.model.ModelManifest;
+import org.hmis.predictions.lightgbm.LightGbmBooster;
+import org.hmis.predictions.lightgbm.LightGbmLibrary;
 
 /**
  * Run in a child JVM by {@link LightGbmLibraryTest}, where nothing has loaded LightGBM yet. Without arguments it
@@ -25,10 +26,10 @@ final class NativeLoadProbe {
             Path directory = Paths.get(args[0]);
             String manifestJson = Files.readString(directory.resolve(ModelManifest.FILE_NAME));
             ModelManifest manifest = ModelManifest.fromJson(manifestJson);
-            try (LightGbmPredictor predictor = LightGbmPredictor.load(
-                    Files.readString(directory.resolve(ModelArtifact.MODEL_FILE_NAME)), manifest)) {
-                double[] probabilities = new double[predictor.numClasses()];
-                predictor.predict(new double[predictor.numFeatures()], 1, probabilities);
+            try (LightGbmBooster booster =
+                    LightGbmBooster.load(Files.readString(directory.resolve(StoredModel.MODEL_FILE_NAME)), manifest)) {
+                double[] probabilities =
+                        booster.predict(new double[booster.numFeatures()], 1, LightGbmBooster.Output.NORMAL);
                 System.out.println("loaded and predicted " + probabilities.length + " probabilities");
             }
         } catch (IllegalStateException e) {

@@ -67,7 +67,7 @@ public final class PredictStep {
 
     private final ObjectStore store;
     private final String outputBucket;
-    private final CurrentModel model;
+    private final ServedModel model;
     private final int batchRows;
     private final Optional<ReasonCatalog> reasons;
     private final WorkerPool workers;
@@ -82,7 +82,7 @@ public final class PredictStep {
     public PredictStep(
             ObjectStore store,
             String outputBucket,
-            CurrentModel model,
+            ServedModel model,
             int batchRows,
             Optional<ReasonCatalog> reasons,
             WorkerPool workers) {
@@ -104,7 +104,7 @@ public final class PredictStep {
      * processor the container has.
      */
     public static PredictStep from(PipelineConfig config, ObjectStore store) {
-        CurrentModel model = new CurrentModel(store, config.storage().inputBucket(), config.modelName());
+        ServedModel model = new ServedModel(store, config.storage().inputBucket(), config.modelName());
         return new PredictStep(
                 store,
                 config.storage().outputBucket(),
@@ -196,7 +196,7 @@ public final class PredictStep {
 
     private PartResult predict(ObjectRef wrangled, RunKeys.Part part) {
         long started = System.nanoTime();
-        LoadedModel current = model.get();
+        BuiltModel current = model.get();
         String source = wrangled.toString();
         String outputKey = part.asPredictions().key();
         long rows;
@@ -256,7 +256,7 @@ public final class PredictStep {
      * this one parses the next: CSV parsing overlaps the trees' evaluation. Two batches in all, so memory stays
      * bounded by the batch size. Batches are written in the order read.
      */
-    private long predictRows(WrangledCsv.RowReader reader, LoadedModel loaded, ObjectUpload upload) throws IOException {
+    private long predictRows(WrangledCsv.RowReader reader, BuiltModel loaded, ObjectUpload upload) throws IOException {
         TreeEnsemble trees = loaded.trees();
         BufferedWriter text =
                 new BufferedWriter(new OutputStreamWriter(upload, StandardCharsets.UTF_8), WRITE_BUFFER_CHARS);
@@ -331,7 +331,7 @@ public final class PredictStep {
     /** How a batch's predictions are explained: the reasons, from the contributions to the {@code perm} class. */
     private record Explanation(Reasons reasons, int permClass) {}
 
-    private static int perm(LoadedModel current) {
+    private static int perm(BuiltModel current) {
         int perm = current.manifest().classLabels().indexOf(PERM);
         if (perm < 0) {
             throw new InvalidModelException("model " + current.name() + " has no class '" + PERM + "' (its classes are "

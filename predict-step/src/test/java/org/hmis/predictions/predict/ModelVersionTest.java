@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import org.hmis.predictions.common.config.StorageSettings;
-import org.hmis.predictions.common.model.ModelArtifact;
 import org.hmis.predictions.common.run.ObjectMetadata;
 import org.hmis.predictions.common.run.RunId;
 import org.hmis.predictions.common.run.RunKeys;
@@ -19,6 +18,7 @@ import org.hmis.predictions.lambda.trigger.ObjectRef;
 import org.hmis.predictions.localservices.MotoServer;
 import org.hmis.predictions.localservices.TestPostgres;
 import org.hmis.predictions.training.ModelFiles;
+import org.hmis.predictions.training.StoredModel;
 import org.hmis.predictions.trees.WorkerPool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -77,13 +77,13 @@ class ModelVersionTest {
 
     @Test
     void eachPartNamesTheModelVersionAndARollbackIsWhatPredictsNext() throws Exception {
-        ModelArtifact first = TrainedModel.train(PG, "guests_first", 6_000, 3, 20, MODEL);
-        ModelArtifact second = TrainedModel.train(PG, "guests_second", 6_000, 4, 20, MODEL);
+        StoredModel first = TrainedModel.train(PG, "guests_first", 6_000, 3, 20, MODEL);
+        StoredModel second = TrainedModel.train(PG, "guests_second", 6_000, 4, 20, MODEL);
         String modelKey = RunKeys.modelKey(MODEL);
         PredictStep step = new PredictStep(
                 store,
                 BUCKET,
-                new CurrentModel(store, BUCKET, MODEL),
+                new ServedModel(store, BUCKET, MODEL),
                 PredictStep.DEFAULT_BATCH_ROWS,
                 Optional.empty(),
                 WorkerPool.create(1));

@@ -23,17 +23,17 @@ import org.hmis.predictions.common.csv.PredictionsCsv;
 import org.hmis.predictions.common.explain.ReasonCatalog;
 import org.hmis.predictions.common.features.ExitDestinationClasses;
 import org.hmis.predictions.common.features.FeatureSpec;
-import org.hmis.predictions.common.model.ModelArtifact;
 import org.hmis.predictions.common.run.ObjectMetadata;
 import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.lambda.trigger.ObjectRef;
+import org.hmis.predictions.lightgbm.LightGbmBooster;
 import org.hmis.predictions.localservices.TestPostgres;
 import org.hmis.predictions.localservices.TestS3;
 import org.hmis.predictions.training.FeatureMatrix;
 import org.hmis.predictions.training.GroupAttributes;
-import org.hmis.predictions.training.LightGbmReference;
 import org.hmis.predictions.training.ModelFiles;
 import org.hmis.predictions.training.ModelTrainer;
+import org.hmis.predictions.training.StoredModel;
 import org.hmis.predictions.training.TrainingData;
 import org.hmis.predictions.training.TrainingParameters;
 import org.hmis.predictions.trees.TreeEnsemble;
@@ -78,7 +78,7 @@ class PredictReasonsTest {
         return new PredictStep(
                 store,
                 bucket,
-                new CurrentModel(store, bucket, model),
+                new ServedModel(store, bucket, model),
                 1_000,
                 explain ? Optional.of(ReasonCatalog.bundled()) : Optional.empty(),
                 workers);
@@ -107,7 +107,7 @@ class PredictReasonsTest {
     }
 
     /** Guests alike in every feature but earned income; the label follows income alone. */
-    private static ModelArtifact incomeOnlyModel(String name) {
+    private static StoredModel incomeOnlyModel(String name) {
         int rows = 4_000;
         Random random = new Random(7);
         double[] matrix = new double[rows * FEATURES.size()];
@@ -180,7 +180,7 @@ class PredictReasonsTest {
 
     @Test
     void everyRowsReasonsAreItsLargestContributionsWhichAddUpToTheRawScore() throws Exception {
-        ModelArtifact model = TrainedModel.train(PG, "guests", 6_000, 11, 30, "generated");
+        StoredModel model = TrainedModel.train(PG, "guests", 6_000, 11, 30, "generated");
         ModelFiles.upload(model, store, bucket);
         byte[] part = TrainedModel.wrangledPart(3_000, 12);
 
@@ -192,8 +192,8 @@ class PredictReasonsTest {
         double[] contributions = new double[matrix.rows() * perRow];
         trees.classContributions(matrix.rowMajor(), matrix.rows(), PERM, contributions);
         double[] raw;
-        try (LightGbmReference lightGbm = LightGbmReference.load(model.modelText())) {
-            raw = lightGbm.predict(matrix.rowMajor(), matrix.rows(), LightGbmReference.Output.RAW_SCORE);
+        try (LightGbmBooster lightGbm = LightGbmBooster.load(model.modelText())) {
+            raw = lightGbm.predict(matrix.rowMajor(), matrix.rows(), LightGbmBooster.Output.RAW_SCORE);
         }
         int classes = ExitDestinationClasses.LABELS.size();
         assertEquals(matrix.rows(), rows.size());

@@ -23,17 +23,17 @@ import org.hmis.predictions.common.explain.ReasonCatalog;
 import org.hmis.predictions.common.features.FeatureSpec;
 import org.hmis.predictions.common.features.GuestKey;
 import org.hmis.predictions.common.model.InvalidModelException;
-import org.hmis.predictions.common.model.ModelArtifact;
 import org.hmis.predictions.common.model.ModelManifest;
 import org.hmis.predictions.common.run.RunKeys;
 import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.common.s3.StoredObject;
 import org.hmis.predictions.lambda.trigger.ObjectRef;
+import org.hmis.predictions.lightgbm.LightGbmBooster;
 import org.hmis.predictions.localservices.TestPostgres;
 import org.hmis.predictions.localservices.TestS3;
 import org.hmis.predictions.training.FeatureMatrix;
-import org.hmis.predictions.training.LightGbmReference;
 import org.hmis.predictions.training.ModelFiles;
+import org.hmis.predictions.training.StoredModel;
 import org.hmis.predictions.trees.WorkerPool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,7 +53,7 @@ class PredictStepTest {
 
     private static ObjectStore store;
     private static String bucket;
-    private static ModelArtifact model;
+    private static StoredModel model;
     private static byte[] part;
 
     @BeforeAll
@@ -71,10 +71,10 @@ class PredictStepTest {
     }
 
     private static PredictStep step(String modelName, int batchRows) {
-        return step(new CurrentModel(store, bucket, modelName), batchRows);
+        return step(new ServedModel(store, bucket, modelName), batchRows);
     }
 
-    private static PredictStep step(CurrentModel current, int batchRows) {
+    private static PredictStep step(ServedModel current, int batchRows) {
         return new PredictStep(
                 store, bucket, current, batchRows, Optional.of(ReasonCatalog.bundled()), WorkerPool.create(1));
     }
@@ -117,11 +117,11 @@ class PredictStepTest {
     }
 
     /** LightGBM's own probabilities for the part's rows, row after row. */
-    private static double[] lightGbmsOwn(byte[] wrangled, ModelArtifact artifact) throws IOException {
+    private static double[] lightGbmsOwn(byte[] wrangled, StoredModel artifact) throws IOException {
         FeatureMatrix matrix = FeatureMatrix.readWrangled(
                 new ByteArrayInputStream(wrangled), "reference", FeatureSpec.V1.featureNames());
-        try (LightGbmReference lightGbm = LightGbmReference.load(artifact.modelText())) {
-            return lightGbm.predict(matrix.rowMajor(), matrix.rows(), LightGbmReference.Output.NORMAL);
+        try (LightGbmBooster lightGbm = LightGbmBooster.load(artifact.modelText())) {
+            return lightGbm.predict(matrix.rowMajor(), matrix.rows(), LightGbmBooster.Output.NORMAL);
         }
     }
 
@@ -245,14 +245,12 @@ class PredictStepTest {
     @Test
     void aModelWhoseFeaturesAreNotThoseOfTheSpecificationItNamesIsRefused() {
         ModelManifest m = model.manifest();
-        ModelFiles.upload(
-                new ModelArtifact(model.modelText(), renamed(m, "spec-v2", "v2", m.features())), store, bucket);
-        ModelFiles.upload(
-                new ModelArtifact(model.modelText(), renamed(m, "spec-v9", "v9", m.features())), store, bucket);
+        ModelFiles.upload(new StoredModel(model.modelText(), renamed(m, "spec-v2", "v2", m.features())), store, bucket);
+        ModelFiles.upload(new StoredModel(model.modelText(), renamed(m, "spec-v9", "v9", m.features())), store, bucket);
         List<String> swapped = new ArrayList<>(m.features());
         swapped.set(0, m.features().get(1));
         swapped.set(1, m.features().get(0));
-        ModelFiles.upload(new ModelArtifact(model.modelText(), renamed(m, "reordered", "v1", swapped)), store, bucket);
+        ModelFiles.upload(new StoredModel(model.modelText(), renamed(m, "reordered", "v1", swapped)), store, bucket);
 
         String key = wrangledKey("04", 0);
         ObjectRef wrangled = put(key, part, "v1");
@@ -317,7 +315,7 @@ class PredictStepTest {
         String key = wrangledKey("06", 0);
         ObjectRef wrangled = put(key, part, "v1");
 
-        ModelFiles.upload(new ModelArtifact("this is not a LightGBM model\n", broken), store, bucket);
+        ModelFiles.upload(new StoredModel("this is not a LightGBM model\n", broken), store, bucket);
         InvalidModelException garbage = assertThrows(
                 InvalidModelException.class, () -> step("broken", 1_000).predict(wrangled));
         assertTrue(
@@ -325,7 +323,7 @@ class PredictStepTest {
                 garbage.getMessage());
 
         String text = model.modelText();
-        ModelFiles.upload(new ModelArtifact(text.substring(0, text.length() / 2), broken), store, bucket);
+        ModelFiles.upload(new StoredModel(text.substring(0, text.length() / 2), broken), store, bucket);
         InvalidModelException truncated = assertThrows(
                 InvalidModelException.class, () -> step("broken", 1_000).predict(wrangled));
         assertTrue(
@@ -385,7 +383,7 @@ class PredictStepTest {
     void theModelIsReloadedOnlyWhenItsObjectChanges() throws Exception {
         ModelManifest m = model.manifest();
         ModelFiles.upload(
-                new ModelArtifact(
+                new StoredModel(
                         model.modelText(),
                         new ModelManifest(
                                 "reloading",
@@ -401,14 +399,14 @@ class PredictStepTest {
                 bucket);
         String key = wrangledKey("08", 0);
         ObjectRef wrangled = put(key, part, "v1");
-        CurrentModel current = new CurrentModel(store, bucket, "reloading");
+        ServedModel current = new ServedModel(store, bucket, "reloading");
         PredictStep step = step(current, 2_000);
 
         PredictStep.PartResult first = step.predict(wrangled);
         step.predict(wrangled);
         assertEquals(1, current.loads(), "one load while the model is unchanged");
 
-        ModelArtifact retrained = TrainedModel.train(PG, "guests_retrained", 6_000, 9, 25, "reloading");
+        StoredModel retrained = TrainedModel.train(PG, "guests_retrained", 6_000, 9, 25, "reloading");
         ModelFiles.upload(retrained, store, bucket);
         PredictStep.PartResult second = step.predict(wrangled);
         assertEquals(2, current.loads());

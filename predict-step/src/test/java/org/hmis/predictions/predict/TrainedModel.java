@@ -11,7 +11,6 @@ import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.config.StorageSettings;
 import org.hmis.predictions.common.features.ExitDestinationClasses;
 import org.hmis.predictions.common.features.FeatureSpec;
-import org.hmis.predictions.common.model.ModelArtifact;
 import org.hmis.predictions.common.run.ObjectMetadata;
 import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.common.s3.ObjectUpload;
@@ -22,6 +21,7 @@ import org.hmis.predictions.synthetic.GuestsTable;
 import org.hmis.predictions.synthetic.SyntheticWrangledPart;
 import org.hmis.predictions.training.ExitedGuests;
 import org.hmis.predictions.training.ModelTrainer;
+import org.hmis.predictions.training.StoredModel;
 import org.hmis.predictions.training.TrainingParameters;
 
 /** The tests' inputs: a real model trained on generated guests in a real database, and wrangled parts in real S3. */
@@ -31,7 +31,7 @@ final class TrainedModel {
     private TrainedModel() {}
 
     /** A small model (few rounds) trained on the exited guests among {@code guests} generated ones. */
-    static ModelArtifact train(TestPostgres pg, String table, long guests, long seed, int iterations, String name)
+    static StoredModel train(TestPostgres pg, String table, long guests, long seed, int iterations, String name)
             throws Exception {
         SqlIdentifier guestsTable = SqlIdentifier.of(table);
         try (Connection c = pg.connect()) {

@@ -99,7 +99,7 @@ final class FlatForest {
 
     final int[] orderedLeafStart;
 
-    FlatForest(ParsedModel model) {
+    FlatForest(ParsedModelText model) {
         List<ParsedTree> trees = model.trees;
         numFeatures = model.featureNames.size();
         numClasses = model.numClasses;

@@ -55,14 +55,14 @@ final class LightGbmTextParser {
         this.text = text;
     }
 
-    static ParsedModel parse(String text) {
+    static ParsedModelText parse(String text) {
         if (text == null || text.isBlank()) {
             throw new InvalidModelException(PROBLEM + "the text is empty");
         }
         return new LightGbmTextParser(text).parseModel();
     }
 
-    private ParsedModel parseModel() {
+    private ParsedModelText parseModel() {
         String first = nextLine();
         if (!"tree".equals(first)) {
             throw new InvalidModelException(
@@ -130,7 +130,7 @@ final class LightGbmTextParser {
         if (header.containsKey("tree_sizes")) {
             checkTreeSizes(header.get("tree_sizes"), treeLengths);
         }
-        return new ParsedModel(numClass, featureNames, transform, trees);
+        return new ParsedModelText(numClass, featureNames, transform, trees);
     }
 
     /** The header's {@code key=value} lines (a line without '=' is a key with an empty value), up to the trees. */

@@ -35,7 +35,7 @@ public final class TreeEnsemble {
     private final OutputTransform transform;
     private final List<String> featureNames;
 
-    private TreeEnsemble(ParsedModel model) {
+    private TreeEnsemble(ParsedModelText model) {
         this.forest = new FlatForest(model);
         this.transform = model.transform;
         this.featureNames = model.featureNames;

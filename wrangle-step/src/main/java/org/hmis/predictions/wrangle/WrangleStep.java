@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads the current guests' feature columns and writes them, encoded by the feature specification the current model's
- * manifest names ({@link DeployedModel}, read once per run), as {@code wrangled/<runId>/part-NNNNN.csv} parts of
+ * manifest names ({@link DeployedManifest}, read once per run), as {@code wrangled/<runId>/part-NNNNN.csv} parts of
  * {@code partRows} rows, then the run's manifest {@code wrangled/<runId>/_manifest.json}.
  *
  * <p>As the rows stream it counts every guest written into the bins of the manifest's drift baseline
@@ -273,7 +273,7 @@ public final class WrangleStep {
         if (start.rerun()) {
             removeEarlierAttempt(runId);
         }
-        DeployedModel model = DeployedModel.read(store, bucket, modelName);
+        DeployedManifest model = DeployedManifest.read(store, bucket, modelName);
         FeatureSpec spec = model.spec();
         DriftCounts drift = model.driftBaseline().map(DriftCounts::new).orElse(null);
         if (drift == null) {

@@ -1,7 +1,7 @@
 package org.hmis.predictions.training.report;
 
 import java.util.Map;
-import org.hmis.predictions.common.model.ModelArtifact;
+import org.hmis.predictions.training.StoredModel;
 
 /**
  * Where the report's feature importance comes from. LightGBM's gain ({@link LightGbmGainImportance}) today; a source
@@ -14,5 +14,5 @@ public interface FeatureImportance {
     String description();
 
     /** Per feature of the model, in the model's feature order, a non-negative importance (larger matters more). */
-    Map<String, Double> of(ModelArtifact model);
+    Map<String, Double> of(StoredModel model);
 }

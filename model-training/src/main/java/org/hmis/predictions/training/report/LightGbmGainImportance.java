@@ -5,8 +5,8 @@ import io.github.metarank.lightgbm4j.LGBMException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.hmis.predictions.common.model.ModelArtifact;
-import org.hmis.predictions.training.LightGbmLibrary;
+import org.hmis.predictions.lightgbm.LightGbmLibrary;
+import org.hmis.predictions.training.StoredModel;
 
 /** LightGBM's own gain importance: the total loss reduction of the splits on each feature, over all trees. */
 public final class LightGbmGainImportance implements FeatureImportance {
@@ -19,7 +19,7 @@ public final class LightGbmGainImportance implements FeatureImportance {
     }
 
     @Override
-    public Map<String, Double> of(ModelArtifact model) {
+    public Map<String, Double> of(StoredModel model) {
         LightGbmLibrary.ensureLoaded();
         List<String> features = model.manifest().features();
         try (LGBMBooster booster = LGBMBooster.loadModelFromString(model.modelText())) {

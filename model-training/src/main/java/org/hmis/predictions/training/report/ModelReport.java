@@ -13,12 +13,12 @@ import java.util.Optional;
 import org.hmis.predictions.common.drift.DriftBaseline;
 import org.hmis.predictions.common.drift.PopulationStabilityIndex;
 import org.hmis.predictions.common.features.FeatureSpec;
-import org.hmis.predictions.common.model.ModelArtifact;
 import org.hmis.predictions.common.model.ModelManifest;
 import org.hmis.predictions.training.CalibrationCurves;
 import org.hmis.predictions.training.ClassificationMetrics;
 import org.hmis.predictions.training.GroupMetrics;
 import org.hmis.predictions.training.RealisedOutcomes;
+import org.hmis.predictions.training.StoredModel;
 import org.jfree.chart.JFreeChart;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.DocumentType;
@@ -70,7 +70,7 @@ public final class ModelReport {
      *     are none yet
      * @return the file written
      */
-    public Path write(ModelArtifact model, Optional<RunDrift> latestRun, RealisedOutcomes outcomes, Path directory)
+    public Path write(StoredModel model, Optional<RunDrift> latestRun, RealisedOutcomes outcomes, Path directory)
             throws IOException {
         Files.createDirectories(directory);
         Path file = directory.resolve(FILE_NAME);
@@ -79,7 +79,7 @@ public final class ModelReport {
     }
 
     /** The report as HTML text. */
-    public String html(ModelArtifact model, Optional<RunDrift> latestRun, RealisedOutcomes outcomes) {
+    public String html(StoredModel model, Optional<RunDrift> latestRun, RealisedOutcomes outcomes) {
         ModelManifest manifest = model.manifest();
         ClassificationMetrics metrics = ClassificationMetrics.of(manifest);
         Optional<GroupMetrics> byGroup = GroupMetrics.of(manifest);
@@ -400,7 +400,7 @@ public final class ModelReport {
         image(section, ReportCharts.calibration(points), "Calibration curves per class", ReportCharts.WIDTH, 460);
     }
 
-    private void featureImportance(Element section, ModelArtifact model) {
+    private void featureImportance(Element section, StoredModel model) {
         Map<String, Double> values = importance.of(model);
         section.appendElement("p")
                 .text("The " + Math.min(TOP_FEATURES, values.size()) + " most important of " + values.size()

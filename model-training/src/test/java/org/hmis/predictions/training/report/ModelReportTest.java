@@ -16,12 +16,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.imageio.ImageIO;
-import org.hmis.predictions.common.model.ModelArtifact;
 import org.hmis.predictions.common.model.ModelManifest;
 import org.hmis.predictions.training.CalibrationCurves;
 import org.hmis.predictions.training.GroupMetrics;
 import org.hmis.predictions.training.ModelTrainer;
 import org.hmis.predictions.training.RealisedOutcomes;
+import org.hmis.predictions.training.StoredModel;
 import org.hmis.predictions.training.SyntheticTrainingData;
 import org.hmis.predictions.training.TrainingParameters;
 import org.jsoup.Jsoup;
@@ -43,7 +43,7 @@ class ModelReportTest {
             "drift",
             "outcomes");
 
-    private static ModelArtifact model;
+    private static StoredModel model;
 
     @TempDir
     Path directory;
@@ -164,7 +164,7 @@ class ModelReportTest {
                 overallOnly,
                 m.lightGbmParameters());
         Document html = Jsoup.parse(new ModelReport(new LightGbmGainImportance())
-                .html(new ModelArtifact(model.modelText(), old), Optional.empty(), RealisedOutcomes.none()));
+                .html(new StoredModel(model.modelText(), old), Optional.empty(), RealisedOutcomes.none()));
         assertTrue(html.selectFirst("#by-group .empty").text().contains("no metrics by group"));
         assertTrue(html.selectFirst("#calibration .empty").text().contains("no calibration curves"));
         assertTrue(html.selectFirst("#drift").text().contains("no drift baseline"));

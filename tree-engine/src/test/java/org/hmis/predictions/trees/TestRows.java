@@ -43,7 +43,7 @@ final class TestRows {
     private final List<double[]> thresholds;
 
     private TestRows(String modelText) {
-        ParsedModel model = LightGbmTextParser.parse(modelText);
+        ParsedModelText model = LightGbmTextParser.parse(modelText);
         numFeatures = model.featureNames.size();
         List<String> infos = ModelFiles.headerWords(modelText, "feature_infos");
         ranges = new ArrayList<>();

@@ -19,18 +19,19 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
 import org.hmis.predictions.common.model.InvalidModelException;
-import org.hmis.predictions.common.model.ModelArtifact;
 import org.hmis.predictions.common.model.ModelManifest;
+import org.hmis.predictions.lightgbm.LightGbmBooster;
+import org.hmis.predictions.lightgbm.LightGbmBooster.Output;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class LightGbmPredictorTest {
+class LightGbmBoosterTest {
 
     private static final int CLASSES = 5;
     private static final int FEATURES = SyntheticTrainingData.FEATURES.size();
     private static final int PROBE_ROWS = 3_000;
 
-    private static ModelArtifact artifact;
+    private static StoredModel artifact;
     private static double[] probe;
     /** LightGBM's own probabilities for the probe rows, one row at a time. */
     private static double[] expected;
@@ -48,11 +49,10 @@ class LightGbmPredictorTest {
     void probabilitiesEqualLightGbmsOwnRowByRowPrediction() {
         double[] out = new double[PROBE_ROWS * CLASSES];
         // 256-row batches: many full native calls and a partial last one, on LightGBM's default threads.
-        try (LightGbmPredictor predictor = LightGbmPredictor.load(
-                artifact.modelText(), artifact.manifest(), 256, LightGbmPredictor.DEFAULT_THREADS)) {
-            assertEquals(FEATURES, predictor.numFeatures());
-            assertEquals(CLASSES, predictor.numClasses());
-            predictor.predict(probe, PROBE_ROWS, out);
+        try (LightGbmBooster booster = load(256)) {
+            assertEquals(FEATURES, booster.numFeatures());
+            assertEquals(CLASSES, booster.numClasses());
+            booster.predict(probe, PROBE_ROWS, Output.NORMAL, LightGbmBooster.DEFAULT_THREADS, out);
 
             assertArrayClose(expected, out, 0, PROBE_ROWS);
             boolean[] predictedClasses = new boolean[CLASSES];
@@ -62,7 +62,7 @@ class LightGbmPredictorTest {
                     sum += out[row * CLASSES + c];
                 }
                 assertEquals(1.0, sum, 1e-9, "probabilities of row " + row);
-                predictedClasses[predictor.mostLikelyClass(out, row)] = true;
+                predictedClasses[booster.mostLikelyClass(out, row)] = true;
             }
             assertArrayEquals(new boolean[] {true, true, true, true, true}, predictedClasses);
         }
@@ -78,12 +78,12 @@ class LightGbmPredictorTest {
         Random random = new Random(3);
         double[] rows = new double[600 * FEATURES];
         double[] out = new double[600 * CLASSES];
-        try (LightGbmPredictor predictor = LightGbmPredictor.load(artifact.modelText(), artifact.manifest(), 256, 1)) {
+        try (LightGbmBooster booster = load(256)) {
             for (int call = 0; call < 1_000; call++) {
                 int count = 1 + random.nextInt(600);
                 int first = random.nextInt(PROBE_ROWS - count + 1);
                 System.arraycopy(probe, first * FEATURES, rows, 0, count * FEATURES);
-                predictor.predict(rows, count, out);
+                booster.predict(rows, count, Output.NORMAL, 1, out);
                 double[] expectedSlice = Arrays.copyOfRange(expected, first * CLASSES, (first + count) * CLASSES);
                 assertArrayClose(expectedSlice, out, 0, count);
             }
@@ -92,9 +92,9 @@ class LightGbmPredictorTest {
 
     @Test
     void predictsNothingForZeroRows() {
-        try (LightGbmPredictor predictor = LightGbmPredictor.load(artifact.modelText(), artifact.manifest())) {
+        try (LightGbmBooster booster = LightGbmBooster.load(artifact.modelText(), artifact.manifest())) {
             double[] out = {42};
-            predictor.predict(new double[0], 0, out);
+            booster.predict(new double[0], 0, Output.NORMAL, LightGbmBooster.DEFAULT_THREADS, out);
             assertEquals(42, out[0]);
         }
     }
@@ -113,7 +113,7 @@ class LightGbmPredictorTest {
                 model.replace("tree_sizes=", "tree_sizes=7"));
         for (String text : notModels) {
             InvalidModelException e =
-                    assertThrows(InvalidModelException.class, () -> LightGbmPredictor.load(text, artifact.manifest()));
+                    assertThrows(InvalidModelException.class, () -> LightGbmBooster.load(text, artifact.manifest()));
             assertTrue(e.getMessage().startsWith("model.txt is not a LightGBM model: "), e.getMessage());
         }
     }
@@ -122,7 +122,7 @@ class LightGbmPredictorTest {
     void reportsLightGbmsOwnComplaintAboutAModel() {
         String withoutFeatureInfos = artifact.modelText().replaceFirst("\nfeature_infos=[^\n]*", "");
         InvalidModelException e = assertThrows(
-                InvalidModelException.class, () -> LightGbmPredictor.load(withoutFeatureInfos, artifact.manifest()));
+                InvalidModelException.class, () -> LightGbmBooster.load(withoutFeatureInfos, artifact.manifest()));
         assertEquals("model.txt is not a LightGBM model: Model file doesn't contain feature_infos", e.getMessage());
     }
 
@@ -130,7 +130,7 @@ class LightGbmPredictorTest {
     void refusesManifestWithAnotherFeatureCount() {
         ModelManifest manifest = withFeatures(SyntheticTrainingData.FEATURES.subList(0, FEATURES - 1));
         InvalidModelException e =
-                assertThrows(InvalidModelException.class, () -> LightGbmPredictor.load(artifact.modelText(), manifest));
+                assertThrows(InvalidModelException.class, () -> LightGbmBooster.load(artifact.modelText(), manifest));
         assertEquals(
                 "model.txt does not match model.json: the model's 6 features differ from the manifest's 5: "
                         + "unexpected: non-cash_benefit_count",
@@ -143,7 +143,7 @@ class LightGbmPredictorTest {
         swapped.set(1, SyntheticTrainingData.FEATURES.get(2));
         swapped.set(2, SyntheticTrainingData.FEATURES.get(1));
         InvalidModelException e = assertThrows(
-                InvalidModelException.class, () -> LightGbmPredictor.load(artifact.modelText(), withFeatures(swapped)));
+                InvalidModelException.class, () -> LightGbmBooster.load(artifact.modelText(), withFeatures(swapped)));
         assertEquals(
                 "model.txt does not match model.json: the model's 6 features differ from the manifest's 6: "
                         + "misplaced: 'case_members' at position 3, expected at 2",
@@ -153,8 +153,8 @@ class LightGbmPredictorTest {
     @Test
     void refusesModelWithAnotherClassCount() throws Exception {
         String binaryModel = trainBinaryModel();
-        InvalidModelException e = assertThrows(
-                InvalidModelException.class, () -> LightGbmPredictor.load(binaryModel, artifact.manifest()));
+        InvalidModelException e =
+                assertThrows(InvalidModelException.class, () -> LightGbmBooster.load(binaryModel, artifact.manifest()));
         assertEquals(
                 "model.txt does not match model.json: the model's class count is 1, the manifest lists 5 classes "
                         + "[es, other, perm, temp, unknown]",
@@ -163,19 +163,23 @@ class LightGbmPredictorTest {
 
     @Test
     void refusesArraysTooShortForTheRowsAndUseAfterClose() {
-        LightGbmPredictor predictor = LightGbmPredictor.load(artifact.modelText(), artifact.manifest());
+        LightGbmBooster booster = LightGbmBooster.load(artifact.modelText(), artifact.manifest());
         IllegalArgumentException shortInput = assertThrows(
                 IllegalArgumentException.class,
-                () -> predictor.predict(new double[2 * FEATURES - 1], 2, new double[2 * CLASSES]));
+                () -> booster.predict(new double[2 * FEATURES - 1], 2, Output.NORMAL, 1, new double[2 * CLASSES]));
         assertEquals("rowMajor holds 11 values, but 2 rows x 6 features need 12", shortInput.getMessage());
         IllegalArgumentException shortOutput = assertThrows(
                 IllegalArgumentException.class,
-                () -> predictor.predict(new double[2 * FEATURES], 2, new double[2 * CLASSES - 1]));
-        assertEquals("out holds 9 values, but 2 rows x 5 classes need 10", shortOutput.getMessage());
-        predictor.close();
-        predictor.close();
-        assertThrows(
-                IllegalStateException.class, () -> predictor.predict(new double[FEATURES], 1, new double[CLASSES]));
+                () -> booster.predict(new double[2 * FEATURES], 2, Output.NORMAL, 1, new double[2 * CLASSES - 1]));
+        assertEquals("out holds 9 values, but 2 rows x 5 values (NORMAL) need 10", shortOutput.getMessage());
+        booster.close();
+        booster.close();
+        assertThrows(IllegalStateException.class, () -> booster.predict(new double[FEATURES], 1, Output.NORMAL));
+    }
+
+    private static LightGbmBooster load(int batchRows) {
+        ModelManifest manifest = artifact.manifest();
+        return LightGbmBooster.load(artifact.modelText(), manifest.features(), manifest.classLabels(), batchRows);
     }
 
     private static ModelManifest withFeatures(List<String> features) {
@@ -196,7 +200,7 @@ class LightGbmPredictorTest {
         for (int i = firstRow * CLASSES; i < (firstRow + rows) * CLASSES; i++) {
             if (Math.abs(expected[i] - actual[i]) > 1e-9) {
                 throw new AssertionError("row " + i / CLASSES + " class " + i % CLASSES + ": LightGBM says "
-                        + expected[i] + ", the predictor " + actual[i]);
+                        + expected[i] + ", the booster " + actual[i]);
             }
         }
     }
@@ -205,7 +209,7 @@ class LightGbmPredictorTest {
         assertEquals(Arrays.toString(expected), Arrays.toString(actual), "classes predicted for some row");
     }
 
-    /** LightGBM's single-row C API on its own booster: a path independent of the predictor's batches. */
+    /** LightGBM's single-row C API on its own booster: a path independent of the booster's batches. */
     private static double[] predictRowByRow(String modelText, double[] rows, int count) {
         SWIGTYPE_p_p_void handle = lightgbmlib.new_voidpp();
         SWIGTYPE_p_int iterations = lightgbmlib.new_intp();

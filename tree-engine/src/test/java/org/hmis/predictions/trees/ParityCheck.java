@@ -3,8 +3,8 @@ package org.hmis.predictions.trees;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.Arrays;
-import org.hmis.predictions.training.LightGbmReference;
-import org.hmis.predictions.training.LightGbmReference.Output;
+import org.hmis.predictions.lightgbm.LightGbmBooster;
+import org.hmis.predictions.lightgbm.LightGbmBooster.Output;
 
 /**
  * Compares the engine with LightGBM on the same rows: raw scores bit for bit, normal outputs within 1e-15 with the same
@@ -44,7 +44,7 @@ final class ParityCheck {
     void predictions(double[] rows, int count, int normalCount) {
         double[] expectedRaw;
         double[] expectedNormal;
-        try (LightGbmReference lightGbm = LightGbmReference.load(modelText)) {
+        try (LightGbmBooster lightGbm = LightGbmBooster.load(modelText)) {
             expectedRaw = lightGbm.predict(rows, count, Output.RAW_SCORE);
             expectedNormal = lightGbm.predict(rows, normalCount, Output.NORMAL);
         }
@@ -91,7 +91,7 @@ final class ParityCheck {
     /** All classes' contributions of the first {@code count} rows, and each class's alone. */
     void contributions(double[] rows, int count) {
         double[] expected;
-        try (LightGbmReference lightGbm = LightGbmReference.load(modelText)) {
+        try (LightGbmBooster lightGbm = LightGbmBooster.load(modelText)) {
             expected = lightGbm.predict(rows, count, Output.CONTRIB);
         }
         int perRow = engine.contributionsPerRow();
@@ -166,7 +166,7 @@ final class ParityCheck {
     private String firstDifferingTree(double[] values) {
         int[] ours = engine.leafIndexes(values);
         double[] theirs;
-        try (LightGbmReference lightGbm = LightGbmReference.load(modelText)) {
+        try (LightGbmBooster lightGbm = LightGbmBooster.load(modelText)) {
             theirs = lightGbm.predict(values, 1, Output.LEAF_INDEX);
         }
         for (int t = 0; t < ours.length; t++) {

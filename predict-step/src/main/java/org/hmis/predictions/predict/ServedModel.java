@@ -19,23 +19,23 @@ import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 /**
- * The model a container predicts with: {@code models/<name>/model.txt} and {@code model.json}, loaded on first use
- * and again only when either object's ETag changes (a HEAD of each per call; the trees are parsed once). The
+ * The model this container serves: {@code models/<name>/model.txt} and {@code model.json}, built into a
+ * {@link BuiltModel} on first use and again only when either object's ETag changes (a HEAD of each per call; the trees are parsed once). The
  * manifest names the feature specification the model reads (so deploying a model of another version is all it
  * takes to predict with that version) and must list exactly that specification's features, in order.
  *
  * <p>Not thread-safe: a Lambda container runs one invocation at a time.
  */
-public final class CurrentModel {
-    private static final Logger LOG = LoggerFactory.getLogger(CurrentModel.class);
+public final class ServedModel {
+    private static final Logger LOG = LoggerFactory.getLogger(ServedModel.class);
 
     private final ObjectStore store;
     private final String bucket;
     private final String modelName;
-    private LoadedModel loaded;
+    private BuiltModel loaded;
     private int loads;
 
-    public CurrentModel(ObjectStore store, String bucket, String modelName) {
+    public ServedModel(ObjectStore store, String bucket, String modelName) {
         this.store = store;
         this.bucket = bucket;
         this.modelName = modelName;
@@ -48,7 +48,7 @@ public final class CurrentModel {
      * @throws InvalidModelException when either is unreadable, they disagree, the manifest names no known feature
      *     specification or its features are not that specification's
      */
-    public LoadedModel get() {
+    public BuiltModel get() {
         String modelKey = RunKeys.modelKey(modelName);
         String manifestKey = RunKeys.manifestKey(modelName);
         StoredObject model = head(modelKey);
@@ -61,7 +61,7 @@ public final class CurrentModel {
         Read manifestRead = read(manifestKey);
         Read modelRead = read(modelKey);
         ModelManifest parsed = checked(ModelManifest.fromJson(manifestRead.text()));
-        loaded = new LoadedModel(
+        loaded = new BuiltModel(
                 parsed, trees(modelKey, modelRead.text()), modelRead.etag(), manifestRead.etag(), modelRead.version());
         loads++;
         LOG.info(

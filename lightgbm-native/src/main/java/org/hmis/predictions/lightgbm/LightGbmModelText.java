@@ -1,11 +1,10 @@
-package org.hmis.predictions.training;
+package org.hmis.predictions.lightgbm;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.hmis.predictions.common.model.InvalidModelException;
-import org.hmis.predictions.common.model.ModelArtifact;
 
 /**
  * Checks the layout of a LightGBM text model before native code sees it. LightGBM parses the trees at the byte
@@ -15,7 +14,10 @@ import org.hmis.predictions.common.model.ModelArtifact;
  */
 final class LightGbmModelText {
 
-    private static final String PROBLEM = ModelArtifact.MODEL_FILE_NAME + " is not a LightGBM model: ";
+    /** The file name of a model's LightGBM text, as the messages name it. */
+    static final String MODEL_FILE = "model.txt";
+
+    private static final String PROBLEM = MODEL_FILE + " is not a LightGBM model: ";
     private static final String TREE_LINE = "Tree=";
     private static final String END_OF_TREES = "end of trees";
     private static final List<String> REQUIRED_HEADER_KEYS =

@@ -4,7 +4,7 @@ import io.github.metarank.lightgbm4j.LGBMBooster;
 import io.github.metarank.lightgbm4j.LGBMDataset;
 import io.github.metarank.lightgbm4j.LGBMException;
 import java.util.Random;
-import org.hmis.predictions.training.LightGbmLibrary;
+import org.hmis.predictions.lightgbm.LightGbmLibrary;
 
 /**
  * Models trained with lightgbm4j on generated rows, so the tests cover what the bundled model does not: missing

@@ -1,4 +1,4 @@
-package org.hmis.predictions.training;
+package org.hmis.predictions.lightgbm;
 
 import com.microsoft.ml.lightgbm.lightgbmlib;
 import io.github.metarank.lightgbm4j.LGBMBooster;

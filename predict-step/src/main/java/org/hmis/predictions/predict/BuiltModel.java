@@ -6,7 +6,8 @@ import org.hmis.predictions.common.model.ModelManifest;
 import org.hmis.predictions.trees.TreeEnsemble;
 
 /**
- * A model in memory, with the ETags of the objects it was read from: a new ETag on either means a new model. The
+ * The engine built for one version of a model: its manifest and parsed trees, with the ETags of the objects they were
+ * read from (a new ETag on either means another version, built anew). The
  * trees are checked against the manifest when they meet: the same features in the same order and one output per
  * class.
  *
@@ -15,11 +16,11 @@ import org.hmis.predictions.trees.TreeEnsemble;
  * @param manifestEtag ETag of {@code model.json}
  * @param modelVersion the S3 version id of the {@code model.txt} read, or null when the bucket is not versioned
  */
-public record LoadedModel(
+public record BuiltModel(
         ModelManifest manifest, TreeEnsemble trees, String modelEtag, String manifestEtag, String modelVersion) {
     private static final String MISMATCH = "model.txt does not match " + ModelManifest.FILE_NAME + ": ";
 
-    public LoadedModel {
+    public BuiltModel {
         if (trees.numClasses() != manifest.classLabels().size()) {
             throw new InvalidModelException(MISMATCH + "the model's class count is " + trees.numClasses()
                     + ", the manifest lists " + manifest.classLabels().size() + " classes " + manifest.classLabels());

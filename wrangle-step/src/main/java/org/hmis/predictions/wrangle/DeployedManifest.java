@@ -11,7 +11,7 @@ import org.hmis.predictions.common.s3.ObjectNotFoundException;
 import org.hmis.predictions.common.s3.ObjectStore;
 
 /**
- * What the wrangle takes from the model predict will use: the feature specification its manifest names, so the parts
+ * What the wrangle reads of the deployed model's manifest, the model predict will use: the feature specification its manifest names, so the parts
  * are written in it (deploying a model of another version is all it takes to switch), and the training distribution
  * tonight's guests are compared with. Only {@code models/<name>/model.json} is read, once per run: it is small, and
  * the trees are predict's business.
@@ -23,7 +23,7 @@ import org.hmis.predictions.common.s3.ObjectStore;
  * @param spec the specification the model reads
  * @param driftBaseline the training distribution; empty for a model trained before training recorded one
  */
-public record DeployedModel(String key, FeatureSpec spec, Optional<DriftBaseline> driftBaseline) {
+public record DeployedManifest(String key, FeatureSpec spec, Optional<DriftBaseline> driftBaseline) {
 
     /**
      * Reads and checks {@code models/<modelName>/model.json}.
@@ -31,7 +31,7 @@ public record DeployedModel(String key, FeatureSpec spec, Optional<DriftBaseline
      * @throws IllegalStateException when there is none, naming the object
      * @throws InvalidModelException when it is unreadable, names an unknown specification or lists other features
      */
-    public static DeployedModel read(ObjectStore store, String bucket, String modelName) {
+    public static DeployedManifest read(ObjectStore store, String bucket, String modelName) {
         String key = RunKeys.manifestKey(modelName);
         String where = "s3://" + bucket + "/" + key;
         String text;
@@ -62,6 +62,6 @@ public record DeployedModel(String key, FeatureSpec spec, Optional<DriftBaseline
             throw new InvalidModelException(where + " lists features that are not those of feature specification "
                     + spec.version() + ": " + difference.describe());
         }
-        return new DeployedModel(key, spec, manifest.drift());
+        return new DeployedManifest(key, spec, manifest.drift());
     }
 }

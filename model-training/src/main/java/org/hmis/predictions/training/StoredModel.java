@@ -1,17 +1,20 @@
-package org.hmis.predictions.common.model;
+package org.hmis.predictions.training;
+
+import org.hmis.predictions.common.model.ModelManifest;
 
 /**
- * A trained model as stored under {@code models/<name>/}: LightGBM's text model and its manifest.
+ * A trained model's files as training writes them and they are stored under {@code models/<name>/}: LightGBM's text
+ * model and its manifest, read as they are, before anything parses the trees.
  *
  * @param modelText the content of {@code model.txt}
  * @param manifest the content of {@code model.json}
  */
-public record ModelArtifact(String modelText, ModelManifest manifest) {
+public record StoredModel(String modelText, ModelManifest manifest) {
 
     /** The file name of the LightGBM text model. */
     public static final String MODEL_FILE_NAME = "model.txt";
 
-    public ModelArtifact {
+    public StoredModel {
         if (modelText == null || modelText.isBlank()) {
             throw new IllegalArgumentException(MODEL_FILE_NAME + " is empty");
         }
