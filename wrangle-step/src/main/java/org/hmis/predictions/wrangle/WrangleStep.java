@@ -53,9 +53,9 @@ import org.slf4j.LoggerFactory;
  * two parts' upload buffers (one uploading while the next is written), whatever the population. Rows come in key
  * order, so the same guests give the same objects byte for byte.
  *
- * <p>Tablesaw is not used: a table holds every row of the population (or of a part) before anything is written,
- * and the encoding is one fixed row-by-row transform ({@link GuestFeatures}) that needs no dataframe; README's
- * benchmark section has the measurements behind this choice.
+ * <p>Tablesaw is not used: a table holds every row of the population (or of a part) before anything is written, so
+ * memory would grow with the shelter, and the encoding is one fixed row-by-row transform ({@link GuestFeatures}) that
+ * needs no dataframe.
  *
  * <p>The run's lifecycle is {@link RunLifecycle}'s: the run is recorded {@code started} (with the database's clock,
  * which orders runs) before anything is read, {@code wrangled} once the manifest is written after the last part,
