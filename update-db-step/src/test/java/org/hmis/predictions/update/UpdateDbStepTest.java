@@ -18,8 +18,7 @@ import java.util.Map;
 import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.db.Database;
 import org.hmis.predictions.common.db.PipelineSchema;
-import org.hmis.predictions.common.db.RiskPercentiles;
-import org.hmis.predictions.common.db.RunLifecycle;
+import org.hmis.predictions.common.db.RunLedger;
 import org.hmis.predictions.common.run.RunId;
 import org.hmis.predictions.common.run.RunKeys;
 import org.hmis.predictions.common.s3.ObjectNotFoundException;
@@ -378,13 +377,7 @@ class UpdateDbStepTest {
         try (Connection c = database.connection()) {
             assertEquals(
                     "complete",
-                    RunLifecycle.wrangled(
-                            c,
-                            NEWER,
-                            1,
-                            1,
-                            Map.of(),
-                            new RiskPercentiles(GuestsFixture.TABLE, GuestsFixture.PREDICTIONS)),
+                    new RunLedger(GuestsFixture.TABLE, GuestsFixture.PREDICTIONS).wrangled(c, NEWER, 1, 1, Map.of()),
                     "its one part was applied before");
         }
     }
