@@ -297,7 +297,7 @@ class OpenApiTest {
 
     /**
      * A complete run of two parts, recorded as the steps record one: the run's row as a wrangle leaves it and two update
-     * records through {@link PredictionRuns#record}, each part made by another model object (one of them from a
+     * records through {@link RunLedger#record}, each part made by another model object (one of them from a
      * bucket without versions).
      */
     private static RunId recordedRun() throws SQLException {
