@@ -21,7 +21,7 @@ import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.csv.PredictionsCsv;
 import org.hmis.predictions.common.db.Database;
-import org.hmis.predictions.common.db.RunLifecycle;
+import org.hmis.predictions.common.db.RunLedger;
 import org.hmis.predictions.common.features.ExitDestinationClasses;
 import org.hmis.predictions.common.run.RunId;
 import org.hmis.predictions.common.run.RunKeys;
@@ -297,8 +297,9 @@ public final class UpdateBenchmark {
     /** Records the run started, as wrangle does before its parts exist: update orders predictions by that start. */
     private void startRun(RunId runId) throws SQLException {
         try (Connection c = database.connection()) {
-            RunLifecycle.begin(c, RunRequest.madeHere(runId));
-            RunLifecycle.release(c, runId);
+            RunLedger ledger = new RunLedger(guestsTable, config.guestPredictionsTable());
+            ledger.started(c, RunRequest.madeHere(runId));
+            ledger.release(c, runId);
         }
     }
 

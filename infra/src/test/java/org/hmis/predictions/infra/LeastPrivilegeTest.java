@@ -32,7 +32,7 @@ import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.db.Database;
 import org.hmis.predictions.common.db.PipelineSchema;
-import org.hmis.predictions.common.db.PredictionRuns;
+import org.hmis.predictions.common.db.RunLedger;
 import org.hmis.predictions.common.features.ExitDestinationClasses;
 import org.hmis.predictions.common.features.FeatureSpec;
 import org.hmis.predictions.common.features.GuestFeatures;
@@ -197,7 +197,7 @@ class LeastPrivilegeTest {
         try (Connection admin = PG.connect();
                 Statement st = admin.createStatement();
                 ResultSet rs = st.executeQuery("SELECT count(DISTINCT run_id), count(*) FILTER (WHERE step = '"
-                        + RemoveExitedStep.STEP + "') FROM " + PredictionRuns.TABLE)) {
+                        + RemoveExitedStep.STEP + "') FROM " + RunLedger.TABLE)) {
             rs.next();
             assertEquals(2, rs.getLong(1), "both runs are recorded");
             assertEquals(2, rs.getLong(2), "both removes are recorded");
@@ -218,7 +218,7 @@ class LeastPrivilegeTest {
     @Test
     void theFunctionsRoleReadsNoPersonalDataAndWritesOnlyThePrediction() throws SQLException {
         String guests = GUESTS.quoted();
-        String runs = PIPELINE_SCHEMA + "." + PredictionRuns.TABLE;
+        String runs = PIPELINE_SCHEMA + "." + RunLedger.TABLE;
         String history = PIPELINE_SCHEMA + "." + PipelineSchema.HISTORY_TABLE;
         List<String> refused = List.of(
                 "SELECT first_name, last_name FROM " + guests,
@@ -265,7 +265,7 @@ class LeastPrivilegeTest {
             st.execute("GRANT CREATE ON SCHEMA " + GUESTS_SCHEMA + " TO " + pipeline);
             st.execute("GRANT CREATE ON SCHEMA public TO " + pipeline);
             // Before the migrations the functions created prediction_runs themselves, so their role owned it.
-            st.execute("ALTER TABLE " + PredictionRuns.TABLE + " OWNER TO " + pipeline);
+            st.execute("ALTER TABLE " + RunLedger.TABLE + " OWNER TO " + pipeline);
         }
         runGrants();
         assertExactlyWhatGrantsSqlSays();
@@ -297,7 +297,7 @@ class LeastPrivilegeTest {
                 "no privilege on the whole guests table, so no column it does not need");
         assertEquals(
                 Set.of("SELECT", "INSERT", "UPDATE", "DELETE"),
-                tablePrivileges(PIPELINE_SCHEMA, PredictionRuns.TABLE),
+                tablePrivileges(PIPELINE_SCHEMA, RunLedger.TABLE),
                 "prediction_runs: record and read runs, and remove a failed attempt's update records");
         assertEquals(
                 Set.of("SELECT", "INSERT", "UPDATE"),
@@ -308,7 +308,7 @@ class LeastPrivilegeTest {
                 tablePrivileges(PIPELINE_SCHEMA, "prediction_outcomes"),
                 "prediction_outcomes: keep a leaving guest's last prediction, never delete one");
         assertEquals(Set.of(), tablePrivileges(PIPELINE_SCHEMA, PipelineSchema.HISTORY_TABLE), "Flyway's history");
-        for (String table : List.of(PredictionRuns.TABLE, PipelineSchema.HISTORY_TABLE)) {
+        for (String table : List.of(RunLedger.TABLE, PipelineSchema.HISTORY_TABLE)) {
             assertEquals(SETUP_ROLE, owner(PIPELINE_SCHEMA + "." + table), table + " belongs to the setup role");
         }
     }

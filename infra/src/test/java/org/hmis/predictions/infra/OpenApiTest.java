@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
 import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.db.PipelineSchema;
-import org.hmis.predictions.common.db.PredictionRuns;
+import org.hmis.predictions.common.db.RunLedger;
 import org.hmis.predictions.common.run.RunId;
 import org.hmis.predictions.common.run.RunKeys;
 import org.hmis.predictions.lambda.trigger.TriggerJson;
@@ -297,7 +297,7 @@ class OpenApiTest {
 
     /**
      * A complete run of two parts, recorded as the steps record one: the run's row as a wrangle leaves it and two update
-     * records through {@link PredictionRuns#record}, each part made by another model object (one of them from a
+     * records through {@link RunLedger#record}, each part made by another model object (one of them from a
      * bucket without versions).
      */
     private static RunId recordedRun() throws SQLException {
@@ -330,9 +330,9 @@ class OpenApiTest {
             String finishedAt)
             throws SQLException {
         Instant finished = Instant.parse(finishedAt);
-        PredictionRuns.record(
+        RunLedger.record(
                 c,
-                new PredictionRuns.Entry(
+                new RunLedger.Entry(
                         runId.value(),
                         "update",
                         RunKeys.predictionsPart(runId, number).key(),

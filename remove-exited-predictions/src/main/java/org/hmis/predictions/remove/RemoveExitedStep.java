@@ -13,8 +13,7 @@ import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.db.Database;
 import org.hmis.predictions.common.db.PipelineSchema;
-import org.hmis.predictions.common.db.PredictionRuns;
-import org.hmis.predictions.common.db.RunLifecycle;
+import org.hmis.predictions.common.db.RunLedger;
 import org.hmis.predictions.common.db.RunRefusedException;
 import org.hmis.predictions.common.db.TransactionSettings;
 import org.hmis.predictions.common.features.ExitDestinationClasses;
@@ -34,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * on. A guest marked again after their exit was cleared and they were predicted again replaces their row.
  */
 public final class RemoveExitedStep {
-    public static final String STEP = "remove";
+    public static final String STEP = RunLedger.REMOVE_STEP;
     private static final String COLUMN = ExitDestinationClasses.PREDICTION_COLUMN;
     private static final String EXITED = ExitDestinationClasses.EXITED;
     private static final Logger LOG = LoggerFactory.getLogger(RemoveExitedStep.class);
@@ -50,6 +49,7 @@ public final class RemoveExitedStep {
     private final SqlIdentifier currentGuestRiskView;
     private final boolean migrate;
     private final ExitDestinationClasses classes;
+    private final RunLedger ledger;
 
     /**
      * @param migrate whether to apply the pipeline schema's migrations before each run ({@code MIGRATE=true})
@@ -98,6 +98,7 @@ public final class RemoveExitedStep {
         this.currentGuestRiskView = currentGuestRiskView;
         this.migrate = migrate;
         this.classes = classes;
+        this.ledger = new RunLedger(guestsTable, guestPredictionsTable);
     }
 
     /** The step as the function, the local runner and the benchmarks build it. */
@@ -124,8 +125,8 @@ public final class RemoveExitedStep {
     }
 
     /**
-     * Marks exited guests within {@code deadline}. A caller's run id must be within 15 minutes of the database's
-     * clock and not used by remove before; a schedule's may repeat (a retry marks what is left, and records again).
+     * Marks exited guests within {@code deadline}. A caller's run id must be within {@link RunLedger#CALLER_WINDOW} of the
+     * database's clock and not used by remove before; a schedule's may repeat (a retry marks what is left, and records again).
      *
      * @throws RunRefusedException when the run id is refused
      */
@@ -142,23 +143,18 @@ public final class RemoveExitedStep {
             try {
                 TransactionSettings.apply(c, deadline);
                 if (request.origin() == RunRequest.Origin.CALLER) {
-                    admit(c, runId);
+                    ledger.admitRemove(c, runId);
                 }
                 boolean created = ensureColumn(c, deadline);
                 Marked marked = markExited(c, runId);
                 Instant finished = Instant.now();
-                PredictionRuns.record(
+                ledger.removed(
                         c,
-                        new PredictionRuns.Entry(
-                                runId.value(),
-                                STEP,
-                                "",
-                                started,
-                                finished,
-                                marked.guests(),
-                                null,
-                                "done",
-                                Map.of("columnCreated", created, "outcomesKept", marked.outcomes())));
+                        runId,
+                        started,
+                        finished,
+                        marked.guests(),
+                        Map.of("columnCreated", created, "outcomesKept", marked.outcomes()));
                 c.commit();
                 Summary summary = new Summary(
                         STEP,
@@ -178,31 +174,6 @@ public final class RemoveExitedStep {
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
-            }
-        }
-    }
-
-    /** A caller's run id: near the database's clock, and not one remove has run under. */
-    private static void admit(Connection c, RunId runId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT clock_timestamp(), EXISTS (SELECT 1 FROM "
-                + PredictionRuns.TABLE + " WHERE run_id = ? AND step = ? AND part = '')")) {
-            ps.setString(1, runId.value());
-            ps.setString(2, STEP);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                Instant now = rs.getTimestamp(1).toInstant();
-                if (Duration.between(runId.stamp(), now).abs().compareTo(RunLifecycle.CALLER_WINDOW) > 0) {
-                    throw new RunRefusedException(
-                            RunRefusedException.Reason.BAD_TIME,
-                            "run id " + runId + " names " + runId.stamp() + ", more than "
-                                    + RunLifecycle.CALLER_WINDOW.toMinutes() + " minutes from the database's clock ("
-                                    + now + "): a run id must be made now; leave runId out to get a new one");
-                }
-                if (rs.getBoolean(2)) {
-                    throw new RunRefusedException(
-                            RunRefusedException.Reason.ALREADY_USED,
-                            "run " + runId + " marked exited guests already; ask for a new run");
-                }
             }
         }
     }

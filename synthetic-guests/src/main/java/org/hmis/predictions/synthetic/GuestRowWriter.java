@@ -238,47 +238,103 @@ final class GuestRowWriter {
         put((byte) '\n');
     }
 
+    /** Writes member {@code m} of {@code h} as row {@code index}, drawing what no other column depends on. */
     void appendRow(SplittableRandom rng, Household h, int m, long index) {
-        int pid = h.personalId[m];
-        long hash = mix(pid);
-        long caseHash = mix(~(long) h.caseId);
-        int age = h.age[m];
-        boolean adult = age >= 18;
-        boolean exited = !h.current();
-        int endDay = exited ? h.exitDay : asOfDay;
-        int daysEnrolled = endDay - h.enrollDay;
-        boolean disabled = h.disabling[m] == GuestValues.DISABLED;
-
-        int dv = adult ? DOMESTIC_VIOLENCE.pick(rng) : -1;
-        int fleeing = dv == DV_SURVIVOR ? CURRENTLY_FLEEING.pick(rng) : -1;
-        int housingStatus = fleeing == FLEEING ? FLEEING_DV : HOUSING_STATUS.pick(rng);
-        int insured = HEALTH_INSURANCE.pick(rng);
-        int reasonNotEmployed = adult && !h.employed[m] ? REASON_NOT_EMPLOYED.pick(rng) : -1;
-
+        Guest g = Guest.draw(rng, h, m, asOfDay);
         field = 0;
+        enrollment(h, m, g, index);
+        identity(h, m, g);
+        homelessHistory(rng, h, g);
+        stay(rng, h, g);
+        schoolAndWork(rng, h, m, g);
+        releaseAndContacts(rng, h, g);
+        int bednights = bednights(rng, h, g);
+        incomeAndBenefits(rng, h, m, g);
+        assessment(rng, h, m, g);
+        programmesAndBarriers(rng, h, m, g, bednights);
+        insuranceSources(rng, h, m, g.insured());
+        incomeSources(h, m);
+        chronicEvaluation(rng, h);
+        contact(h, m, g);
+        put((byte) '\n');
+        if (field != COLUMNS.size()) {
+            throw new IllegalStateException("wrote " + field + " fields for " + COLUMNS.size() + " columns");
+        }
+    }
+
+    /**
+     * One guest's values that several columns share, and the attributes drawn before the row is written (in this
+     * order: the stream of draws is what makes a seed's output).
+     */
+    private record Guest(
+            int pid,
+            long hash,
+            long caseHash,
+            int age,
+            boolean adult,
+            boolean exited,
+            int endDay,
+            int daysEnrolled,
+            boolean disabled,
+            int dv,
+            int fleeing,
+            int housingStatus,
+            int insured,
+            int reasonNotEmployed) {
+
+        static Guest draw(SplittableRandom rng, Household h, int m, int asOfDay) {
+            int age = h.age[m];
+            boolean adult = age >= 18;
+            boolean exited = !h.current();
+            int endDay = exited ? h.exitDay : asOfDay;
+            int dv = adult ? DOMESTIC_VIOLENCE.pick(rng) : -1;
+            int fleeing = dv == DV_SURVIVOR ? CURRENTLY_FLEEING.pick(rng) : -1;
+            int housingStatus = fleeing == FLEEING ? FLEEING_DV : HOUSING_STATUS.pick(rng);
+            int insured = HEALTH_INSURANCE.pick(rng);
+            int reasonNotEmployed = adult && !h.employed[m] ? REASON_NOT_EMPLOYED.pick(rng) : -1;
+            return new Guest(
+                    h.personalId[m],
+                    mix(h.personalId[m]),
+                    mix(~(long) h.caseId),
+                    age,
+                    adult,
+                    exited,
+                    endDay,
+                    endDay - h.enrollDay,
+                    h.disabling[m] == GuestValues.DISABLED,
+                    dv,
+                    fleeing,
+                    housingStatus,
+                    insured,
+                    reasonNotEmployed);
+        }
+    }
+
+    /** index .. exit_destination: the enrollment, its caseworker, the guest's names and household. */
+    private void enrollment(Household h, int m, Guest g, long index) {
         integer(index);
         category(ORG_NAME, 0);
         category(PROJECT, h.project);
         category(PROJECT_TYPE, 0);
         category(UTIL_TRACK_METHOD, h.nightByNight ? NIGHT_BY_NIGHT : 1 - NIGHT_BY_NIGHT);
-        if ((caseHash & 1) == 0) {
+        if ((g.caseHash() & 1) == 0) {
             category(FED_GRANT_PROGRAMS, 0);
         } else {
             nul();
         }
         sep();
         put(CASEWORKER);
-        putLong(10 + (caseHash >>> 8) % 40);
+        putLong(10 + (g.caseHash() >>> 8) % 40);
         sep();
         put(FIRST_NAME);
-        putLong(pid);
+        putLong(g.pid());
         sep();
         put(LAST_NAME);
-        putLong(pid);
-        integer(pid);
+        putLong(g.pid());
+        integer(g.pid());
         integer(h.caseId);
         category(RELATIONSHIP, h.relationship[m]);
-        if ((caseHash >>> 16) % 10 != 0) {
+        if ((g.caseHash() >>> 16) % 10 != 0) {
             category(CLIENT_LOCATION, 0);
         } else {
             nul();
@@ -286,27 +342,35 @@ final class GuestRowWriter {
         integer(h.size);
         day(h.enrollDay);
         day(h.exitDay);
-        if (exited) {
+        if (g.exited()) {
             category(destinations, h.destination);
         } else {
             nul();
         }
+    }
+
+    /** ssn .. disabling_cond_at_entry. */
+    private void identity(Household h, int m, Guest g) {
         int ssnQuality = h.ssnQuality[m];
         if (ssnQuality == FULL_SSN || ssnQuality == PARTIAL_SSN) {
-            ssn(pid);
+            ssn(g.pid());
         } else {
             nul();
         }
         category(SSN_QUALITY, ssnQuality);
         day(h.dobDay[m]);
         category(DOB_QUALITY, h.dobQuality[m]);
-        integer(age);
+        integer(g.age());
         integer(days.age(h.dobDay[m], asOfDay));
         category(RACE, h.race[m]);
         category(ETHNICITY, h.ethnicity[m]);
         category(GENDER_OTHER, h.gender[m]);
         optionalCategory(VET_STATUS, h.vetStatus[m]);
         category(DISABLING_ADULT, h.disabling[m]);
+    }
+
+    /** living_situation .. municipality: where the guest came from, and for how long they have been homeless. */
+    private void homelessHistory(SplittableRandom rng, Household h, Guest g) {
         category(LIVING_SITUATION, LIVING_SITUATION.pick(rng));
         nul();
         nul();
@@ -318,24 +382,28 @@ final class GuestRowWriter {
         category(TOTAL_MONTHS_HOMELESS, TOTAL_MONTHS_HOMELESS.pick(rng));
         category(LAST_PERM_ADDRESS, LAST_PERM_ADDRESS.pick(rng));
         sep();
-        putLong(pid);
+        putLong(g.pid());
         put(ADDRESS);
         category(STATE, STATE.pick(rng));
         sep();
         put(ZIP);
-        putLong(100 + (hash >>> 1) % 400);
+        putLong(100 + (g.hash() >>> 1) % 400);
         category(MUNICIPALITY, MUNICIPALITY.pick(rng));
-        integer(daysEnrolled);
+    }
+
+    /** days_enrolled_in_project .. sexual_orientation: the stay, its engagement, and the household's place. */
+    private void stay(SplittableRandom rng, Household h, Guest g) {
+        integer(g.daysEnrolled());
         nul();
         nul();
         category(NO_MOVE_IN, 0);
-        category(HOUSING_STATUS, housingStatus);
-        category(HEALTH_INSURANCE, insured);
-        optionalCategory(DOMESTIC_VIOLENCE, dv);
-        optionalCategory(CURRENTLY_FLEEING, fleeing);
-        optionalCategory(WHEN_DV_OCCURRED, dv == DV_SURVIVOR ? WHEN_DV_OCCURRED.pick(rng) : -1);
+        category(HOUSING_STATUS, g.housingStatus());
+        category(HEALTH_INSURANCE, g.insured());
+        optionalCategory(DOMESTIC_VIOLENCE, g.dv());
+        optionalCategory(CURRENTLY_FLEEING, g.fleeing());
+        optionalCategory(WHEN_DV_OCCURRED, g.dv() == DV_SURVIVOR ? WHEN_DV_OCCURRED.pick(rng) : -1);
         if (rng.nextInt(10) < 6) {
-            int wait = rng.nextInt(Math.min(7, daysEnrolled) + 1);
+            int wait = rng.nextInt(Math.min(7, g.daysEnrolled()) + 1);
             day(h.enrollDay + wait);
             integer(wait);
         } else {
@@ -344,20 +412,25 @@ final class GuestRowWriter {
         }
         category(CURRENT_STATUS, CURRENT_STATUS.pick(rng));
         nul();
-        optionalCategory(CONNECTED_TO_MVENTO, age >= 5 && !adult ? CONNECTED_TO_MVENTO.pick(rng) : -1);
+        optionalCategory(CONNECTED_TO_MVENTO, g.age() >= 5 && !g.adult() ? CONNECTED_TO_MVENTO.pick(rng) : -1);
         category(HOUSEHOLD_TYPE, h.type);
-        microDegrees((int) ((hash >>> 20) % 1_000_001) - 500_000);
-        microDegrees((int) ((hash >>> 42) % 1_000_001) - 500_000);
+        microDegrees((int) ((g.hash() >>> 20) % 1_000_001) - 500_000);
+        microDegrees((int) ((g.hash() >>> 42) % 1_000_001) - 500_000);
         for (int i = 0; i < 6; i++) {
             nul();
         }
-        if (adult) {
+    }
+
+    /** last_grade_completed .. pregnancy_due_date: an adult's school and work, a child's school. */
+    private void schoolAndWork(SplittableRandom rng, Household h, int m, Guest g) {
+        int age = g.age();
+        if (g.adult()) {
             category(LAST_GRADE_ADULT, LAST_GRADE_ADULT.pick(rng));
             category(SCHOOL_STATUS_ADULT, SCHOOL_STATUS_ADULT.pick(rng));
             category(YES_NO, h.employed[m] ? YES : NO);
-            optionalCategory(REASON_NOT_EMPLOYED, reasonNotEmployed);
+            optionalCategory(REASON_NOT_EMPLOYED, g.reasonNotEmployed());
             optionalCategory(TYPE_OF_EMPLOYMENT, h.employed[m] ? TYPE_OF_EMPLOYMENT.pick(rng) : -1);
-            optionalCategory(YES_NO, reasonNotEmployed == LOOKING_FOR_WORK ? YES : -1);
+            optionalCategory(YES_NO, g.reasonNotEmployed() == LOOKING_FOR_WORK ? YES : -1);
         } else {
             optionalCategory(LAST_GRADE_CHILD, age < 5 ? -1 : age < 10 ? 0 : age < 12 ? 1 : age < 14 ? 2 : 3);
             optionalCategory(SCHOOL_STATUS_CHILD, age < 5 ? -1 : SCHOOL_STATUS_CHILD.pick(rng));
@@ -369,51 +442,72 @@ final class GuestRowWriter {
         for (int i = 0; i < 5; i++) {
             nul();
         }
+    }
+
+    /** client_record_restricted .. date_of_first_contact. */
+    private void releaseAndContacts(SplittableRandom rng, Household h, Guest g) {
         sep();
         put((byte) (h.restricted ? 't' : 'f'));
         integer(h.infoReleaseNo);
         category(INFO_RELEASE_STATUS, h.restricted ? 1 : 0);
-        int contacts = rng.nextInt(Math.min(daysEnrolled + 1, 25));
+        int contacts = rng.nextInt(Math.min(g.daysEnrolled() + 1, 25));
         integer(contacts);
         if (contacts > 0) {
-            int first = h.enrollDay + rng.nextInt(daysEnrolled + 1);
-            day(first + rng.nextInt(endDay - first + 1));
+            int first = h.enrollDay + rng.nextInt(g.daysEnrolled() + 1);
+            day(first + rng.nextInt(g.endDay() - first + 1));
             day(first);
         } else {
             nul();
             nul();
         }
-        int bednights = h.nightByNight ? daysEnrolled * (60 + rng.nextInt(41)) / 100 : daysEnrolled;
+    }
+
+    /** housing_checkins .. date_of_first_stay; answers the bednights, which a later column repeats. */
+    private int bednights(SplittableRandom rng, Household h, Guest g) {
+        int bednights = h.nightByNight ? g.daysEnrolled() * (60 + rng.nextInt(41)) / 100 : g.daysEnrolled();
         integer(h.nightByNight ? bednights : 0);
-        day(Math.max(h.enrollDay, endDay - 1));
+        day(Math.max(h.enrollDay, g.endDay() - 1));
         day(h.enrollDay);
+        return bednights;
+    }
+
+    /** income_at_entry .. non-cash_count_at_exit. */
+    private void incomeAndBenefits(SplittableRandom rng, Household h, int m, Guest g) {
         int income = h.totalIncomeCents(m);
         optionalMoney(rng.nextInt(10) == 0 ? income : -1);
         optionalMoney(rng.nextInt(500) == 0 ? income : -1);
-        optionalMoney(exited && adult && rng.nextInt(10) < 3 ? income : -1);
+        optionalMoney(g.exited() && g.adult() && rng.nextInt(10) < 3 ? income : -1);
         integer(h.benefits[m]);
-        if (exited) {
+        if (g.exited()) {
             integer(Math.max(0, Math.min(10, h.benefits[m] + rng.nextInt(3) - 1)));
         } else {
             nul();
         }
+    }
+
+    /** current_date .. soar_enrollment. */
+    private void assessment(SplittableRandom rng, Household h, int m, Guest g) {
         sep();
         put(exportTimestamp);
         integer(h.barriers[m]);
         integer(h.chronic ? 1 : 0);
         integer(1);
-        if (adult && disabled && rng.nextInt(100) < 15) {
+        if (g.adult() && g.disabled() && rng.nextInt(100) < 15) {
             sep();
             put(SOAR);
-            put(days.us(h.enrollDay + rng.nextInt(daysEnrolled + 1)));
+            put(days.us(h.enrollDay + rng.nextInt(g.daysEnrolled() + 1)));
         } else {
             nul();
         }
         nul();
+    }
+
+    /** most_recent_rrh .. most_recent_yahp: past programmes, the barriers, the household and its bednights. */
+    private void programmesAndBarriers(SplittableRandom rng, Household h, int m, Guest g, int bednights) {
         for (int i = 0; i < MOST_RECENT_PERCENT.length; i++) {
             mostRecent(rng, i, h.enrollDay);
         }
-        category(YES_NO, age < 25 ? YES : NO);
+        category(YES_NO, g.age() < 25 ? YES : NO);
         integer(1);
         barrierColumns(rng, h.barriers[m]);
         integer(h.children);
@@ -423,35 +517,41 @@ final class GuestRowWriter {
         for (int i = 0; i < 4; i++) {
             nul();
         }
-        insuranceSources(rng, h, m, insured);
-        int[] incomes = h.incomeCents[m];
-        for (int cents : incomes) {
+    }
+
+    /** earned_income .. other_income: each income source's amount. */
+    private void incomeSources(Household h, int m) {
+        for (int cents : h.incomeCents[m]) {
             money(cents);
         }
+    }
+
+    /** chronic_homeless_status_assessment and _evaluation: the same answer, now and then wrong. */
+    private void chronicEvaluation(SplittableRandom rng, Household h) {
         int evaluation = h.chronic == (rng.nextInt(25) != 0) ? 1 : 0;
         integer(evaluation);
         integer(evaluation);
-        if (adult && (hash & 0xff) < 205) {
+    }
+
+    /** email, home_phone, work_phone: most adults have the first two, most employed guests the third. */
+    private void contact(Household h, int m, Guest g) {
+        if (g.adult() && (g.hash() & 0xff) < 205) {
             sep();
             put(EMAIL);
-            putLong(pid);
+            putLong(g.pid());
             put(EMAIL_DOMAIN);
         } else {
             nul();
         }
-        if (adult && ((hash >>> 8) & 0xff) < 218) {
-            phone(pid, HOME_EXTENSION);
+        if (g.adult() && ((g.hash() >>> 8) & 0xff) < 218) {
+            phone(g.pid(), HOME_EXTENSION);
         } else {
             nul();
         }
-        if (h.employed[m] && ((hash >>> 16) & 0xff) < 154) {
-            phone(pid + 37, WORK_EXTENSION);
+        if (h.employed[m] && ((g.hash() >>> 16) & 0xff) < 154) {
+            phone(g.pid() + 37, WORK_EXTENSION);
         } else {
             nul();
-        }
-        put((byte) '\n');
-        if (field != COLUMNS.size()) {
-            throw new IllegalStateException("wrote " + field + " fields for " + COLUMNS.size() + " columns");
         }
     }
 

@@ -2,6 +2,7 @@ package org.hmis.predictions.update;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.hmis.predictions.common.db.RunClassMix;
 import org.hmis.predictions.lambda.metrics.InvocationMetrics;
 import org.hmis.predictions.lambda.metrics.StepMetrics;
 import org.hmis.predictions.lambda.trigger.ObjectRef;

@@ -27,9 +27,8 @@ import org.hmis.predictions.common.csv.PredictionsCsv;
 import org.hmis.predictions.common.db.AdvisoryLockKey;
 import org.hmis.predictions.common.db.Database;
 import org.hmis.predictions.common.db.GuestKeyColumns;
-import org.hmis.predictions.common.db.PredictionRuns;
-import org.hmis.predictions.common.db.RiskPercentiles;
-import org.hmis.predictions.common.db.RunLifecycle;
+import org.hmis.predictions.common.db.RunClassMix;
+import org.hmis.predictions.common.db.RunLedger;
 import org.hmis.predictions.common.db.TransactionSettings;
 import org.hmis.predictions.common.features.ExitDestinationClasses;
 import org.hmis.predictions.common.run.ObjectMetadata;
@@ -47,7 +46,7 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  * Applies one predictions part in one transaction: the part is streamed from S3 through the CSV checks into a
  * temporary table with {@code COPY}; then one statement writes each guest's row of the guest predictions table
  * ({@code GUEST_PREDICTIONS_TABLE}) and, from the rows it wrote, {@code predicted_exit_destination} of the current
- * guests; and the part is recorded in {@code prediction_runs}. A bad line, a lost connection, a timeout or any other
+ * guests; and the part is recorded in the run's ledger ({@link RunLedger}). A bad line, a lost connection, a timeout or any other
  * failure rolls everything back.
  *
  * <p>Freshness is per guest: a part overwrites a guest only when its run started (the database's clock, recorded by
@@ -61,14 +60,13 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  * with the same content (its ETag) is reported {@value #ALREADY_APPLIED} and left alone (S3 delivers events at least
  * once); a part rewritten under the same key since (predicted again) is applied again, its new content subject to
  * the same freshness rule. After recording its part, the update marks the run complete when it was the last part of
- * the run's manifest to be applied ({@link RunLifecycle#completeIfAllApplied}), and ranks its current guests by risk
- * ({@link RiskPercentiles}). Every statement runs within the
- * invocation's {@link Deadline}.
+ * the run's manifest to be applied, ranks its current guests by risk and records its class mix
+ * ({@link RunLedger#partApplied}). Every statement runs within the invocation's {@link Deadline}.
  */
 public final class UpdateDbStep {
-    public static final String STEP = "update";
+    public static final String STEP = RunLedger.UPDATE_STEP;
     private static final String COLUMN = ExitDestinationClasses.PREDICTION_COLUMN;
-    public static final String APPLIED = "applied";
+    public static final String APPLIED = RunLedger.APPLIED;
     public static final String ALREADY_APPLIED = "already-applied";
 
     private static final Logger LOG = LoggerFactory.getLogger(UpdateDbStep.class);
@@ -81,7 +79,7 @@ public final class UpdateDbStep {
     private final SqlIdentifier guestsTable;
     private final SqlIdentifier guestPredictionsTable;
     private final ObjectStore store;
-    private final RiskPercentiles percentiles;
+    private final RunLedger ledger;
 
     /** @param store where predictions parts are read */
     public UpdateDbStep(
@@ -90,7 +88,7 @@ public final class UpdateDbStep {
         this.guestsTable = guestsTable;
         this.guestPredictionsTable = guestPredictionsTable;
         this.store = store;
-        this.percentiles = new RiskPercentiles(guestsTable, guestPredictionsTable);
+        this.ledger = new RunLedger(guestsTable, guestPredictionsTable);
     }
 
     /** The step as the function, the local runner and the benchmarks build it. */
@@ -282,13 +280,35 @@ public final class UpdateDbStep {
             Instant started,
             Deadline deadline)
             throws SQLException {
-        String runId = part.runId().value();
         TransactionSettings.apply(c, deadline);
+        GuestKeyColumns keys = guestKeys(c);
+        Copied copied = copyPart(c, origin, predictions, source);
+        lockTable(c, keys, deadline);
+        Optional<Summary> again = alreadyApplied(c, part, origin, keys, copied.rows(), started);
+        if (again.isPresent()) {
+            return again.get();
+        }
+        RunLedger.State run = runOf(c, part);
+        Written written = write(c, part, origin, keys, run, copied.rows(), deadline);
+        return record(c, part, origin, keys, run, copied, written, started);
+    }
+
+    /** The guests table's key columns; the table must have the prediction column remove adds. */
+    private GuestKeyColumns guestKeys(Connection c) throws SQLException {
         GuestKeyColumns keys = GuestKeyColumns.read(c, guestsTable);
         if (!keys.hasPredictionColumn()) {
             throw new IllegalStateException("the guests table " + keys.table() + " has no " + COLUMN
                     + " column; remove-exited-predictions adds it");
         }
+        return keys;
+    }
+
+    /** The part's rows, checked, in the temporary table, and how long that took. */
+    private record Copied(long rows, long copyMs) {}
+
+    /** Streams the part through the CSV checks into the temporary table. */
+    private static Copied copyPart(Connection c, PartOrigin origin, Reader predictions, String source)
+            throws SQLException {
         try (Statement st = c.createStatement()) {
             // The statements are big joins planned once; compiling them would only add start-up time.
             st.execute("SET LOCAL jit = off");
@@ -305,50 +325,77 @@ public final class UpdateDbStep {
             throw new UncheckedIOException(
                     "could not read " + source + ": " + e.getCause().getMessage(), e.getCause());
         }
-        long copyMs = (System.nanoTime() - copyStart) / 1_000_000;
+        return new Copied(rows, (System.nanoTime() - copyStart) / 1_000_000);
+    }
 
-        // From here on one update of this table at a time; the checks below see every update committed before.
+    /** From here on one update of this table at a time; the checks after see every update committed before. */
+    private static void lockTable(Connection c, GuestKeyColumns keys, Deadline deadline) throws SQLException {
         TransactionSettings.apply(c, deadline);
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
             ps.setLong(1, lockKey(keys.table()));
             ps.executeQuery().close();
         }
+    }
 
-        Optional<PredictionRuns.Recorded> recorded = PredictionRuns.recorded(c, runId, STEP, part.key());
-        if (recorded.isPresent() && recorded.get().status().equals(APPLIED)) {
-            String before = recorded.get().contentId();
-            if (origin.contentId() == null
-                    || before == null
-                    || origin.contentId().equals(before)) {
-                return new Summary(
-                        STEP,
-                        runId,
-                        part.key(),
-                        ALREADY_APPLIED,
-                        rows,
-                        0,
-                        0,
-                        Skipped.NONE,
-                        origin.model(),
-                        RunLifecycle.state(c, part.runId())
-                                .map(RunLifecycle.State::status)
-                                .orElse(null),
-                        part.key() + " was already applied to " + keys.table() + "; nothing changed",
-                        elapsed(started),
-                        null);
-            }
+    /**
+     * The summary of a re-delivery: the part was applied with the same content before. Empty when it was not applied,
+     * or was rewritten under the same key since (then its new content is applied).
+     */
+    private Optional<Summary> alreadyApplied(
+            Connection c, RunKeys.Part part, PartOrigin origin, GuestKeyColumns keys, long rows, Instant started)
+            throws SQLException {
+        Optional<RunLedger.AppliedBefore> before = ledger.appliedBefore(c, part);
+        if (before.isEmpty()) {
+            return Optional.empty();
+        }
+        String runId = part.runId().value();
+        if (!before.get().sameContent(origin.contentId())) {
             LOG.warn(
                     "run {}: {} was rewritten since it was applied (ETag {} then, {} now): applying its new content",
                     runId,
                     part.key(),
-                    before,
+                    before.get().contentId(),
                     origin.contentId());
+            return Optional.empty();
         }
-        RunLifecycle.State run = RunLifecycle.state(c, part.runId())
-                .orElseThrow(() -> new IllegalStateException("run " + runId + " of " + part.key()
-                        + " has no record in " + PredictionRuns.TABLE + ": only a run a wrangle started has a start"
-                        + " to order its predictions by"));
+        return Optional.of(new Summary(
+                STEP,
+                runId,
+                part.key(),
+                ALREADY_APPLIED,
+                rows,
+                0,
+                0,
+                Skipped.NONE,
+                origin.model(),
+                ledger.run(c, part.runId()).map(RunLedger.State::status).orElse(null),
+                part.key() + " was already applied to " + keys.table() + "; nothing changed",
+                elapsed(started),
+                null));
+    }
 
+    /** The part's run as wrangle started it: its start orders the part's predictions against other runs'. */
+    private RunLedger.State runOf(Connection c, RunKeys.Part part) throws SQLException {
+        return ledger.run(c, part.runId())
+                .orElseThrow(() -> new IllegalStateException("run " + part.runId() + " of " + part.key()
+                        + " has no record in " + RunLedger.TABLE + ": only a run a wrangle started has a start"
+                        + " to order its predictions by"));
+    }
+
+    /** What the write did: guest predictions rows written, guests whose prediction changed, why the rest did not. */
+    private record Written(long fresh, long applied, Skipped skipped, long updateMs) {}
+
+    /** The one write, then the count of what it skipped; a part none of whose keys matches a guest fails. */
+    private Written write(
+            Connection c,
+            RunKeys.Part part,
+            PartOrigin origin,
+            GuestKeyColumns keys,
+            RunLedger.State run,
+            long rows,
+            Deadline deadline)
+            throws SQLException {
+        String runId = part.runId().value();
         long updateStart = System.nanoTime();
         TransactionSettings.apply(c, deadline);
         long fresh;
@@ -364,48 +411,64 @@ public final class UpdateDbStep {
                 applied = rs.getLong(2);
             }
         }
-        Skipped skipped = applied == rows
-                ? Skipped.NONE
-                : skipped(c, keys, part.runId().value(), run.startedAt(), rows, fresh, applied);
+        Skipped skipped =
+                applied == rows ? Skipped.NONE : skipped(c, keys, runId, run.startedAt(), rows, fresh, applied);
         if (rows > 0 && skipped.unmatched() == rows) {
             throw new IllegalStateException("none of the " + rows + " keys of " + part.key() + " matches a guest of "
                     + keys.table() + ": is " + PipelineConfig.GUESTS_TABLE + " the table run " + runId + " read?");
         }
+        return new Written(fresh, applied, skipped, (System.nanoTime() - updateStart) / 1_000_000);
+    }
+
+    /** Records the part applied in the run's ledger (which completes the run when it was the last) and sums it up. */
+    private Summary record(
+            Connection c,
+            RunKeys.Part part,
+            PartOrigin origin,
+            GuestKeyColumns keys,
+            RunLedger.State run,
+            Copied copied,
+            Written written,
+            Instant started)
+            throws SQLException {
+        long rows = copied.rows();
         Instant finished = Instant.now();
-        Map<String, Object> details = details(keys.table(), rows, fresh, skipped, origin.modelEtag());
-        details.put("copyMs", copyMs);
-        details.put("updateMs", (System.nanoTime() - updateStart) / 1_000_000);
+        Map<String, Object> details =
+                details(keys.table(), rows, written.fresh(), written.skipped(), origin.modelEtag());
+        details.put("copyMs", copied.copyMs());
+        details.put("updateMs", written.updateMs());
         details.put("durationMs", Duration.between(started, finished).toMillis());
-        PredictionRuns.record(
+        Optional<RunClassMix> completedRun = ledger.partApplied(
                 c,
-                new PredictionRuns.Entry(
-                        runId, STEP, part.key(), started, finished, applied, origin.model(), APPLIED, details),
-                origin.contentId(),
-                origin.modelVersion());
-        boolean completes = RunLifecycle.completeIfAllApplied(c, part.runId(), percentiles);
-        String runStatus = completes ? RunLifecycle.COMPLETE : run.status();
-        RunClassMix completedRun =
-                completes ? RunClassMix.recordOnCompletion(c, guestPredictionsTable, part.runId()) : null;
+                new RunLedger.AppliedPart(
+                        part,
+                        started,
+                        finished,
+                        written.applied(),
+                        origin.model(),
+                        origin.contentId(),
+                        origin.modelVersion(),
+                        details));
         LOG.info(
                 "{}: copied and checked {} rows in {} ms, updated in {} ms",
                 part.key(),
                 rows,
-                details.get("copyMs"),
-                details.get("updateMs"));
+                copied.copyMs(),
+                written.updateMs());
         return new Summary(
                 STEP,
-                runId,
+                part.runId().value(),
                 part.key(),
                 APPLIED,
                 rows,
-                fresh,
-                applied,
-                skipped,
+                written.fresh(),
+                written.applied(),
+                written.skipped(),
                 origin.model(),
-                runStatus,
-                applied + " of " + rows + " predictions written to " + keys.table(),
+                completedRun.isPresent() ? RunLedger.COMPLETE : run.status(),
+                written.applied() + " of " + rows + " predictions written to " + keys.table(),
                 Duration.between(started, finished).toMillis(),
-                completedRun);
+                completedRun.orElse(null));
     }
 
     /**

@@ -11,14 +11,10 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.hmis.predictions.common.csv.CsvFormatException;
 import org.hmis.predictions.common.csv.PredictionsCsv;
-import org.hmis.predictions.common.db.Database;
-import org.hmis.predictions.common.db.PipelineSchema;
 import org.hmis.predictions.common.run.RunKeys;
-import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.lambda.trigger.ObjectRef;
 import org.hmis.predictions.localservices.TestPostgres;
 import org.hmis.predictions.localservices.TestS3;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,38 +28,22 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class UpdateDbBadFileTest {
     @RegisterExtension
-    static final TestPostgres PG = new TestPostgres();
+    static final UpdateStepFixture FIXTURE = UpdateStepFixture.guestsResetOnce();
 
-    @RegisterExtension
-    static final TestS3 S3 = new TestS3();
+    static final TestPostgres PG = FIXTURE.pg();
+    static final TestS3 S3 = FIXTURE.s3();
 
-    private static Database database;
-    private static ObjectStore store;
-    private static UpdateDbStep step;
     private static List<String> before;
 
     @BeforeAll
     static void setUp() throws SQLException {
-        database = Database.connect(PG.jdbcUrl(), PG.user(), PG.password(), null, 2);
-        PipelineSchema.migrate(database.dataSource(), GuestsFixture.TABLE);
-        store = GuestsFixture.objectStore(S3);
-        step = new UpdateDbStep(database.dataSource(), GuestsFixture.TABLE, GuestsFixture.PREDICTIONS, store);
-        try (Connection c = PG.connect()) {
-            GuestsFixture.reset(c);
-        }
         // A run already recorded, so the comparison covers prediction_runs too.
         String key = RunKeys.predictionsPart(UpdateDbStepTest.OLDER, 0).key();
-        GuestsFixture.put(store, S3.bucket(), key, part("6,2026-01-10,temp"), "m");
-        step.apply(new ObjectRef(S3.bucket(), key));
+        GuestsFixture.put(FIXTURE.store(), S3.bucket(), key, part("6,2026-01-10,temp"), "m");
+        FIXTURE.step().apply(new ObjectRef(S3.bucket(), key));
         try (Connection c = PG.connect()) {
             before = GuestsFixture.snapshot(c);
         }
-    }
-
-    @AfterAll
-    static void close() {
-        database.close();
-        store.close();
     }
 
     /** Good rows for the first guests, then the bad line; {@code line} is the bad line's number in the file. */
@@ -132,9 +112,9 @@ class UpdateDbBadFileTest {
     void aBadFileIsRefusedNamingTheLineAndLeavesTheDatabaseAsItWas(String kind, String content, String problem)
             throws SQLException {
         String key = RunKeys.predictionsPart(UpdateDbStepTest.RUN, 0).key();
-        GuestsFixture.put(store, S3.bucket(), key, content, "m");
+        GuestsFixture.put(FIXTURE.store(), S3.bucket(), key, content, "m");
         CsvFormatException e =
-                assertThrows(CsvFormatException.class, () -> step.apply(new ObjectRef(S3.bucket(), key)));
+                assertThrows(CsvFormatException.class, () -> FIXTURE.step().apply(new ObjectRef(S3.bucket(), key)));
         assertTrue(e.getMessage().startsWith("s3://" + S3.bucket() + "/" + key + " "), e.getMessage());
         assertTrue(e.getMessage().contains(problem), kind + ": " + e.getMessage());
         assertUnchanged();
@@ -151,9 +131,9 @@ class UpdateDbBadFileTest {
         }
         content.append("4,2026-03-01,es,2,0,0,0,0\n");
         String key = RunKeys.predictionsPart(UpdateDbStepTest.RUN, 1).key();
-        GuestsFixture.put(store, S3.bucket(), key, content.toString(), "m");
+        GuestsFixture.put(FIXTURE.store(), S3.bucket(), key, content.toString(), "m");
         CsvFormatException e =
-                assertThrows(CsvFormatException.class, () -> step.apply(new ObjectRef(S3.bucket(), key)));
+                assertThrows(CsvFormatException.class, () -> FIXTURE.step().apply(new ObjectRef(S3.bucket(), key)));
         assertTrue(e.getMessage().contains("line " + (rows + 3) + ": p_es 2 is not a probability"), e.getMessage());
         assertUnchanged();
     }

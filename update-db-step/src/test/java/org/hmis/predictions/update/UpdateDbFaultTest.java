@@ -18,11 +18,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.hmis.predictions.common.db.Database;
-import org.hmis.predictions.common.db.PipelineSchema;
 import org.hmis.predictions.common.run.RunId;
 import org.hmis.predictions.common.run.RunKeys;
-import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.lambda.trigger.ObjectRef;
 import org.hmis.predictions.localservices.TestPostgres;
 import org.hmis.predictions.localservices.TestS3;
@@ -38,42 +35,32 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class UpdateDbFaultTest {
     @RegisterExtension
-    static final TestPostgres PG = new TestPostgres();
+    static final UpdateStepFixture FIXTURE = UpdateStepFixture.freshGuestsEachTest(4);
 
-    @RegisterExtension
-    static final TestS3 S3 = new TestS3();
+    static final TestPostgres PG = FIXTURE.pg();
+    static final TestS3 S3 = FIXTURE.s3();
 
     /** Guests 1000..(1000 + EXTRA - 1), all current, so the update has many rows to write before it blocks. */
     private static final int EXTRA = 3_000;
 
     private static final long WAIT_MILLIS = 60_000;
 
-    private static Database database;
-    private static ObjectStore store;
-    private static UpdateDbStep step;
     private static ExecutorService threads;
 
     @BeforeAll
     static void setUp() {
-        database = Database.connect(PG.jdbcUrl(), PG.user(), PG.password(), null, 4);
-        PipelineSchema.migrate(database.dataSource(), GuestsFixture.TABLE);
-        store = GuestsFixture.objectStore(S3);
-        step = new UpdateDbStep(database.dataSource(), GuestsFixture.TABLE, GuestsFixture.PREDICTIONS, store);
         threads = Executors.newFixedThreadPool(2);
     }
 
     @AfterAll
     static void close() {
         threads.shutdownNow();
-        database.close();
-        store.close();
     }
 
     @BeforeEach
-    void freshGuests() throws SQLException {
+    void extraGuests() throws SQLException {
         try (Connection c = PG.connect();
                 Statement st = c.createStatement()) {
-            GuestsFixture.reset(c);
             st.execute(
                     "INSERT INTO guests (personal_id, enroll_date) SELECT i, DATE '2026-01-01' FROM generate_series(1000, "
                             + (1000 + EXTRA - 1) + ") i");
@@ -82,7 +69,7 @@ class UpdateDbFaultTest {
 
     private static ObjectRef put(RunId run, int number, String content) {
         String key = RunKeys.predictionsPart(run, number).key();
-        GuestsFixture.put(store, S3.bucket(), key, content, "m");
+        GuestsFixture.put(FIXTURE.store(), S3.bucket(), key, content, "m");
         return new ObjectRef(S3.bucket(), key);
     }
 
@@ -107,7 +94,8 @@ class UpdateDbFaultTest {
                 st.executeQuery("SELECT * FROM guests WHERE personal_id = " + (1000 + EXTRA - 1) + " FOR UPDATE")
                         .close();
             }
-            Future<UpdateDbStep.Summary> running = threads.submit(() -> step.apply(part));
+            Future<UpdateDbStep.Summary> running =
+                    threads.submit(() -> FIXTURE.step().apply(part));
             int pid = awaitBackend("Lock", "transactionid", "WITH written AS (INSERT INTO %update_part%");
             try (Connection killer = PG.connect();
                     PreparedStatement ps = killer.prepareStatement("SELECT pg_terminate_backend(?)")) {
@@ -123,7 +111,7 @@ class UpdateDbFaultTest {
         }
         assertEquals(before, snapshot(), "no guest changed and no run was recorded");
 
-        UpdateDbStep.Summary rerun = step.apply(part);
+        UpdateDbStep.Summary rerun = FIXTURE.step().apply(part);
         assertEquals(UpdateDbStep.APPLIED, rerun.status());
         assertEquals(EXTRA + 1, rerun.applied());
         Map<String, String> p = predictions();
@@ -155,8 +143,8 @@ class UpdateDbFaultTest {
 
     @Test
     void twoRunsLeftToRaceEndInTheNewerRunsState() throws Exception {
-        Future<UpdateDbStep.Summary> older = threads.submit(() -> step.apply(olderPart()));
-        Future<UpdateDbStep.Summary> newer = threads.submit(() -> step.apply(newerPart()));
+        Future<UpdateDbStep.Summary> older = threads.submit(() -> FIXTURE.step().apply(olderPart()));
+        Future<UpdateDbStep.Summary> newer = threads.submit(() -> FIXTURE.step().apply(newerPart()));
         assertEquals(
                 UpdateDbStep.APPLIED,
                 newer.get(WAIT_MILLIS, TimeUnit.MILLISECONDS).status());
@@ -208,9 +196,11 @@ class UpdateDbFaultTest {
                 ps.setLong(1, UpdateDbStep.lockKey("public.guests"));
                 ps.executeQuery().close();
             }
-            Future<UpdateDbStep.Summary> firstApply = threads.submit(() -> step.apply(firstPart));
+            Future<UpdateDbStep.Summary> firstApply =
+                    threads.submit(() -> FIXTURE.step().apply(firstPart));
             awaitWaiters(1);
-            Future<UpdateDbStep.Summary> secondApply = threads.submit(() -> step.apply(secondPart));
+            Future<UpdateDbStep.Summary> secondApply =
+                    threads.submit(() -> FIXTURE.step().apply(secondPart));
             awaitWaiters(2);
             holder.rollback();
             return Map.of(

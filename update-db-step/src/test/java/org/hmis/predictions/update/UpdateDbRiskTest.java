@@ -17,59 +17,28 @@ import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.hmis.predictions.common.csv.PredictionsCsv;
-import org.hmis.predictions.common.db.Database;
-import org.hmis.predictions.common.db.PipelineSchema;
 import org.hmis.predictions.common.run.ObjectMetadata;
 import org.hmis.predictions.common.run.RunId;
 import org.hmis.predictions.common.run.RunKeys;
-import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.common.s3.ObjectUpload;
 import org.hmis.predictions.lambda.trigger.ObjectRef;
 import org.hmis.predictions.localservices.TestPostgres;
 import org.hmis.predictions.localservices.TestS3;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Risk, reasons and percentiles as update writes them, on real PostgreSQL and a real S3 API. */
 class UpdateDbRiskTest {
     @RegisterExtension
-    static final TestPostgres PG = new TestPostgres();
+    static final UpdateStepFixture FIXTURE = UpdateStepFixture.freshGuestsEachTest();
 
-    @RegisterExtension
-    static final TestS3 S3 = new TestS3();
+    static final TestPostgres PG = FIXTURE.pg();
+    static final TestS3 S3 = FIXTURE.s3();
 
     static final RunId RUN = RunId.parse(GuestsFixture.RUNS.get(1));
     static final RunId NEWER = RunId.parse(GuestsFixture.RUNS.get(2));
     private static final String REASONS = "{\"down\":[{\"feature\":\"earned_income\",\"value\":0.0,"
             + "\"contribution\":-0.4,\"text\":\"no earned income at entry \\\\ \\\"niño\\\"\"}],\"up\":[]}";
-
-    private static Database database;
-    private static ObjectStore store;
-    private static UpdateDbStep step;
-
-    @BeforeAll
-    static void connect() {
-        database = Database.connect(PG.jdbcUrl(), PG.user(), PG.password(), null, 2);
-        PipelineSchema.migrate(database.dataSource(), GuestsFixture.TABLE);
-        store = GuestsFixture.objectStore(S3);
-        step = new UpdateDbStep(database.dataSource(), GuestsFixture.TABLE, GuestsFixture.PREDICTIONS, store);
-    }
-
-    @AfterAll
-    static void close() {
-        database.close();
-        store.close();
-    }
-
-    @BeforeEach
-    void freshGuests() throws SQLException {
-        try (Connection c = PG.connect()) {
-            GuestsFixture.reset(c);
-        }
-    }
 
     /** A part of version 2: each guest's key with its risk (p_perm is 1 - risk, the rest share what is left). */
     private static String part(Map<String, Double> riskByKey, String reasons) {
@@ -87,7 +56,7 @@ class UpdateDbRiskTest {
     private static UpdateDbStep.Summary apply(RunId run, int number, String content, String format)
             throws SQLException {
         String key = RunKeys.predictionsPart(run, number).key();
-        try (ObjectUpload upload = store.upload(S3.bucket(), key)) {
+        try (ObjectUpload upload = FIXTURE.store().upload(S3.bucket(), key)) {
             upload.write(content.getBytes(StandardCharsets.UTF_8));
             Map<String, String> metadata = new LinkedHashMap<>();
             metadata.put(ObjectMetadata.MODEL, "exit-destination");
@@ -98,7 +67,7 @@ class UpdateDbRiskTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return step.apply(new ObjectRef(S3.bucket(), key));
+        return FIXTURE.step().apply(new ObjectRef(S3.bucket(), key));
     }
 
     /** Each guest's risk, percentile and first reason's feature by "personalId/enrollDate". */

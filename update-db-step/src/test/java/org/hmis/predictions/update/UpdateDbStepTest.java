@@ -16,67 +16,35 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import org.hmis.predictions.common.config.SqlIdentifier;
-import org.hmis.predictions.common.db.Database;
-import org.hmis.predictions.common.db.PipelineSchema;
-import org.hmis.predictions.common.db.RiskPercentiles;
-import org.hmis.predictions.common.db.RunLifecycle;
+import org.hmis.predictions.common.db.RunLedger;
 import org.hmis.predictions.common.run.RunId;
 import org.hmis.predictions.common.run.RunKeys;
 import org.hmis.predictions.common.s3.ObjectNotFoundException;
-import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.lambda.Deadline;
 import org.hmis.predictions.lambda.trigger.ObjectRef;
 import org.hmis.predictions.lambda.trigger.TriggerJson;
 import org.hmis.predictions.localservices.TestPostgres;
 import org.hmis.predictions.localservices.TestS3;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The step against a real PostgreSQL and a real S3 API: every guard with exact counts, and the run record. */
 class UpdateDbStepTest {
     @RegisterExtension
-    static final TestPostgres PG = new TestPostgres();
+    static final UpdateStepFixture FIXTURE = UpdateStepFixture.freshGuestsEachTest();
 
-    @RegisterExtension
-    static final TestS3 S3 = new TestS3();
+    static final TestPostgres PG = FIXTURE.pg();
+    static final TestS3 S3 = FIXTURE.s3();
 
     static final RunId OLDER = RunId.parse("20261122T101500Z-aaaa");
     static final RunId RUN = RunId.parse("20261123T101500Z-3f9a");
     static final RunId NEWER = RunId.parse("20261124T101500Z-0b0b");
 
-    private static Database database;
-    private static ObjectStore store;
-    private static UpdateDbStep step;
-
-    @BeforeAll
-    static void connect() {
-        database = Database.connect(PG.jdbcUrl(), PG.user(), PG.password(), null, 2);
-        PipelineSchema.migrate(database.dataSource(), GuestsFixture.TABLE);
-        store = GuestsFixture.objectStore(S3);
-        step = new UpdateDbStep(database.dataSource(), GuestsFixture.TABLE, GuestsFixture.PREDICTIONS, store);
-    }
-
-    @AfterAll
-    static void close() {
-        database.close();
-        store.close();
-    }
-
-    @BeforeEach
-    void freshGuests() throws SQLException {
-        try (Connection c = PG.connect()) {
-            GuestsFixture.reset(c);
-        }
-    }
-
     /** Writes the part to S3 and applies it through the step. */
     private static UpdateDbStep.Summary apply(RunId run, int number, String content) throws SQLException {
         String key = RunKeys.predictionsPart(run, number).key();
-        GuestsFixture.put(store, S3.bucket(), key, content, "exit-destination-2026-11");
-        return step.apply(new ObjectRef(S3.bucket(), key));
+        GuestsFixture.put(FIXTURE.store(), S3.bucket(), key, content, "exit-destination-2026-11");
+        return FIXTURE.step().apply(new ObjectRef(S3.bucket(), key));
     }
 
     private static Map<String, String> predictions() throws SQLException {
@@ -232,7 +200,8 @@ class UpdateDbStepTest {
     void aMissingObjectIsNamed() {
         ObjectNotFoundException e = assertThrows(
                 ObjectNotFoundException.class,
-                () -> step.apply(new ObjectRef(S3.bucket(), "predictions/20261123T101500Z-3f9a/part-00042.csv")));
+                () -> FIXTURE.step()
+                        .apply(new ObjectRef(S3.bucket(), "predictions/20261123T101500Z-3f9a/part-00042.csv")));
         assertTrue(e.getMessage().contains("part-00042.csv does not exist"), e.getMessage());
     }
 
@@ -240,16 +209,20 @@ class UpdateDbStepTest {
     void aKeyThatIsNotAPredictionsPartIsRefused() {
         IllegalArgumentException e = assertThrows(
                 IllegalArgumentException.class,
-                () -> step.apply(new ObjectRef(S3.bucket(), "wrangled/20261123T101500Z-3f9a/part-00000.csv")));
+                () -> FIXTURE.step()
+                        .apply(new ObjectRef(S3.bucket(), "wrangled/20261123T101500Z-3f9a/part-00000.csv")));
         assertTrue(e.getMessage().contains("is not a predictions part key"), e.getMessage());
     }
 
     @Test
     void aMissingTableOrColumnIsNamed() throws SQLException {
         String key = RunKeys.predictionsPart(RUN, 0).key();
-        GuestsFixture.put(store, S3.bucket(), key, MIXED, null);
+        GuestsFixture.put(FIXTURE.store(), S3.bucket(), key, MIXED, null);
         UpdateDbStep noTable = new UpdateDbStep(
-                database.dataSource(), SqlIdentifier.of("intake.no_such_guests"), GuestsFixture.PREDICTIONS, store);
+                FIXTURE.database().dataSource(),
+                SqlIdentifier.of("intake.no_such_guests"),
+                GuestsFixture.PREDICTIONS,
+                FIXTURE.store());
         IllegalStateException e =
                 assertThrows(IllegalStateException.class, () -> noTable.apply(new ObjectRef(S3.bucket(), key)));
         assertTrue(e.getMessage().contains("intake.no_such_guests does not exist"), e.getMessage());
@@ -258,7 +231,7 @@ class UpdateDbStepTest {
                 Statement st = c.createStatement()) {
             st.execute("ALTER TABLE guests DROP COLUMN predicted_exit_destination");
         }
-        e = assertThrows(IllegalStateException.class, () -> step.apply(new ObjectRef(S3.bucket(), key)));
+        e = assertThrows(IllegalStateException.class, () -> FIXTURE.step().apply(new ObjectRef(S3.bucket(), key)));
         assertTrue(e.getMessage().contains("public.guests has no predicted_exit_destination column"), e.getMessage());
     }
 
@@ -266,9 +239,12 @@ class UpdateDbStepTest {
     void theTableIsTheSameTableHoweverItIsSpelled() throws SQLException {
         apply(NEWER, 0, part("1,2026-01-05,perm"));
         UpdateDbStep qualified = new UpdateDbStep(
-                database.dataSource(), SqlIdentifier.of("public.guests"), GuestsFixture.PREDICTIONS, store);
+                FIXTURE.database().dataSource(),
+                SqlIdentifier.of("public.guests"),
+                GuestsFixture.PREDICTIONS,
+                FIXTURE.store());
         String key = RunKeys.predictionsPart(RUN, 0).key();
-        GuestsFixture.put(store, S3.bucket(), key, part("1,2026-01-05,es"), null);
+        GuestsFixture.put(FIXTURE.store(), S3.bucket(), key, part("1,2026-01-05,es"), null);
         assertEquals(
                 1, qualified.apply(new ObjectRef(S3.bucket(), key)).skipped().stale());
         assertEquals("perm", predictions().get("1/2026-01-05"));
@@ -359,8 +335,9 @@ class UpdateDbStepTest {
         assertEquals(UpdateDbStep.APPLIED, rewritten.status(), "new content under the key is not 'already applied'");
         assertEquals("perm", predictions().get("1/2026-01-05"));
         List<String> after = snapshot();
-        UpdateDbStep.Summary redelivered = step.apply(
-                new ObjectRef(S3.bucket(), RunKeys.predictionsPart(RUN, 0).key()));
+        UpdateDbStep.Summary redelivered = FIXTURE.step()
+                .apply(new ObjectRef(
+                        S3.bucket(), RunKeys.predictionsPart(RUN, 0).key()));
         assertEquals(UpdateDbStep.ALREADY_APPLIED, redelivered.status());
         assertEquals(after, snapshot());
     }
@@ -375,16 +352,10 @@ class UpdateDbStepTest {
 
         // Parts may be applied before wrangle writes the manifest: then recording the manifest completes the run.
         assertEquals("started", apply(NEWER, 0, part("1,2026-01-05,perm")).runStatus());
-        try (Connection c = database.connection()) {
+        try (Connection c = FIXTURE.database().connection()) {
             assertEquals(
                     "complete",
-                    RunLifecycle.wrangled(
-                            c,
-                            NEWER,
-                            1,
-                            1,
-                            Map.of(),
-                            new RiskPercentiles(GuestsFixture.TABLE, GuestsFixture.PREDICTIONS)),
+                    new RunLedger(GuestsFixture.TABLE, GuestsFixture.PREDICTIONS).wrangled(c, NEWER, 1, 1, Map.of()),
                     "its one part was applied before");
         }
     }
@@ -392,7 +363,7 @@ class UpdateDbStepTest {
     @Test
     void aLockHeldPastTheTimeLeftEndsThePartCleanlyAndTheServerStopsWaiting() throws Exception {
         String key = RunKeys.predictionsPart(RUN, 0).key();
-        GuestsFixture.put(store, S3.bucket(), key, part("1,2026-01-05,es", "2,2026-02-01,temp"), null);
+        GuestsFixture.put(FIXTURE.store(), S3.bucket(), key, part("1,2026-01-05,es", "2,2026-02-01,temp"), null);
         List<String> before = snapshot();
         try (Connection holder = PG.connect();
                 Statement st = holder.createStatement()) {
@@ -401,8 +372,8 @@ class UpdateDbStepTest {
                     .close();
             long started = System.nanoTime();
             Deadline deadline = Deadline.after(java.time.Duration.ofSeconds(3), java.time.Duration.ofSeconds(1));
-            SQLException e =
-                    assertThrows(SQLException.class, () -> step.apply(new ObjectRef(S3.bucket(), key), deadline));
+            SQLException e = assertThrows(
+                    SQLException.class, () -> FIXTURE.step().apply(new ObjectRef(S3.bucket(), key), deadline));
             long tookMs = (System.nanoTime() - started) / 1_000_000;
             assertTrue(e.getMessage().startsWith(key + " ran out of time (the server stopped it"), e.getMessage());
             assertTrue(tookMs < 3_000, "ended within the invocation's time: " + tookMs + " ms");
@@ -421,10 +392,14 @@ class UpdateDbStepTest {
                 "INSERT INTO guests (personal_id, enroll_date) VALUES (9, '2026-01-05 23:30:00')");
         try {
             UpdateDbStep zoned =
-                    new UpdateDbStep(PG.dataSource(), GuestsFixture.TABLE, GuestsFixture.PREDICTIONS, store);
+                    new UpdateDbStep(PG.dataSource(), GuestsFixture.TABLE, GuestsFixture.PREDICTIONS, FIXTURE.store());
             String key = RunKeys.predictionsPart(RUN, 0).key();
             GuestsFixture.put(
-                    store, S3.bucket(), key, part("9,2026-01-05,temp", "1,2026-01-05,es", "9,2026-01-06,perm"), null);
+                    FIXTURE.store(),
+                    S3.bucket(),
+                    key,
+                    part("9,2026-01-05,temp", "1,2026-01-05,es", "9,2026-01-06,perm"),
+                    null);
             UpdateDbStep.Summary summary = zoned.apply(new ObjectRef(S3.bucket(), key));
             assertEquals(2, summary.applied());
             assertEquals(1, summary.skipped().unmatched(), "the next day is not the guest's enrolment");
@@ -442,9 +417,9 @@ class UpdateDbStepTest {
                 "INSERT INTO guests (personal_id, enroll_date) VALUES (9, '2026-01-05 23:30:00-08')");
         try {
             UpdateDbStep zoned =
-                    new UpdateDbStep(PG.dataSource(), GuestsFixture.TABLE, GuestsFixture.PREDICTIONS, store);
+                    new UpdateDbStep(PG.dataSource(), GuestsFixture.TABLE, GuestsFixture.PREDICTIONS, FIXTURE.store());
             String key = RunKeys.predictionsPart(RUN, 0).key();
-            GuestsFixture.put(store, S3.bucket(), key, part("9,2026-01-06,temp", "1,2026-01-05,es"), null);
+            GuestsFixture.put(FIXTURE.store(), S3.bucket(), key, part("9,2026-01-06,temp", "1,2026-01-05,es"), null);
             UpdateDbStep.Summary summary = zoned.apply(new ObjectRef(S3.bucket(), key));
             assertEquals(2, summary.applied());
             assertEquals(0, summary.skipped().unmatched());

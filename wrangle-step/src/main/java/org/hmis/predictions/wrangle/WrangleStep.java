@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +15,7 @@ import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.db.Database;
 import org.hmis.predictions.common.db.GuestKeyColumns;
-import org.hmis.predictions.common.db.RiskPercentiles;
-import org.hmis.predictions.common.db.RunLifecycle;
+import org.hmis.predictions.common.db.RunLedger;
 import org.hmis.predictions.common.db.TransactionSettings;
 import org.hmis.predictions.common.drift.DriftCounts;
 import org.hmis.predictions.common.drift.PopulationStabilityIndex;
@@ -53,11 +53,11 @@ import org.slf4j.LoggerFactory;
  * two parts' upload buffers (one uploading while the next is written), whatever the population. Rows come in key
  * order, so the same guests give the same objects byte for byte.
  *
- * <p>Tablesaw is not used: a table holds every row of the population (or of a part) before anything is written,
- * and the encoding is one fixed row-by-row transform ({@link GuestFeatures}) that needs no dataframe; README's
- * benchmark section has the measurements behind this choice.
+ * <p>Tablesaw is not used: a table holds every row of the population (or of a part) before anything is written, so
+ * memory would grow with the shelter, and the encoding is one fixed row-by-row transform ({@link GuestFeatures}) that
+ * needs no dataframe.
  *
- * <p>The run's lifecycle is {@link RunLifecycle}'s: the run is recorded {@code started} (with the database's clock,
+ * <p>The run's lifecycle is recorded in its ledger ({@link RunLedger}): the run is recorded {@code started} (with the database's clock,
  * which orders runs) before anything is read, {@code wrangled} once the manifest is written after the last part,
  * and {@code failed}, with the reason, whatever stops it: a bad key column, the database, S3, or the invocation's
  * {@link Deadline} (checked as rows stream, and given to every statement as its timeouts). A failed run started again
@@ -68,7 +68,7 @@ import org.slf4j.LoggerFactory;
  * once ({@link DuplicateKeys}), goes to {@code wrangled/<runId>/rejected.csv} (see {@link RejectedRows}).
  */
 public final class WrangleStep {
-    public static final String STEP = RunLifecycle.STEP;
+    public static final String STEP = RunLedger.RUN_STEP;
     /** Summary status of a schedule's second delivery, whose run was done (or running) already. */
     public static final String NOTHING_TO_DO = "nothing-to-do";
 
@@ -83,7 +83,7 @@ public final class WrangleStep {
     private final String predictionsBucket;
     private final String modelName;
     private final int partRows;
-    private final RiskPercentiles percentiles;
+    private final RunLedger ledger;
 
     /**
      * @param bucket            where the parts go (the configuration's input bucket: the one predict reads)
@@ -133,7 +133,7 @@ public final class WrangleStep {
         this.predictionsBucket = predictionsBucket;
         this.modelName = modelName;
         this.partRows = partRows;
-        this.percentiles = new RiskPercentiles(guestsTable, guestPredictionsTable);
+        this.ledger = new RunLedger(guestsTable, guestPredictionsTable);
     }
 
     /** Parts and predictions in one bucket, for the model of the default name. */
@@ -210,7 +210,7 @@ public final class WrangleStep {
      */
     public void admit(RunRequest request) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
-            RunLifecycle.admit(connection, request);
+            ledger.admit(connection, request);
         }
     }
 
@@ -251,7 +251,7 @@ public final class WrangleStep {
         long started = System.nanoTime();
         RunId runId = request.runId();
         try (Connection connection = dataSource.getConnection()) {
-            Optional<RunLifecycle.Start> start = RunLifecycle.begin(connection, request);
+            Optional<RunLedger.Start> start = ledger.started(connection, request);
             if (start.isEmpty()) {
                 return nothingToDo(runId, started);
             }
@@ -266,13 +266,42 @@ public final class WrangleStep {
         }
     }
 
-    private Summary wrangle(Connection connection, RunLifecycle.Start start, Deadline deadline, long startedNanos)
+    private Summary wrangle(Connection connection, RunLedger.Start start, Deadline deadline, long startedNanos)
             throws SQLException, IOException {
         RunId runId = start.runId();
         deadline.check("wrangling run " + runId);
         if (start.rerun()) {
             removeEarlierAttempt(runId);
         }
+        RunModel model = readModel(runId);
+        Streamed streamed = writeParts(connection, runId, model, deadline);
+        deadline.check("writing the manifest of run " + runId);
+        String manifestKey = writeManifest(runId, model, streamed);
+        Optional<FeatureDrift> drift = FeatureDrift.of(model.drift());
+        String status = ledger.wrangled(
+                connection,
+                runId,
+                streamed.partKeys().size(),
+                streamed.rows(),
+                details(model, streamed, manifestKey, drift));
+        Summary summary = summary(start, status, model, streamed, manifestKey, drift, startedNanos);
+        logRun(summary, streamed, drift);
+        return summary;
+    }
+
+    /**
+     * What the run writes by: the deployed model, its specification and drift baseline's bins (null without one), the
+     * encoder, and the metadata every object of the run carries.
+     */
+    private record RunModel(
+            DeployedManifest model,
+            FeatureSpec spec,
+            DriftCounts drift,
+            GuestFeatures features,
+            Map<String, String> metadata) {}
+
+    /** Reads the deployed model once for the run. */
+    private RunModel readModel(RunId runId) {
         DeployedManifest model = DeployedManifest.read(store, bucket, modelName);
         FeatureSpec spec = model.spec();
         DriftCounts drift = model.driftBaseline().map(DriftCounts::new).orElse(null);
@@ -282,21 +311,29 @@ public final class WrangleStep {
                     runId,
                     model.key());
         }
-        GuestFeatures features = new GuestFeatures(spec);
         Map<String, String> metadata =
                 Map.of(ObjectMetadata.FEATURE_SPEC_VERSION, spec.version(), ObjectMetadata.RUN_ID, runId.value());
-        List<String> partKeys;
-        String rejectedKey;
-        long rows;
-        long rejectedCount;
-        long duplicateCount;
-        String table;
+        return new RunModel(model, spec, drift, new GuestFeatures(spec), metadata);
+    }
+
+    /** What streaming the guests wrote: the parts, rejected.csv (null when nothing was rejected), and the counts. */
+    private record Streamed(
+            String table, List<String> partKeys, String rejectedKey, long rows, long rejected, long duplicates) {}
+
+    /**
+     * Streams the current guests, in one read-only transaction, through the encoder into the parts and rejected.csv,
+     * and finishes both.
+     */
+    private Streamed writeParts(Connection connection, RunId runId, RunModel model, Deadline deadline)
+            throws SQLException, IOException {
+        GuestFeatures features = model.features();
         connection.setAutoCommit(false);
-        try (WrangledParts parts = new WrangledParts(store, bucket, runId, partRows, spec.featureNames(), metadata);
-                RejectedRows rejected = new RejectedRows(store, bucket, RunKeys.rejectedKey(runId), metadata)) {
+        try (WrangledParts parts = new WrangledParts(
+                        store, bucket, runId, partRows, model.spec().featureNames(), model.metadata());
+                RejectedRows rejected = new RejectedRows(store, bucket, RunKeys.rejectedKey(runId), model.metadata())) {
             TransactionSettings.apply(connection, deadline);
-            table = GuestKeyColumns.read(connection, guestsTable).table();
-            DuplicateKeys keys = new DuplicateKeys(parts, rejected, spec.size(), drift);
+            String table = GuestKeyColumns.read(connection, guestsTable).table();
+            DuplicateKeys keys = new DuplicateKeys(parts, rejected, model.spec().size(), model.drift());
             CopyCsvParser parser = new CopyCsvParser(features.inputColumns().size(), (row, number) -> {
                 if (number % ROWS_PER_TIME_CHECK == 0) {
                     deadline.check("reading the current guests of " + guestsTable);
@@ -314,69 +351,92 @@ public final class WrangleStep {
             parser.finish();
             keys.finish();
             connection.commit();
-            partKeys = parts.finish();
-            rejectedKey = rejected.finish();
-            rows = parts.rows();
-            rejectedCount = rejected.count();
-            duplicateCount = keys.duplicates();
+            List<String> partKeys = parts.finish();
+            String rejectedKey = rejected.finish();
+            return new Streamed(table, partKeys, rejectedKey, parts.rows(), rejected.count(), keys.duplicates());
         } catch (SQLException | IOException | RuntimeException | Error e) {
             rollback(connection, e);
             throw e;
         } finally {
             connection.setAutoCommit(true);
         }
+    }
 
-        deadline.check("writing the manifest of run " + runId);
-        List<RunManifest.Part> manifestParts = new java.util.ArrayList<>();
+    /** Writes the run's manifest, after its last part; answers its key. */
+    private String writeManifest(RunId runId, RunModel model, Streamed streamed) {
+        List<RunManifest.Part> manifestParts = new ArrayList<>();
         long inParts = 0;
-        for (int p = 0; p < partKeys.size(); p++) {
-            long partSize = Math.min(partRows, rows - inParts);
-            manifestParts.add(new RunManifest.Part(partKeys.get(p), partSize));
+        for (String partKey : streamed.partKeys()) {
+            long partSize = Math.min(partRows, streamed.rows() - inParts);
+            manifestParts.add(new RunManifest.Part(partKey, partSize));
             inParts += partSize;
         }
-        RunManifest manifest =
-                new RunManifest(runId.value(), spec.version(), manifestParts, rows, rejectedCount, rejectedKey);
+        RunManifest manifest = new RunManifest(
+                runId.value(),
+                model.spec().version(),
+                manifestParts,
+                streamed.rows(),
+                streamed.rejected(),
+                streamed.rejectedKey());
         String manifestKey = RunKeys.runManifestKey(runId);
-        store.putBytes(bucket, manifestKey, manifest.toJson(), "application/json", metadata);
+        store.putBytes(bucket, manifestKey, manifest.toJson(), "application/json", model.metadata());
+        return manifestKey;
+    }
 
+    /** What the run's row keeps under {@code details}. */
+    private Map<String, Object> details(
+            RunModel model, Streamed streamed, String manifestKey, Optional<FeatureDrift> drift) {
         Map<String, Object> details = new LinkedHashMap<>();
-        details.put("table", table);
+        details.put("table", streamed.table());
         details.put("bucket", bucket);
         details.put("manifest", manifestKey);
-        details.put("rejected", rejectedCount);
-        details.put("duplicateKeys", duplicateCount);
-        details.put("unknownValues", features.unknownValueCounts());
-        details.put("featureSpecVersion", spec.version());
-        Optional<FeatureDrift> runDrift = FeatureDrift.of(drift);
-        runDrift.ifPresent(d -> details.put("drift", d.details(model.key(), rows)));
-        String status = RunLifecycle.wrangled(connection, runId, partKeys.size(), rows, details, percentiles);
-        String message = message(rows, partKeys.size(), rejectedCount, duplicateCount);
-        Summary summary = new Summary(
+        details.put("rejected", streamed.rejected());
+        details.put("duplicateKeys", streamed.duplicates());
+        details.put("unknownValues", model.features().unknownValueCounts());
+        details.put("featureSpecVersion", model.spec().version());
+        drift.ifPresent(d -> details.put("drift", d.details(model.model().key(), streamed.rows())));
+        return details;
+    }
+
+    private Summary summary(
+            RunLedger.Start start,
+            String status,
+            RunModel model,
+            Streamed streamed,
+            String manifestKey,
+            Optional<FeatureDrift> drift,
+            long startedNanos) {
+        return new Summary(
                 STEP,
-                runId.value(),
+                start.runId().value(),
                 status,
                 start.startedAt(),
                 bucket,
-                rows,
-                partKeys,
-                rejectedCount,
-                duplicateCount,
-                rejectedKey,
+                streamed.rows(),
+                streamed.partKeys(),
+                streamed.rejected(),
+                streamed.duplicates(),
+                streamed.rejectedKey(),
                 manifestKey,
-                features.unknownValueCounts(),
-                spec.version(),
+                model.features().unknownValueCounts(),
+                model.spec().version(),
                 elapsedMillis(startedNanos),
-                message,
-                runDrift.map(FeatureDrift::maxFeaturePsi).orElse(null),
-                runDrift.map(d -> List.copyOf(d.drifted().keySet())).orElse(List.of()));
+                message(streamed.rows(), streamed.partKeys().size(), streamed.rejected(), streamed.duplicates()),
+                drift.map(FeatureDrift::maxFeaturePsi).orElse(null),
+                drift.map(d -> List.copyOf(d.drifted().keySet())).orElse(List.of()));
+    }
+
+    /** The run in the log: what it wrote, and a warning for drifted features and for rejected rows. */
+    private void logRun(Summary summary, Streamed streamed, Optional<FeatureDrift> drift) {
+        String runId = summary.runId();
         LOG.info(
                 "run {}: {} from {} in {} ms; unknown values per column: {}",
                 runId,
-                message,
-                table,
+                summary.message(),
+                streamed.table(),
                 summary.durationMs(),
                 summary.unknownValues());
-        runDrift.filter(d -> !d.drifted().isEmpty())
+        drift.filter(d -> !d.drifted().isEmpty())
                 .ifPresent(d -> LOG.warn(
                         "run {}: {} of {} features shifted from the model's training rows (PSI above {}): {}",
                         runId,
@@ -384,17 +444,16 @@ public final class WrangleStep {
                         d.psi().size(),
                         PopulationStabilityIndex.ALERT,
                         d.drifted()));
-        if (rejectedCount > 0) {
+        if (streamed.rejected() > 0) {
             LOG.warn(
                     "run {}: rejected {} rows of {} ({} for a duplicate key), see s3://{}/{}",
                     runId,
-                    rejectedCount,
-                    table,
-                    duplicateCount,
+                    streamed.rejected(),
+                    streamed.table(),
+                    streamed.duplicates(),
                     bucket,
-                    rejectedKey);
+                    streamed.rejectedKey());
         }
-        return summary;
     }
 
     /** A failed run started again: what its earlier attempt wrote goes first, so no part of it outlives the re-run. */
@@ -501,21 +560,21 @@ public final class WrangleStep {
         String reason = failure.getMessage() == null ? failure.toString() : failure.getMessage();
         LOG.warn("run {} failed: {}", runId, reason);
         try {
-            RunLifecycle.failed(connection, runId, reason);
+            ledger.failed(connection, runId, reason);
             return;
         } catch (SQLException | RuntimeException e) {
             LOG.debug("recording the failure on the run's connection failed, trying another", e);
         }
         try (Connection other = dataSource.getConnection()) {
-            RunLifecycle.failed(other, runId, reason);
+            ledger.failed(other, runId, reason);
         } catch (SQLException | RuntimeException e) {
             failure.addSuppressed(e);
         }
     }
 
-    private static void release(Connection connection, RunId runId) {
+    private void release(Connection connection, RunId runId) {
         try {
-            RunLifecycle.release(connection, runId);
+            ledger.release(connection, runId);
         } catch (SQLException e) {
             // A broken connection has lost its session, and the lock with it.
             LOG.debug("could not release the lock of run {}: {}", runId, e.getMessage());

@@ -21,6 +21,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.config.StorageSettings;
 import org.hmis.predictions.common.csv.WrangledCsv;
@@ -47,6 +52,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresql.PGConnection;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
 /** The wrangle step on a real PostgreSQL and a real S3 API. Each test has its own run id, so its own keys. */
 class WrangleStepTest {
@@ -645,32 +661,25 @@ class WrangleStepTest {
 
     /** An object store on the test server whose {@code failAt}-th part upload (counting from 1) fails. */
     private static ObjectStore failingAtPartUpload(int failAt) {
-        java.util.concurrent.atomic.AtomicInteger uploads = new java.util.concurrent.atomic.AtomicInteger();
-        software.amazon.awssdk.core.interceptor.ExecutionInterceptor failSecond =
-                new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
-                    @Override
-                    public void beforeExecution(
-                            software.amazon.awssdk.core.interceptor.Context.BeforeExecution context,
-                            software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
-                        if (context.request() instanceof software.amazon.awssdk.services.s3.model.PutObjectRequest put
-                                && put.key().contains("/part-")
-                                && uploads.incrementAndGet() == failAt) {
-                            throw software.amazon.awssdk.core.exception.SdkClientException.create(
-                                    "connection reset while uploading " + put.key());
-                        }
-                    }
-                };
-        return new ObjectStore(software.amazon.awssdk.services.s3.S3Client.builder()
+        AtomicInteger uploads = new AtomicInteger();
+        ExecutionInterceptor failSecond = new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                if (context.request() instanceof PutObjectRequest put
+                        && put.key().contains("/part-")
+                        && uploads.incrementAndGet() == failAt) {
+                    throw SdkClientException.create("connection reset while uploading " + put.key());
+                }
+            }
+        };
+        return new ObjectStore(S3Client.builder()
                 .endpointOverride(S3.endpoint())
                 .forcePathStyle(true)
-                .region(software.amazon.awssdk.regions.Region.of(S3.region()))
-                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
-                                S3.accessKey(), S3.secretKey())))
-                .requestChecksumCalculation(
-                        software.amazon.awssdk.core.checksums.RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(
-                        software.amazon.awssdk.core.checksums.ResponseChecksumValidation.WHEN_REQUIRED)
+                .region(Region.of(S3.region()))
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create(S3.accessKey(), S3.secretKey())))
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 .overrideConfiguration(o -> o.addExecutionInterceptor(failSecond))
                 .build());
     }
@@ -785,13 +794,13 @@ class WrangleStepTest {
     void aRunBeingWrangledIsNotWrangledAgainAtTheSameTime() throws Exception {
         insertGuests(10);
         RunId runId = RunId.parse("20261123T101500Z-0124");
-        java.util.concurrent.ExecutorService thread = java.util.concurrent.Executors.newSingleThreadExecutor();
+        ExecutorService thread = Executors.newSingleThreadExecutor();
         try (Connection holder = PG.connect();
                 Statement st = holder.createStatement()) {
             // The first wrangle waits to read the guests, holding its run.
             holder.setAutoCommit(false);
             st.execute("LOCK TABLE guests IN ACCESS EXCLUSIVE MODE");
-            java.util.concurrent.Future<WrangleStep.Summary> first = thread.submit(() -> step(4).run(runId));
+            Future<WrangleStep.Summary> first = thread.submit(() -> step(4).run(runId));
             long deadline = System.currentTimeMillis() + 30_000;
             while (!"started".equals(runStatus(runId)) && System.currentTimeMillis() < deadline) {
                 Thread.sleep(20);
@@ -802,8 +811,7 @@ class WrangleStepTest {
                     step(4).run(new RunRequest(runId, RunRequest.Origin.SCHEDULE), Deadline.NONE);
             assertEquals(WrangleStep.NOTHING_TO_DO, scheduled.status());
             holder.rollback();
-            assertEquals(
-                    10, first.get(30, java.util.concurrent.TimeUnit.SECONDS).rows());
+            assertEquals(10, first.get(30, TimeUnit.SECONDS).rows());
         } finally {
             thread.shutdownNow();
         }

@@ -7,47 +7,25 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The pipeline's record of what ran: one row per (run, step, part). Steps write it on the same
- * connection and in the same transaction as their data change, so the record and the data never disagree.
+ * A step's row of {@code prediction_runs}: one per (run, step, part), written by {@link RunLedger} on the step's
+ * connection and in its transaction, so the record and the data never disagree.
  */
-public final class PredictionRuns {
-    public static final String TABLE = "prediction_runs";
+final class PredictionRuns {
+    static final String TABLE = RunLedger.TABLE;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private PredictionRuns() {}
 
-    /** One row of {@code prediction_runs}; {@code part} is the S3 key of a part, or "" for a whole-run step. */
-    public record Entry(
-            String runId,
-            String step,
-            String part,
-            Instant startedAt,
-            Instant finishedAt,
-            long rows,
-            String model,
-            String status,
-            Map<String, ?> details) {}
-
-    /** Inserts or replaces the entry for (run, step, part). */
-    public static void record(Connection connection, Entry entry) throws SQLException {
-        record(connection, entry, null);
-    }
-
-    /** The same, with the identity of the content the step worked on (an update part's ETag), or null. */
-    public static void record(Connection connection, Entry entry, String contentId) throws SQLException {
-        record(connection, entry, contentId, null);
-    }
-
     /**
-     * The same, with the S3 version id of the model object that made the content (V5's {@code model_version}), or
-     * null when the bucket is not versioned.
+     * Inserts or replaces the entry for (run, step, part), with the identity of the content the step worked on (an
+     * update part's ETag, or null) and the S3 version id of the model object that made it (V5's
+     * {@code model_version}; null when the bucket is not versioned).
      */
-    public static void record(Connection connection, Entry entry, String contentId, String modelVersion)
+    static void record(Connection connection, RunLedger.Entry entry, String contentId, String modelVersion)
             throws SQLException {
         String sql = "INSERT INTO " + TABLE
                 + " (run_id, step, part, started_at, finished_at, rows, model, status, details, content_id,"
@@ -73,10 +51,10 @@ public final class PredictionRuns {
     }
 
     /** What was recorded for (run, step, part): its status and the identity of the content it worked on. */
-    public record Recorded(String status, String contentId) {}
+    record Recorded(String status, String contentId) {}
 
     /** The record of (run, step, part), if any. */
-    public static Optional<Recorded> recorded(Connection connection, String runId, String step, String part)
+    static Optional<Recorded> recorded(Connection connection, String runId, String step, String part)
             throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(
                 "SELECT status, content_id FROM " + TABLE + " WHERE run_id = ? AND step = ? AND part = ?")) {
@@ -85,20 +63,6 @@ public final class PredictionRuns {
             ps.setString(3, part);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(new Recorded(rs.getString(1), rs.getString(2))) : Optional.empty();
-            }
-        }
-    }
-
-    /** The status recorded for (run, step, part), if any. */
-    public static Optional<String> status(Connection connection, String runId, String step, String part)
-            throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT status FROM " + TABLE + " WHERE run_id = ? AND step = ? AND part = ?")) {
-            ps.setString(1, runId);
-            ps.setString(2, step);
-            ps.setString(3, part);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
             }
         }
     }

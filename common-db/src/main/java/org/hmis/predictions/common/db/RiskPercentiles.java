@@ -16,19 +16,18 @@ import org.slf4j.LoggerFactory;
  * part, or wrangle's manifest when every part was applied before it), so a complete run is always ranked. Only rows
  * whose percentile changes are written: a run that changes nothing rewrites nothing.
  */
-public final class RiskPercentiles implements RunLifecycle.Completion {
+final class RiskPercentiles {
     private static final Logger LOG = LoggerFactory.getLogger(RiskPercentiles.class);
 
     private final SqlIdentifier guestsTable;
     private final SqlIdentifier guestPredictionsTable;
 
-    public RiskPercentiles(SqlIdentifier guestsTable, SqlIdentifier guestPredictionsTable) {
+    RiskPercentiles(SqlIdentifier guestsTable, SqlIdentifier guestPredictionsTable) {
         this.guestsTable = guestsTable;
         this.guestPredictionsTable = guestPredictionsTable;
     }
 
-    @Override
-    public void completed(Connection connection, RunId runId) throws SQLException {
+    void rank(Connection connection, RunId runId) throws SQLException {
         long started = System.nanoTime();
         GuestKeyColumns keys = GuestKeyColumns.read(connection, guestsTable);
         String own = guestPredictionsTable.quoted();

@@ -20,7 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A run's lifecycle in its own row of {@code prediction_runs}, {@code (run_id, 'wrangle', '')}:
+ * A run's lifecycle in its own row of {@code prediction_runs}, {@code (run_id, 'wrangle', '')}, as {@link RunLedger}
+ * records it:
  * {@value #STARTED} when the wrangle begins (its {@code started_at} is the database's clock, which orders runs),
  * {@value #WRANGLED} once the manifest is written after the last part, {@value #COMPLETE} when update has applied
  * every part the manifest lists, or {@value #FAILED} with the reason.
@@ -35,36 +36,29 @@ import org.slf4j.LoggerFactory;
  * <p>Completion is race-free: every update that records a part, and the wrangle that records the manifest, lock the
  * run's row first and count the applied parts after, so whichever of them commits last sees all the others.
  */
-public final class RunLifecycle {
-    public static final String STEP = "wrangle";
-    public static final String STARTED = "started";
-    public static final String WRANGLED = "wrangled";
-    public static final String COMPLETE = "complete";
-    public static final String FAILED = "failed";
-    /** How far a caller's run id may be from the database's clock, either way. */
-    public static final Duration CALLER_WINDOW = Duration.ofMinutes(15);
+final class RunLifecycle {
+    static final String STEP = RunLedger.RUN_STEP;
+    static final String STARTED = RunLedger.STARTED;
+    static final String WRANGLED = RunLedger.WRANGLED;
+    static final String COMPLETE = RunLedger.COMPLETE;
+    static final String FAILED = RunLedger.FAILED;
+    static final Duration CALLER_WINDOW = RunLedger.CALLER_WINDOW;
 
     private static final Logger LOG = LoggerFactory.getLogger(RunLifecycle.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String TABLE = PredictionRuns.TABLE;
+    private static final String TABLE = RunLedger.TABLE;
     private static final String RUN_ROW = " WHERE run_id = ? AND step = '" + STEP + "' AND part = ''";
 
     private RunLifecycle() {}
-
-    /** A started run: when the database says it started, and whether it is a failed run's second attempt. */
-    public record Start(RunId runId, Instant startedAt, boolean rerun) {}
-
-    /** A run's row: its status and the start that orders it. */
-    public record State(String status, Instant startedAt, Integer parts) {}
 
     /**
      * Checks that {@code request} could start now, without starting it (POST /refresh answers before the work).
      *
      * @throws RunRefusedException naming why not
      */
-    public static void admit(Connection connection, RunRequest request) throws SQLException {
+    static void admit(Connection connection, RunRequest request) throws SQLException {
         checkTime(request, now(connection));
-        Optional<State> state = state(connection, request.runId());
+        Optional<RunLedger.State> state = state(connection, request.runId());
         if (state.isPresent()) {
             String status = state.get().status();
             if (status.equals(WRANGLED) || status.equals(COMPLETE)) {
@@ -86,7 +80,7 @@ public final class RunLifecycle {
      *
      * @throws RunRefusedException when the id is refused
      */
-    public static Optional<Start> begin(Connection connection, RunRequest request) throws SQLException {
+    static Optional<RunLedger.Start> begin(Connection connection, RunRequest request) throws SQLException {
         RunId runId = request.runId();
         boolean schedule = request.origin() == RunRequest.Origin.SCHEDULE;
         try (PreparedStatement ps = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
@@ -108,9 +102,9 @@ public final class RunLifecycle {
         try {
             connection.setAutoCommit(false);
             Optional<String> status = checkTimeAndLock(connection, request);
-            Start start;
+            RunLedger.Start start;
             if (status.isEmpty()) {
-                start = new Start(runId, insertStarted(connection, request), false);
+                start = new RunLedger.Start(runId, insertStarted(connection, request), false);
             } else if (status.get().equals(WRANGLED) || status.get().equals(COMPLETE)) {
                 connection.rollback();
                 if (schedule) {
@@ -120,7 +114,7 @@ public final class RunLifecycle {
                 throw alreadyUsed(runId, status.get());
             } else {
                 // failed, or started by an invocation that died (its lock is gone): a second attempt.
-                start = new Start(runId, restart(connection, runId, status.get()), true);
+                start = new RunLedger.Start(runId, restart(connection, runId, status.get()), true);
             }
             connection.commit();
             started = true;
@@ -137,7 +131,7 @@ public final class RunLifecycle {
     }
 
     /** Releases the run's lock taken by {@link #begin}. */
-    public static void release(Connection connection, RunId runId) throws SQLException {
+    static void release(Connection connection, RunId runId) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
             ps.setLong(1, lockKey(runId));
             ps.executeQuery().close();
@@ -149,7 +143,7 @@ public final class RunLifecycle {
      * parts were applied before (or it has none), with {@code completion} run then. Runs in its own transaction on
      * {@code connection}.
      */
-    public static String wrangled(
+    static String wrangled(
             Connection connection, RunId runId, int parts, long rows, Map<String, ?> details, Completion completion)
             throws SQLException {
         boolean autoCommit = connection.getAutoCommit();
@@ -180,14 +174,14 @@ public final class RunLifecycle {
         }
     }
 
-    /** What is done, in the same transaction, when a run becomes {@value #COMPLETE} (e.g. {@link RiskPercentiles}). */
+    /** What is done, in the same transaction, when a run becomes {@value #COMPLETE} (ranking its percentiles). */
     @FunctionalInterface
-    public interface Completion {
+    interface Completion {
         void completed(Connection connection, RunId runId) throws SQLException;
     }
 
     /** Records that the run's wrangle failed and why; a run already wrangled is left as it is. */
-    public static void failed(Connection connection, RunId runId, String reason) throws SQLException {
+    static void failed(Connection connection, RunId runId, String reason) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("UPDATE " + TABLE + " SET status = '" + FAILED
                 + "', finished_at = clock_timestamp(), details = details || jsonb_build_object('error', ?::text)"
                 + RUN_ROW + " AND status = '" + STARTED + "'")) {
@@ -198,7 +192,7 @@ public final class RunLifecycle {
     }
 
     /** The run's row, if the run was ever started. */
-    public static Optional<State> state(Connection connection, RunId runId) throws SQLException {
+    static Optional<RunLedger.State> state(Connection connection, RunId runId) throws SQLException {
         try (PreparedStatement ps =
                 connection.prepareStatement("SELECT status, started_at, parts FROM " + TABLE + RUN_ROW)) {
             ps.setString(1, runId.value());
@@ -207,8 +201,8 @@ public final class RunLifecycle {
                     return Optional.empty();
                 }
                 int parts = rs.getInt(3);
-                return Optional.of(
-                        new State(rs.getString(1), rs.getTimestamp(2).toInstant(), rs.wasNull() ? null : parts));
+                return Optional.of(new RunLedger.State(
+                        rs.getString(1), rs.getTimestamp(2).toInstant(), rs.wasNull() ? null : parts));
             }
         }
     }
@@ -217,8 +211,7 @@ public final class RunLifecycle {
      * In the caller's transaction: when the run is {@value #WRANGLED} and every part of its manifest has an
      * {@code applied} update record, marks it {@value #COMPLETE} and runs {@code completion}. Locks the run's row first (see the class comment).
      */
-    public static boolean completeIfAllApplied(Connection connection, RunId runId, Completion completion)
-            throws SQLException {
+    static boolean completeIfAllApplied(Connection connection, RunId runId, Completion completion) throws SQLException {
         String status;
         int parts;
         try (PreparedStatement ps =
@@ -248,7 +241,8 @@ public final class RunLifecycle {
         }
         Array array = connection.createArrayOf("text", keys.toArray());
         try (PreparedStatement ps = connection.prepareStatement("SELECT count(*) FROM " + TABLE
-                + " WHERE run_id = ? AND step = 'update' AND status = 'applied' AND part = ANY(?)")) {
+                + " WHERE run_id = ? AND step = '" + RunLedger.UPDATE_STEP + "' AND status = '" + RunLedger.APPLIED
+                + "' AND part = ANY(?)")) {
             ps.setString(1, runId.value());
             ps.setArray(2, array);
             try (ResultSet rs = ps.executeQuery()) {
@@ -328,8 +322,8 @@ public final class RunLifecycle {
 
     /** A new attempt: the old attempt's update records go (its parts are removed by the caller), the start is now. */
     private static Instant restart(Connection connection, RunId runId, String previous) throws SQLException {
-        try (PreparedStatement ps =
-                connection.prepareStatement("DELETE FROM " + TABLE + " WHERE run_id = ? AND step = 'update'")) {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "DELETE FROM " + TABLE + " WHERE run_id = ? AND step = '" + RunLedger.UPDATE_STEP + "'")) {
             ps.setString(1, runId.value());
             ps.executeUpdate();
         }

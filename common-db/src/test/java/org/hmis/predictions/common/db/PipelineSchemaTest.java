@@ -128,13 +128,15 @@ class PipelineSchemaTest {
                     columnsOf(c, "prediction_runs"));
             Instant now = Instant.parse("2026-11-23T10:00:00Z");
             String part = "predictions/20261123T100000Z-0001/part-00000.csv";
-            PredictionRuns.record(
+            RunLedger.record(
                     c,
-                    new PredictionRuns.Entry(
-                            "20261123T100000Z-0001", "update-db", part, now, now, 10, "m", "running", Map.of()));
-            PredictionRuns.record(
+                    new RunLedger.Entry(
+                            "20261123T100000Z-0001", "update-db", part, now, now, 10, "m", "running", Map.of()),
+                    null,
+                    null);
+            RunLedger.record(
                     c,
-                    new PredictionRuns.Entry(
+                    new RunLedger.Entry(
                             "20261123T100000Z-0001",
                             "update-db",
                             part,
@@ -143,14 +145,21 @@ class PipelineSchemaTest {
                             10,
                             "m",
                             "succeeded",
-                            Map.of("rows", 10)));
+                            Map.of("rows", 10)),
+                    null,
+                    null);
             assertEquals(
-                    Optional.of("succeeded"), PredictionRuns.status(c, "20261123T100000Z-0001", "update-db", part));
+                    Optional.of("succeeded"),
+                    PredictionRuns.recorded(c, "20261123T100000Z-0001", "update-db", part)
+                            .map(PredictionRuns.Recorded::status));
             execute(
                     c,
                     "INSERT INTO prediction_runs (run_id, step, started_at, status)"
                             + " VALUES ('20261123T100000Z-0001', 'wrangle', now(), 'succeeded')");
-            assertEquals(Optional.of("succeeded"), PredictionRuns.status(c, "20261123T100000Z-0001", "wrangle", ""));
+            assertEquals(
+                    Optional.of("succeeded"),
+                    PredictionRuns.recorded(c, "20261123T100000Z-0001", "wrangle", "")
+                            .map(PredictionRuns.Recorded::status));
             SQLException again = assertThrows(
                     SQLException.class,
                     () -> execute(

@@ -75,8 +75,9 @@ public final class PipelineConfig {
     public static final String DEFAULT_MODEL_NAME = "exit-destination";
     public static final String DEFAULT_REGION = "us-east-1";
     /**
-     * Predicting and explaining 50,000 guests takes under a minute on one Lambda vCPU: the benchmark's predict with
-     * explanations, 2,038 rows a second on one core here, halved for a vCPU that may be slower (README, "Benchmarks").
+     * Explanations are where predict's time goes: a default part is predicted and explained in a small share of the
+     * predict function's timeout on one Lambda vCPU, so a retry costs little, while a run still needs few invocations
+     * (README, "Benchmarks", has the measured rate; the template's PartRows bounds what the functions hold).
      */
     public static final int DEFAULT_PART_ROWS = 50_000;
 

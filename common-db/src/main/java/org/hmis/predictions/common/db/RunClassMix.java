@@ -1,4 +1,4 @@
-package org.hmis.predictions.update;
+package org.hmis.predictions.common.db;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -11,8 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalDouble;
 import org.hmis.predictions.common.config.SqlIdentifier;
-import org.hmis.predictions.common.db.PredictionRuns;
-import org.hmis.predictions.common.db.RunLifecycle;
 import org.hmis.predictions.common.features.ExitDestinationClasses;
 import org.hmis.predictions.common.run.RunId;
 import org.hmis.predictions.lambda.trigger.TriggerJson;
@@ -20,14 +18,14 @@ import org.hmis.predictions.lambda.trigger.TriggerJson;
 /**
  * A complete run's class mix: how many guests' latest prediction is the run's, by class, and the same of the run
  * that completed before it (empty for the first). Recorded in the run's own row ({@code details.classMix}) when the
- * run completes, since the next run overwrites the guests' rows it is counted from.
+ * run completes ({@link RunLedger#partApplied}), since the next run overwrites the guests' rows it is counted from.
  *
  * @param classes every class label, with its count (0 when no guest was predicted it)
  * @param previousRun the previous complete run's {@code classes}, empty when there is none
  */
 public record RunClassMix(Map<String, Long> classes, Map<String, Long> previousRun) {
     private static final TypeReference<Map<String, Long>> COUNTS = new TypeReference<>() {};
-    private static final String RUN_ROW = " WHERE run_id = ? AND step = '" + RunLifecycle.STEP + "' AND part = ''";
+    private static final String RUN_ROW = " WHERE run_id = ? AND step = '" + RunLedger.RUN_STEP + "' AND part = ''";
 
     /**
      * The largest change, over the classes, of a class's share of the run's predictions from the previous complete
@@ -59,8 +57,8 @@ public record RunClassMix(Map<String, Long> classes, Map<String, Long> previousR
         ExitDestinationClasses.LABELS.forEach(label -> classes.put(label, 0L));
         try (PreparedStatement ps = c.prepareStatement("WITH mix AS (SELECT predicted_exit_destination AS cls,"
                 + " count(*) AS n FROM " + guestPredictions.quoted() + " WHERE run_id = ? AND run_started_at ="
-                + " (SELECT started_at FROM " + PredictionRuns.TABLE + RUN_ROW + ") GROUP BY 1)"
-                + " UPDATE " + PredictionRuns.TABLE + " SET details = coalesce(details, '{}'::jsonb)"
+                + " (SELECT started_at FROM " + RunLedger.TABLE + RUN_ROW + ") GROUP BY 1)"
+                + " UPDATE " + RunLedger.TABLE + " SET details = coalesce(details, '{}'::jsonb)"
                 + " || jsonb_build_object('classMix', coalesce((SELECT jsonb_object_agg(cls, n) FROM mix),"
                 + " '{}'::jsonb))" + RUN_ROW + " RETURNING details->>'classMix'")) {
             ps.setString(1, runId.value());
@@ -72,10 +70,10 @@ public record RunClassMix(Map<String, Long> classes, Map<String, Long> previousR
             }
         }
         Map<String, Long> previous = Map.of();
-        try (PreparedStatement ps = c.prepareStatement("SELECT p.details->>'classMix' FROM " + PredictionRuns.TABLE
-                + " p, (SELECT started_at FROM " + PredictionRuns.TABLE + RUN_ROW + ") r"
-                + " WHERE p.step = '" + RunLifecycle.STEP + "' AND p.part = '' AND p.status = '"
-                + RunLifecycle.COMPLETE + "' AND p.run_id <> ? AND p.details->'classMix' IS NOT NULL"
+        try (PreparedStatement ps = c.prepareStatement("SELECT p.details->>'classMix' FROM " + RunLedger.TABLE
+                + " p, (SELECT started_at FROM " + RunLedger.TABLE + RUN_ROW + ") r"
+                + " WHERE p.step = '" + RunLedger.RUN_STEP + "' AND p.part = '' AND p.status = '"
+                + RunLedger.COMPLETE + "' AND p.run_id <> ? AND p.details->'classMix' IS NOT NULL"
                 + " AND p.started_at < r.started_at ORDER BY p.started_at DESC, p.run_id DESC LIMIT 1")) {
             ps.setString(1, runId.value());
             ps.setString(2, runId.value());

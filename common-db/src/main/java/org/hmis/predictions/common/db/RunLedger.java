@@ -1,0 +1,250 @@
+package org.hmis.predictions.common.db;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.hmis.predictions.common.config.SqlIdentifier;
+import org.hmis.predictions.common.run.RunId;
+import org.hmis.predictions.common.run.RunKeys;
+import org.hmis.predictions.lambda.trigger.RunRequest;
+
+/**
+ * The one writer of a run's records in {@code prediction_runs}: a method per event of a run's life, which the steps
+ * call and whose SQL lives here or in the package-private classes behind it ({@link RunLifecycle} for the run's own
+ * row, {@link PredictionRuns} for a step's row, {@link RiskPercentiles} and {@link RunClassMix} for what is done when a
+ * run completes). Every event is written on the caller's connection, in the caller's transaction unless it says it
+ * runs its own, so a record and the data change it describes commit together.
+ *
+ * <p>A run's life: wrangle {@link #admit admits} and {@link #started starts} it (holding a session advisory lock on
+ * its run id until it {@link #release releases} it), then records it {@link #wrangled} or {@link #failed}; update
+ * records each {@link #partApplied part applied}, and whichever of the two sees the last part applied marks the run
+ * {@value #COMPLETE}, ranks its current guests' percentiles and (from update) records its class mix. Remove
+ * {@link #admitRemove checks} a caller's run id and records that it {@link #removed marked} the exited guests.
+ */
+public final class RunLedger {
+    public static final String TABLE = "prediction_runs";
+    /** The step of the run's own row: wrangle starts the run. */
+    public static final String RUN_STEP = "wrangle";
+
+    public static final String REMOVE_STEP = "remove";
+    public static final String UPDATE_STEP = "update";
+    public static final String STARTED = "started";
+    public static final String WRANGLED = "wrangled";
+    public static final String COMPLETE = "complete";
+    public static final String FAILED = "failed";
+    /** The status of an update part's row. */
+    public static final String APPLIED = "applied";
+    /** The status of remove's row. */
+    public static final String REMOVED = "done";
+    /** How far a caller's run id may be from the database's clock, either way. */
+    public static final Duration CALLER_WINDOW = Duration.ofMinutes(15);
+
+    private final SqlIdentifier guestPredictionsTable;
+    private final RiskPercentiles percentiles;
+
+    /**
+     * @param guestsTable           whose current guests a complete run's percentiles rank
+     * @param guestPredictionsTable where a complete run's percentiles are written and its class mix counted
+     */
+    public RunLedger(SqlIdentifier guestsTable, SqlIdentifier guestPredictionsTable) {
+        this.guestPredictionsTable = guestPredictionsTable;
+        this.percentiles = new RiskPercentiles(guestsTable, guestPredictionsTable);
+    }
+
+    /** One row of {@code prediction_runs}; {@code part} is the S3 key of a part, or "" for a whole-run step. */
+    public record Entry(
+            String runId,
+            String step,
+            String part,
+            Instant startedAt,
+            Instant finishedAt,
+            long rows,
+            String model,
+            String status,
+            Map<String, ?> details) {}
+
+    /** A started run: when the database says it started, and whether it is a failed run's second attempt. */
+    public record Start(RunId runId, Instant startedAt, boolean rerun) {}
+
+    /** A run's row: its status and the start that orders it. */
+    public record State(String status, Instant startedAt, Integer parts) {}
+
+    /**
+     * An update part's earlier application, with the identity of the content it applied (its ETag; null when not
+     * known).
+     */
+    public record AppliedBefore(String contentId) {
+        /** Whether {@code contentId} is the content applied then; an unknown identity on either side counts as it. */
+        public boolean sameContent(String contentId) {
+            return contentId == null || this.contentId == null || contentId.equals(this.contentId);
+        }
+    }
+
+    /**
+     * A predictions part as update applied it.
+     *
+     * @param rows         the guests whose prediction changed
+     * @param contentId    the part's ETag, or null
+     * @param modelVersion the S3 version id of the model object that made the part, or null (a bucket without
+     *                     versions)
+     */
+    public record AppliedPart(
+            RunKeys.Part part,
+            Instant startedAt,
+            Instant finishedAt,
+            long rows,
+            String model,
+            String contentId,
+            String modelVersion,
+            Map<String, ?> details) {}
+
+    /** Writes {@code entry} as it is (inserting or replacing the row of its run, step and part). */
+    public static void record(Connection connection, Entry entry, String contentId, String modelVersion)
+            throws SQLException {
+        PredictionRuns.record(connection, entry, contentId, modelVersion);
+    }
+
+    /**
+     * Checks that {@code request} could start now, without starting it (POST /refresh answers before the work).
+     *
+     * @throws RunRefusedException naming why not
+     */
+    public void admit(Connection connection, RunRequest request) throws SQLException {
+        RunLifecycle.admit(connection, request);
+    }
+
+    /**
+     * Starts the run on {@code connection} (in auto-commit mode): takes the run's lock, checks the id, and records it
+     * {@value #STARTED}. Empty when a schedule's run is already done or being wrangled by another invocation. The
+     * caller must {@link #release} the lock, on the same connection, when the wrangle ends.
+     *
+     * @throws RunRefusedException when the id is refused
+     */
+    public Optional<Start> started(Connection connection, RunRequest request) throws SQLException {
+        return RunLifecycle.begin(connection, request);
+    }
+
+    /** Releases the run's lock taken by {@link #started}. */
+    public void release(Connection connection, RunId runId) throws SQLException {
+        RunLifecycle.release(connection, runId);
+    }
+
+    /**
+     * Records that the manifest is written: the run is {@value #WRANGLED}, or {@value #COMPLETE} at once, its
+     * percentiles ranked, when its parts were applied before (or it has none). Runs in its own transaction on
+     * {@code connection}; answers the run's status.
+     */
+    public String wrangled(Connection connection, RunId runId, int parts, long rows, Map<String, ?> details)
+            throws SQLException {
+        return RunLifecycle.wrangled(connection, runId, parts, rows, details, this::percentilesRanked);
+    }
+
+    /** Records that the run's wrangle failed and why; a run already wrangled is left as it is. */
+    public void failed(Connection connection, RunId runId, String reason) throws SQLException {
+        RunLifecycle.failed(connection, runId, reason);
+    }
+
+    /** The run's row, if the run was ever started. */
+    public Optional<State> run(Connection connection, RunId runId) throws SQLException {
+        return RunLifecycle.state(connection, runId);
+    }
+
+    /** The earlier application of {@code part} under its run, if it was applied. */
+    public Optional<AppliedBefore> appliedBefore(Connection connection, RunKeys.Part part) throws SQLException {
+        return PredictionRuns.recorded(connection, part.runId().value(), UPDATE_STEP, part.key())
+                .filter(recorded -> recorded.status().equals(APPLIED))
+                .map(recorded -> new AppliedBefore(recorded.contentId()));
+    }
+
+    /**
+     * In update's transaction: records the part {@value #APPLIED}; when it was the last of the run's manifest to be
+     * applied, marks the run {@value #COMPLETE}, ranks its percentiles and records its class mix. Present (the run's
+     * class mix) when this part completed the run.
+     */
+    public Optional<RunClassMix> partApplied(Connection connection, AppliedPart applied) throws SQLException {
+        RunKeys.Part part = applied.part();
+        PredictionRuns.record(
+                connection,
+                new Entry(
+                        part.runId().value(),
+                        UPDATE_STEP,
+                        part.key(),
+                        applied.startedAt(),
+                        applied.finishedAt(),
+                        applied.rows(),
+                        applied.model(),
+                        APPLIED,
+                        applied.details()),
+                applied.contentId(),
+                applied.modelVersion());
+        if (!complete(connection, part.runId())) {
+            return Optional.empty();
+        }
+        return Optional.of(classMix(connection, part.runId()));
+    }
+
+    /**
+     * A caller's run id for remove: near the database's clock, and not one remove has run under.
+     *
+     * @throws RunRefusedException when it is not
+     */
+    public void admitRemove(Connection connection, RunId runId) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT clock_timestamp(), EXISTS (SELECT 1 FROM "
+                + TABLE + " WHERE run_id = ? AND step = ? AND part = '')")) {
+            ps.setString(1, runId.value());
+            ps.setString(2, REMOVE_STEP);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                Instant now = rs.getTimestamp(1).toInstant();
+                if (Duration.between(runId.stamp(), now).abs().compareTo(CALLER_WINDOW) > 0) {
+                    throw new RunRefusedException(
+                            RunRefusedException.Reason.BAD_TIME,
+                            "run id " + runId + " names " + runId.stamp() + ", more than "
+                                    + CALLER_WINDOW.toMinutes() + " minutes from the database's clock ("
+                                    + now + "): a run id must be made now; leave runId out to get a new one");
+                }
+                if (rs.getBoolean(2)) {
+                    throw new RunRefusedException(
+                            RunRefusedException.Reason.ALREADY_USED,
+                            "run " + runId + " marked exited guests already; ask for a new run");
+                }
+            }
+        }
+    }
+
+    /** In remove's transaction: records that it marked {@code guests} exited guests. */
+    public void removed(
+            Connection connection,
+            RunId runId,
+            Instant startedAt,
+            Instant finishedAt,
+            long guests,
+            Map<String, ?> details)
+            throws SQLException {
+        PredictionRuns.record(
+                connection,
+                new Entry(runId.value(), REMOVE_STEP, "", startedAt, finishedAt, guests, null, REMOVED, details),
+                null,
+                null);
+    }
+
+    /** Marks the run complete, its percentiles ranked, when it is wrangled and every part is applied. */
+    private boolean complete(Connection connection, RunId runId) throws SQLException {
+        return RunLifecycle.completeIfAllApplied(connection, runId, this::percentilesRanked);
+    }
+
+    /** Ranks a completing run's current guests by risk. */
+    private void percentilesRanked(Connection connection, RunId runId) throws SQLException {
+        percentiles.rank(connection, runId);
+    }
+
+    /** Records a completing run's class mix in its row, beside the previous complete run's. */
+    private RunClassMix classMix(Connection connection, RunId runId) throws SQLException {
+        return RunClassMix.recordOnCompletion(connection, guestPredictionsTable, runId);
+    }
+}
