@@ -59,6 +59,8 @@ public final class Database implements AutoCloseable {
     private DatabaseCredentials credentials;
     /** The database {@link #current} reaches, for messages. */
     private volatile String where;
+    /** The data source of {@link #current}, whose first connection the pool may not have taken yet. */
+    private FirstConnection unclaimed;
 
     /** How the driver's data source is set for a set of credentials. */
     @FunctionalInterface
@@ -213,6 +215,10 @@ public final class Database implements AutoCloseable {
         }
         retired.forEach(HikariDataSource::close);
         retired.clear();
+        if (unclaimed != null) {
+            unclaimed.discard();
+            unclaimed = null;
+        }
         credentials = null;
     }
 
@@ -251,6 +257,10 @@ public final class Database implements AutoCloseable {
         }
         HikariDataSource pool = pool(driver, poolSize);
         where = where(driver);
+        if (unclaimed != null) {
+            unclaimed.discard();
+        }
+        unclaimed = driver;
         return pool;
     }
 
@@ -349,6 +359,18 @@ public final class Database implements AutoCloseable {
 
         void open() throws SQLException {
             first.set(super.getConnection());
+        }
+
+        /** Closes the first connection if the pool never took it. */
+        void discard() {
+            Connection made = first.getAndSet(null);
+            if (made != null) {
+                try {
+                    made.close();
+                } catch (SQLException e) {
+                    LOG.debug("closing an unused first connection failed", e);
+                }
+            }
         }
 
         @Override
