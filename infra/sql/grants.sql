@@ -70,6 +70,9 @@ DECLARE
         -- The realised figures per model and month (read by `local-runner report`).
         ['prediction_outcome_months', 'SELECT']
     ];
+    -- The view of the current guests by risk (CURRENT_GUEST_RISK_VIEW): read only; `local-runner run --step all`
+    -- prints the households most at risk from it, as the functions' role. A renamed view is renamed here too.
+    risk_view       CONSTANT text := 'current_guest_risk';
     -- Flyway's record of the migrations: the setup role's alone.
     history_table   CONSTANT text := 'exit_destination_schema_history';
     pipeline_table  text;
@@ -134,6 +137,16 @@ BEGIN
         EXECUTE format('REVOKE ALL ON %s FROM %I', qualified, pipeline_role);
         EXECUTE format('GRANT %s ON %s TO %I', rights, qualified, pipeline_role);
     END LOOP;
+    -- setup makes the view again each time (it depends on the guests table), which drops its grants: hence this
+    -- script after every setup.
+    qualified := format('%I.%I', pipeline_schema, risk_view);
+    IF to_regclass(qualified) IS NULL THEN
+        RAISE NOTICE '% does not exist yet: run `local-runner setup` as % (with the guests table), then this again',
+            qualified, setup_role;
+    ELSE
+        EXECUTE format('REVOKE ALL ON %s FROM %I', qualified, pipeline_role);
+        EXECUTE format('GRANT SELECT ON %s TO %I', qualified, pipeline_role);
+    END IF;
     qualified := format('%I.%I', pipeline_schema, history_table);
     IF to_regclass(qualified) IS NOT NULL THEN
         IF (SELECT relowner FROM pg_class WHERE oid = qualified::regclass)

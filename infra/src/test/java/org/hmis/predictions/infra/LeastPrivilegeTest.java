@@ -196,8 +196,10 @@ class LeastPrivilegeTest {
         }
         try (Connection admin = PG.connect();
                 Statement st = admin.createStatement();
+                // Only this test's runs: the local runner's test records one of its own.
                 ResultSet rs = st.executeQuery("SELECT count(DISTINCT run_id), count(*) FILTER (WHERE step = '"
-                        + RemoveExitedStep.STEP + "') FROM " + RunLedger.TABLE)) {
+                        + RemoveExitedStep.STEP + "') FROM " + RunLedger.TABLE
+                        + " WHERE run_id IN ('20261123T020000Z-0001', '20261124T020000Z-0002')")) {
             rs.next();
             assertEquals(2, rs.getLong(1), "both runs are recorded");
             assertEquals(2, rs.getLong(2), "both removes are recorded");
@@ -212,6 +214,48 @@ class LeastPrivilegeTest {
                     + " refused' WHERE (personal_id, enroll_date) IN (SELECT personal_id, enroll_date FROM "
                     + GUESTS.quoted() + " WHERE exit_date IS NULL ORDER BY personal_id, enroll_date LIMIT " + guests
                     + ")");
+        }
+    }
+
+    /**
+     * What an operator runs with the functions' variables, as its own process: {@code run --step all} (every step, then
+     * the households most at risk, read from the view) and {@code status}, each exiting 0.
+     */
+    @Test
+    void theLocalRunnersRunAndStatusWorkAsTheFunctionsRole() throws IOException, InterruptedException {
+        Runner all = runner("run", "--step", "all");
+        assertEquals(0, all.exit(), all.output());
+        assertTrue(all.output().contains("households most at risk"), all.output());
+        Runner status = runner("status");
+        assertEquals(0, status.exit(), status.output());
+        assertTrue(status.output().contains("\"status\""), status.output());
+    }
+
+    private record Runner(int exit, String output) {}
+
+    /** {@code local-runner <args>} in a JVM of its own, with exactly the functions' variables in its environment. */
+    private static Runner runner(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.hmis.predictions.runner.Main"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().clear();
+        builder.environment().putAll(pipelineEnvironment());
+        Path output = Files.createTempFile("local-runner-", ".out");
+        builder.redirectOutput(output.toFile());
+        Process process = builder.start();
+        try {
+            if (!process.waitFor(3, java.util.concurrent.TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new AssertionError("local-runner " + String.join(" ", args) + " ran for 3 minutes: "
+                        + Files.readString(output, StandardCharsets.UTF_8));
+            }
+            return new Runner(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(output);
         }
     }
 
@@ -412,6 +456,11 @@ class LeastPrivilegeTest {
 
     /** The functions' configuration, as the template gives it, logging in as the functions' role. */
     private static PipelineConfig pipelineConfig() {
+        return PipelineConfig.from(pipelineEnvironment());
+    }
+
+    /** The functions' variables, as the template gives them, logging in as the functions' role. */
+    private static Map<String, String> pipelineEnvironment() {
         URI db = URI.create(PG.jdbcUrl().substring("jdbc:".length()));
         Map<String, String> env = new HashMap<>();
         env.put(PipelineConfig.RDS_HOST, db.getHost());
@@ -427,7 +476,7 @@ class LeastPrivilegeTest {
         env.put(PipelineConfig.AWS_REGION, S3.region());
         env.put(PipelineConfig.AWS_ACCESS_KEY_ID, S3.accessKey());
         env.put(PipelineConfig.AWS_SECRET_ACCESS_KEY, S3.secretKey());
-        return PipelineConfig.from(env);
+        return env;
     }
 
     private static Set<String> readColumns() {

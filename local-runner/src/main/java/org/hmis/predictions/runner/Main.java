@@ -33,7 +33,28 @@ public final class Main implements Runnable {
         if (System.getProperty("slf4j.provider") == null) {
             System.setProperty("slf4j.provider", "org.apache.logging.slf4j.SLF4JServiceProvider");
         }
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(new CommandLine(new Main())
+                .setExecutionExceptionHandler((e, command, parsed) -> {
+                    command.getErr().println(command.getCommandName() + " failed: " + causes(e));
+                    return 1;
+                })
+                .execute(args));
+    }
+
+    /**
+     * A failure and its causes' messages, each once, on one line: what a person needs to see of, e.g., a connection
+     * the database refused (its host, port, name and the driver's reason) without a stack trace.
+     */
+    static String causes(Throwable e) {
+        StringBuilder text = new StringBuilder(
+                e.getMessage() != null ? e.getMessage() : e.getClass().getName());
+        for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            String message = cause.getMessage();
+            if (message != null && !text.toString().contains(message.strip())) {
+                text.append(": ").append(message.strip());
+            }
+        }
+        return text.toString().replaceAll("\\s*\\R\\s*", " ");
     }
 
     @Override

@@ -23,15 +23,22 @@ import picocli.CommandLine.Command;
 final class SetupCommand implements Callable<Integer> {
     private final Map<String, String> environment;
     private final PrintStream out;
+    private final PrintStream err;
 
     SetupCommand() {
-        this(System.getenv(), System.out);
+        this(System.getenv(), System.out, System.err);
     }
 
     /** With a given environment and stream, as a test runs it. */
     SetupCommand(Map<String, String> environment, PrintStream out) {
+        this(environment, out, System.err);
+    }
+
+    /** With a given environment and streams, as a test runs it. */
+    SetupCommand(Map<String, String> environment, PrintStream out, PrintStream err) {
         this.environment = environment;
         this.out = out;
+        this.err = err;
     }
 
     @Override
@@ -43,6 +50,10 @@ final class SetupCommand implements Callable<Integer> {
                     applied == 0
                             ? "The pipeline schema is up to date."
                             : "Applied " + applied + " migration(s) of the pipeline schema.");
+        } catch (RuntimeException e) {
+            // Flyway reports a connection it could not get in lines of its own; the causes name the database.
+            err.println("setup failed: " + Main.causes(e));
+            return 1;
         }
         return 0;
     }

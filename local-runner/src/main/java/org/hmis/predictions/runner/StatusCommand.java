@@ -64,7 +64,7 @@ final class StatusCommand implements Callable<Integer> {
                 Connection c = db.dataSource().getConnection()) {
             status = run == null ? RunStatus.latest(c) : RunStatus.of(c, run);
         } catch (SQLException e) {
-            err.println("status: the database could not be read: " + e.getMessage());
+            err.println("status: the database could not be read: " + Main.causes(e));
             return 1;
         }
         if (status.isEmpty()) {

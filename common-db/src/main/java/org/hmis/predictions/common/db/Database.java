@@ -7,13 +7,16 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.hmis.predictions.common.config.DatabaseSettings;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -31,33 +34,47 @@ import org.slf4j.LoggerFactory;
  * are resolved, and the pool started, then. So a container's init does no network work for the database, and a
  * SnapStart snapshot taken after init holds neither a secret nor a connection; {@link #release} drops both again
  * (a priming hook calls it before the checkpoint).
+ *
+ * <p>Host, port, database name and TLS settings reach the driver as its properties ({@link #configure}), never as URL
+ * text. A failure that waiting cannot mend (the login or the connection refused, no such database, TLS refused) is
+ * reported at the first attempt, naming the database ({@code host:port/name as user}) and the driver's cause; only
+ * one that may pass waits the pool's timeout.
  */
 public final class Database implements AutoCloseable {
     /** SQLSTATE invalid_password: the server refused the password. */
     public static final String INVALID_PASSWORD = "28P01";
 
+    /** How long the pool waits for a connection when the server does not answer, or answers that it may later. */
+    private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(10);
+
     private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(Database.class);
 
-    private final Pool pool;
+    private final Source source;
+    private final int poolSize;
     private final Supplier<DatabaseCredentials> resolve;
     private final boolean fromSecret;
     private final List<HikariDataSource> retired = new ArrayList<>();
     private final DataSource dataSource = new RotatingDataSource();
     private HikariDataSource current;
     private DatabaseCredentials credentials;
+    /** The database {@link #current} reaches, for messages. */
+    private volatile String where;
+    /** The data source of {@link #current}, whose first connection the pool may not have taken yet. */
+    private FirstConnection unclaimed;
 
-    /** How a pool is built for a set of credentials. */
+    /** How the driver's data source is set for a set of credentials. */
     @FunctionalInterface
-    private interface Pool {
-        HikariDataSource build(DatabaseCredentials credentials);
+    private interface Source {
+        void configure(PGSimpleDataSource source, DatabaseCredentials credentials);
     }
 
     /**
      * @param resolve where the credentials come from, asked at the first connection and after {@link #release}
      * @param fromSecret whether asking again may give other credentials (a rotated secret)
      */
-    private Database(Pool pool, Supplier<DatabaseCredentials> resolve, boolean fromSecret) {
-        this.pool = pool;
+    private Database(Source source, int poolSize, Supplier<DatabaseCredentials> resolve, boolean fromSecret) {
+        this.source = source;
+        this.poolSize = poolSize;
         this.resolve = resolve;
         this.fromSecret = fromSecret;
     }
@@ -75,13 +92,12 @@ public final class Database implements AutoCloseable {
     public static Database connect(DatabaseSettings settings, CaBundle.ObjectReader objects) {
         Optional<Path> rootCert = settings.sslRootCert().map(location -> CaBundle.file(location, objects));
         return new Database(
-                c -> pool(
-                        "jdbc:postgresql://" + c.host() + ":" + c.port() + "/" + c.databaseName(),
-                        c.username(),
-                        c.password(),
+                (source, c) -> configure(
+                        source,
+                        c,
                         settings.sslMode(),
-                        rootCert.map(Path::toString).orElse(null),
-                        settings.poolSize()),
+                        rootCert.map(Path::toString).orElse(null)),
+                settings.poolSize(),
                 () -> DatabaseSecret.resolve(settings),
                 settings.secretArn().isPresent());
     }
@@ -89,32 +105,59 @@ public final class Database implements AutoCloseable {
     /** A pool on an explicit JDBC URL (tests and the local runner); {@code sslMode} null keeps the URL's own. */
     public static Database connect(String jdbcUrl, String user, String password, String sslMode, int poolSize) {
         return new Database(
-                c -> pool(jdbcUrl, c.username(), c.password(), sslMode, null, poolSize),
+                (source, c) -> {
+                    source.setUrl(jdbcUrl);
+                    if (user != null) {
+                        source.setUser(user);
+                    }
+                    if (password != null) {
+                        source.setPassword(password);
+                    }
+                    if (sslMode != null) {
+                        source.setSslMode(sslMode);
+                    }
+                    common(source);
+                },
+                poolSize,
                 () -> new DatabaseCredentials("", 0, "", user, password),
                 false);
     }
 
-    private static HikariDataSource pool(
-            String jdbcUrl, String user, String password, String sslMode, String sslRootCert, int poolSize) {
+    /**
+     * The driver's connection settings as its properties, never as URL text: host, port and database name are each
+     * one property (the driver encodes the name in any URL it makes), so no value can carry another setting, and the
+     * TLS settings are exactly these.
+     */
+    static void configure(PGSimpleDataSource source, DatabaseCredentials c, String sslMode, String sslRootCert) {
+        source.setServerNames(
+                new String[] {c.host().contains(":") && !c.host().startsWith("[") ? "[" + c.host() + "]" : c.host()});
+        source.setPortNumbers(new int[] {c.port()});
+        source.setDatabaseName(c.databaseName());
+        source.setUser(c.username());
+        source.setPassword(c.password());
+        source.setSslMode(sslMode);
+        if (sslRootCert != null) {
+            source.setSslRootCert(sslRootCert);
+        }
+        common(source);
+    }
+
+    private static void common(PGSimpleDataSource source) {
+        source.setApplicationName("exit-destination-refresh");
+        source.setTcpKeepAlive(true);
+    }
+
+    private static HikariDataSource pool(DataSource connections, int poolSize) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("guests-db");
-        config.setJdbcUrl(jdbcUrl);
-        config.setUsername(user);
-        config.setPassword(password);
+        config.setDataSource(connections);
         config.setMaximumPoolSize(poolSize);
         config.setMinimumIdle(0);
         config.setAutoCommit(true);
         // A frozen container's sockets may be dead when it thaws; Hikari checks on borrow.
-        config.setConnectionTimeout(10_000);
+        config.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
+        // The first connection is made outside the pool (start), which reports a lasting failure at once.
         config.setInitializationFailTimeout(-1);
-        config.addDataSourceProperty("ApplicationName", "exit-destination-refresh");
-        config.addDataSourceProperty("tcpKeepAlive", "true");
-        if (sslMode != null) {
-            config.addDataSourceProperty("sslmode", sslMode);
-        }
-        if (sslRootCert != null) {
-            config.addDataSourceProperty("sslrootcert", sslRootCert);
-        }
         return new HikariDataSource(config);
     }
 
@@ -172,6 +215,10 @@ public final class Database implements AutoCloseable {
         }
         retired.forEach(HikariDataSource::close);
         retired.clear();
+        if (unclaimed != null) {
+            unclaimed.discard();
+            unclaimed = null;
+        }
         credentials = null;
     }
 
@@ -181,19 +228,48 @@ public final class Database implements AutoCloseable {
     }
 
     /** The pool, started on the first call with the credentials resolved then. */
-    private synchronized HikariDataSource current() {
+    private synchronized HikariDataSource current() throws SQLException {
         if (current == null) {
-            credentials = resolve.get();
-            current = pool.build(credentials);
+            if (credentials == null) {
+                credentials = resolve.get();
+            }
+            current = start(credentials);
         }
         return current;
     }
 
     /**
-     * After {@code failed} refused the password: re-reads the secret and, when it holds other credentials, builds a
-     * new pool. Returns the pool to retry on, or empty when there is nothing new to try.
+     * A pool for {@code c}, after a first connection made outside it: a failure that waiting cannot mend (a refused
+     * password or connection, an unknown database, TLS refused) is reported at once, naming the database and the
+     * driver's cause, where the pool would wait its whole timeout and then say only that it timed out. The first
+     * connection is the pool's first, so starting costs no extra connection.
      */
-    private synchronized Optional<HikariDataSource> rotate(HikariDataSource failed) {
+    private HikariDataSource start(DatabaseCredentials c) throws SQLException {
+        FirstConnection driver = new FirstConnection();
+        source.configure(driver, c);
+        try {
+            driver.open();
+        } catch (SQLException e) {
+            if (lasting(e)) {
+                throw failure(where(driver), e);
+            }
+            LOG.warn("the first connection to {} failed, the pool tries again: {}", where(driver), causes(e));
+        }
+        HikariDataSource pool = pool(driver, poolSize);
+        where = where(driver);
+        if (unclaimed != null) {
+            unclaimed.discard();
+        }
+        unclaimed = driver;
+        return pool;
+    }
+
+    /**
+     * After {@code failed} refused the password: re-reads the secret and, when it holds other credentials, builds a
+     * new pool. Returns the pool to retry on, or empty when there is nothing new to try. {@code failed} is null when
+     * the pool's first connection was refused.
+     */
+    private synchronized Optional<HikariDataSource> rotate(HikariDataSource failed) throws SQLException {
         if (current != failed) {
             return Optional.of(current()); // another thread rotated (or released) already
         }
@@ -213,11 +289,98 @@ public final class Database implements AutoCloseable {
                 INVALID_PASSWORD,
                 fresh);
         credentials = fresh;
-        current = pool.build(fresh);
-        // Connections handed out before stay usable; the old pool closes each as it comes back.
-        failed.getHikariPoolMXBean().softEvictConnections();
-        retired.add(failed);
+        current = start(fresh);
+        if (failed != null) {
+            // Connections handed out before stay usable; the old pool closes each as it comes back.
+            failed.getHikariPoolMXBean().softEvictConnections();
+            retired.add(failed);
+        }
         return Optional.of(current);
+    }
+
+    /**
+     * Whether waiting cannot mend {@code e}: the server refused the login (SQLSTATE class 28) or knows no such
+     * database (3D000), the connection was refused (08001) or rejected (08004: e.g. TLS refused), or TLS failed (the
+     * handshake, or the driver's check of the certificate's host name).
+     */
+    static boolean lasting(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (state.startsWith("28") || List.of("3D000", "08001", "08004").contains(state)) {
+            return true;
+        }
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException) {
+                return true;
+            }
+            // The driver's own TLS checks (a host name the certificate does not name) raise a bare 08006 there.
+            for (StackTraceElement frame : t.getStackTrace()) {
+                if (frame.getClassName().startsWith("org.postgresql.ssl.")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The database a data source reaches, as {@code host:port/name as user} (never the password). */
+    private static String where(PGSimpleDataSource driver) {
+        int port = driver.getPortNumbers().length == 0 || driver.getPortNumbers()[0] == 0
+                ? 5432
+                : driver.getPortNumbers()[0];
+        return driver.getServerNames()[0] + ":" + port + "/" + driver.getDatabaseName() + " as " + driver.getUser();
+    }
+
+    /** {@code e} with the database named and the driver's cause in the message; its SQLSTATE stays. */
+    private static SQLException failure(String where, SQLException e) {
+        String state = e.getSQLState() == null ? "" : " (SQLSTATE " + e.getSQLState() + ")";
+        return new SQLException(
+                "cannot connect to the database " + where + ": " + causes(e) + state, e.getSQLState(), e);
+    }
+
+    /** The messages of {@code e} and its causes, each once. */
+    private static String causes(Throwable e) {
+        StringBuilder text = new StringBuilder(String.valueOf(e.getMessage()));
+        for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+            if (t.getMessage() != null && !text.toString().contains(t.getMessage())) {
+                text.append(": ").append(t.getMessage());
+            }
+        }
+        return text.toString();
+    }
+
+    /**
+     * The driver's data source, whose first {@link #getConnection} hands out the connection {@link #open} made
+     * before the pool started (unless it was closed since), so the pool takes it as its first.
+     */
+    private static final class FirstConnection extends PGSimpleDataSource {
+        private static final long serialVersionUID = 1L;
+
+        private final transient AtomicReference<Connection> first = new AtomicReference<>();
+
+        void open() throws SQLException {
+            first.set(super.getConnection());
+        }
+
+        /** Closes the first connection if the pool never took it. */
+        void discard() {
+            Connection made = first.getAndSet(null);
+            if (made != null) {
+                try {
+                    made.close();
+                } catch (SQLException e) {
+                    LOG.debug("closing an unused first connection failed", e);
+                }
+            }
+        }
+
+        @Override
+        public Connection getConnection() throws SQLException {
+            Connection made = first.getAndSet(null);
+            if (made != null && !made.isClosed()) {
+                return made;
+            }
+            return super.getConnection();
+        }
     }
 
     static boolean passwordRefused(Throwable e) {
@@ -235,18 +398,23 @@ public final class Database implements AutoCloseable {
     private final class RotatingDataSource implements DataSource {
         @Override
         public Connection getConnection() throws SQLException {
-            HikariDataSource pool = current();
+            HikariDataSource pool = null;
             try {
+                pool = current();
                 return pool.getConnection();
             } catch (SQLException e) {
                 if (!passwordRefused(e)) {
-                    throw e;
+                    throw pool == null ? e : failure(where, e);
                 }
                 Optional<HikariDataSource> retry = rotate(pool);
                 if (retry.isEmpty()) {
-                    throw e;
+                    throw pool == null ? e : failure(where, e);
                 }
-                return retry.get().getConnection();
+                try {
+                    return retry.get().getConnection();
+                } catch (SQLException again) {
+                    throw failure(where, again);
+                }
             }
         }
 
@@ -277,7 +445,7 @@ public final class Database implements AutoCloseable {
 
         @Override
         public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-            return current().getParentLogger();
+            throw new SQLFeatureNotSupportedException("the pool logs through SLF4J");
         }
 
         @Override

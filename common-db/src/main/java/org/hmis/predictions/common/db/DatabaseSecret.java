@@ -43,16 +43,32 @@ public final class DatabaseSecret {
         } catch (java.io.IOException e) {
             throw new ConfigurationException(PipelineConfig.DB_SECRET_ARN + " names a secret that is not JSON");
         }
-        String host = settings.host().orElseGet(() -> field(secret, "host"));
+        String host =
+                settings.host().orElseGet(() -> DatabaseSettings.checkHost(secretField("host"), field(secret, "host")));
         int port = secret.hasNonNull("port") && settings.port() == PipelineConfig.DEFAULT_PORT
-                ? secret.get("port").asInt(PipelineConfig.DEFAULT_PORT)
+                ? port(secret.get("port"))
                 : settings.port();
         String db = settings.databaseName()
-                .or(() -> Optional.ofNullable(text(secret, "dbname")))
+                .or(() -> Optional.ofNullable(text(secret, "dbname"))
+                        .map(name -> DatabaseSettings.checkDatabaseName(secretField("dbname"), name)))
                 .orElse(PipelineConfig.DEFAULT_DB_NAME);
         String user = settings.username().orElseGet(() -> field(secret, "username"));
         String password = settings.password().orElseGet(() -> field(secret, "password"));
         return new DatabaseCredentials(host, port, db, user, password);
+    }
+
+    /** How an error names a field of the secret. */
+    private static String secretField(String name) {
+        return "the secret named by " + PipelineConfig.DB_SECRET_ARN + ": its '" + name + "' field";
+    }
+
+    /** The secret's port, a number or a numeric string (both are seen), checked as RDS_PORT is. */
+    private static int port(JsonNode port) {
+        String text = port.asText().trim();
+        if (!(port.isIntegralNumber() || port.isTextual()) || !text.matches("\\d{1,5}")) {
+            throw new ConfigurationException(secretField("port") + " must be a port, 1 to 65535, was '" + text + "'");
+        }
+        return DatabaseSettings.checkPort(secretField("port"), Integer.parseInt(text));
     }
 
     private static String field(JsonNode secret, String name) {

@@ -176,12 +176,23 @@ class DatabaseTlsTest {
     void verifyFullRefusesAnotherCaAndAHostTheCertificateDoesNotName() {
         try (Database otherCa = Database.connect(
                 settings("127.0.0.1", certificates.resolve("other.crt").toString()))) {
-            assertThrows(SQLException.class, otherCa::connection);
+            assertRefusedAtOnce(otherCa, "127.0.0.1");
         }
         try (Database otherHost = Database.connect(
                 settings("localhost", certificates.resolve("ca.crt").toString()))) {
-            assertThrows(SQLException.class, otherHost::connection);
+            assertRefusedAtOnce(otherHost, "localhost");
         }
+    }
+
+    /** TLS that fails fails for good: said at once, naming the database, not after the pool's whole wait. */
+    private static void assertRefusedAtOnce(Database database, String host) {
+        long start = System.nanoTime();
+        SQLException e = assertThrows(SQLException.class, database::connection);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(millis < 2_000, "refused after " + millis + " ms: " + e.getMessage());
+        assertTrue(
+                e.getMessage().startsWith("cannot connect to the database " + host + ":" + postgres.port() + "/"),
+                e.getMessage());
     }
 
     @Test

@@ -15,6 +15,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -90,13 +91,15 @@ public final class ObjectStore implements AutoCloseable {
         return new ObjectUpload(s3, bucket, key, ObjectUpload.MEMORY_LIMIT);
     }
 
-    /** Streams an object's content; the caller closes the stream. */
+    /** Streams an object's content; the caller closes the stream. Every failure names the operation, bucket and key. */
     public ResponseInputStream<GetObjectResponse> open(String bucket, String key) {
         try {
             return s3.getObject(
                     GetObjectRequest.builder().bucket(bucket).key(key).build());
         } catch (NoSuchKeyException e) {
             throw new ObjectNotFoundException(bucket, key, e);
+        } catch (SdkException e) {
+            throw new ObjectStoreException("GetObject", bucket, key, e);
         }
     }
 
@@ -111,7 +114,9 @@ public final class ObjectStore implements AutoCloseable {
             if (e.statusCode() == 404) {
                 return Optional.empty();
             }
-            throw e;
+            throw new ObjectStoreException("HeadObject", bucket, key, e);
+        } catch (SdkException e) {
+            throw new ObjectStoreException("HeadObject", bucket, key, e);
         }
     }
 
@@ -125,7 +130,9 @@ public final class ObjectStore implements AutoCloseable {
         try (InputStream in = open(bucket, key)) {
             return in.readAllBytes();
         } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("could not read s3://" + bucket + "/" + key, e);
+            throw new ObjectStoreException("GetObject", bucket, key, e);
+        } catch (SdkException e) {
+            throw new ObjectStoreException("GetObject", bucket, key, e);
         }
     }
 
@@ -138,26 +145,39 @@ public final class ObjectStore implements AutoCloseable {
                 .contentType(contentType)
                 .metadata(metadata)
                 .build();
-        return unquote(s3.putObject(request, RequestBody.fromBytes(content)).eTag());
+        try {
+            return unquote(s3.putObject(request, RequestBody.fromBytes(content)).eTag());
+        } catch (SdkException e) {
+            throw new ObjectStoreException("PutObject", bucket, key, e);
+        }
     }
 
     /** Keys under a prefix, in key order. */
     public List<String> list(String bucket, String prefix) {
         List<String> keys = new ArrayList<>();
-        s3
-                .listObjectsV2Paginator(ListObjectsV2Request.builder()
-                        .bucket(bucket)
-                        .prefix(prefix)
-                        .build())
-                .contents()
-                .stream()
-                .map(S3Object::key)
-                .forEach(keys::add);
+        try {
+            // The paginator sends its requests while the stream is read: all of it inside the try.
+            s3
+                    .listObjectsV2Paginator(ListObjectsV2Request.builder()
+                            .bucket(bucket)
+                            .prefix(prefix)
+                            .build())
+                    .contents()
+                    .stream()
+                    .map(S3Object::key)
+                    .forEach(keys::add);
+        } catch (SdkException e) {
+            throw new ObjectStoreException("ListObjectsV2", bucket, prefix, e);
+        }
         return keys;
     }
 
     public void delete(String bucket, String key) {
-        s3.deleteObject(b -> b.bucket(bucket).key(key));
+        try {
+            s3.deleteObject(b -> b.bucket(bucket).key(key));
+        } catch (SdkException e) {
+            throw new ObjectStoreException("DeleteObject", bucket, key, e);
+        }
     }
 
     static String unquote(String etag) {

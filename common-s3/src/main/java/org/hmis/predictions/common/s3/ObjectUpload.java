@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
@@ -101,7 +102,9 @@ public final class ObjectUpload extends OutputStream {
             String etag = s3.putObject(request, body).eTag();
             return ObjectStore.unquote(etag);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not upload s3://" + bucket + "/" + key, e);
+            throw new ObjectStoreException("PutObject", bucket, key, e);
+        } catch (SdkException e) {
+            throw new ObjectStoreException("PutObject", bucket, key, e);
         } finally {
             discard();
         }

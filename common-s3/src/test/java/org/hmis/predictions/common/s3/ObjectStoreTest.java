@@ -8,8 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -19,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.function.Executable;
 
 /** The object store against a real S3 API over a real connection. */
 class ObjectStoreTest {
@@ -109,5 +113,59 @@ class ObjectStoreTest {
                 assertThrows(ObjectNotFoundException.class, () -> store.open(S3.bucket(), "models/none/model.txt"));
         assertEquals("s3://" + S3.bucket() + "/models/none/model.txt does not exist", e.getMessage());
         assertFalse(store.head(S3.bucket(), "models/none/model.txt").isPresent());
+    }
+
+    /**
+     * An S3 that does not answer (a closed local port): every failure names the operation, the bucket and the key,
+     * where the SDK's message alone ("Unable to execute HTTP request: Connection refused") names none of them.
+     */
+    @Test
+    void everyFailureNamesTheOperationTheBucketAndTheKey() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        String part = "wrangled/20261123T101500Z-3f9a/part-00000.csv";
+        try (ObjectStore down = ObjectStore.create(PipelineConfig.from(Map.of(
+                        "S3_BUCKET",
+                        S3.bucket(),
+                        "S3_ENDPOINT",
+                        "http://127.0.0.1:" + closedPort,
+                        "AWS_REGION",
+                        S3.region(),
+                        "AWS_ACCESS_KEY_ID",
+                        S3.accessKey(),
+                        "AWS_SECRET_ACCESS_KEY",
+                        S3.secretKey()))
+                .storage())) {
+            String where = " s3://" + S3.bucket() + "/";
+            Map<String, Executable> requests = new LinkedHashMap<>();
+            requests.put("PutObject" + where + part, () -> {
+                try (ObjectUpload upload = down.upload(S3.bucket(), part)) {
+                    upload.write(new byte[] {1});
+                    upload.commit(Map.of("rows", "1"));
+                }
+            });
+            requests.put(
+                    "PutObject" + where + "models/m1/model.json",
+                    () -> down.putBytes(S3.bucket(), "models/m1/model.json", new byte[] {1}, "text/plain", Map.of()));
+            requests.put(
+                    "GetObject" + where + "models/m1/model.txt",
+                    () -> down.open(S3.bucket(), "models/m1/model.txt").close());
+            requests.put(
+                    "GetObject" + where + "models/m1/model.json",
+                    () -> down.readString(S3.bucket(), "models/m1/model.json"));
+            requests.put(
+                    "HeadObject" + where + "models/m1/model.txt", () -> down.head(S3.bucket(), "models/m1/model.txt"));
+            requests.put("ListObjectsV2" + where + "wrangled/", () -> down.list(S3.bucket(), "wrangled/"));
+            requests.put("DeleteObject" + where + part, () -> down.delete(S3.bucket(), part));
+            for (Map.Entry<String, Executable> request : requests.entrySet()) {
+                ObjectStoreException e = assertThrows(ObjectStoreException.class, request.getValue(), request.getKey());
+                assertTrue(
+                        e.getMessage().startsWith("S3 " + request.getKey() + " failed: "),
+                        request.getKey() + ": " + e.getMessage());
+                assertTrue(e.getMessage().contains("Connection refused"), e.getMessage());
+            }
+        }
     }
 }

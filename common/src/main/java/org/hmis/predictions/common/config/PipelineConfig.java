@@ -107,6 +107,8 @@ public final class PipelineConfig {
         this.explain = parseBoolean(EXPLAIN, true);
         // Parse the optional database settings now so a malformed one is reported at start.
         parseInt(RDS_PORT, DEFAULT_PORT, 1, 65_535);
+        value(RDS_HOST).ifPresent(host -> DatabaseSettings.checkHost(RDS_HOST, host));
+        value(RDS_DB_NAME).ifPresent(name -> DatabaseSettings.checkDatabaseName(RDS_DB_NAME, name));
         parseInt(DB_POOL_SIZE, DEFAULT_POOL_SIZE, 1, 20);
         value(DB_SSL_MODE).ifPresent(PipelineConfig::checkSslMode);
         value(DB_SSL_ROOT_CERT).ifPresent(PipelineConfig::checkRootCert);

@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -25,6 +26,34 @@ public record RunId(String value) implements Comparable<RunId> {
     public RunId {
         if (value == null || !FORMAT.matcher(value).matches()) {
             throw new IllegalArgumentException("run id '" + value + "' is not of the form 20261123T101500Z-3f9a");
+        }
+        checkTime(value);
+    }
+
+    /** The form lets through digits that name no time (month 13, 30 February, hour 24): each is refused by name. */
+    private static void checkTime(String value) {
+        int year = Integer.parseInt(value.substring(0, 4));
+        int month = Integer.parseInt(value.substring(4, 6));
+        int day = Integer.parseInt(value.substring(6, 8));
+        int hour = Integer.parseInt(value.substring(9, 11));
+        int minute = Integer.parseInt(value.substring(11, 13));
+        int second = Integer.parseInt(value.substring(13, 15));
+        String problem = null;
+        if (month < 1 || month > 12) {
+            problem = "month " + value.substring(4, 6) + " (a month is 01 to 12)";
+        } else if (day < 1 || day > YearMonth.of(year, month).lengthOfMonth()) {
+            problem = "day " + value.substring(6, 8) + " (" + YearMonth.of(year, month) + " has days 01 to "
+                    + YearMonth.of(year, month).lengthOfMonth() + ")";
+        } else if (hour > 23) {
+            problem = "hour " + value.substring(9, 11) + " (an hour is 00 to 23)";
+        } else if (minute > 59) {
+            problem = "minute " + value.substring(11, 13) + " (a minute is 00 to 59)";
+        } else if (second > 59) {
+            problem = "second " + value.substring(13, 15) + " (a second is 00 to 59)";
+        }
+        if (problem != null) {
+            throw new IllegalArgumentException(
+                    "run id '" + value + "' names no UTC time: its timestamp has " + problem);
         }
     }
 
