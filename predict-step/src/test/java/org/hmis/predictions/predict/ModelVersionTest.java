@@ -30,7 +30,7 @@ import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 
 /**
  * In a versioned bucket (moto's S3, which keeps versions; s3proxy does not), each predictions part names the S3
- * version of the model.txt that made it, and the README's rollback (copy an older version onto the current key) is
+ * version of the model.txt that made it, and docs/deploy.md's rollback (copy an older version onto the current key) is
  * what the next part is predicted with. Skipped only where moto is not installed and CI is not set.
  */
 class ModelVersionTest {
@@ -100,7 +100,7 @@ class ModelVersionTest {
         assertEquals(secondVersion, bySecond.get(ObjectMetadata.MODEL_VERSION));
         assertNotEquals(byFirst.get(ObjectMetadata.MODEL_ETAG), bySecond.get(ObjectMetadata.MODEL_ETAG));
 
-        // README's rollback: the older version of each file copied onto its key, manifest first.
+        // docs/deploy.md's rollback: the older version of each file copied onto its key, manifest first.
         for (String key : new String[] {RunKeys.manifestKey(MODEL), modelKey}) {
             String previous = store
                     .client()

@@ -96,7 +96,7 @@ public final class GuestGenerator {
     private static final int CLASSES = 5;
 
     /**
-     * The 21 exit destinations seen in the export, their class under the default mapping of README.md
+     * The 21 exit destinations seen in the export, their class under the default mapping of docs/model.md
      * ("Model classes") and how many exited enrolments had each.
      */
     private static final String[] DESTINATION_VALUES = {

@@ -34,7 +34,7 @@ import software.amazon.awssdk.services.lambda.model.InvokeResponse;
  * {@code 405}, and {@code 503} when the run cannot be checked or queued.
  *
  * <p>Why the API does not wait for the work: API Gateway ends a request long before a wrangle of a large shelter is
- * done (README's benchmark section has its times), and a slower database or a colder container would cross it
+ * done (docs/benchmarks.md has its times), and a slower database or a colder container would cross it
  * sooner. So the request only validates, picks the run id and queues an asynchronous invocation of this same
  * function ({@code InvocationType=Event}) carrying {@code {"runId": ..., "apiRequestId": ...}}, then answers 202.
  * Lambda runs the queued event as a direct invoke, retries it on failure (safe: a failed run may be started again,

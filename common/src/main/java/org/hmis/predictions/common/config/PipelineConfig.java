@@ -77,7 +77,7 @@ public final class PipelineConfig {
     /**
      * Explanations are where predict's time goes: a default part is predicted and explained in a small share of the
      * predict function's timeout on one Lambda vCPU, so a retry costs little, while a run still needs few invocations
-     * (README, "Benchmarks", has the measured rate; the template's PartRows bounds what the functions hold).
+     * (docs/benchmarks.md has the measured rate; the template's PartRows bounds what the functions hold).
      */
     public static final int DEFAULT_PART_ROWS = 50_000;
 

@@ -40,7 +40,7 @@ class FeatureSpecTest {
             "other_income",
             "chronic_homeless_status_evaluation");
 
-    /** The README's one-hot table: feature -> "column = value(s)", in its order. */
+    /** docs/guests-data.md's one-hot table: feature -> "column = value(s)", in its order. */
     static final Map<String, String> README_ONE_HOT = new LinkedHashMap<>();
 
     static {

@@ -11,7 +11,7 @@ import org.slf4j.spi.SLF4JServiceProvider;
  * SLF4J's backend in the functions: every event goes to Lambda's own logger, which the runtime formats as the
  * function's log format says (one JSON object with timestamp, level, message and request id when it is JSON) and
  * keeps a multi-line stack trace in one event. It replaces Log4j 2, whose start-up was a large part of each cold start
- * (README's benchmark section has the measurements). Found by SLF4J through {@code META-INF/services}.
+ * (docs/benchmarks.md has the measurements). Found by SLF4J through {@code META-INF/services}.
  */
 public final class LambdaLogProvider implements SLF4JServiceProvider {
     private final IMarkerFactory markers = new BasicMarkerFactory();
