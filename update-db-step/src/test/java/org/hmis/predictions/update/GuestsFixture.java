@@ -86,11 +86,19 @@ final class GuestsFixture {
         }
     }
 
-    /** A predictions part; each row is {@code "personalId,enrollDate,class"}, probabilities filled in. */
+    /**
+     * A predictions part; each row is {@code "personalId,enrollDate,class"}, probabilities filled in as a model would
+     * write them: the row's class 0.6, every other 0.1.
+     */
     static String part(String... rows) {
         StringBuilder csv = new StringBuilder(PredictionsCsv.V1_HEADER_LINE).append('\n');
         for (String row : rows) {
-            csv.append(row).append(",0.1,0.2,0.3,0.25,0.15\n");
+            String label = row.substring(row.lastIndexOf(',') + 1);
+            csv.append(row);
+            for (String c : PredictionsCsv.CLASSES) {
+                csv.append(c.equals(label) ? ",0.6" : ",0.1");
+            }
+            csv.append('\n');
         }
         return csv.toString();
     }

@@ -98,6 +98,14 @@ class UpdateDbBadFileTest {
                         header + good + "4,2026-03-01,es,0,0,0,0,high\n",
                         "line 4: p_unknown 'high' is not a number"),
                 Arguments.of(
+                        "probabilities summing to 2.5",
+                        header + good + "4,2026-03-01,es,0.5,0.5,0.5,0.5,0.5\n",
+                        "line 4: the probabilities p_es..p_unknown sum to 2.5, not 1"),
+                Arguments.of(
+                        "label the least likely class",
+                        header + good + "4,2026-03-01,unknown,0.4,0.3,0.2,0.1,0\n",
+                        "line 4: predicted_exit_destination is 'unknown' but the most likely class is 'es'"),
+                Arguments.of(
                         "key repeated",
                         header + good + "4,2026-03-01,es,1,0,0,0,0\n1,2026-01-05,perm,0,0,1,0,0\n",
                         "line 5: the key (personal_id, enroll_date) repeats line 2"),

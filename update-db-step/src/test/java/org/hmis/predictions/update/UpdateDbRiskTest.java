@@ -48,7 +48,11 @@ class UpdateDbRiskTest {
             String[] key = guest.getKey().split("/", -1);
             double risk = guest.getValue();
             double[] p = {risk / 4, risk / 4, 1 - risk, risk / 4, risk / 4};
-            writer.write(Integer.parseInt(key[0]), key[1], risk > 0.5 ? 0 : 2, p, 0, reasons);
+            int mostLikely = 0;
+            for (int k = 1; k < p.length; k++) {
+                mostLikely = p[k] > p[mostLikely] ? k : mostLikely;
+            }
+            writer.write(Integer.parseInt(key[0]), key[1], mostLikely, p, 0, reasons);
         }
         return out.toString();
     }
@@ -150,8 +154,8 @@ class UpdateDbRiskTest {
     @Test
     void aFirstVersionPartIsStillAppliedWithItsRiskAndNoReasons() throws SQLException {
         apply(RUN, 0, GuestsFixture.part("1,2026-01-05,es"), PredictionsCsv.V1);
-        // GuestsFixture's probabilities: p_perm 0.3.
-        assertEquals("0.7 - null", ranked().get("1/2026-01-05"));
+        // GuestsFixture's probabilities: p_perm 0.1 beside the row's own class.
+        assertEquals("0.9 - null", ranked().get("1/2026-01-05"));
         try (Connection c = PG.connect();
                 Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT reasons FROM guest_predictions")) {

@@ -45,6 +45,11 @@ public final class PredictionsCsv {
     public static final String HEADER_LINE = String.join(",", HEADER);
     /** How far {@code risk} may be from 1 &minus; {@code p_perm}: the rounding of one subtraction. */
     private static final double RISK_TOLERANCE = 1e-12;
+    /**
+     * How far a row's five probabilities may sum from 1: a softmax's rounding is many orders below it, a part whose
+     * probabilities were rounded to six places for display stays within it, and a wrong or hand-edited row does not.
+     */
+    public static final double SUM_TOLERANCE = 1e-6;
 
     private PredictionsCsv() {}
 
@@ -207,6 +212,7 @@ public final class PredictionsCsv {
             for (int k = 0; k < p.length; k++) {
                 p[k] = probability(HEADER.get(3 + k), f[3 + k]);
             }
+            checkDistribution(f[2], p);
             double risk = risk(p, 0);
             String reasons = null;
             if (V2.equals(format)) {
@@ -218,6 +224,29 @@ public final class PredictionsCsv {
                 reasons = reasons(text.substring(start));
             }
             return new Row(personalId, enrollDate, f[2], p, risk, reasons);
+        }
+
+        /**
+         * The probabilities are one distribution and the label is its most likely class, the first of equals as
+         * LightGBM's argmax picks it: a part that breaks either was not written by a model.
+         */
+        private void checkDistribution(String label, double[] p) {
+            double sum = 0.0;
+            int mostLikely = 0;
+            for (int k = 0; k < p.length; k++) {
+                sum += p[k];
+                if (p[k] > p[mostLikely]) {
+                    mostLikely = k;
+                }
+            }
+            if (Math.abs(sum - 1.0) > SUM_TOLERANCE) {
+                throw fail(
+                        "the probabilities p_es..p_unknown sum to " + sum + ", not 1 (within " + SUM_TOLERANCE + ")");
+            }
+            if (!label.equals(CLASSES.get(mostLikely))) {
+                throw fail("predicted_exit_destination is '" + label + "' but the most likely class is '"
+                        + CLASSES.get(mostLikely) + "' (p = " + p[mostLikely] + ")");
+            }
         }
 
         private double probability(String name, String field) {

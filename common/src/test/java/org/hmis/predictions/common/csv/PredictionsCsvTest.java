@@ -115,6 +115,25 @@ class PredictionsCsvTest {
         assertProblem(header + "1,2026-01-01,es,1,0,0,0,0,1,\"[1,2]\"\n", "p.csv line 2: reasons is not a JSON object");
     }
 
+    @Test
+    void aRowThatNoModelWroteIsRefused() {
+        String header = PredictionsCsv.HEADER_LINE + "\n";
+        assertProblem(
+                header + "1,2026-01-01,es,0.5,0.5,0.5,0.5,0.5,0.5,\n",
+                "p.csv line 2: the probabilities p_es..p_unknown sum to 2.5, not 1");
+        assertProblem(
+                header + "1,2026-01-01,unknown,0.4,0.3,0.2,0.1,0,0.8,\n",
+                "p.csv line 2: predicted_exit_destination is 'unknown' but the most likely class is 'es'");
+        // Two classes equally likely: LightGBM's argmax takes the first, so the second is not a model's label.
+        assertProblem(
+                header + "1,2026-01-01,other,0.4,0.4,0.2,0,0,0.8,\n",
+                "p.csv line 2: predicted_exit_destination is 'other' but the most likely class is 'es'");
+        String tie = header + "1,2026-01-01,es,0.4,0.4,0.2,0,0,0.8,\n";
+        try (PredictionsCsv.CsvReader reader = new PredictionsCsv.CsvReader(new StringReader(tie), "p.csv")) {
+            assertEquals("es", reader.next().predicted());
+        }
+    }
+
     private static void assertProblem(String content, String expectedStart) {
         CsvFormatException e = assertThrows(CsvFormatException.class, () -> {
             try (PredictionsCsv.CsvReader reader = new PredictionsCsv.CsvReader(new StringReader(content), "p.csv")) {
