@@ -39,7 +39,8 @@ class PartRowsLimitTest {
     /** /tmp is shared with what the runtime and the JVM put there. */
     private static final double TMP_SHARE = 0.8;
 
-    private static final Path BENCHMARKS = Template.DIRECTORY.resolveSibling("docs").resolve("benchmarks.md");
+    private static final Path BENCHMARKS =
+            Template.DIRECTORY.resolveSibling("docs").resolve("benchmarks.md");
     /** A Lambda vCPU may be slower than the benchmark's core, and the database busier. */
     private static final double BENCHMARK_SHARE = 0.5;
     /** Taken off a function's timeout: a cold start, reading the part, and the margin the deadline keeps. */
