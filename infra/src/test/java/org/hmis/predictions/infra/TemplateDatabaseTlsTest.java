@@ -68,6 +68,29 @@ class TemplateDatabaseTlsTest {
         assertEquals(List.of(), TemplateNetworkModesTest.violatedRules(Deployments.defaults(TEMPLATE)));
     }
 
+    /** DbSslMode empty, the default, leaves the choice to the functions: verify-full with a bundle, else require. */
+    @Test
+    void byDefaultTheFunctionsVerifyWhenGivenABundle() {
+        assertEquals("", TEMPLATE.parameters().get("DbSslMode").get("Default"));
+        TemplateEvaluation bundleOnly = Deployments.defaultsWith(TEMPLATE, "DbSslRootCert", BUNDLE);
+        assertEquals(List.of(), TemplateNetworkModesTest.violatedRules(bundleOnly));
+        for (TemplateFunction f : TEMPLATE.functions()) {
+            if (f.step().needsDatabase()) {
+                Map<String, String> plain = f.environment(Deployments.defaults(TEMPLATE));
+                assertFalse(plain.containsKey(PipelineConfig.DB_SSL_MODE), f.logicalId());
+                assertEquals("require", PipelineConfig.from(plain).database().sslMode(), f.logicalId());
+                Map<String, String> withBundle = f.environment(bundleOnly);
+                assertFalse(withBundle.containsKey(PipelineConfig.DB_SSL_MODE), f.logicalId());
+                assertEquals(
+                        "verify-full",
+                        PipelineConfig.from(withBundle).database().sslMode(),
+                        f.logicalId());
+                Map<String, String> chosen = f.environment(Deployments.defaultsWith(TEMPLATE, "DbSslMode", "require"));
+                assertEquals("require", chosen.get(PipelineConfig.DB_SSL_MODE), f.logicalId() + ": a mode chosen");
+            }
+        }
+    }
+
     @Test
     void theParameterAllowsTheFormsPipelineConfigTakesAndNoWildcardObject() {
         Pattern allowed = Pattern.compile(

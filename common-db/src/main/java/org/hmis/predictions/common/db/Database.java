@@ -85,18 +85,22 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * A pool as the functions configure it: credentials from the variables or the secret, TLS as {@code DB_SSL_MODE}
-     * says, checked against the CA bundle {@code DB_SSL_ROOT_CERT} names (read once, here; {@code objects} reads an
-     * {@code s3://} bundle).
+     * A pool as the functions configure it: credentials from the variables or the secret, TLS as
+     * {@link DatabaseSettings#sslMode} says, checked against the CA bundle {@code DB_SSL_ROOT_CERT} names (read once,
+     * here; {@code objects} reads an {@code s3://} bundle).
      */
     public static Database connect(DatabaseSettings settings, CaBundle.ObjectReader objects) {
         Optional<Path> rootCert = settings.sslRootCert().map(location -> CaBundle.file(location, objects));
         return new Database(
-                (source, c) -> configure(
-                        source,
-                        c,
-                        settings.sslMode(),
-                        rootCert.map(Path::toString).orElse(null)),
+                (source, c) -> {
+                    // The host may come from the secret: known only now.
+                    settings.unverifiedWarning(c.host()).ifPresent(LOG::warn);
+                    configure(
+                            source,
+                            c,
+                            settings.sslMode(),
+                            rootCert.map(Path::toString).orElse(null));
+                },
                 settings.poolSize(),
                 () -> DatabaseSecret.resolve(settings),
                 settings.secretArn().isPresent());

@@ -89,6 +89,7 @@ class DatabaseConnectionTest {
                 Optional.of(PASSWORD),
                 Optional.empty(),
                 sslMode,
+                true,
                 Optional.empty(),
                 1);
     }

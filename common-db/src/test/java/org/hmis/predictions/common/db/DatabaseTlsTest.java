@@ -29,8 +29,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code verify-full} against a real PostgreSQL serving TLS (embedded, with a certificate for 127.0.0.1 signed by a CA
- * made here with openssl): the CA bundle named by {@code DB_SSL_ROOT_CERT}, as a path or as an object of a real S3
- * API, lets the pool connect; another CA's bundle, or a host name the certificate does not name, does not.
+ * made here with openssl): the CA bundle named by {@code DB_SSL_ROOT_CERT}, as a path, as an object of a real S3 API
+ * or as a class path resource, lets the pool connect; another CA's bundle, or a host name the certificate does not
+ * name, does not. Without {@code DB_SSL_MODE}, a bundle given makes the mode {@code verify-full}.
  */
 class DatabaseTlsTest {
     @RegisterExtension
@@ -134,12 +135,19 @@ class DatabaseTlsTest {
     }
 
     private static DatabaseSettings settings(String host, String rootCert) {
+        return settings(host, "verify-full", rootCert);
+    }
+
+    /** {@code sslMode} null leaves {@code DB_SSL_MODE} unset. */
+    private static DatabaseSettings settings(String host, String sslMode, String rootCert) {
         Map<String, String> env = new HashMap<>();
         env.put(PipelineConfig.RDS_HOST, host);
         env.put(PipelineConfig.RDS_PORT, String.valueOf(postgres.port()));
         env.put(PipelineConfig.RDS_USERNAME, postgres.user());
         env.put(PipelineConfig.RDS_USER_PWD, postgres.password());
-        env.put(PipelineConfig.DB_SSL_MODE, "verify-full");
+        if (sslMode != null) {
+            env.put(PipelineConfig.DB_SSL_MODE, sslMode);
+        }
         env.put(PipelineConfig.DB_SSL_ROOT_CERT, rootCert);
         env.put(PipelineConfig.DB_POOL_SIZE, "1");
         return PipelineConfig.from(env).database();
@@ -169,6 +177,56 @@ class DatabaseTlsTest {
         try (Database database =
                 Database.connect(settings("127.0.0.1", "s3://" + S3.bucket() + "/certs/ca.pem"), objects)) {
             assertTrue(encrypted(database));
+        }
+    }
+
+    /**
+     * {@code classpath:} is read through the class loader that loaded {@link CaBundle}; the CA made here is put, for
+     * this test only, into the directory the test classes come from, which that loader's class path holds.
+     */
+    @Test
+    void verifyFullConnectsWithTheBundleAsAClassPathResource() throws Exception {
+        Path classes = Path.of(DatabaseTlsTest.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
+        String resource = "db-tls-test/" + certificates.getFileName() + "-ca.pem";
+        Path file = classes.resolve(resource);
+        Files.createDirectories(file.getParent());
+        Files.copy(certificates.resolve("ca.crt"), file);
+        try {
+            try (Database database = Database.connect(settings("127.0.0.1", "classpath:" + resource))) {
+                assertTrue(encrypted(database));
+            }
+            try (Database leadingSlash = Database.connect(settings("127.0.0.1", "classpath:/" + resource))) {
+                assertTrue(encrypted(leadingSlash));
+            }
+        } finally {
+            Files.delete(file);
+        }
+    }
+
+    /** With no {@code DB_SSL_MODE}, the bundle given is checked, and the host name with it: verify-full. */
+    @Test
+    void withoutAModeTheBundleGivenIsVerifiedWithTheHostName() throws SQLException {
+        String ca = certificates.resolve("ca.crt").toString();
+        DatabaseSettings verified = settings("127.0.0.1", null, ca);
+        assertEquals("verify-full", verified.sslMode());
+        try (Database database = Database.connect(verified)) {
+            assertTrue(encrypted(database));
+        }
+        try (Database otherCa = Database.connect(
+                settings("127.0.0.1", null, certificates.resolve("other.crt").toString()))) {
+            assertRefusedAtOnce(otherCa, "127.0.0.1");
+        }
+        try (Database otherHost = Database.connect(settings("localhost", null, ca))) {
+            assertRefusedAtOnce(otherHost, "localhost");
+        }
+        // An explicit mode wins over the bundle: require encrypts without checking, so another CA's bundle passes.
+        try (Database required = Database.connect(settings(
+                "127.0.0.1", "require", certificates.resolve("other.crt").toString()))) {
+            assertTrue(encrypted(required));
         }
     }
 

@@ -10,6 +10,10 @@ import java.util.regex.Pattern;
  * names the CA bundle that {@code verify-ca} and {@code verify-full} check the server against: {@code classpath:...},
  * {@code s3://bucket/key} or a file path.
  *
+ * <p>{@code sslMode} is the one the pool uses: {@code DB_SSL_MODE} when it is set ({@code sslModeGiven}), else
+ * {@link #sslModeFor}: {@code verify-full} when a CA bundle is given, {@code require} when none is. An RDS endpoint
+ * reached with an unverified certificate the operator did not ask for is warned about ({@link #unverifiedWarning}).
+ *
  * <p>Host, port and database name are data, never URL text: each is checked ({@link #checkHost}, {@link #checkPort},
  * {@link #checkDatabaseName}) wherever it comes from, and the pool hands them, and every TLS setting, to the driver
  * as its properties, so no value can carry another setting (a name {@code db?sslmode=disable} would).
@@ -22,11 +26,21 @@ public record DatabaseSettings(
         Optional<String> password,
         Optional<String> secretArn,
         String sslMode,
+        boolean sslModeGiven,
         Optional<String> sslRootCert,
         int poolSize) {
 
-    /** Encrypted by default: RDS accepts TLS everywhere, and a guest list must not cross a network in clear. */
+    /**
+     * Without {@code DB_SSL_MODE} and without a CA bundle: encrypted, since RDS accepts TLS everywhere and a guest list
+     * must not cross a network in clear, but not verified, since there is nothing to check the certificate against.
+     */
     public static final String DEFAULT_SSL_MODE = "require";
+
+    /** Without {@code DB_SSL_MODE} but with a CA bundle: the certificate is checked, and the host name it names. */
+    public static final String VERIFIED_SSL_MODE = "verify-full";
+
+    /** The host names of RDS instance, Aurora cluster and RDS Proxy endpoints, in the AWS and the China partitions. */
+    private static final Pattern RDS_ENDPOINT = Pattern.compile("(?i).+\\.rds\\.amazonaws\\.com(?:\\.cn)?\\.?");
 
     public static final List<String> SSL_MODES =
             List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
@@ -43,6 +57,43 @@ public record DatabaseSettings(
 
     /** What would make a database name into URL syntax, and what the server would not take in a name. */
     private static final Pattern NAME_FORBIDDEN = Pattern.compile("[?&/=\\\\\\p{Cntrl}]");
+
+    /**
+     * The sslmode when {@code DB_SSL_MODE} is not set: a CA bundle given is one to check the certificate against, so
+     * {@value #VERIFIED_SSL_MODE}; without one {@value #DEFAULT_SSL_MODE} (no CA bundle ships with the functions).
+     */
+    public static String sslModeFor(Optional<String> sslRootCert) {
+        return sslRootCert.isPresent() ? VERIFIED_SSL_MODE : DEFAULT_SSL_MODE;
+    }
+
+    /** Whether {@code host} is an RDS, Aurora or RDS Proxy endpoint: one whose certificate a CA bundle can verify. */
+    public static boolean isRdsEndpoint(String host) {
+        return RDS_ENDPOINT.matcher(host).matches();
+    }
+
+    /** An RDS Proxy presents a certificate from ACM, which the Amazon root CAs verify, not the RDS CA bundle. */
+    private static boolean isRdsProxy(String host) {
+        return host.toLowerCase(java.util.Locale.ROOT).contains(".proxy-");
+    }
+
+    /**
+     * What to warn about when {@code host}, the host the pool connects to (from the variables or the secret), is an
+     * RDS endpoint whose certificate goes unchecked because neither {@code DB_SSL_MODE} nor a CA bundle was given:
+     * the connection is encrypted, but a server in the path could pose as the database.
+     */
+    public Optional<String> unverifiedWarning(String host) {
+        if (sslModeGiven || sslRootCert.isPresent() || !isRdsEndpoint(host)) {
+            return Optional.empty();
+        }
+        return Optional.of("the database " + host + " is an RDS endpoint, but its certificate is not checked (sslmode "
+                + sslMode + "): set " + PipelineConfig.DB_SSL_ROOT_CERT + " to "
+                + (isRdsProxy(host)
+                        ? "a bundle of the Amazon root CAs (a proxy's certificate is ACM's)"
+                        : "the RDS CA bundle")
+                + ", which makes "
+                + VERIFIED_SSL_MODE + " the default, or " + PipelineConfig.DB_SSL_MODE + "=" + sslMode
+                + " to say that unverified TLS is meant");
+    }
 
     /**
      * Returns {@code host} when it is a host name or an IP address (IPv6 with or without brackets), else fails naming
@@ -93,7 +144,8 @@ public record DatabaseSettings(
         // Never print the password.
         return "DatabaseSettings[host=" + host.orElse("(from secret)") + ", port=" + port + ", db="
                 + databaseName.orElse("(default)") + ", user=" + username.orElse("(from secret)")
-                + ", secret=" + secretArn.isPresent() + ", sslmode=" + sslMode + ", sslrootcert="
+                + ", secret=" + secretArn.isPresent() + ", sslmode=" + sslMode + (sslModeGiven ? "" : " (default)")
+                + ", sslrootcert="
                 + sslRootCert.orElse("(driver default)") + ", pool=" + poolSize + "]";
     }
 }

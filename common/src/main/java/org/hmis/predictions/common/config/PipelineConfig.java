@@ -168,7 +168,10 @@ public final class PipelineConfig {
     /** How to reach the database; fails naming what is missing. */
     public DatabaseSettings database() {
         Optional<String> secretArn = value(DB_SECRET_ARN);
-        String sslMode = value(DB_SSL_MODE).orElse(DatabaseSettings.DEFAULT_SSL_MODE);
+        Optional<String> sslRootCert = value(DB_SSL_ROOT_CERT);
+        // An explicit DB_SSL_MODE always wins; without one, a CA bundle given means its certificate is checked.
+        Optional<String> givenSslMode = value(DB_SSL_MODE);
+        String sslMode = givenSslMode.orElseGet(() -> DatabaseSettings.sslModeFor(sslRootCert));
         int poolSize = parseInt(DB_POOL_SIZE, DEFAULT_POOL_SIZE, 1, 20);
         if (secretArn.isPresent()) {
             return new DatabaseSettings(
@@ -179,7 +182,8 @@ public final class PipelineConfig {
                     value(RDS_USER_PWD),
                     secretArn,
                     sslMode,
-                    value(DB_SSL_ROOT_CERT),
+                    givenSslMode.isPresent(),
+                    sslRootCert,
                     poolSize);
         }
         return new DatabaseSettings(
@@ -190,7 +194,8 @@ public final class PipelineConfig {
                 Optional.of(password()),
                 Optional.empty(),
                 sslMode,
-                value(DB_SSL_ROOT_CERT),
+                givenSslMode.isPresent(),
+                sslRootCert,
                 poolSize);
     }
 
