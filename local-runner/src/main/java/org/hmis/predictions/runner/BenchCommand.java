@@ -13,6 +13,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -22,6 +23,7 @@ import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.lambda.trigger.RunRequest;
 import org.hmis.predictions.training.ModelFiles;
 import org.hmis.predictions.update.UpdateDbStep;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -58,9 +60,14 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--jdbc-url",
+            paramLabel = "URL",
+            converter = JdbcUrl.Converter.class,
             description = "Use this PostgreSQL server instead of the embedded one, e.g. "
                     + "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres.")
-    String jdbcUrl;
+    JdbcUrl jdbcUrl;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--seed", defaultValue = "42", description = "Generator seed (default ${DEFAULT-VALUE}).")
     long seed;
@@ -85,6 +92,11 @@ final class BenchCommand implements Callable<Integer> {
         this(System.out);
     }
 
+    /** As the runner makes it: the bench reads no variable and reports failures through the runner. */
+    BenchCommand(Map<String, String> environment, PrintStream out, PrintStream err) {
+        this(out);
+    }
+
     /** Printing the JSON lines to {@code out}, as a test reads them. */
     BenchCommand(PrintStream out) {
         this.out = out;
@@ -92,9 +104,19 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (guests < 1) {
+            throw Main.usage(spec, "--guests must be positive, was " + guests);
+        }
+        for (String step : steps) {
+            if (!BenchmarkSuite.STEPS.contains(step)) {
+                throw Main.usage(
+                        spec, "--steps: no step '" + step + "'; known: " + String.join(",", BenchmarkSuite.STEPS));
+            }
+        }
         // One database per process: two benches (or a bench and its test) on one server must not drop each other's.
         try (DemoServices services = DemoServices.start(
-                jdbcUrl, DATABASE + "_" + ProcessHandle.current().pid())) {
+                jdbcUrl == null ? null : jdbcUrl.text(),
+                DATABASE + "_" + ProcessHandle.current().pid())) {
             List<BenchLine> lines = new ArrayList<>();
             try {
                 new BenchmarkSuite(
@@ -141,7 +163,8 @@ final class BenchCommand implements Callable<Integer> {
             words.addAll(List.of("--steps", String.join(",", steps)));
         }
         if (jdbcUrl != null) {
-            words.addAll(List.of("--jdbc-url", "'" + PASSWORD.matcher(jdbcUrl).replaceAll("$1...") + "'"));
+            words.addAll(
+                    List.of("--jdbc-url", "'" + PASSWORD.matcher(jdbcUrl.text()).replaceAll("$1...") + "'"));
         }
         if (!repository.equals(Path.of("."))) {
             words.addAll(List.of("--repository", repository.toString()));

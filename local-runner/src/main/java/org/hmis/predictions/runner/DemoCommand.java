@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.lambda.trigger.RunRequest;
@@ -12,6 +13,7 @@ import org.hmis.predictions.synthetic.GuestLoader;
 import org.hmis.predictions.synthetic.GuestsTable;
 import org.hmis.predictions.synthetic.LoadProgress;
 import org.hmis.predictions.training.ModelFiles;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -39,19 +41,34 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(
             names = "--jdbc-url",
+            paramLabel = "URL",
+            converter = JdbcUrl.Converter.class,
             description = "Use this PostgreSQL server instead of the embedded one, e.g. "
                     + "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres; the demo creates (and recreates) the database "
                     + DemoServices.DATABASE + " there.")
-    String jdbcUrl;
+    JdbcUrl jdbcUrl;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private final PrintStream out;
+
+    DemoCommand() {
+        this(System.getenv(), System.out, System.err);
+    }
+
+    /** With given streams, as a test runs it; the demo reads no variable. */
+    DemoCommand(Map<String, String> environment, PrintStream out, PrintStream err) {
+        this.out = out;
+    }
 
     @Override
     public Integer call() throws Exception {
         if (guests < 1) {
-            throw new IllegalArgumentException("--guests must be at least 1, was " + guests);
+            throw Main.usage(spec, "--guests must be positive, was " + guests);
         }
-        PrintStream out = System.out;
         out.println("Starting services ...");
-        try (DemoServices services = DemoServices.start(jdbcUrl)) {
+        try (DemoServices services = DemoServices.start(jdbcUrl == null ? null : jdbcUrl.text())) {
             PipelineConfig config = PipelineConfig.from(services.environment());
             out.println("  database: " + services.databaseDescription());
             out.println("  S3 API:   " + config.storage().endpoint().orElseThrow() + ", bucket " + DemoServices.BUCKET);

@@ -1,6 +1,7 @@
 package org.hmis.predictions.runner;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -72,25 +73,38 @@ final class ReportCommand implements Callable<Integer> {
 
     @Option(
             names = "--jdbc-url",
+            paramLabel = "URL",
+            converter = JdbcUrl.Converter.class,
             description = "Read drift and outcomes from this PostgreSQL, e.g. "
                     + "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres (default with --s3: the environment's "
                     + "database; with --model: none).")
-    String jdbcUrl;
+    JdbcUrl jdbcUrl;
 
     @Option(
             names = "--table",
             description = "The guests table the outcomes' groups are read from (default: GUESTS_TABLE, else guests).")
     String table;
 
+    private final Map<String, String> environment;
+
+    ReportCommand() {
+        this(System.getenv(), System.out, System.err);
+    }
+
+    /** With a given environment, as a test runs it; it prints through picocli's streams. */
+    ReportCommand(Map<String, String> environment, PrintStream out, PrintStream err) {
+        this.environment = environment;
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter printed = spec.commandLine().getOut();
-        Map<String, String> env = new HashMap<>(System.getenv());
+        Map<String, String> env = new HashMap<>(environment);
         if (modelName != null) {
             env.put(PipelineConfig.MODEL_NAME, modelName);
         }
         SqlIdentifier guestsTable = table != null
-                ? SqlIdentifier.of(table)
+                ? GenerateCommand.tableOption(spec, table)
                 : SqlIdentifier.of(env.getOrDefault(PipelineConfig.GUESTS_TABLE, PipelineConfig.DEFAULT_GUESTS_TABLE));
         StoredModel model;
         PipelineConfig config = null;
@@ -107,9 +121,7 @@ final class ReportCommand implements Callable<Integer> {
         if (jdbcUrl == null && config == null) {
             written = write(model, null, guestsTable, out);
         } else {
-            DatabaseOption option = new DatabaseOption();
-            option.jdbcUrl = jdbcUrl;
-            try (Database database = option.connect(config)) {
+            try (Database database = DatabaseOption.connect(DatabaseOption.config(env, jdbcUrl))) {
                 written = write(model, database.dataSource(), guestsTable, out);
             }
         }
@@ -130,6 +142,7 @@ final class ReportCommand implements Callable<Integer> {
         if (runs != null) {
             String name = model.manifest().modelName();
             try (Connection c = runs.getConnection()) {
+                RequiredTables.pipeline(c);
                 drift = RunDrift.latest(c, name);
                 outcomes = RealisedOutcomes.read(c, guestsTable, name);
             }

@@ -1,5 +1,6 @@
 package org.hmis.predictions.runner;
 
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.sql.Connection;
 import java.util.ArrayList;
@@ -7,17 +8,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.hmis.predictions.common.config.PipelineConfig;
+import org.hmis.predictions.common.db.RunStatus;
 import org.hmis.predictions.common.run.RunId;
 import org.hmis.predictions.common.run.RunKeys;
 import org.hmis.predictions.lambda.trigger.ObjectRef;
 import org.hmis.predictions.lambda.trigger.RunRequest;
 import org.hmis.predictions.predict.PredictStep;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * The steps against the endpoints the environment configures, exactly as the functions read them: for manual runs
- * and backfills outside Lambda. A failure prints its message (the stack trace with {@code --verbose}) and exits 1;
+ * and backfills outside Lambda. A failure prints its line (the stack trace with {@code --verbose}) and exits 1;
  * every step runs in its own transaction, so a failed or interrupted one leaves the database as it was.
  */
 @Command(
@@ -58,8 +62,17 @@ final class RunCommand implements Callable<Integer> {
                     + "with --step update: a predictions part key. Repeatable.")
     List<String> keys = new ArrayList<>();
 
-    @Option(names = "--verbose", description = "Print the stack trace of a failure.")
-    boolean verbose;
+    @Option(
+            names = "--json",
+            description = "Print the run's summary when it ends, as `status --run-id <run>` does (the API's "
+                    + "GET /runs/{runId}), instead of the report for a person.")
+    boolean json;
+
+    @Mixin
+    DatabaseOption database;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     private final Map<String, String> environment;
     private final PrintStream out;
@@ -78,35 +91,59 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        checkOptions();
         try {
-            checkOptions();
-            PipelineConfig config = PipelineConfig.from(environment);
+            PipelineConfig config = database.config(environment);
             try (LocalPipeline pipeline = new LocalPipeline(config)) {
-                return run(pipeline, config);
+                try (Connection c = pipeline.database().connection()) {
+                    RequiredTables.pipeline(c);
+                }
+                RunId ran = run(pipeline, config, json ? new PrintStream(OutputStream.nullOutputStream()) : out);
+                if (json) {
+                    printStatus(pipeline, ran);
+                }
+                return 0;
             }
         } catch (Exception e) {
-            err.println("run --step " + step + " failed: " + message(e));
-            if (verbose) {
-                e.printStackTrace(err);
-            }
-            return 1;
+            return Main.failed("run --step " + step, e, Main.writer(err), Main.verbose(spec.commandLine()));
         }
     }
 
+    /** The run's summary as {@code status --run-id} prints it. */
+    private void printStatus(LocalPipeline pipeline, RunId run) throws Exception {
+        try (Connection c = pipeline.database().connection()) {
+            StatusCommand.print(
+                    out,
+                    RunStatus.of(c, run)
+                            .orElseThrow(() -> new IllegalStateException("the run " + run + " recorded no status")));
+        }
+    }
+
+    /** Options that do not go together, or a malformed run id or key: usage errors, before anything connects. */
     private void checkOptions() {
         boolean partsStep = step == Step.predict || step == Step.update;
         if (!keys.isEmpty() && !partsStep) {
-            throw new IllegalArgumentException("--key goes with --step predict or update, not " + step);
+            throw Main.usage(spec, "--key goes with --step predict or update, not " + step);
         }
         if (partsStep && keys.isEmpty() == (runId == null)) {
-            throw new IllegalArgumentException("--step " + step + " needs either --key (one or more) or --run-id");
+            throw Main.usage(spec, "--step " + step + " needs either --key (one or more) or --run-id");
         }
-        if (runId != null) {
-            RunId.parse(runId);
+        if (json && step == Step.remove) {
+            throw Main.usage(spec, "--json goes with a step that records the run: all, wrangle, predict or update");
+        }
+        try {
+            if (runId != null) {
+                RunId.parse(runId);
+            }
+            RunKeys.Stage stage = step == Step.predict ? RunKeys.Stage.WRANGLED : RunKeys.Stage.PREDICTIONS;
+            keys.forEach(key -> RunKeys.requirePart(key, stage));
+        } catch (IllegalArgumentException e) {
+            throw Main.usage(spec, e.getMessage());
         }
     }
 
-    private int run(LocalPipeline pipeline, PipelineConfig config) throws Exception {
+    /** Runs the step, printing its report to {@code out}; returns the run it worked on. */
+    private RunId run(LocalPipeline pipeline, PipelineConfig config, PrintStream out) throws Exception {
         // A run id given on the command line is a caller's: new, and made within 15 minutes of the database's clock.
         RunRequest run = runId != null ? RunRequest.fromCaller(RunId.parse(runId)) : RunRequest.newRun();
         switch (step) {
@@ -133,7 +170,9 @@ final class RunCommand implements Callable<Integer> {
                         out,
                         pipeline.update(parts(pipeline, config.storage().outputBucket(), RunKeys.Stage.PREDICTIONS)));
         }
-        return 0;
+        return keys.isEmpty()
+                ? run.runId()
+                : RunKeys.parsePart(keys.get(0)).orElseThrow().runId();
     }
 
     /** The parts of {@code stage} given by --key, else every part of --run-id under its prefix. */
@@ -154,17 +193,5 @@ final class RunCommand implements Callable<Integer> {
                     + " parts under s3://" + bucket + "/" + prefix);
         }
         return found.stream().map(key -> new ObjectRef(bucket, key)).toList();
-    }
-
-    /** The failure and its causes' messages, which name what went wrong without a stack trace. */
-    private static String message(Throwable e) {
-        StringBuilder text = new StringBuilder(String.valueOf(
-                e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
-        for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
-            if (cause.getMessage() != null && !text.toString().contains(cause.getMessage())) {
-                text.append(": ").append(cause.getMessage());
-            }
-        }
-        return text.toString();
     }
 }

@@ -7,6 +7,7 @@ import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.db.Database;
 import org.hmis.predictions.common.db.PipelineSchema;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /**
  * Creates or evolves the pipeline's own tables and views in the environment's database, once per deployment and
@@ -17,13 +18,16 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         description = {
             "Apply the pipeline schema's migrations (prediction_runs and the pipeline's other tables and views) to "
-                    + "the database of the environment: RDS_HOST, RDS_PORT, RDS_DB_NAME, RDS_USERNAME, RDS_USER_PWD "
-                    + "(or DB_SECRET_ARN), GUESTS_TABLE. Run it as a role that may create tables in the schema."
+                    + "the database of --jdbc-url or of the environment: RDS_HOST, RDS_PORT, RDS_DB_NAME, "
+                    + "RDS_USERNAME, RDS_USER_PWD (or DB_SECRET_ARN), GUESTS_TABLE. Run it as a role that may create "
+                    + "tables in the schema."
         })
 final class SetupCommand implements Callable<Integer> {
+    @Mixin
+    DatabaseOption database;
+
     private final Map<String, String> environment;
     private final PrintStream out;
-    private final PrintStream err;
 
     SetupCommand() {
         this(System.getenv(), System.out, System.err);
@@ -38,22 +42,18 @@ final class SetupCommand implements Callable<Integer> {
     SetupCommand(Map<String, String> environment, PrintStream out, PrintStream err) {
         this.environment = environment;
         this.out = out;
-        this.err = err;
+        this.database = new DatabaseOption();
     }
 
     @Override
     public Integer call() {
-        PipelineConfig config = PipelineConfig.from(environment);
-        try (Database database = Database.connect(config.database())) {
-            int applied = PipelineSchema.migrate(database.dataSource(), config);
+        PipelineConfig config = database.config(environment);
+        try (Database db = DatabaseOption.connect(config)) {
+            int applied = PipelineSchema.migrate(db.dataSource(), config);
             out.println(
                     applied == 0
                             ? "The pipeline schema is up to date."
                             : "Applied " + applied + " migration(s) of the pipeline schema.");
-        } catch (RuntimeException e) {
-            // Flyway reports a connection it could not get in lines of its own; the causes name the database.
-            err.println("setup failed: " + Main.causes(e));
-            return 1;
         }
         return 0;
     }

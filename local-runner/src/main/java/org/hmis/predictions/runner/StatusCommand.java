@@ -7,11 +7,11 @@ import java.sql.SQLException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.db.Database;
 import org.hmis.predictions.common.db.RunStatus;
 import org.hmis.predictions.common.run.RunId;
 import org.hmis.predictions.lambda.trigger.TriggerJson;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,6 +34,9 @@ final class StatusCommand implements Callable<Integer> {
     @Mixin
     DatabaseOption database;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     private final Map<String, String> environment;
     private final PrintStream out;
     private final PrintStream err;
@@ -50,28 +53,32 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws JsonProcessingException {
+    public Integer call() throws SQLException, JsonProcessingException {
         RunId run;
         try {
             run = runId == null ? null : RunId.parse(runId);
         } catch (IllegalArgumentException e) {
-            err.println("status: " + e.getMessage());
-            return 2;
+            throw Main.usage(spec, "--run-id: " + e.getMessage());
         }
-        PipelineConfig config = PipelineConfig.from(database.jdbcUrl == null ? environment : Map.of());
         Optional<RunStatus> status;
-        try (Database db = database.connect(config);
-                Connection c = db.dataSource().getConnection()) {
+        try (Database db = DatabaseOption.connect(database.config(environment));
+                Connection c = db.connection()) {
+            RequiredTables.pipeline(c);
             status = run == null ? RunStatus.latest(c) : RunStatus.of(c, run);
-        } catch (SQLException e) {
-            err.println("status: the database could not be read: " + Main.causes(e));
-            return 1;
         }
         if (status.isEmpty()) {
-            err.println("status: " + (run == null ? "no run has started yet" : "no run " + run + " was ever started"));
+            err.println("status: "
+                    + (run == null
+                            ? "no run has started yet (`local-runner run` starts one)"
+                            : "no run " + run + " was ever started"));
             return 1;
         }
-        out.println(TriggerJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(status.get()));
+        print(out, status.get());
         return 0;
+    }
+
+    /** A run's status as the API answers it: what {@code status} and {@code run --json} print. */
+    static void print(PrintStream out, RunStatus status) throws JsonProcessingException {
+        out.println(TriggerJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(status));
     }
 }

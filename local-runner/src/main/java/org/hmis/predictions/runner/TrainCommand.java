@@ -1,5 +1,6 @@
 package org.hmis.predictions.runner;
 
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,10 +56,12 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(
             names = "--jdbc-url",
+            paramLabel = "URL",
+            converter = JdbcUrl.Converter.class,
             description = "Read guests from this PostgreSQL database, e.g. "
                     + "jdbc:postgresql://127.0.0.1:5432/shelter?user=postgres (with --generate: the server to generate on, "
                     + "in a database " + GENERATED_DATABASE + "_<pid> it drops afterwards).")
-    String jdbcUrl;
+    JdbcUrl jdbcUrl;
 
     @Option(names = "--table", description = "The guests table (default: GUESTS_TABLE, else guests).")
     String table;
@@ -138,23 +141,40 @@ final class TrainCommand implements Callable<Integer> {
                     + "date, fixed so the same command gives the same guests any day (default ${DEFAULT-VALUE}).")
     LocalDate asOf;
 
+    private final Map<String, String> environment;
+
+    TrainCommand() {
+        this(System.getenv(), System.out, System.err);
+    }
+
+    /** With a given environment, as a test runs it; it prints through picocli's streams. */
+    TrainCommand(Map<String, String> environment, PrintStream out, PrintStream err) {
+        this.environment = environment;
+    }
+
     @Override
     public Integer call() throws Exception {
+        checkOptions();
         PrintWriter out = spec.commandLine().getOut();
-        Map<String, String> env = System.getenv();
-        PipelineConfig config = PipelineConfig.from(modelName == null ? env : withModelName(env, modelName));
-        SqlIdentifier guestsTable = table == null ? config.guestsTable() : SqlIdentifier.of(table);
+        Map<String, String> env = modelName == null ? environment : withModelName(environment, modelName);
+        PipelineConfig config = PipelineConfig.from(env);
+        SqlIdentifier guestsTable = table == null ? config.guestsTable() : GenerateCommand.tableOption(spec, table);
         ExitDestinationClasses classes = ExitDestinationClasses.defaults();
         if (mapping != null) {
             classes = classes.withJsonOverrides(Files.readString(mapping, StandardCharsets.UTF_8));
         }
         TrainingParameters parameters =
                 new TrainingParameters(iterations, learningRate, leaves, seed, threads, testShare);
-        FeatureSpec featureSpec = FeatureSpec.forVersion(specVersion);
+        FeatureSpec featureSpec;
+        try {
+            featureSpec = FeatureSpec.forVersion(specVersion);
+        } catch (IllegalArgumentException e) {
+            throw Main.usage(spec, "--spec: " + e.getMessage());
+        }
 
         TrainingSet set = generate != null
                 ? readGenerated(guestsTable, featureSpec, classes, out)
-                : readExisting(config, guestsTable, featureSpec, classes);
+                : readExisting(env, guestsTable, featureSpec, classes);
         long started = System.nanoTime();
         StoredModel artifact =
                 new ModelTrainer(parameters).train(config.modelName(), featureSpec.version(), set.data());
@@ -190,6 +210,25 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Values no training can use, refused before any guest is read. */
+    private void checkOptions() {
+        if (generate != null && generate < 1) {
+            throw Main.usage(spec, "--generate must be positive, was " + generate);
+        }
+        if (iterations < 1 || leaves < 2 || threads < 1) {
+            throw Main.usage(
+                    spec,
+                    "--iterations and --threads must be positive and --leaves at least 2, were " + iterations + ", "
+                            + threads + " and " + leaves);
+        }
+        if (!(learningRate > 0)) {
+            throw Main.usage(spec, "--learning-rate must be positive, was " + learningRate);
+        }
+        if (!(testShare > 0 && testShare < 1)) {
+            throw Main.usage(spec, "--test-share must be between 0 and 1 (both left out), was " + testShare);
+        }
+    }
+
     private static Map<String, String> withModelName(Map<String, String> env, String name) {
         Map<String, String> copy = new java.util.HashMap<>(env);
         copy.put(PipelineConfig.MODEL_NAME, name);
@@ -197,16 +236,12 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private TrainingSet readExisting(
-            PipelineConfig config, SqlIdentifier guestsTable, FeatureSpec featureSpec, ExitDestinationClasses classes)
+            Map<String, String> env, SqlIdentifier guestsTable, FeatureSpec featureSpec, ExitDestinationClasses classes)
             throws SQLException {
-        if (jdbcUrl != null) {
-            ExistingPostgres server = ExistingPostgres.at(jdbcUrl);
-            try (Connection c = server.connect(server.maintenanceDatabase())) {
-                return ExitedGuests.read(c, guestsTable, featureSpec, classes);
-            }
-        }
-        try (Database database = Database.connect(config.database());
+        try (Database database = DatabaseOption.connect(DatabaseOption.config(env, jdbcUrl));
                 Connection c = database.connection()) {
+            RequiredTables.guests(
+                    c, guestsTable, "name yours with --table (GUESTS_TABLE), or train on --generate N synthetic ones");
             return ExitedGuests.read(c, guestsTable, featureSpec, classes);
         }
     }
@@ -214,12 +249,9 @@ final class TrainCommand implements Callable<Integer> {
     private TrainingSet readGenerated(
             SqlIdentifier guestsTable, FeatureSpec featureSpec, ExitDestinationClasses classes, PrintWriter out)
             throws Exception {
-        if (generate < 1) {
-            throw new IllegalArgumentException("--generate must be at least 1, was " + generate);
-        }
         LocalPostgres embedded = jdbcUrl == null ? LocalPostgres.start() : null;
         try {
-            PostgresServer server = embedded != null ? embedded : ExistingPostgres.at(jdbcUrl);
+            PostgresServer server = embedded != null ? embedded : ExistingPostgres.at(jdbcUrl.text());
             // One database per process, dropped afterwards: two trainings on one server never meet.
             String database = GENERATED_DATABASE + "_" + ProcessHandle.current().pid();
             server.dropDatabase(database);

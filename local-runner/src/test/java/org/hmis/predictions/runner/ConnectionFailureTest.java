@@ -3,23 +3,17 @@ package org.hmis.predictions.runner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.function.BiFunction;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * The commands that reach the database, pointed at a port where nothing listens: each says at once which database it
- * could not reach and the driver's reason, where the pool alone would wait and then say only that it timed out.
+ * could not reach and the driver's reason on one line, where the pool alone would wait and then say only that it timed out.
  */
 class ConnectionFailureTest {
     private static int closedPort;
@@ -45,15 +39,11 @@ class ConnectionFailureTest {
 
     private record Outcome(int exit, String err, Duration took) {}
 
-    private static Outcome execute(BiFunction<PrintStream, PrintStream, Callable<Integer>> command, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private static Outcome execute(String... args) {
         long start = System.nanoTime();
-        int exit = new CommandLine(command.apply(
-                        new PrintStream(out, true, StandardCharsets.UTF_8),
-                        new PrintStream(err, true, StandardCharsets.UTF_8)))
-                .execute(args);
-        return new Outcome(exit, err.toString(StandardCharsets.UTF_8), Duration.ofNanos(System.nanoTime() - start));
+        CommandErrorsTest.Outcome outcome = CommandErrorsTest.run(environment, args);
+        assertEquals(1, outcome.line().lines().count());
+        return new Outcome(outcome.exit(), outcome.err(), Duration.ofNanos(System.nanoTime() - start));
     }
 
     private static void assertNamesTheDatabaseAndTheCause(String command, Outcome outcome) {
@@ -69,20 +59,18 @@ class ConnectionFailureTest {
 
     @Test
     void statusSaysWhichDatabaseRefusedAndWhy() {
-        assertNamesTheDatabaseAndTheCause("status", execute((out, err) -> new StatusCommand(environment, out, err)));
+        assertNamesTheDatabaseAndTheCause("status", execute("status"));
     }
 
     @Test
     void setupSaysWhichDatabaseRefusedAndWhy() {
-        Outcome setup = execute((out, err) -> new SetupCommand(environment, out, err));
+        Outcome setup = execute("setup");
         assertNamesTheDatabaseAndTheCause("setup", setup);
         assertTrue(setup.err().startsWith("setup failed: "), setup.err());
-        assertEquals(1, setup.err().strip().lines().count(), "one line: " + setup.err());
     }
 
     @Test
     void runSaysWhichDatabaseRefusedAndWhy() {
-        assertNamesTheDatabaseAndTheCause(
-                "run --step all", execute((out, err) -> new RunCommand(environment, out, err), "--step", "all"));
+        assertNamesTheDatabaseAndTheCause("run --step all", execute("run", "--step", "all"));
     }
 }

@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.run.RunKeys;
 import org.hmis.predictions.common.s3.ObjectStore;
@@ -23,7 +25,6 @@ import org.hmis.predictions.training.ModelFiles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * run against local services configured only through the functions' variables (a Map in place of the process
@@ -69,11 +70,11 @@ class RunCommandTest {
     private static Outcome run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = new CommandLine(new RunCommand(
-                        environment,
-                        new PrintStream(out, true, StandardCharsets.UTF_8),
-                        new PrintStream(err, true, StandardCharsets.UTF_8)))
-                .execute(args);
+        int exit = Main.execute(
+                environment,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                Stream.concat(Stream.of("run"), Arrays.stream(args)).toArray(String[]::new));
         return new Outcome(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -163,22 +164,22 @@ class RunCommandTest {
     private static Outcome status(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = new CommandLine(new StatusCommand(
-                        environment,
-                        new PrintStream(out, true, StandardCharsets.UTF_8),
-                        new PrintStream(err, true, StandardCharsets.UTF_8)))
-                .execute(args);
+        int exit = Main.execute(
+                environment,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                Stream.concat(Stream.of("status"), Arrays.stream(args)).toArray(String[]::new));
         return new Outcome(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     @Test
     void aFailureSaysWhatWentWrongWithoutAStackTrace() {
         Outcome missing = run("--step", "predict");
-        assertEquals(1, missing.exit());
+        assertEquals(2, missing.exit());
         assertTrue(missing.err().contains("needs either --key"), missing.err());
 
         Outcome badKey = run("--step", "update", "--key", "wrangled/20261123T101500Z-3f9a/part-00000.csv");
-        assertEquals(1, badKey.exit());
+        assertEquals(2, badKey.exit());
         assertTrue(badKey.err().contains("is not a predictions part key"), badKey.err());
         assertFalse(badKey.err().contains("\tat "), badKey.err());
 

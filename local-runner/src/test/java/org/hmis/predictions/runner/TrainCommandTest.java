@@ -3,8 +3,6 @@ package org.hmis.predictions.runner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +14,6 @@ import org.hmis.predictions.training.ModelFiles;
 import org.hmis.predictions.training.StoredModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The train command end to end: generated guests in PostgreSQL (the server of TEST_JDBC_URL when set, else embedded),
@@ -35,13 +32,8 @@ class TrainCommandTest {
         if (server != null && !server.isBlank()) {
             args.addAll(List.of("--jdbc-url", server));
         }
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exitCode = new CommandLine(new Main())
-                .setOut(new PrintWriter(out))
-                .setErr(new PrintWriter(err))
-                .execute(args.toArray(String[]::new));
-        return new Run(exitCode, out.toString(), err.toString());
+        CommandErrorsTest.Outcome outcome = CommandErrorsTest.run(System.getenv(), args.toArray(String[]::new));
+        return new Run(outcome.exit(), outcome.out(), outcome.err());
     }
 
     @Test
@@ -109,7 +101,7 @@ class TrainCommandTest {
                 model.manifest().drift().orElseThrow().featureNames());
 
         Run unknown = train("--generate", "100", "--spec", "v3", "--out", out.toString());
-        assertEquals(1, unknown.exitCode());
+        assertEquals(2, unknown.exitCode());
         assertTrue(
                 unknown.err().contains("unknown feature specification version 'v3'; known versions: v1, v2"),
                 unknown.err());
