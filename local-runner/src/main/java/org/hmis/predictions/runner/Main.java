@@ -25,12 +25,10 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        // The functions log JSON for CloudWatch; on a terminal a person reads the output, so quieter plain logs.
+        // The functions log JSON for CloudWatch (lambda-handler's log4j2-lambda.properties); on a terminal a person
+        // reads the output, so quieter plain lines. Set before the first logger, so Log4j 2 reads this one.
         if (System.getProperty("log4j2.configurationFile") == null) {
             System.setProperty("log4j2.configurationFile", "classpath:log4j2-local.xml");
-        }
-        if (System.getProperty("slf4j.provider") == null) {
-            System.setProperty("slf4j.provider", "org.apache.logging.slf4j.SLF4JServiceProvider");
         }
         System.exit(new CommandLine(new Main()).execute(args));
     }
