@@ -20,8 +20,9 @@ import org.hmis.predictions.lambda.trigger.TriggerJson;
  * What every function's handler does around its step: parses the trigger, takes the invocation's remaining time as
  * the step's {@link Deadline}, runs the step, publishes its metrics (or, before the invocation fails, its failure's)
  * and writes the step's answer as JSON. Every log line of the invocation carries its fields ({@link InvocationFields}:
- * request id, function version, cold start, step, and the run and part the request names). A function's handler says
- * only what is its own: what its step takes from a trigger ({@link #request}), the run and part that names ({@link #runFields}), how it runs
+ * request id, function version, cold start, step, and the run and part the request names), and a container's first
+ * invocation publishes {@value StepMetrics#COLD_START}. A function's handler says only what is its own: what its step
+ * takes from a trigger ({@link #request}), the run and part that names ({@link #runFields}), how it runs
  * ({@link #runStep}), what a checked failure was doing ({@link #failing}), its metrics, and its SnapStart priming
  * ({@link #primeWith}).
  *
@@ -56,6 +57,9 @@ public abstract class StepHandler<T, R> implements RequestStreamHandler {
         boolean coldStart = !invoked.getAndSet(true);
         InvocationFields.begin(context, step, coldStart);
         try {
+            if (coldStart) {
+                StepMetrics.forInvocation(context, function).publish(StepMetrics.coldStart());
+            }
             TriggerJson.write(output, answer(Trigger.parse(input), context));
         } finally {
             InvocationFields.end();

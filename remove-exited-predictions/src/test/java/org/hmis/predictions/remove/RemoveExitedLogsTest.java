@@ -38,7 +38,7 @@ import org.slf4j.MDC;
 /**
  * What the function writes to its log, as Lambda captures it: every line one JSON object, the log events with the
  * invocation's fields (request id, function version, cold start, step, run id) beside timestamp, level and message,
- * and nothing of one invocation left on the next one's lines.
+ * the container's first invocation publishing ColdStart, and nothing of one invocation left on the next one's lines.
  */
 class RemoveExitedLogsTest {
     @RegisterExtension
@@ -101,9 +101,25 @@ class RemoveExitedLogsTest {
         assertTrue(
                 first.events().stream().anyMatch(e -> e.path("message").asText().startsWith("marked 1 exited guests")),
                 "the step's own line: " + first.text());
+        assertEquals(1, first.metrics("ColdStart").size(), "published once, on the first invocation: " + first.text());
+        JsonNode coldStart = first.metrics("ColdStart").get(0);
+        assertEquals(1, coldStart.path("ColdStart").asInt());
+        assertEquals(FUNCTION, coldStart.path("Function").asText());
+        assertEquals(
+                "Count",
+                coldStart
+                        .path("_aws")
+                        .path("CloudWatchMetrics")
+                        .get(0)
+                        .path("Metrics")
+                        .get(0)
+                        .path("Unit")
+                        .asText());
+
         // The same container again: no cold start, the new request's fields, none of the first one's.
         Captured second = invoke("{}", "request-2");
         String secondRun = second.answer().path("runId").asText();
+        assertTrue(second.metrics("ColdStart").isEmpty(), second.text());
         for (JsonNode event : second.events()) {
             assertLambdaFields(event);
             assertEquals("request-2", event.path("requestId").asText(), event.toString());
