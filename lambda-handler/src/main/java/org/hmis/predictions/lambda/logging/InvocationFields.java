@@ -30,7 +30,6 @@ public final class InvocationFields {
 
     /** The fields known when an invocation starts; {@code context} is null outside Lambda. */
     public static void begin(Context context, String step, boolean coldStart) {
-        end();
         if (context != null) {
             put(REQUEST_ID, context.getAwsRequestId());
             put(FUNCTION_VERSION, context.getFunctionVersion());
