@@ -9,7 +9,7 @@ import org.hmis.predictions.common.features.ExitDestinationClasses;
 /**
  * One metric of the contract docs/architecture.md states ("Metrics"): the steps publish it in CloudWatch's embedded
  * metric format, in namespace {@value #NAMESPACE}, with the one dimension {@value #DIMENSION} (the function's name)
- * and the run id as a property; the template's alarms and dashboard read it.
+ * and the run id as a property (none on {@code ColdStart}, a container's); the template's alarms and dashboard read it.
  */
 record PipelineMetric(String name, String unit, Set<PipelineStep> publishers) {
     static final String NAMESPACE = "ExitDestinationRefresh";
@@ -33,7 +33,8 @@ record PipelineMetric(String name, String unit, Set<PipelineStep> publishers) {
                 new PipelineMetric("DurationMs", "Milliseconds", every),
                 new PipelineMetric("RunsComplete", "Count", update),
                 new PipelineMetric("MaxDrift", "None", update),
-                new PipelineMetric("FeatureDrift", "None", EnumSet.of(PipelineStep.WRANGLE))));
+                new PipelineMetric("FeatureDrift", "None", EnumSet.of(PipelineStep.WRANGLE)),
+                new PipelineMetric("ColdStart", "Count", every)));
         ExitDestinationClasses.LABELS.forEach(
                 label -> metrics.add(new PipelineMetric(CLASS_MIX_PREFIX + label, "Count", update)));
         return List.copyOf(metrics);

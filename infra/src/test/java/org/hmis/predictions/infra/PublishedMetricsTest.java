@@ -50,7 +50,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * PostgreSQL and S3: two runs through every function, then a part and a run that fail. Every line is parsed as
  * CloudWatch Logs would: namespace, the one dimension {@code Function} with the function's deployed name (what the
  * alarms and dashboard name), the run id as a property, and each metric's name and unit as the contract
- * ({@link PipelineMetric}, docs/architecture.md) states; the values are the steps' own summaries.
+ * ({@link PipelineMetric}, docs/architecture.md) states; the values are the steps' own summaries. Each handler is
+ * built once, as in one warm container, so each publishes {@code ColdStart} once, on its first invocation.
  */
 class PublishedMetricsTest {
     @RegisterExtension
@@ -70,6 +71,10 @@ class PublishedMetricsTest {
     private static final Map<PipelineStep, RequestStreamHandler> HANDLERS = new EnumMap<>(PipelineStep.class);
     /** Every metric each function printed in this test, with its unit. */
     private static final Map<PipelineStep, Map<String, String>> PRINTED = new EnumMap<>(PipelineStep.class);
+    /** The ColdStart records each function printed, and in which of its invocations (1 is the first). */
+    private static final Map<PipelineStep, List<Integer>> COLD_STARTS = new EnumMap<>(PipelineStep.class);
+
+    private static final Map<PipelineStep, Integer> INVOCATIONS = new EnumMap<>(PipelineStep.class);
 
     private static LocalLambdaInvokeApi lambda;
     /** The run the last {@link #run} wrangled, the rows the first part of its update wrote, the mix it completed. */
@@ -123,6 +128,10 @@ class PublishedMetricsTest {
         assertEquals(1, count(only(refused, "20200101T000000Z-0000"), "Failed"));
 
         for (PipelineStep step : PipelineStep.values()) {
+            assertEquals(
+                    List.of(1),
+                    COLD_STARTS.get(step),
+                    step.module() + " publishes ColdStart on its container's first invocation only");
             Map<String, String> expected = new TreeMap<>();
             PipelineMetric.ALL.stream()
                     .filter(m -> m.publishers().contains(step))
@@ -280,6 +289,7 @@ class PublishedMetricsTest {
      * parses the embedded-metric-format lines in it, checking each line's envelope.
      */
     private static List<JsonNode> printed(PipelineStep step, Call invocation) throws IOException {
+        int invocationNumber = INVOCATIONS.merge(step, 1, Integer::sum);
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream original = System.out;
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
@@ -316,6 +326,14 @@ class PublishedMetricsTest {
                 PRINTED.computeIfAbsent(step, s -> new TreeMap<>()).put(name, unit);
             }
             assertFalse(declared.isEmpty(), text);
+            if (declared.contains("ColdStart")) {
+                // The container's record, about no run: the step's records follow it.
+                assertEquals(Set.of("ColdStart"), declared, "a record of its own: " + text);
+                assertEquals(1, count(line, "ColdStart"));
+                assertFalse(line.has("runId"), "a container's, not a run's: " + text);
+                COLD_STARTS.computeIfAbsent(step, s -> new ArrayList<>()).add(invocationNumber);
+                continue;
+            }
             lines.add(line);
         }
         return lines;

@@ -7,6 +7,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.hmis.predictions.lambda.logging.InvocationFields;
+import org.hmis.predictions.lambda.logging.RunFields;
 import org.hmis.predictions.lambda.metrics.InvocationMetrics;
 import org.hmis.predictions.lambda.metrics.StepMetrics;
 import org.hmis.predictions.lambda.snapstart.Priming;
@@ -16,9 +19,12 @@ import org.hmis.predictions.lambda.trigger.TriggerJson;
 /**
  * What every function's handler does around its step: parses the trigger, takes the invocation's remaining time as
  * the step's {@link Deadline}, runs the step, publishes its metrics (or, before the invocation fails, its failure's)
- * and writes the step's answer as JSON. A function's handler says only what is its own: what its step takes from a
- * trigger ({@link #request}), how it runs ({@link #runStep}), what a checked failure was doing ({@link #failing}),
- * its metrics, and its SnapStart priming ({@link #primeWith}).
+ * and writes the step's answer as JSON. Every log line of the invocation carries its fields ({@link InvocationFields}:
+ * request id, function version, cold start, step, and the run and part the request names), and a container's first
+ * invocation publishes {@value StepMetrics#COLD_START}. A function's handler says only what is its own: what its step
+ * takes from a trigger ({@link #request}), the run and part that names ({@link #runFields}), how it runs
+ * ({@link #runStep}), what a checked failure was doing ({@link #failing}), its metrics, and its SnapStart priming
+ * ({@link #primeWith}).
  *
  * <p>A subclass builds its clients, pool and step in its constructor, once per container, as Lambda builds the
  * handler once and calls it for every event; outside Lambda (no context) there is no deadline.
@@ -28,21 +34,36 @@ import org.hmis.predictions.lambda.trigger.TriggerJson;
  */
 public abstract class StepHandler<T, R> implements RequestStreamHandler {
     private final String function;
+    private final String step;
     private final InvocationMetrics<T, R> metrics;
+    /** Set by the first invocation; a container restored from SnapStart's snapshot starts with it unset too. */
+    private final AtomicBoolean invoked = new AtomicBoolean();
+
     private Priming priming;
 
     /**
      * @param function the function's module, the metrics' dimension outside Lambda and the name errors give
+     * @param step the step the function runs, as its log lines name it
      * @param metrics what an invocation publishes
      */
-    protected StepHandler(String function, InvocationMetrics<T, R> metrics) {
+    protected StepHandler(String function, String step, InvocationMetrics<T, R> metrics) {
         this.function = Objects.requireNonNull(function);
+        this.step = Objects.requireNonNull(step);
         this.metrics = Objects.requireNonNull(metrics);
     }
 
     @Override
     public final void handleRequest(InputStream input, OutputStream output, Context context) {
-        TriggerJson.write(output, answer(Trigger.parse(input), context));
+        boolean coldStart = !invoked.getAndSet(true);
+        InvocationFields.begin(context, step, coldStart);
+        try {
+            if (coldStart) {
+                StepMetrics.forInvocation(context, function).publish(StepMetrics.coldStart());
+            }
+            TriggerJson.write(output, answer(Trigger.parse(input), context));
+        } finally {
+            InvocationFields.end();
+        }
     }
 
     /**
@@ -55,6 +76,9 @@ public abstract class StepHandler<T, R> implements RequestStreamHandler {
 
     /** What the step is asked to do by {@code trigger}; a trigger the function does not take is refused naming it. */
     protected abstract T request(Trigger trigger);
+
+    /** The run and part {@code request} names, which the invocation's log lines carry from then on. */
+    protected abstract RunFields runFields(T request);
 
     /** Runs the step on {@code request}, stopping cleanly by {@code deadline}. */
     protected abstract R runStep(T request, Deadline deadline) throws Exception;
@@ -73,6 +97,7 @@ public abstract class StepHandler<T, R> implements RequestStreamHandler {
      * {@link IllegalStateException}) with a message that says what failed, so Lambda reports the invocation failed.
      */
     protected final R invoke(T request, Context context) {
+        InvocationFields.about(runFields(request));
         // The invocation's remaining time bounds every statement; outside Lambda there is no context and no deadline.
         Deadline deadline =
                 context == null ? Deadline.NONE : Deadline.ofRemainingMillis(context.getRemainingTimeInMillis());

@@ -6,8 +6,6 @@ import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
-import org.slf4j.spi.SLF4JServiceProvider;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -54,15 +52,10 @@ public final class Main implements Runnable {
     boolean verbose;
 
     public static void main(String[] args) {
-        // The functions log JSON for CloudWatch; on a terminal a person reads the output, so quieter plain logs. The
-        // runner's jar carries Log4j's SLF4J provider alone, so SLF4J needs no choosing (and prints no notice).
+        // The functions log JSON for CloudWatch (lambda-handler's log4j2-lambda.properties); on a terminal a person
+        // reads the output, so quieter plain lines. Set before the first logger, so Log4j 2 reads this one.
         if (System.getProperty("log4j2.configurationFile") == null) {
             System.setProperty("log4j2.configurationFile", "classpath:log4j2-local.xml");
-        }
-        // Run from the modules' classes instead (an IDE, a test's child JVM) the functions' provider is there too.
-        if (System.getProperty("slf4j.provider") == null
-                && ServiceLoader.load(SLF4JServiceProvider.class).stream().count() > 1) {
-            System.setProperty("slf4j.provider", "org.apache.logging.slf4j.SLF4JServiceProvider");
         }
         System.exit(execute(System.getenv(), System.out, System.err, args));
     }

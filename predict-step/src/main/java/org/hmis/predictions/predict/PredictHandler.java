@@ -6,6 +6,7 @@ import org.hmis.predictions.common.run.RunKeys;
 import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.lambda.Deadline;
 import org.hmis.predictions.lambda.StepHandler;
+import org.hmis.predictions.lambda.logging.RunFields;
 import org.hmis.predictions.lambda.snapstart.Priming;
 import org.hmis.predictions.lambda.trigger.InvalidTriggerException;
 import org.hmis.predictions.lambda.trigger.ObjectRef;
@@ -29,7 +30,7 @@ public final class PredictHandler extends StepHandler<List<ObjectRef>, PredictSt
     }
 
     PredictHandler(PipelineConfig config) {
-        super(PredictMetrics.MODULE, new PredictMetrics());
+        super(PredictMetrics.MODULE, PredictStep.STEP, new PredictMetrics());
         this.step = PredictStep.from(config, ObjectStore.create(config.storage()));
         primeWith(Priming.of(PART_EVENT, trigger -> request(trigger).forEach(part -> RunKeys.parsePart(part.key())))
                 .loading(ObjectStore::loadRequestClasses));
@@ -43,6 +44,11 @@ public final class PredictHandler extends StepHandler<List<ObjectRef>, PredictSt
                     + trigger.getClass().getSimpleName());
         }
         return created.objects();
+    }
+
+    @Override
+    protected RunFields runFields(List<ObjectRef> parts) {
+        return RunFields.ofParts(parts);
     }
 
     @Override

@@ -5,6 +5,7 @@ import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.db.Database;
 import org.hmis.predictions.lambda.Deadline;
 import org.hmis.predictions.lambda.StepHandler;
+import org.hmis.predictions.lambda.logging.RunFields;
 import org.hmis.predictions.lambda.snapstart.Priming;
 import org.hmis.predictions.lambda.trigger.RunRequest;
 import org.hmis.predictions.lambda.trigger.Trigger;
@@ -24,7 +25,7 @@ public final class RemoveExitedHandler extends StepHandler<RunRequest, RemoveExi
     }
 
     RemoveExitedHandler(PipelineConfig config) {
-        super(RemoveExitedMetrics.MODULE, new RemoveExitedMetrics());
+        super(RemoveExitedMetrics.MODULE, RemoveExitedStep.STEP, new RemoveExitedMetrics());
         Database database = Database.connect(config.database());
         this.step = RemoveExitedStep.from(config, database);
         primeWith(Priming.of(Priming.SCHEDULE_EVENT, this::request)
@@ -35,6 +36,11 @@ public final class RemoveExitedHandler extends StepHandler<RunRequest, RemoveExi
     @Override
     protected RunRequest request(Trigger trigger) {
         return RunRequest.of(trigger, RemoveExitedStep.STEP, RemoveExitedMetrics.MODULE);
+    }
+
+    @Override
+    protected RunFields runFields(RunRequest request) {
+        return RunFields.of(request);
     }
 
     @Override

@@ -7,6 +7,7 @@ import org.hmis.predictions.common.run.RunKeys;
 import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.lambda.Deadline;
 import org.hmis.predictions.lambda.StepHandler;
+import org.hmis.predictions.lambda.logging.RunFields;
 import org.hmis.predictions.lambda.snapstart.Priming;
 import org.hmis.predictions.lambda.trigger.InvalidTriggerException;
 import org.hmis.predictions.lambda.trigger.ObjectRef;
@@ -36,7 +37,7 @@ public final class UpdateDbHandler extends StepHandler<List<ObjectRef>, UpdateDb
     }
 
     UpdateDbHandler(PipelineConfig config) {
-        super(UpdateDbMetrics.MODULE, new UpdateDbMetrics());
+        super(UpdateDbMetrics.MODULE, UpdateDbStep.STEP, new UpdateDbMetrics());
         ObjectStore store = ObjectStore.create(config.storage());
         Database database = Database.connect(config.database(), (bucket, key) -> store.readBytes(bucket, key));
         this.step = UpdateDbStep.from(config, database, store);
@@ -52,6 +53,11 @@ public final class UpdateDbHandler extends StepHandler<List<ObjectRef>, UpdateDb
                     + " {\"bucket\", \"key\"}, not " + trigger.getClass().getSimpleName());
         }
         return created.objects();
+    }
+
+    @Override
+    protected RunFields runFields(List<ObjectRef> parts) {
+        return RunFields.ofParts(parts);
     }
 
     @Override

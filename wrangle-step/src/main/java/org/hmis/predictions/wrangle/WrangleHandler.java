@@ -10,6 +10,7 @@ import org.hmis.predictions.common.run.RunId;
 import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.lambda.Deadline;
 import org.hmis.predictions.lambda.StepHandler;
+import org.hmis.predictions.lambda.logging.RunFields;
 import org.hmis.predictions.lambda.snapstart.Priming;
 import org.hmis.predictions.lambda.trigger.InvalidTriggerException;
 import org.hmis.predictions.lambda.trigger.RunRequest;
@@ -53,7 +54,7 @@ public final class WrangleHandler extends StepHandler<RunRequest, WrangleStep.Su
 
     /** With the Lambda client POST /refresh queues its run through. */
     WrangleHandler(PipelineConfig config, Supplier<LambdaClient> lambda) {
-        super(WrangleMetrics.MODULE, new WrangleMetrics());
+        super(WrangleMetrics.MODULE, WrangleStep.STEP, new WrangleMetrics());
         ObjectStore store = ObjectStore.create(config.storage());
         Database database = Database.connect(config.database(), (bucket, key) -> store.readBytes(bucket, key));
         this.step = WrangleStep.from(config, database, store);
@@ -84,6 +85,11 @@ public final class WrangleHandler extends StepHandler<RunRequest, WrangleStep.Su
                             id -> LOG.info("run {} was requested through the API (request {})", request.runId(), id));
         }
         return request;
+    }
+
+    @Override
+    protected RunFields runFields(RunRequest request) {
+        return RunFields.of(request);
     }
 
     @Override

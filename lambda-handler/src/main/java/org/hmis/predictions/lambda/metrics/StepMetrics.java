@@ -37,6 +37,7 @@ public final class StepMetrics {
     public static final String RUNS_COMPLETE = "RunsComplete";
     public static final String MAX_DRIFT = "MaxDrift";
     public static final String FEATURE_DRIFT = "FeatureDrift";
+    public static final String COLD_START = "ColdStart";
     /** A class-mix metric is this and the class label: {@code Predicted_es}, ... */
     public static final String PREDICTED_PREFIX = "Predicted_";
 
@@ -149,6 +150,11 @@ public final class StepMetrics {
     /** The record of a run that failed: {@value #FAILED} 1 and its time since {@code startedNanos}. */
     public static Line failedRun(String runId, long startedNanos) {
         return about(runId).count(FAILED, 1).milliseconds(DURATION_MS, (System.nanoTime() - startedNanos) / 1_000_000);
+    }
+
+    /** The record of a container's first invocation: {@value #COLD_START} 1, about no run. */
+    public static Line coldStart() {
+        return about(null).count(COLD_START, 1);
     }
 
     /** A record about {@code runId}, which may be null when the run is not known. */
