@@ -244,7 +244,14 @@ public final class UpdateBenchmark {
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             summary = step.apply(
                     part,
-                    new UpdateDbStep.PartOrigin("benchmark", null, null, null, PredictionsCsv.FORMAT),
+                    new UpdateDbStep.PartOrigin(
+                            "benchmark",
+                            null,
+                            null,
+                            null,
+                            PredictionsCsv.FORMAT,
+                            new UpdateDbStep.Lineage(
+                                    RunKeys.wrangledPart(runId, 0).key(), "benchmark", rows, rows)),
                     in,
                     file.toString(),
                     Deadline.NONE);

@@ -207,6 +207,7 @@ public final class PredictStep {
                             WrangledCsv.reader(in, source, current.manifest().features());
                     ObjectUpload upload = store.upload(outputBucket, outputKey)) {
                 rows = predictRows(reader, current, upload);
+                String sourceRows = checkRows(source, in.response().metadata(), rows);
                 Map<String, String> metadata = new LinkedHashMap<>();
                 metadata.put(ObjectMetadata.PREDICTIONS_FORMAT, PredictionsCsv.FORMAT);
                 metadata.put(ObjectMetadata.MODEL, current.name());
@@ -216,6 +217,12 @@ public final class PredictStep {
                 }
                 metadata.put(ObjectMetadata.RUN_ID, part.runId().value());
                 metadata.put(ObjectMetadata.ROWS, Long.toString(rows));
+                // The part's lineage: update applies it only if it came whole from the wrangled part its run listed.
+                metadata.put(ObjectMetadata.SOURCE_PART, wrangled.key());
+                metadata.put(
+                        ObjectMetadata.SOURCE_ETAG,
+                        ObjectStore.unquote(in.response().eTag()));
+                metadata.put(ObjectMetadata.SOURCE_ROWS, sourceRows);
                 upload.commit(metadata);
             }
         } catch (IOException e) {
@@ -239,6 +246,24 @@ public final class PredictStep {
                 current.modelEtag(),
                 reasons.isPresent(),
                 durationMs);
+    }
+
+    /**
+     * A wrangled part holds the rows its metadata says: one cut short (at a line boundary, so every row reads well)
+     * is refused before any prediction of it is written. Answers the rows of the part as its metadata gives them
+     * (as read when it gives none: update still holds the part to its run's manifest).
+     */
+    private static String checkRows(String source, Map<String, String> metadata, long rows) {
+        String written = metadata.get(ObjectMetadata.ROWS);
+        if (written == null) {
+            return Long.toString(rows);
+        }
+        if (!written.equals(Long.toString(rows))) {
+            throw new CsvFormatException(source + " holds " + rows + " rows, but its metadata "
+                    + ObjectMetadata.ROWS + " says " + written + ": the part is not whole (or was not written by the"
+                    + " wrangle step); wrangle the run again");
+        }
+        return written;
     }
 
     /** The wrangle step records the specification it wrote with; a part without the record is judged by its header. */

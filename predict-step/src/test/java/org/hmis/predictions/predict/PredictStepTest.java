@@ -24,8 +24,10 @@ import org.hmis.predictions.common.features.FeatureSpec;
 import org.hmis.predictions.common.features.GuestKey;
 import org.hmis.predictions.common.model.InvalidModelException;
 import org.hmis.predictions.common.model.ModelManifest;
+import org.hmis.predictions.common.run.ObjectMetadata;
 import org.hmis.predictions.common.run.RunKeys;
 import org.hmis.predictions.common.s3.ObjectStore;
+import org.hmis.predictions.common.s3.ObjectUpload;
 import org.hmis.predictions.common.s3.StoredObject;
 import org.hmis.predictions.lambda.trigger.ObjectRef;
 import org.hmis.predictions.lightgbm.LightGbmBooster;
@@ -191,7 +193,14 @@ class PredictStepTest {
                         "rows",
                         Integer.toString(PART_ROWS),
                         "predictions-format",
-                        "v2"),
+                        "v2",
+                        // The part's lineage, which update holds it to: the wrangled part read, its ETag and rows.
+                        "source-part",
+                        key,
+                        "source-etag",
+                        store.head(bucket, key).orElseThrow().etag(),
+                        "source-rows",
+                        Integer.toString(PART_ROWS)),
                 written.metadata());
         assertEquals(modelEtag, result.modelEtag());
     }
@@ -228,6 +237,24 @@ class PredictStepTest {
         assertTrue(e.getMessage().contains("missing: tanf;"), e.getMessage());
         assertTrue(e.getMessage().contains("unexpected: tanf2"), e.getMessage());
         assertTrue(e.getMessage().contains("misplaced: 'is_"), e.getMessage());
+        assertNothingWritten(key);
+    }
+
+    @Test
+    void aWrangledPartCutShortOfTheRowsItsMetadataSaysIsRefused() throws IOException {
+        String key = wrangledKey("04", 0);
+        String text = new String(part, StandardCharsets.UTF_8);
+        // Cut at a line boundary: every row left reads well, but the part is not what wrangle wrote.
+        int half = text.indexOf('\n', text.length() / 2) + 1;
+        try (ObjectUpload upload = store.upload(bucket, key)) {
+            upload.write(text.substring(0, half).getBytes(StandardCharsets.UTF_8));
+            upload.commit(Map.of(
+                    ObjectMetadata.FEATURE_SPEC_VERSION, "v1", ObjectMetadata.ROWS, Integer.toString(PART_ROWS)));
+        }
+        CsvFormatException e =
+                assertThrows(CsvFormatException.class, () -> step(MODEL, 1_000).predict(new ObjectRef(bucket, key)));
+        assertTrue(e.getMessage().contains(key), e.getMessage());
+        assertTrue(e.getMessage().contains("but its metadata rows says " + PART_ROWS), e.getMessage());
         assertNothingWritten(key);
     }
 

@@ -133,10 +133,67 @@ public final class UpdateDbStep {
 
     /**
      * What is known of a part besides its rows: the model that made it (name, ETag and S3 version id, null when the
-     * bucket is not versioned), the identity of its content and the version of its columns
-     * ({@link PredictionsCsv#FORMATS}; null to judge by the header).
+     * bucket is not versioned), the identity of its content, the version of its columns
+     * ({@link PredictionsCsv#FORMATS}; null to judge by the header) and the wrangled part it was predicted from.
      */
-    public record PartOrigin(String model, String modelEtag, String contentId, String modelVersion, String format) {}
+    public record PartOrigin(
+            String model, String modelEtag, String contentId, String modelVersion, String format, Lineage lineage) {}
+
+    /**
+     * The wrangled part a predictions part was predicted from, as predict names it in the part's metadata: its key,
+     * its ETag then and its rows, and the rows of the predictions part itself. A part is applied only when it holds
+     * those rows and came from its own run's wrangled part of the same number, as the run's manifest lists it.
+     */
+    public record Lineage(String sourcePart, String sourceEtag, long sourceRows, long rows) {
+        /** The lineage an object's metadata names; a part without it cannot show it is whole, and is refused. */
+        static Lineage of(Map<String, String> metadata, String source) {
+            return new Lineage(
+                    required(metadata, ObjectMetadata.SOURCE_PART, source),
+                    required(metadata, ObjectMetadata.SOURCE_ETAG, source),
+                    count(metadata, ObjectMetadata.SOURCE_ROWS, source),
+                    count(metadata, ObjectMetadata.ROWS, source));
+        }
+
+        private static String required(Map<String, String> metadata, String name, String source) {
+            String value = metadata.get(name);
+            if (value == null || value.isBlank()) {
+                throw new IllegalStateException(source + " has no metadata " + name + ": a predictions part names the"
+                        + " wrangled part it came from, so that it can be checked whole; deploy the predict step that"
+                        + " goes with this update step and predict the part again");
+            }
+            return value;
+        }
+
+        private static long count(Map<String, String> metadata, String name, String source) {
+            String value = required(metadata, name, source);
+            try {
+                long rows = Long.parseLong(value);
+                if (rows >= 0) {
+                    return rows;
+                }
+            } catch (NumberFormatException e) {
+                // refused below
+            }
+            throw new IllegalStateException(source + " has metadata " + name + " '" + value + "', not a row count");
+        }
+
+        /**
+         * Refuses a part that does not hold the rows its metadata says (one cut at a line boundary reads well row
+         * by row) or that names another run's or another number's wrangled part.
+         */
+        void check(RunKeys.Part part, long rowsRead, String source) {
+            String expected = RunKeys.wrangledPart(part.runId(), part.number()).key();
+            if (!sourcePart.equals(expected)) {
+                throw new IllegalStateException(source + " was predicted from " + sourcePart + ", not from " + expected
+                        + ": a predictions part belongs to its own run's wrangled part of the same number");
+            }
+            if (rowsRead != rows || rowsRead != sourceRows) {
+                throw new IllegalStateException(source + " holds " + rowsRead + " rows, but its metadata says "
+                        + ObjectMetadata.ROWS + " " + rows + " and " + ObjectMetadata.SOURCE_ROWS + " " + sourceRows
+                        + ": the part is not whole; predict it again");
+            }
+        }
+    }
 
     /** {@link #run(List, Deadline)} without a deadline. */
     public Result run(List<ObjectRef> objects) {
@@ -186,7 +243,8 @@ public final class UpdateDbStep {
                     response.metadata().get(ObjectMetadata.MODEL_ETAG),
                     unquote(response.eTag()),
                     response.metadata().get(ObjectMetadata.MODEL_VERSION),
-                    response.metadata().get(ObjectMetadata.PREDICTIONS_FORMAT));
+                    response.metadata().get(ObjectMetadata.PREDICTIONS_FORMAT),
+                    Lineage.of(response.metadata(), object.toString()));
             Summary summary = apply(
                     part,
                     origin,
@@ -283,12 +341,14 @@ public final class UpdateDbStep {
         TransactionSettings.apply(c, deadline);
         GuestKeyColumns keys = guestKeys(c);
         Copied copied = copyPart(c, origin, predictions, source);
+        origin.lineage().check(part, copied.rows(), source);
         lockTable(c, keys, deadline);
         Optional<Summary> again = alreadyApplied(c, part, origin, keys, copied.rows(), started);
         if (again.isPresent()) {
             return again.get();
         }
         RunLedger.State run = runOf(c, part);
+        ledger.checkListed(c, part, origin.lineage().sourceEtag(), copied.rows(), source);
         Written written = write(c, part, origin, keys, run, copied.rows(), deadline);
         return record(c, part, origin, keys, run, copied, written, started);
     }
@@ -435,6 +495,8 @@ public final class UpdateDbStep {
         Instant finished = Instant.now();
         Map<String, Object> details =
                 details(keys.table(), rows, written.fresh(), written.skipped(), origin.modelEtag());
+        details.put(RunLedger.SOURCE_PART, origin.lineage().sourcePart());
+        details.put(RunLedger.SOURCE_ETAG, origin.lineage().sourceEtag());
         details.put("copyMs", copied.copyMs());
         details.put("updateMs", written.updateMs());
         details.put("durationMs", Duration.between(started, finished).toMillis());
@@ -537,7 +599,7 @@ public final class UpdateDbStep {
     private static Map<String, Object> details(String table, long rows, long fresh, Skipped skipped, String modelEtag) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("table", table);
-        details.put("rowsInPart", rows);
+        details.put(RunLedger.ROWS_IN_PART, rows);
         details.put("fresh", fresh);
         details.put(
                 "skipped",

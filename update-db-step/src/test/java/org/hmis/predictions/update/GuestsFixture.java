@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +18,7 @@ import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.config.StorageSettings;
 import org.hmis.predictions.common.csv.PredictionsCsv;
 import org.hmis.predictions.common.run.ObjectMetadata;
+import org.hmis.predictions.common.run.RunKeys;
 import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.common.s3.ObjectUpload;
 import org.hmis.predictions.localservices.TestS3;
@@ -167,11 +169,45 @@ final class GuestsFixture {
 
     /** Writes a part to S3 as the predict step does, the model named in the metadata. */
     static void put(ObjectStore store, String bucket, String key, String content, String model) {
+        Map<String, String> metadata = lineage(key, content);
+        if (model != null) {
+            metadata.put(ObjectMetadata.MODEL, model);
+        }
+        putWithMetadata(store, bucket, key, content, metadata);
+    }
+
+    /** Writes a part to S3 with exactly this metadata. */
+    static void putWithMetadata(
+            ObjectStore store, String bucket, String key, String content, Map<String, String> metadata) {
         try (ObjectUpload upload = store.upload(bucket, key)) {
             upload.write(content.getBytes(StandardCharsets.UTF_8));
-            upload.commit(model == null ? Map.of() : Map.of(ObjectMetadata.MODEL, model));
+            upload.commit(metadata);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The ETag the fixture's predictions parts name for the wrangled part they came from. */
+    static final String WRANGLED_ETAG = "wrangled-etag";
+
+    /**
+     * The metadata predict gives a part of {@code content}: the wrangled part of the same run and number as its
+     * source, with {@link #WRANGLED_ETAG} and as many rows as the content has lines after its header.
+     */
+    static Map<String, String> lineage(String key, String content) {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        Optional<RunKeys.Part> parsed = RunKeys.parsePart(key);
+        if (parsed.isEmpty()) {
+            return metadata; // an object that is no part, which update refuses by its key
+        }
+        RunKeys.Part part = parsed.get();
+        String rows = Long.toString(Math.max(0, content.lines().count() - 1));
+        metadata.put(
+                ObjectMetadata.SOURCE_PART,
+                RunKeys.wrangledPart(part.runId(), part.number()).key());
+        metadata.put(ObjectMetadata.SOURCE_ETAG, WRANGLED_ETAG);
+        metadata.put(ObjectMetadata.SOURCE_ROWS, rows);
+        metadata.put(ObjectMetadata.ROWS, rows);
+        return metadata;
     }
 }

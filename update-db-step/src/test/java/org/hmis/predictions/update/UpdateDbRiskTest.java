@@ -62,7 +62,7 @@ class UpdateDbRiskTest {
         String key = RunKeys.predictionsPart(run, number).key();
         try (ObjectUpload upload = FIXTURE.store().upload(S3.bucket(), key)) {
             upload.write(content.getBytes(StandardCharsets.UTF_8));
-            Map<String, String> metadata = new LinkedHashMap<>();
+            Map<String, String> metadata = GuestsFixture.lineage(key, content);
             metadata.put(ObjectMetadata.MODEL, "exit-destination");
             if (format != null) {
                 metadata.put(ObjectMetadata.PREDICTIONS_FORMAT, format);

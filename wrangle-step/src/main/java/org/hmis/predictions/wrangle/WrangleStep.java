@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -318,7 +317,11 @@ public final class WrangleStep {
 
     /** What streaming the guests wrote: the parts, rejected.csv (null when nothing was rejected), and the counts. */
     private record Streamed(
-            String table, List<String> partKeys, String rejectedKey, long rows, long rejected, long duplicates) {}
+            String table, List<RunManifest.Part> parts, String rejectedKey, long rows, long rejected, long duplicates) {
+        List<String> partKeys() {
+            return parts.stream().map(RunManifest.Part::key).toList();
+        }
+    }
 
     /**
      * Streams the current guests, in one read-only transaction, through the encoder into the parts and rejected.csv,
@@ -351,9 +354,9 @@ public final class WrangleStep {
             parser.finish();
             keys.finish();
             connection.commit();
-            List<String> partKeys = parts.finish();
+            List<RunManifest.Part> written = parts.finish();
             String rejectedKey = rejected.finish();
-            return new Streamed(table, partKeys, rejectedKey, parts.rows(), rejected.count(), keys.duplicates());
+            return new Streamed(table, written, rejectedKey, parts.rows(), rejected.count(), keys.duplicates());
         } catch (SQLException | IOException | RuntimeException | Error e) {
             rollback(connection, e);
             throw e;
@@ -364,17 +367,10 @@ public final class WrangleStep {
 
     /** Writes the run's manifest, after its last part; answers its key. */
     private String writeManifest(RunId runId, RunModel model, Streamed streamed) {
-        List<RunManifest.Part> manifestParts = new ArrayList<>();
-        long inParts = 0;
-        for (String partKey : streamed.partKeys()) {
-            long partSize = Math.min(partRows, streamed.rows() - inParts);
-            manifestParts.add(new RunManifest.Part(partKey, partSize));
-            inParts += partSize;
-        }
         RunManifest manifest = new RunManifest(
                 runId.value(),
                 model.spec().version(),
-                manifestParts,
+                streamed.parts(),
                 streamed.rows(),
                 streamed.rejected(),
                 streamed.rejectedKey());
@@ -390,6 +386,8 @@ public final class WrangleStep {
         details.put("table", streamed.table());
         details.put("bucket", bucket);
         details.put("manifest", manifestKey);
+        // What update holds each predictions part to, and what a run's completion accounts for.
+        details.put(RunLedger.MANIFEST_PARTS, streamed.parts());
         details.put("rejected", streamed.rejected());
         details.put("duplicateKeys", streamed.duplicates());
         details.put("unknownValues", model.features().unknownValueCounts());

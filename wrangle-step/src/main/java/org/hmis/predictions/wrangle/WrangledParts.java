@@ -16,6 +16,7 @@ import org.hmis.predictions.common.features.GuestKey;
 import org.hmis.predictions.common.run.ObjectMetadata;
 import org.hmis.predictions.common.run.RunId;
 import org.hmis.predictions.common.run.RunKeys;
+import org.hmis.predictions.common.run.RunManifest;
 import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.common.s3.ObjectUpload;
 import org.slf4j.Logger;
@@ -39,13 +40,13 @@ final class WrangledParts implements AutoCloseable {
     private final int partRows;
     private final List<String> featureNames;
     private final Map<String, String> metadata;
-    private final List<String> committed = new ArrayList<>();
+    private final List<RunManifest.Part> committed = new ArrayList<>();
     private final ExecutorService uploader = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, "wrangled-part-upload");
         thread.setDaemon(true);
         return thread;
     });
-    private Future<String> uploading;
+    private Future<RunManifest.Part> uploading;
     private int partsStarted;
     private ObjectUpload upload;
     private WrangledCsv.RowWriter writer;
@@ -80,8 +81,11 @@ final class WrangledParts implements AutoCloseable {
         }
     }
 
-    /** Commits the part being written, if any, waits for the uploads, and returns the keys of all parts, in order. */
-    List<String> finish() throws IOException {
+    /**
+     * Commits the part being written, if any, waits for the uploads, and returns every part (key, rows and the ETag
+     * S3 gave it), in order.
+     */
+    List<RunManifest.Part> finish() throws IOException {
         if (writer != null) {
             commit();
         }
@@ -124,14 +128,14 @@ final class WrangledParts implements AutoCloseable {
         writer = null;
         uploading = uploader.submit(() -> {
             long started = System.nanoTime();
-            part.commit(partMetadata);
+            String etag = part.commit(partMetadata);
             LOG.debug(
                     "uploaded {} ({} rows, {} bytes) in {} ms",
                     part.key(),
                     partRowCount,
                     part.size(),
                     (System.nanoTime() - started) / 1_000_000);
-            return part.key();
+            return new RunManifest.Part(part.key(), partRowCount, etag);
         });
     }
 

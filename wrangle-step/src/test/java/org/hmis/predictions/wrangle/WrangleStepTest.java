@@ -207,7 +207,14 @@ class WrangleStepTest {
                         RunKeys.wrangledPart(runId, 0).key()),
                 store.list(S3.bucket(), RunKeys.wrangledRunPrefix(runId)));
         RunManifest manifest = RunManifest.fromJson(read(RunKeys.runManifestKey(runId)));
-        assertEquals(List.of(new RunManifest.Part(RunKeys.wrangledPart(runId, 0).key(), 4)), manifest.parts());
+        String partKey = RunKeys.wrangledPart(runId, 0).key();
+        // Each part names the ETag S3 gave it: what a predictions part must name as its source.
+        assertEquals(
+                List.of(new RunManifest.Part(
+                        partKey,
+                        4,
+                        store.head(S3.bucket(), partKey).orElseThrow().etag())),
+                manifest.parts());
         assertEquals("v1", manifest.featureSpecVersion());
         assertEquals(4, manifest.rows());
     }

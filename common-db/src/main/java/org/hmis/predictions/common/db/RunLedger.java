@@ -41,6 +41,13 @@ public final class RunLedger {
     public static final String APPLIED = "applied";
     /** The status of remove's row. */
     public static final String REMOVED = "done";
+    /** The run's row's details: the parts of its manifest (key, rows, ETag), which its predictions are held to. */
+    public static final String MANIFEST_PARTS = "manifestParts";
+    /** An applied part's details: the wrangled part it was predicted from, that part's ETag, the part's rows. */
+    public static final String SOURCE_PART = "sourcePart";
+
+    public static final String SOURCE_ETAG = "sourceEtag";
+    public static final String ROWS_IN_PART = "rowsInPart";
     /** How far a caller's run id may be from the database's clock, either way. */
     public static final Duration CALLER_WINDOW = Duration.ofMinutes(15);
 
@@ -162,9 +169,23 @@ public final class RunLedger {
     }
 
     /**
+     * Refuses a predictions part the run's manifest does not list, or lists as predicted from a wrangled part with
+     * another ETag or other rows ({@link RunAccounting}); a run still wrangling is checked when it completes.
+     *
+     * @param sourceEtag the ETag of the wrangled part the predictions part names as its source
+     * @param rows       the predictions part's rows
+     * @throws IllegalStateException naming the part and what differs
+     */
+    public void checkListed(Connection connection, RunKeys.Part part, String sourceEtag, long rows, String source)
+            throws SQLException {
+        RunAccounting.checkListed(connection, part, sourceEtag, rows, source);
+    }
+
+    /**
      * In update's transaction: records the part {@value #APPLIED}; when it was the last of the run's manifest to be
      * applied, marks the run {@value #COMPLETE}, ranks its percentiles and records its class mix. Present (the run's
-     * class mix) when this part completed the run.
+     * class mix) when this part completed the run. A part applied again, with new content, to a run already complete
+     * ranks the run's percentiles again, so the ranking always follows the predictions.
      */
     public Optional<RunClassMix> partApplied(Connection connection, AppliedPart applied) throws SQLException {
         RunKeys.Part part = applied.part();
@@ -182,10 +203,15 @@ public final class RunLedger {
                         applied.details()),
                 applied.contentId(),
                 applied.modelVersion());
-        if (!complete(connection, part.runId())) {
-            return Optional.empty();
+        if (complete(connection, part.runId())) {
+            return Optional.of(classMix(connection, part.runId()));
         }
-        return Optional.of(classMix(connection, part.runId()));
+        if (run(connection, part.runId())
+                .filter(run -> run.status().equals(COMPLETE))
+                .isPresent()) {
+            percentilesRanked(connection, part.runId());
+        }
+        return Optional.empty();
     }
 
     /**

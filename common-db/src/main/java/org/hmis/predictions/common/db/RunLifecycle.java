@@ -2,19 +2,15 @@ package org.hmis.predictions.common.db;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.hmis.predictions.common.run.RunId;
-import org.hmis.predictions.common.run.RunKeys;
 import org.hmis.predictions.lambda.trigger.RunRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -151,7 +147,8 @@ final class RunLifecycle {
         try {
             // The UPDATE locks the run's row, as completeIfAllApplied would, and counts what was applied before.
             try (PreparedStatement ps = connection.prepareStatement("UPDATE " + TABLE + " SET status = '" + WRANGLED
-                    + "', finished_at = clock_timestamp(), parts = ?, rows = ?, details = details || ?::jsonb" + RUN_ROW
+                    + "', finished_at = clock_timestamp(), parts = ?, rows = ?, details = coalesce(details, '{}') || ?::jsonb"
+                    + RUN_ROW
                     + " AND status = '" + STARTED + "'")) {
                 ps.setInt(1, parts);
                 ps.setLong(2, rows);
@@ -161,9 +158,11 @@ final class RunLifecycle {
                     throw new IllegalStateException("run " + runId + " is no longer started: another attempt took it");
                 }
             }
-            String status = allApplied(connection, runId, parts) && markComplete(connection, runId, parts, completion)
+            // A part that does not match the manifest fails the run instead of completing it (RunAccounting).
+            String status = RunAccounting.allAccountedFor(connection, runId, parts)
+                            && markComplete(connection, runId, parts, completion)
                     ? COMPLETE
-                    : WRANGLED;
+                    : state(connection, runId).map(RunLedger.State::status).orElse(WRANGLED);
             connection.commit();
             return status;
         } catch (SQLException | RuntimeException e) {
@@ -226,32 +225,8 @@ final class RunLifecycle {
             }
         }
         return status.equals(WRANGLED)
-                && allApplied(connection, runId, parts)
+                && RunAccounting.allAccountedFor(connection, runId, parts)
                 && markComplete(connection, runId, parts, completion);
-    }
-
-    /** Whether each of the run's {@code parts} parts has an applied update record. */
-    private static boolean allApplied(Connection connection, RunId runId, int parts) throws SQLException {
-        if (parts == 0) {
-            return true;
-        }
-        List<String> keys = new ArrayList<>(parts);
-        for (int number = 0; number < parts; number++) {
-            keys.add(RunKeys.predictionsPart(runId, number).key());
-        }
-        Array array = connection.createArrayOf("text", keys.toArray());
-        try (PreparedStatement ps = connection.prepareStatement("SELECT count(*) FROM " + TABLE
-                + " WHERE run_id = ? AND step = '" + RunLedger.UPDATE_STEP + "' AND status = '" + RunLedger.APPLIED
-                + "' AND part = ANY(?)")) {
-            ps.setString(1, runId.value());
-            ps.setArray(2, array);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1) >= parts;
-            }
-        } finally {
-            array.free();
-        }
     }
 
     private static boolean markComplete(Connection connection, RunId runId, int parts, Completion completion)

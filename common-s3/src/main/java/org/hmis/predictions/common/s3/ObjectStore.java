@@ -180,7 +180,7 @@ public final class ObjectStore implements AutoCloseable {
         }
     }
 
-    static String unquote(String etag) {
+    public static String unquote(String etag) {
         if (etag != null && etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")) {
             return etag.substring(1, etag.length() - 1);
         }

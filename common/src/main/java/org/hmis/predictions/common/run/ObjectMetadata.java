@@ -18,6 +18,13 @@ public final class ObjectMetadata {
     /** The S3 version id of the model.txt that made a predictions part; absent when the bucket is not versioned. */
     public static final String MODEL_VERSION = "model-version";
 
+    /** The wrangled part a predictions part was predicted from (its key, in the same bucket). */
+    public static final String SOURCE_PART = "source-part";
+    /** The ETag of that wrangled part as predict read it: a part rewritten since has another. */
+    public static final String SOURCE_ETAG = "source-etag";
+    /** The data rows of that wrangled part, as its own metadata gave them. */
+    public static final String SOURCE_ROWS = "source-rows";
+
     /** The version of a predictions part's columns ({@code PredictionsCsv.FORMATS}). */
     public static final String PREDICTIONS_FORMAT = "predictions-format";
 

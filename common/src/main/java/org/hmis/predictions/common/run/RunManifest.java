@@ -18,9 +18,12 @@ public record RunManifest(
         String runId, String featureSpecVersion, List<Part> parts, long rows, long rejected, String rejectedKey) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One part: its key and its data rows. */
+    /**
+     * One part: its key, its data rows and the ETag S3 gave it (null in a manifest written before parts named
+     * theirs), which a predictions part must name as its source.
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Part(String key, long rows) {}
+    public record Part(String key, long rows, String etag) {}
 
     public RunManifest {
         parts = List.copyOf(parts);
