@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             SetupCommand.class,
             RunCommand.class,
             StatusCommand.class,
+            FailRunCommand.class,
             GenerateCommand.class,
             TrainCommand.class,
             ReportCommand.class,
