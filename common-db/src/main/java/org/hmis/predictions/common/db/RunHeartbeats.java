@@ -53,14 +53,14 @@ final class RunHeartbeats {
     }
 
     /** What the heartbeats of the run's current attempt say: the one seen last, and whether the run is stalled. */
-    record Liveness(RunStatus.Seen lastSeen, boolean stalled, RunStatus.Seen live) {}
+    record Liveness(StepHeartbeat lastSeen, boolean stalled, StepHeartbeat live) {}
 
     /** Reads the heartbeats of the attempt that started at {@code startedAt}, the run being {@code status}. */
     static Liveness of(Connection connection, RunId runId, String status, Instant startedAt) throws SQLException {
         boolean started = RunLedger.STARTED.equals(status);
         boolean wrangled = RunLedger.WRANGLED.equals(status);
-        RunStatus.Seen last = null;
-        RunStatus.Seen live = null;
+        StepHeartbeat last = null;
+        StepHeartbeat live = null;
         boolean unfinished = false;
         try (PreparedStatement ps = connection.prepareStatement("SELECT h.step, h.part, h.seen_at, h.deadline_at,"
                 + " h.deadline_at > clock_timestamp(), (h.step = ? AND ?) OR (h.step = ? AND ? AND NOT EXISTS"
@@ -76,7 +76,7 @@ final class RunHeartbeats {
             ps.setTimestamp(7, Timestamp.from(startedAt));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    RunStatus.Seen seen = new RunStatus.Seen(
+                    StepHeartbeat seen = new StepHeartbeat(
                             rs.getString(1),
                             rs.getString(2),
                             rs.getTimestamp(3).toInstant(),

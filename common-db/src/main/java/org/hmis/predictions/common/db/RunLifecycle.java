@@ -228,7 +228,7 @@ final class RunLifecycle {
             }
             RunHeartbeats.Liveness liveness = RunHeartbeats.of(connection, runId, status, state.startedAt());
             if (status.equals(WRANGLED) && liveness.live() != null) {
-                RunStatus.Seen live = liveness.live();
+                StepHeartbeat live = liveness.live();
                 throw new RunRefusedException(
                         RunRefusedException.Reason.IN_PROGRESS,
                         "run " + runId + "'s " + live.step() + " of " + live.part() + " was seen at " + live.at()

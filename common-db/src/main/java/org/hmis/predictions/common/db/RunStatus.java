@@ -52,12 +52,9 @@ public record RunStatus(
         Timings timings,
         Durations durationsMs,
         String error,
-        Seen lastSeen) {
+        StepHeartbeat lastSeen) {
     /** What {@code status} says of a run whose step stopped without finishing. */
     public static final String STALLED = "stalled";
-
-    /** A step seen working on the run: its part ("" for wrangle), when, and until when its invocation may run. */
-    public record Seen(String step, String part, Instant at, Instant until) {}
 
     /** The parts of the run: {@code expected}, the manifest's count (null until wrangled), and how many applied. */
     public record Parts(Integer expected, long applied) {}
