@@ -233,6 +233,15 @@ class ResumedRunTest {
             Outcome refused = failRun("--run-id", live.value(), "--reason", "impatience");
             assertEquals(1, refused.exit());
             assertTrue(refused.err().contains("is being wrangled right now"), refused.err());
+            // Its deadline passed, yet its session holds on (a connection the server has not yet seen die).
+            try (Connection c = services.connect();
+                    Statement st = c.createStatement()) {
+                st.executeUpdate("UPDATE run_heartbeats SET deadline_at = clock_timestamp() - interval '1 second'"
+                        + " WHERE run_id = '" + live + "'");
+            }
+            assertEquals("stalled", status(live.value()).path("status").asText(), "past its deadline");
+            assertEquals(
+                    1, failRun("--run-id", live.value(), "--reason", "zombie").exit(), "its lock still rules");
         }
 
         Outcome failed = failRun("--run-id", runId.value(), "--reason", "the machine was restarted mid-wrangle");
