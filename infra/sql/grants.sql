@@ -64,9 +64,12 @@ DECLARE
     pipeline_tables CONSTANT text[][] := ARRAY[
         -- DELETE: a failed run started again first removes its earlier attempt's update records.
         ['prediction_runs', 'SELECT, INSERT, UPDATE, DELETE'],
+        -- Each step's last heartbeat of a run (what tells a stalled run).
+        ['run_heartbeats', 'SELECT, INSERT, UPDATE'],
         ['guest_predictions', 'SELECT, INSERT, UPDATE'],
-        -- remove keeps a leaving guest's last prediction; UPDATE: a guest whose exit was cleared and who left again.
-        ['prediction_outcomes', 'SELECT, INSERT, UPDATE'],
+        -- remove keeps a leaving guest's last prediction; UPDATE: a guest whose exit was cleared and who left again;
+        -- DELETE: an outcome whose exit was cleared (a re-entry) is withdrawn.
+        ['prediction_outcomes', 'SELECT, INSERT, UPDATE, DELETE'],
         -- The realised figures per model and month (read by `local-runner report`).
         ['prediction_outcome_months', 'SELECT']
     ];

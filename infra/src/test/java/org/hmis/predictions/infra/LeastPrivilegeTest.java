@@ -348,9 +348,13 @@ class LeastPrivilegeTest {
                 tablePrivileges(PIPELINE_SCHEMA, "guest_predictions"),
                 "guest_predictions: write and read each guest's prediction, never delete one");
         assertEquals(
-                Set.of("SELECT", "INSERT", "UPDATE"),
+                Set.of("SELECT", "INSERT", "UPDATE", "DELETE"),
                 tablePrivileges(PIPELINE_SCHEMA, "prediction_outcomes"),
-                "prediction_outcomes: keep a leaving guest's last prediction, never delete one");
+                "prediction_outcomes: keep a leaving guest's last prediction, withdraw it when the exit is cleared");
+        assertEquals(
+                Set.of("SELECT", "INSERT", "UPDATE"),
+                tablePrivileges(PIPELINE_SCHEMA, "run_heartbeats"),
+                "run_heartbeats: record and read when each step of a run was last seen");
         assertEquals(Set.of(), tablePrivileges(PIPELINE_SCHEMA, PipelineSchema.HISTORY_TABLE), "Flyway's history");
         for (String table : List.of(RunLedger.TABLE, PipelineSchema.HISTORY_TABLE)) {
             assertEquals(SETUP_ROLE, owner(PIPELINE_SCHEMA + "." + table), table + " belongs to the setup role");

@@ -186,6 +186,58 @@ class OpenApiTest {
                 latestStartedRun(), latest.body().path("runId").asText(), "the run that started last, by its start");
     }
 
+    /** A wrangled run whose update of a part stopped past its deadline is stalled, naming the part and its times. */
+    @Test
+    void aRunWhoseStepStoppedWithoutFinishingIsStalled() throws IOException, SQLException {
+        RunId runId = stalledRun();
+        RequestStreamHandler handler = WrangleHandlerOnLocalLambda.create(configuration(), lambda.endpoint());
+        Answer answer =
+                invoke(handler, runStatusRequest("/runs/" + runId.value()), "GET /runs/{runId} of a stalled run");
+        assertEquals(200, answer.status(), answer.body().toString());
+        JsonNode body = answer.body();
+        assertEquals("stalled", body.path("status").asText(), body.toString());
+        assertEquals(1, body.path("parts").path("applied").asInt());
+        assertEquals(
+                TriggerJson.MAPPER.readTree("{\"step\":\"update\",\"part\":\""
+                        + RunKeys.predictionsPart(runId, 1).key() + "\",\"at\":\"2026-11-23T11:00:07Z\","
+                        + "\"until\":\"2026-11-23T11:05:07Z\"}"),
+                body.path("lastSeen"));
+    }
+
+    /**
+     * A wrangled run of two parts whose first part was applied and whose update of the second was seen, and then
+     * never again, its deadline long past: what a killed update invocation leaves.
+     */
+    private static RunId stalledRun() throws SQLException {
+        RunId runId = RunId.newAt(Instant.parse("2026-11-23T11:00:00Z"));
+        try (Connection c = PG.connect()) {
+            try (Statement st = c.createStatement()) {
+                st.executeUpdate("DELETE FROM prediction_runs WHERE run_id LIKE '20261123T110000Z-%'");
+                st.executeUpdate("DELETE FROM run_heartbeats WHERE run_id LIKE '20261123T110000Z-%'");
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO prediction_runs (run_id, step, part,"
+                    + " started_at, finished_at, rows, status, parts, details) VALUES (?, 'wrangle', '',"
+                    + " '2026-11-23T11:00:00Z', '2026-11-23T11:00:04Z', 1500, 'wrangled', 2,"
+                    + " '{\"origin\": \"schedule\", \"attempt\": 1}')")) {
+                ps.setString(1, runId.value());
+                ps.executeUpdate();
+            }
+            recordPart(c, runId, 0, 1400, "etag-a", "version-a", 0, 0, 1000, "2026-11-23T11:00:06Z");
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO run_heartbeats (run_id, step, part, seen_at,"
+                    + " deadline_at) VALUES (?, 'wrangle', '', '2026-11-23T11:00:00.5Z', '2026-11-23T11:15:00Z'),"
+                    + " (?, 'update', ?, '2026-11-23T11:00:05Z', '2026-11-23T11:05:05Z'),"
+                    + " (?, 'update', ?, '2026-11-23T11:00:07Z', '2026-11-23T11:05:07Z')")) {
+                ps.setString(1, runId.value());
+                ps.setString(2, runId.value());
+                ps.setString(3, RunKeys.predictionsPart(runId, 0).key());
+                ps.setString(4, runId.value());
+                ps.setString(5, RunKeys.predictionsPart(runId, 1).key());
+                ps.executeUpdate();
+            }
+        }
+        return runId;
+    }
+
     @Test
     void theDocumentedExamplesAreValidAnswers() {
         for (String operation : List.of(REFRESH, LATEST_RUN, RUN_STATUS)) {
@@ -271,6 +323,8 @@ class OpenApiTest {
 
         RunId recorded = recordedRun();
         answers.add(invoke(handler, runStatusRequest("/runs/" + recorded.value()), "GET /runs/{runId} of a run"));
+        answers.add(invoke(
+                handler, runStatusRequest("/runs/" + stalledRun().value()), "GET /runs/{runId} of a stalled run"));
         answers.add(invoke(handler, runStatusRequest("/runs/latest"), "GET /runs/latest with runs recorded"));
         // The database unreachable: nothing listens on its port any more.
         int closedPort;

@@ -31,6 +31,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
             SetupCommand.class,
             RunCommand.class,
             StatusCommand.class,
+            FailRunCommand.class,
             GenerateCommand.class,
             TrainCommand.class,
             ReportCommand.class,

@@ -3,17 +3,22 @@ package org.hmis.predictions.runner;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.sql.Connection;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.hmis.predictions.common.config.PipelineConfig;
+import org.hmis.predictions.common.db.RunLedger;
 import org.hmis.predictions.common.db.RunStatus;
 import org.hmis.predictions.common.run.RunId;
 import org.hmis.predictions.common.run.RunKeys;
 import org.hmis.predictions.lambda.trigger.ObjectRef;
 import org.hmis.predictions.lambda.trigger.RunRequest;
 import org.hmis.predictions.predict.PredictStep;
+import org.hmis.predictions.remove.RemoveExitedStep;
+import org.hmis.predictions.wrangle.WrangleStep;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -53,7 +58,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(
             names = "--run-id",
             description = "The run: a new one by default for all, remove and wrangle; for predict "
-                    + "and update, the run whose parts to process, e.g. 20261123T101500Z-3f9a.")
+                    + "and update, the run whose parts to process, e.g. 20261123T101500Z-3f9a. With all, a failed "
+                    + "or stalled run's id resumes it: a remove that completed under it is not repeated, a run "
+                    + "wrangled already is predicted and applied from its parts.")
     String runId;
 
     @Option(
@@ -144,12 +151,17 @@ final class RunCommand implements Callable<Integer> {
 
     /** Runs the step, printing its report to {@code out}; returns the run it worked on. */
     private RunId run(LocalPipeline pipeline, PipelineConfig config, PrintStream out) throws Exception {
-        // A run id given on the command line is a caller's: new, and made within 15 minutes of the database's clock.
+        // A run id given on the command line is a caller's: new, and made within 15 minutes of the database's clock,
+        // unless the ledger holds it as a failed or stalled run, which it resumes.
         RunRequest run = runId != null ? RunRequest.fromCaller(RunId.parse(runId)) : RunRequest.newRun();
         switch (step) {
             case all -> {
                 out.println("Run " + run.runId() + ":");
-                PipelineReport.print(out, pipeline.refresh(run));
+                if (runId == null) {
+                    PipelineReport.print(out, pipeline.refresh(run));
+                } else {
+                    resume(pipeline, config, run, out);
+                }
                 try (Connection c = pipeline.database().connection()) {
                     HouseholdsAtRisk.print(out, c, config.currentGuestRiskView(), DemoCommand.HOUSEHOLDS_SHOWN);
                 }
@@ -173,6 +185,50 @@ final class RunCommand implements Callable<Integer> {
         return keys.isEmpty()
                 ? run.runId()
                 : RunKeys.parsePart(keys.get(0)).orElseThrow().runId();
+    }
+
+    /**
+     * {@code --step all --run-id}: the run under that id, or what is left of it. Remove marks every exited guest
+     * whichever run asks, so one that completed under the id is not repeated; a run wrangled already is predicted and
+     * applied from its wrangled parts; a failed or stalled one is wrangled again (any age: the ledger holds its id).
+     */
+    private void resume(LocalPipeline pipeline, PipelineConfig config, RunRequest run, PrintStream out)
+            throws Exception {
+        RunLedger ledger = new RunLedger(config.guestsTable(), config.guestPredictionsTable());
+        Optional<Instant> removed;
+        Optional<RunLedger.State> state;
+        try (Connection c = pipeline.database().connection()) {
+            removed = ledger.removedAt(c, run.runId());
+            state = ledger.run(c, run.runId());
+        }
+        String status = state.map(RunLedger.State::status).orElse(null);
+        if (RunLedger.COMPLETE.equals(status)) {
+            throw new IllegalArgumentException("run " + run.runId()
+                    + " is complete: there is nothing to resume; leave --run-id out for a new run");
+        }
+        if (removed.isPresent()) {
+            out.printf(
+                    "  %-8s completed for this run at %s already: not repeated%n",
+                    RemoveExitedStep.STEP, removed.get());
+        } else {
+            PipelineReport.printRemove(out, pipeline.remove(run));
+        }
+        List<ObjectRef> wrangled;
+        if (RunLedger.WRANGLED.equals(status)) {
+            out.printf("  %-8s run wrangled already: predicting and applying its parts%n", WrangleStep.STEP);
+            wrangled = parts(pipeline, config.storage().inputBucket(), RunKeys.Stage.WRANGLED);
+        } else {
+            WrangleStep.Summary summary = pipeline.wrangle(run);
+            PipelineReport.printWrangle(out, summary);
+            wrangled = summary.partObjects();
+        }
+        PredictStep.Summary predicted = pipeline.predict(wrangled);
+        PipelineReport.printPredict(out, predicted);
+        PipelineReport.printUpdate(
+                out,
+                pipeline.update(predicted.parts().stream()
+                        .map(PredictStep.PartResult::predictions)
+                        .toList()));
     }
 
     /** The parts of {@code stage} given by --key, else every part of --run-id under its prefix. */

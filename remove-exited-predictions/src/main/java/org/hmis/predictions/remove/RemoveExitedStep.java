@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>In the same statement it keeps, for every guest it marks who had a prediction, that last prediction beside where
  * the guest went in {@code prediction_outcomes} (see {@link #KEEP_OUTCOMES}): what the realised figures are measured
- * on. A guest marked again after their exit was cleared and they were predicted again replaces their row.
+ * on. A guest whose exit was cleared (a re-entry: current again) has that outcome withdrawn by the next run, so the
+ * realised figures count only exits that stand; marked again after they leave again, the guest gets a new row.
  */
 public final class RemoveExitedStep {
     public static final String STEP = RunLedger.REMOVE_STEP;
@@ -154,7 +155,13 @@ public final class RemoveExitedStep {
                         started,
                         finished,
                         marked.guests(),
-                        Map.of("columnCreated", created, "outcomesKept", marked.outcomes()));
+                        Map.of(
+                                "columnCreated",
+                                created,
+                                "outcomesKept",
+                                marked.outcomes(),
+                                "outcomesWithdrawn",
+                                marked.withdrawn()));
                 c.commit();
                 Summary summary = new Summary(
                         STEP,
@@ -164,11 +171,13 @@ public final class RemoveExitedStep {
                         Duration.between(started, finished).toMillis(),
                         marked.outcomes());
                 LOG.info(
-                        "marked {} exited guests in {} (column created: {}), kept {} outcomes, in {} ms",
+                        "marked {} exited guests in {} (column created: {}), kept {} outcomes, withdrew {} of exits"
+                                + " cleared since, in {} ms",
                         marked.guests(),
                         guestsTable,
                         created,
                         marked.outcomes(),
+                        marked.withdrawn(),
                         summary.durationMs());
                 return summary;
             } catch (SQLException | RuntimeException e) {
@@ -208,7 +217,7 @@ public final class RemoveExitedStep {
         return true;
     }
 
-    private record Marked(long guests, long outcomes) {}
+    private record Marked(long guests, long outcomes, long withdrawn) {}
 
     /**
      * Marks the exited guests and keeps the outcomes of those with a prediction, in one statement: a guest is kept
@@ -234,8 +243,10 @@ public final class RemoveExitedStep {
                 + " p_unknown = EXCLUDED.p_unknown, risk = EXCLUDED.risk, model = EXCLUDED.model,"
                 + " model_etag = EXCLUDED.model_etag, run_id = EXCLUDED.run_id,"
                 + " recorded_by_run = EXCLUDED.recorded_by_run, recorded_at = now()"
-                + " RETURNING 1)"
-                + " SELECT (SELECT count(*) FROM marked), (SELECT count(*) FROM kept)";
+                + " RETURNING 1),"
+                + withdrawOutcomes()
+                + " SELECT (SELECT count(*) FROM marked), (SELECT count(*) FROM kept),"
+                + " (SELECT count(*) FROM withdrawn)";
         Map<String, String> mapping = classes.mapping();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, EXITED);
@@ -245,8 +256,21 @@ public final class RemoveExitedStep {
             ps.setArray(5, c.createArrayOf("text", mapping.values().toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return new Marked(rs.getLong(1), rs.getLong(2));
+                return new Marked(rs.getLong(1), rs.getLong(2), rs.getLong(3));
             }
         }
+    }
+
+    /**
+     * The outcomes of exits that were withdrawn: the guest's exit was cleared in the guests table (a re-entry), so the
+     * guest is current again and the exit no longer stands. A key with an exited row besides keeps its outcome.
+     */
+    private String withdrawOutcomes() {
+        String guests = guestsTable.quoted();
+        return " withdrawn AS (DELETE FROM prediction_outcomes o USING " + guests + " g"
+                + " WHERE g.exit_date IS NULL AND g.personal_id = o.personal_id AND g.enroll_date::date = o.enroll_date"
+                + " AND NOT EXISTS (SELECT 1 FROM " + guests + " e WHERE e.exit_date IS NOT NULL"
+                + " AND e.personal_id = o.personal_id AND e.enroll_date::date = o.enroll_date)"
+                + " RETURNING 1)";
     }
 }

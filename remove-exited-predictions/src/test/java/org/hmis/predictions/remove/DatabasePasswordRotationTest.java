@@ -92,7 +92,8 @@ class DatabasePasswordRotationTest {
             st.execute("ALTER TABLE guests ADD COLUMN predicted_exit_destination VARCHAR");
             st.execute(
                     "INSERT INTO guests (personal_id, enroll_date, exit_date) VALUES (1, '2026-01-01', '2026-02-01')");
-            st.execute("GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO " + ROLE);
+            // DELETE: remove withdraws the outcome of an exit that was cleared (infra/sql/grants.sql).
+            st.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + ROLE);
         }
         secrets = SecretsManagerClient.builder()
                 .httpClientBuilder(UrlConnectionHttpClient.builder())

@@ -313,6 +313,49 @@ class RemoveExitedStepTest {
                 "one row per guest key: the exit that stands, with the prediction made before it");
     }
 
+    /**
+     * A re-entry: the guest's exit is cleared in the guests table, so the guest is current again. The next remove
+     * withdraws the exit's outcome, which the realised figures then no longer count.
+     */
+    @Test
+    void aWithdrawnExitIsWithdrawnFromTheOutcomesToo() throws SQLException {
+        predicted(3, "2025-03-01", "20250301T000000Z-0001", "m1", "perm", 0.6);
+        predicted(2, "2026-02-01", "20250301T000000Z-0001", "m1", "es", 0.2);
+        step().run(RunId.parse("20261123T060000Z-0001"));
+        assertEquals(1, outcomes().size());
+        assertEquals(1, monthlyGuests("m1"), "the exit is counted while it stands");
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement()) {
+            st.execute("UPDATE guests SET exit_date = NULL, exit_destination = NULL WHERE personal_id = 3");
+        }
+
+        RemoveExitedStep.Summary next = step().run(RunId.parse("20261123T070000Z-0002"));
+
+        assertEquals(0, next.outcomesKept());
+        assertEquals(List.of(), outcomes(), "the withdrawn exit's outcome is withdrawn");
+        assertEquals(0, monthlyGuests("m1"), "and no month counts it while the guest is back");
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT details->>'outcomesWithdrawn' FROM prediction_runs"
+                        + " WHERE step = 'remove' AND run_id = '20261123T070000Z-0002'")) {
+            assertTrue(rs.next());
+            assertEquals("1", rs.getString(1));
+        }
+    }
+
+    /** The guests prediction_outcome_months counts for {@code model}, over every month. */
+    private static long monthlyGuests(String model) throws SQLException {
+        try (Connection c = PG.connect();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT coalesce(sum(guests), 0) FROM prediction_outcome_months WHERE model = ?")) {
+            ps.setString(1, model);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     @Test
     void aDestinationTheMappingDoesNotKnowIsKeptWithoutAClass() throws SQLException {
         try (Connection c = PG.connect();

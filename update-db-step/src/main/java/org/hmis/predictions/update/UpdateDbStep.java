@@ -285,6 +285,7 @@ public final class UpdateDbStep {
         }
         String runId = part.runId().value();
         try (Connection c = dataSource.getConnection()) {
+            ledger.seen(c, part.runId(), RunLedger.UPDATE_STEP, part.key(), deadline);
             c.setAutoCommit(false);
             try {
                 Summary summary = applyInTransaction(c, part, origin, predictions, source, started, deadline);

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /runs/latest} and {@code GET /runs/{runId}} of the HTTP API: a run's status from {@code prediction_runs}
- * ({@link RunStatus}), 200 with it; 404 for a run no wrangle started (or no run at all), 400 for a malformed run id,
+ * ({@link RunStatus}: {@code stalled} with the step last seen when a step of it stopped without finishing), 200 with
+ * it; 404 for a run no wrangle started (or no run at all), 400 for a malformed run id,
  * 405 for another method, 503 when the database cannot be read. Every answer has a JSON body.
  */
 final class RunStatusRequests {

@@ -255,6 +255,7 @@ public final class WrangleStep {
                 return nothingToDo(runId, started);
             }
             try {
+                ledger.seen(connection, runId, STEP, "", deadline);
                 return wrangle(connection, start.get(), deadline, started);
             } catch (SQLException | IOException | RuntimeException | Error e) {
                 recordFailure(connection, runId, e);

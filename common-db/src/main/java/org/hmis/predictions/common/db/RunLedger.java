@@ -11,7 +11,10 @@ import java.util.Optional;
 import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.run.RunId;
 import org.hmis.predictions.common.run.RunKeys;
+import org.hmis.predictions.lambda.Deadline;
 import org.hmis.predictions.lambda.trigger.RunRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one writer of a run's records in {@code prediction_runs}: a method per event of a run's life, which the steps
@@ -24,7 +27,10 @@ import org.hmis.predictions.lambda.trigger.RunRequest;
  * its run id until it {@link #release releases} it), then records it {@link #wrangled} or {@link #failed}; update
  * records each {@link #partApplied part applied}, and whichever of the two sees the last part applied marks the run
  * {@value #COMPLETE}, ranks its current guests' percentiles and (from update) records its class mix. Remove
- * {@link #admitRemove checks} a caller's run id and records that it {@link #removed marked} the exited guests.
+ * {@link #admitRemove checks} a caller's run id and records that it {@link #removed marked} the exited guests. Wrangle
+ * and each update part record that they were {@link #seen} and until when they may run, which tells a run whose step
+ * stopped without a word ({@link RunStatus#STALLED}); such a run, or a failed one, may be started again under its id,
+ * or {@link #failStopped failed} by an operator.
  */
 public final class RunLedger {
     public static final String TABLE = "prediction_runs";
@@ -48,8 +54,15 @@ public final class RunLedger {
 
     public static final String SOURCE_ETAG = "sourceEtag";
     public static final String ROWS_IN_PART = "rowsInPart";
-    /** How far a caller's run id may be from the database's clock, either way. */
+    /**
+     * How far a caller's run id may be from the database's clock, either way; a failed or stalled run the ledger holds
+     * may be started again under its id at any age.
+     */
     public static final Duration CALLER_WINDOW = Duration.ofMinutes(15);
+    /** How long a step without a deadline (the local runner) is taken to run after it was last seen. */
+    public static final Duration UNBOUNDED_STEP = RunHeartbeats.UNBOUNDED;
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunLedger.class);
 
     private final SqlIdentifier guestPredictionsTable;
     private final RiskPercentiles percentiles;
@@ -215,19 +228,25 @@ public final class RunLedger {
     }
 
     /**
-     * A caller's run id for remove: near the database's clock, and not one remove has run under.
+     * A caller's run id for remove: near the database's clock (or a run the ledger holds, being resumed), and not one
+     * remove has run under.
      *
      * @throws RunRefusedException when it is not
      */
     public void admitRemove(Connection connection, RunId runId) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("SELECT clock_timestamp(), EXISTS (SELECT 1 FROM "
-                + TABLE + " WHERE run_id = ? AND step = ? AND part = '')")) {
+                + TABLE + " WHERE run_id = ? AND step = ? AND part = ''), EXISTS (SELECT 1 FROM " + TABLE
+                + " WHERE run_id = ? AND step = ? AND part = '')")) {
             ps.setString(1, runId.value());
             ps.setString(2, REMOVE_STEP);
+            ps.setString(3, runId.value());
+            ps.setString(4, RUN_STEP);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 Instant now = rs.getTimestamp(1).toInstant();
-                if (Duration.between(runId.stamp(), now).abs().compareTo(CALLER_WINDOW) > 0) {
+                // A run the ledger holds had its id checked when it was new: resuming it may run its remove late.
+                boolean known = rs.getBoolean(3);
+                if (!known && Duration.between(runId.stamp(), now).abs().compareTo(CALLER_WINDOW) > 0) {
                     throw new RunRefusedException(
                             RunRefusedException.Reason.BAD_TIME,
                             "run id " + runId + " names " + runId.stamp() + ", more than "
@@ -257,6 +276,48 @@ public final class RunLedger {
                 new Entry(runId.value(), REMOVE_STEP, "", startedAt, finishedAt, guests, null, REMOVED, details),
                 null,
                 null);
+    }
+
+    /**
+     * Records that {@code step} works on {@code part} of the run (the part's key, or "" for a whole-run step) now, and
+     * may run until {@code deadline} ends ({@link #UNBOUNDED_STEP} from now without one): what tells a stalled run
+     * ({@link RunStatus#STALLED}). Its own statement, on {@code connection} in auto-commit mode; a failure is logged,
+     * not thrown, so a schema without the heartbeats (not yet migrated) does not stop the work.
+     */
+    public void seen(Connection connection, RunId runId, String step, String part, Deadline deadline) {
+        try {
+            RunHeartbeats.seen(connection, runId, step, part, deadline);
+        } catch (SQLException e) {
+            LOG.warn(
+                    "run {}: could not record that {} was seen (is the pipeline schema migrated? local-runner setup): {}",
+                    runId,
+                    step,
+                    e.getMessage());
+        }
+    }
+
+    /** When remove finished marking exited guests under {@code runId}, if it did. */
+    public Optional<Instant> removedAt(Connection connection, RunId runId) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT finished_at FROM " + TABLE + " WHERE run_id = ? AND step = ? AND part = '' AND status = ?")) {
+            ps.setString(1, runId.value());
+            ps.setString(2, REMOVE_STEP);
+            ps.setString(3, REMOVED);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getTimestamp(1).toInstant()) : Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * Records a run that stopped without finishing {@value #FAILED}, {@code reason} its error, so it may be started
+     * again under its id: a started run no wrangle holds, or a wrangled run no update is still applying (within its
+     * deadline). Answers the status the run had.
+     *
+     * @throws RunRefusedException when the run is complete or failed, or a step of it is still running
+     */
+    public String failStopped(Connection connection, RunId runId, String reason) throws SQLException {
+        return RunLifecycle.failStopped(connection, runId, reason);
     }
 
     /** Marks the run complete, its percentiles ranked, when it is wrangled and every part is applied. */

@@ -53,20 +53,22 @@ final class RunLifecycle {
      * @throws RunRefusedException naming why not
      */
     static void admit(Connection connection, RunRequest request) throws SQLException {
-        checkTime(request, now(connection));
+        Instant now = now(connection);
         Optional<RunLedger.State> state = state(connection, request.runId());
         if (state.isPresent()) {
             String status = state.get().status();
             if (status.equals(WRANGLED) || status.equals(COMPLETE)) {
                 throw alreadyUsed(request.runId(), status);
             }
-            if (status.equals(STARTED)) {
+            if (status.equals(STARTED) && !stalled(connection, request.runId(), state.get())) {
                 throw new RunRefusedException(
                         RunRefusedException.Reason.IN_PROGRESS,
                         "run " + request.runId() + " was started at "
                                 + state.get().startedAt() + " and has not finished; ask for a new run");
             }
         }
+        // A failed or stalled run is known to the ledger: its id was checked when it was new.
+        checkTime(request, now, state.isPresent());
     }
 
     /**
@@ -190,6 +192,65 @@ final class RunLifecycle {
         }
     }
 
+    /** Whether a started run is stalled: its wrangle stopped without finishing ({@link RunHeartbeats}). */
+    private static boolean stalled(Connection connection, RunId runId, RunLedger.State state) throws SQLException {
+        return RunHeartbeats.of(connection, runId, state.status(), state.startedAt())
+                .stalled();
+    }
+
+    /**
+     * Records a run that stopped without finishing {@value #FAILED}, with {@code reason} as its error, so it can be
+     * started again: a run {@value #STARTED} whose wrangle holds its lock no more, or {@value #WRANGLED} with no update
+     * still within its deadline. Refused for a run that is complete or failed, or has a step still running.
+     *
+     * @return the status the run had
+     */
+    static String failStopped(Connection connection, RunId runId, String reason) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+            ps.setLong(1, lockKey(runId));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    throw new RunRefusedException(
+                            RunRefusedException.Reason.IN_PROGRESS, "run " + runId + " is being wrangled right now");
+                }
+            }
+        }
+        try {
+            RunLedger.State state = state(connection, runId)
+                    .orElseThrow(() -> new IllegalArgumentException("no run " + runId + " was ever started"));
+            String status = state.status();
+            if (status.equals(COMPLETE) || status.equals(FAILED)) {
+                throw new RunRefusedException(
+                        RunRefusedException.Reason.ALREADY_USED,
+                        "run " + runId + " is " + status + " already: there is nothing to fail");
+            }
+            RunHeartbeats.Liveness liveness = RunHeartbeats.of(connection, runId, status, state.startedAt());
+            if (status.equals(WRANGLED) && liveness.live() != null) {
+                StepHeartbeat live = liveness.live();
+                throw new RunRefusedException(
+                        RunRefusedException.Reason.IN_PROGRESS,
+                        "run " + runId + "'s " + live.step() + " of " + live.part() + " was seen at " + live.at()
+                                + " and may run until " + live.until() + "; fail the run after that");
+            }
+            try (PreparedStatement ps = connection.prepareStatement("UPDATE " + TABLE + " SET status = '" + FAILED
+                    + "', finished_at = clock_timestamp(), details = details || jsonb_build_object('error', ?::text,"
+                    + " 'failedWhile', ?::text)" + RUN_ROW + " AND status = ?")) {
+                ps.setString(1, reason);
+                ps.setString(2, status);
+                ps.setString(3, runId.value());
+                ps.setString(4, status);
+                if (ps.executeUpdate() != 1) {
+                    throw new IllegalStateException("run " + runId + " changed while it was being failed; try again");
+                }
+            }
+            LOG.warn("run {} was {} and is now recorded failed: {}", runId, status, reason);
+            return status;
+        } finally {
+            release(connection, runId);
+        }
+    }
+
     /** The run's row, if the run was ever started. */
     static Optional<RunLedger.State> state(Connection connection, RunId runId) throws SQLException {
         try (PreparedStatement ps =
@@ -249,10 +310,16 @@ final class RunLifecycle {
         }
     }
 
-    private static void checkTime(RunRequest request, Instant now) {
+    /**
+     * A run id may not name a time after the window; a caller's may not name one before it either, unless the ledger
+     * holds the run ({@code known}: failed, or started and stopped), whose id was checked when it was new: a caller
+     * resumes an old run but cannot invent one.
+     */
+    private static void checkTime(RunRequest request, Instant now, boolean known) {
         Instant stamp = request.runId().stamp();
         boolean tooLate = stamp.isAfter(now.plus(CALLER_WINDOW));
-        boolean tooEarly = request.origin() == RunRequest.Origin.CALLER && stamp.isBefore(now.minus(CALLER_WINDOW));
+        boolean tooEarly =
+                request.origin() == RunRequest.Origin.CALLER && !known && stamp.isBefore(now.minus(CALLER_WINDOW));
         if (tooLate || tooEarly) {
             throw new RunRefusedException(
                     RunRefusedException.Reason.BAD_TIME,
@@ -275,8 +342,14 @@ final class RunLifecycle {
             ps.setString(1, request.runId().value());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                checkTime(request, rs.getTimestamp(1).toInstant());
-                return Optional.ofNullable(rs.getString(2));
+                Optional<String> status = Optional.ofNullable(rs.getString(2));
+                // The caller holds the run's lock: a started run's wrangle is gone, so it is resumable as a failed one.
+                checkTime(
+                        request,
+                        rs.getTimestamp(1).toInstant(),
+                        status.filter(s -> s.equals(FAILED) || s.equals(STARTED))
+                                .isPresent());
+                return status;
             }
         }
     }
@@ -318,7 +391,7 @@ final class RunLifecycle {
         }
     }
 
-    private static long lockKey(RunId runId) {
+    static long lockKey(RunId runId) {
         return AdvisoryLockKey.of("exit-destination-refresh/run/" + runId);
     }
 

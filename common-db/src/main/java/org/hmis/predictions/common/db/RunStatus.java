@@ -19,7 +19,8 @@ import org.hmis.predictions.common.run.RunId;
  * made them, and when each stage ended. Predict writes no database record; its time is inside {@code totalMs}.
  *
  * @param runId the run
- * @param status {@code started}, {@code wrangled}, {@code complete} or {@code failed}
+ * @param status {@code started}, {@code wrangled}, {@code complete} or {@code failed}, or {@code stalled}: started or
+ *     wrangled, and a step of it stopped without finishing ({@code lastSeen} says which and when)
  * @param origin where the run id came from: {@code made_here}, {@code caller} or {@code schedule}
  * @param attempt 1, or more when a failed run was started again
  * @param parts the manifest's parts and how many of them were applied
@@ -32,6 +33,9 @@ import org.hmis.predictions.common.run.RunId;
  * @param timings when the run started, was wrangled, completed or failed
  * @param durationsMs how long the wrangle, the updates (summed over parts) and the whole run took
  * @param error why the run failed, when it did
+ * @param lastSeen the step of the run's current attempt seen last, when it was seen and until when its invocation may
+ *     run; null when no step recorded one. A run is {@code stalled} when a step stopped without finishing: see
+ *     {@link RunHeartbeats}
  */
 public record RunStatus(
         String runId,
@@ -47,7 +51,10 @@ public record RunStatus(
         List<Model> models,
         Timings timings,
         Durations durationsMs,
-        String error) {
+        String error,
+        StepHeartbeat lastSeen) {
+    /** What {@code status} says of a run whose step stopped without finishing. */
+    public static final String STALLED = "stalled";
 
     /** The parts of the run: {@code expected}, the manifest's count (null until wrangled), and how many applied. */
     public record Parts(Integer expected, long applied) {}
@@ -109,9 +116,10 @@ public record RunStatus(
                 Timings timings = new Timings(started, wrangled, completed, failed ? finished : null);
                 Durations durations = new Durations(
                         millisBetween(started, wrangled), rs.getLong(16), millisBetween(started, completed));
+                RunHeartbeats.Liveness liveness = RunHeartbeats.of(connection, RunId.parse(id), status, started);
                 return Optional.of(new RunStatus(
                         id,
-                        status,
+                        liveness.stalled() ? STALLED : status,
                         rs.getString(3),
                         rs.getInt(4),
                         new Parts(parts, rs.getLong(12)),
@@ -123,7 +131,8 @@ public record RunStatus(
                         models(connection, id),
                         timings,
                         durations,
-                        rs.getString(8)));
+                        rs.getString(8),
+                        liveness.lastSeen()));
             }
         }
     }
