@@ -125,10 +125,12 @@ class ResumedRunTest {
         }
     }
 
-    /** The model's manifest is missing: the wrangle fails; with the model back the same id runs to completion. */
-    @Test
-    void aRunThatFailedInItsWrangleResumesWithItsRunId() throws Exception {
-        deleteModelObject(RunKeys.manifestKey(MODEL));
+    /**
+     * Runs the pipeline with the model object {@code key} missing, puts the model back, and answers the run's id once
+     * the run is recorded {@code status}.
+     */
+    private String runFailingWithout(String key, String status) throws Exception {
+        deleteModelObject(key);
         Outcome failed;
         try {
             failed = run("--step", "all");
@@ -137,7 +139,14 @@ class ResumedRunTest {
         }
         assertEquals(1, failed.exit(), failed.out());
         String runId = runIdOf(failed);
-        assertEquals("failed", status(runId).path("status").asText());
+        assertEquals(status, status(runId).path("status").asText());
+        return runId;
+    }
+
+    /** The model's manifest is missing: the wrangle fails; with the model back the same id runs to completion. */
+    @Test
+    void aRunThatFailedInItsWrangleResumesWithItsRunId() throws Exception {
+        String runId = runFailingWithout(RunKeys.manifestKey(MODEL), "failed");
 
         Outcome resumed = run("--step", "all", "--run-id", runId);
 
@@ -154,16 +163,7 @@ class ResumedRunTest {
     /** model.txt is missing: the wrangle succeeds and predict fails; resumed, the run predicts its wrangled parts. */
     @Test
     void aRunThatFailedInPredictResumesWithItsRunId() throws Exception {
-        deleteModelObject(RunKeys.modelKey(MODEL));
-        Outcome failed;
-        try {
-            failed = run("--step", "all");
-        } finally {
-            uploadModel();
-        }
-        assertEquals(1, failed.exit(), failed.out());
-        String runId = runIdOf(failed);
-        assertEquals("wrangled", status(runId).path("status").asText());
+        String runId = runFailingWithout(RunKeys.modelKey(MODEL), "wrangled");
 
         Outcome resumed = run("--step", "all", "--run-id", runId);
 
