@@ -9,7 +9,6 @@ import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.db.Database;
 import org.hmis.predictions.common.features.FeatureSpec;
-import org.hmis.predictions.common.features.GuestFeatures;
 import org.hmis.predictions.common.run.RunId;
 import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.synthetic.GuestGenerator;
@@ -60,8 +59,7 @@ public final class WrangleBenchmark {
      * the step; the best round of each counts (between single timings of the same build the ratio moved by 0.2).
      */
     public BenchLine run() throws SQLException, IOException {
-        String copy =
-                WrangleStep.copyCurrentGuests(config.guestsTable(), new GuestFeatures(FeatureSpec.V1).inputColumns());
+        String copy = WrangleStep.copyCurrentGuests(config.guestsTable(), FeatureSpec.V1);
         WrangleStep step = WrangleStep.from(config, database, store);
         copyAndDiscard(copy);
         step.run(RunId.newRun());

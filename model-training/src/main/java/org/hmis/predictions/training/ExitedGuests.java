@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.features.ExitDestinationClasses;
+import org.hmis.predictions.common.features.FeatureQuery;
 import org.hmis.predictions.common.features.FeatureSpec;
 import org.hmis.predictions.common.features.GuestFeatures;
 import org.hmis.predictions.common.features.RejectedRowException;
@@ -62,7 +62,7 @@ public final class ExitedGuests {
         boolean autoCommit = connection.getAutoCommit();
         // A cursor (and so a fetch size) needs a transaction; nothing is written, so it ends in a rollback.
         connection.setAutoCommit(false);
-        try (PreparedStatement statement = connection.prepareStatement(query(table, inputColumns))) {
+        try (PreparedStatement statement = connection.prepareStatement(query(table, spec))) {
             statement.setFetchSize(FETCH_ROWS);
             Matrix matrix = new Matrix(numFeatures);
             Map<String, Long> unmapped = new TreeMap<>();
@@ -136,30 +136,20 @@ public final class ExitedGuests {
     }
 
     /**
-     * The query: the transform's input columns, then the household, the destination and the group attributes' source
-     * columns. Only those columns.
+     * The query ({@link FeatureQuery#exited}): the transform's input columns, then the household, the destination and
+     * the group attributes' source columns. Only those columns. For a household specification, one row per household:
+     * its head's destination and groups.
      */
-    static String query(SqlIdentifier table, List<String> inputColumns) {
-        String columns = inputColumns.stream()
-                // enroll_date is DATE here, but may be a timestamp in an older table: the key is the day either way.
-                .map(column -> column.equals(GuestFeatures.ENROLL_DATE) ? quote(column) + "::date" : quote(column))
-                .collect(Collectors.joining(", "));
-        String attributeColumns =
-                ATTRIBUTE_COLUMNS.stream().map(ExitedGuests::quote).collect(Collectors.joining(", "));
-        return "SELECT " + columns + ", " + quote(CASE_ID) + ", " + quote(EXIT_DESTINATION) + ", " + attributeColumns
-                + " FROM " + table.quoted()
-                + " WHERE exit_date IS NOT NULL AND " + quote(EXIT_DESTINATION) + " IS NOT NULL"
-                + " ORDER BY " + quote(GuestFeatures.PERSONAL_ID) + ", " + quote(GuestFeatures.ENROLL_DATE);
+    static String query(SqlIdentifier table, FeatureSpec spec) {
+        List<String> extra = new ArrayList<>(List.of(CASE_ID, EXIT_DESTINATION));
+        extra.addAll(ATTRIBUTE_COLUMNS);
+        return FeatureQuery.exited(table, spec, extra);
     }
 
     private static List<String> concat(List<String> first, String last) {
         List<String> all = new ArrayList<>(first);
         all.add(last);
         return List.copyOf(all);
-    }
-
-    private static String quote(String column) {
-        return '"' + column + '"';
     }
 
     /** Rows appended to growing arrays: the row count is known only at the end of the cursor. */

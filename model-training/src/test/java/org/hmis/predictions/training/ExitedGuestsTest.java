@@ -153,8 +153,7 @@ class ExitedGuestsTest {
 
     @Test
     void theQuerySelectsNoPersonalData() {
-        String sql = ExitedGuests.query(
-                TABLE, new org.hmis.predictions.common.features.GuestFeatures(FeatureSpec.V1).inputColumns());
+        String sql = ExitedGuests.query(TABLE, FeatureSpec.V1);
         for (String personal :
                 new String[] {"first_name", "last_name", "ssn\"", "dob\"", "email", "phone", "address"}) {
             assertFalse(sql.contains(personal), personal + " in " + sql);

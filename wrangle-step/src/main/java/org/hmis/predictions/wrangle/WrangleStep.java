@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.StringJoiner;
 import javax.sql.DataSource;
 import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.config.SqlIdentifier;
@@ -18,6 +17,7 @@ import org.hmis.predictions.common.db.RunLedger;
 import org.hmis.predictions.common.db.TransactionSettings;
 import org.hmis.predictions.common.drift.DriftCounts;
 import org.hmis.predictions.common.drift.PopulationStabilityIndex;
+import org.hmis.predictions.common.features.FeatureQuery;
 import org.hmis.predictions.common.features.FeatureSpec;
 import org.hmis.predictions.common.features.GuestFeatures;
 import org.hmis.predictions.common.features.GuestKey;
@@ -214,25 +214,13 @@ public final class WrangleStep {
     }
 
     /**
-     * The query the step streams: the key (enroll_date as a date, by the key date rule of {@link GuestKeyColumns})
-     * and the source columns, in {@link GuestFeatures#inputColumns()} order, of the guests still in the shelter, in
-     * key order: copies of a key come one after another. With the intake app's index on the key the server reads the
-     * rows in that order without sorting.
+     * The query the step streams ({@link FeatureQuery#currentGuests}): the key and the source columns, in
+     * {@link GuestFeatures#inputColumns()} order, of the guests still in the shelter, in key order: copies of a key
+     * come one after another. With the intake app's index on the key the server reads the rows in that order without
+     * sorting, unless a household specification's aggregates need the rows by household first.
      */
-    public static String currentGuestsQuery(SqlIdentifier guestsTable, List<String> inputColumns) {
-        StringJoiner select = new StringJoiner(", ");
-        for (String column : inputColumns) {
-            // Feature spec column names are checked to be [a-z][a-z0-9_-]*: quoting makes the hyphenated ones valid.
-            String quoted = '"' + column + '"';
-            select.add(column.equals(GuestFeatures.ENROLL_DATE) ? quoted + "::date AS " + quoted : quoted);
-        }
-        return "SELECT " + select + " FROM " + guestsTable.quoted() + " WHERE \"exit_date\" IS NULL" + " ORDER BY \""
-                + GuestFeatures.PERSONAL_ID + "\", \"" + GuestFeatures.ENROLL_DATE + "\"";
-    }
-
-    /** The COPY statement that streams {@link #currentGuestsQuery} as CSV. */
-    public static String copyCurrentGuests(SqlIdentifier guestsTable, List<String> inputColumns) {
-        return "COPY (" + currentGuestsQuery(guestsTable, inputColumns) + ") TO STDOUT (FORMAT csv)";
+    public static String copyCurrentGuests(SqlIdentifier guestsTable, FeatureSpec spec) {
+        return FeatureQuery.copy(FeatureQuery.currentGuests(guestsTable, spec));
     }
 
     /** Wrangles the current guests under a run id this process made, with no deadline (local runs and tests). */
@@ -351,7 +339,7 @@ public final class WrangleStep {
                 }
                 keys.add(key, number, row[0], row[1]);
             });
-            copyOut(connection, copyCurrentGuests(guestsTable, features.inputColumns()), parser);
+            copyOut(connection, copyCurrentGuests(guestsTable, model.spec()), parser);
             parser.finish();
             keys.finish();
             connection.commit();

@@ -32,6 +32,7 @@ import org.hmis.predictions.common.csv.WrangledCsv;
 import org.hmis.predictions.common.db.Database;
 import org.hmis.predictions.common.db.PipelineSchema;
 import org.hmis.predictions.common.db.RunRefusedException;
+import org.hmis.predictions.common.features.FeatureQuery;
 import org.hmis.predictions.common.features.FeatureSpec;
 import org.hmis.predictions.common.features.GuestFeatures;
 import org.hmis.predictions.common.run.RunId;
@@ -346,7 +347,7 @@ class WrangleStepTest {
     @Test
     void theQuerySelectsOnlyTheKeyAndTheSpecificationsColumns() {
         List<String> columns = new GuestFeatures(FeatureSpec.V1).inputColumns();
-        String query = WrangleStep.currentGuestsQuery(GUESTS, columns);
+        String query = FeatureQuery.currentGuests(GUESTS, FeatureSpec.V1);
         assertEquals(
                 "SELECT \"personal_id\", \"enroll_date\"::date AS \"enroll_date\", \"case_members\"",
                 query.substring(0, query.indexOf(", \"age_at_enrollment\"")));

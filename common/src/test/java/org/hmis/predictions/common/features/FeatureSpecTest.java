@@ -141,8 +141,9 @@ class FeatureSpecTest {
     void versionsAreLookedUpByName() {
         assertSame(FeatureSpec.V1, FeatureSpec.forVersion("v1"));
         assertSame(FeatureSpec.V2, FeatureSpec.forVersion("v2"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FeatureSpec.forVersion("v3"));
-        assertEquals("unknown feature specification version 'v3'; known versions: v1, v2", e.getMessage());
+        assertSame(FeatureSpec.V3, FeatureSpec.forVersion("v3"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FeatureSpec.forVersion("v4"));
+        assertEquals("unknown feature specification version 'v4'; known versions: v1, v2, v3", e.getMessage());
     }
 
     @Test
@@ -174,8 +175,13 @@ class FeatureSpecTest {
                 "is_trans");
         List<String> expected = new ArrayList<>(FeatureSpec.V1.featureNames());
         expected.removeAll(removed);
-        assertEquals(expected, v2.featureNames(), "every other feature of v1, in v1's order");
-        assertEquals(37, v2.size());
+        expected.set(expected.indexOf("is_son"), "is_child_of_hoh");
+        expected.remove("is_daughter");
+        assertEquals(expected, v2.featureNames(), "every other feature of v1, in v1's order, son and daughter one");
+        assertEquals(
+                List.of("Son", "Daughter"),
+                v2.features().get(v2.featureNames().indexOf("is_child_of_hoh")).values());
+        assertEquals(36, v2.size());
         assertEquals(27, v2.sourceColumns().size());
         assertEquals(spec.valuesWithoutFlag("household_type"), v2.valuesWithoutFlag("household_type"));
     }
