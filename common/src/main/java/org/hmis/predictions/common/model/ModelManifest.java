@@ -41,6 +41,8 @@ import org.hmis.predictions.common.features.ExitDestinationClasses;
  * @param driftBaseline the training rows' distribution of every feature, in {@code features} order, that current
  *     guests are compared with; {@code null} for a model trained before training recorded it (the field is then
  *     left out of {@code model.json})
+ * @param riskModel the binary model of the risk beside the five-class one, whose contributions are the reasons;
+ *     {@code null} for a model trained before training made one (predict then writes no reasons)
  */
 public record ModelManifest(
         @JsonProperty("model_name") String modelName,
@@ -54,12 +56,56 @@ public record ModelManifest(
         @JsonProperty("lightgbm_parameters") Map<String, String> lightGbmParameters,
 
         @JsonProperty("drift_baseline") @JsonInclude(JsonInclude.Include.NON_NULL)
-        DriftBaseline driftBaseline) {
+        DriftBaseline driftBaseline,
+
+        @JsonProperty("risk_model") @JsonInclude(JsonInclude.Include.NON_NULL)
+        RiskModel riskModel) {
+
+    /**
+     * The risk model named by a manifest: a LightGBM binary model in {@code file} next to {@code model.txt}, trained
+     * on the same rows and features, whose output is the chance that a household does not reach permanent housing:
+     * its label is 1 for every class of {@code positiveClasses}. Its raw score is the log-odds of that risk, and its
+     * exact contributions add up to it: they are what the reasons say.
+     *
+     * @param file the object's name under {@code models/<name>/}, such as {@value #DEFAULT_FILE}
+     * @param positiveClasses the classes the risk is the chance of: every class but {@code perm}
+     */
+    public record RiskModel(
+            @JsonProperty("file") String file,
+            @JsonProperty("positive_classes") List<String> positiveClasses) {
+        public static final String DEFAULT_FILE = "risk-model.txt";
+
+        public RiskModel {
+            requireText("risk_model.file", file);
+            if (file.contains("/") || file.equals(FILE_NAME) || file.equals("model.txt")) {
+                throw new IllegalArgumentException(
+                        "'risk_model.file' should name an object beside model.txt, found '" + file + "'");
+            }
+            if (positiveClasses == null
+                    || positiveClasses.isEmpty()
+                    || !ExitDestinationClasses.LABELS.containsAll(positiveClasses)
+                    || new HashSet<>(positiveClasses).size() != positiveClasses.size()) {
+                throw new IllegalArgumentException("'risk_model.positive_classes' should be distinct classes of "
+                        + ExitDestinationClasses.LABELS + ", found " + positiveClasses);
+            }
+            positiveClasses = List.copyOf(positiveClasses);
+        }
+
+        /** The risk of not reaching permanent housing: every class but {@code perm}. */
+        public static RiskModel notPermanentHousing() {
+            return new RiskModel(
+                    DEFAULT_FILE,
+                    ExitDestinationClasses.LABELS.stream()
+                            .filter(label -> !label.equals("perm"))
+                            .toList());
+        }
+    }
 
     /** The file name next to {@code model.txt}. */
     public static final String FILE_NAME = "model.json";
 
     private static final String DRIFT_BASELINE = "drift_baseline";
+    private static final String RISK_MODEL = "risk_model";
 
     /** Characters LightGBM refuses or rewrites in feature names, so a name holding one could never match. */
     private static final String FORBIDDEN_IN_FEATURE_NAMES = "\"',:[]{}";
@@ -108,6 +154,53 @@ public record ModelManifest(
         }
     }
 
+    /** A manifest without a risk model. */
+    public ModelManifest(
+            String modelName,
+            String featureSpecVersion,
+            List<String> features,
+            List<String> classLabels,
+            Instant trainedAt,
+            long trainRows,
+            long testRows,
+            JsonNode metrics,
+            Map<String, String> lightGbmParameters,
+            DriftBaseline driftBaseline) {
+        this(
+                modelName,
+                featureSpecVersion,
+                features,
+                classLabels,
+                trainedAt,
+                trainRows,
+                testRows,
+                metrics,
+                lightGbmParameters,
+                driftBaseline,
+                null);
+    }
+
+    /** This manifest naming {@code riskModel}. */
+    public ModelManifest withRiskModel(RiskModel riskModel) {
+        return new ModelManifest(
+                modelName,
+                featureSpecVersion,
+                features,
+                classLabels,
+                trainedAt,
+                trainRows,
+                testRows,
+                metrics,
+                lightGbmParameters,
+                driftBaseline,
+                riskModel);
+    }
+
+    /** The risk model, when training made one. */
+    public Optional<RiskModel> risk() {
+        return Optional.ofNullable(riskModel);
+    }
+
     /** A manifest without a drift baseline. */
     public ModelManifest(
             String modelName,
@@ -129,6 +222,7 @@ public record ModelManifest(
                 testRows,
                 metrics,
                 lightGbmParameters,
+                null,
                 null);
     }
 
@@ -145,8 +239,13 @@ public record ModelManifest(
         try {
             JsonNode tree = JSON.readTree(json);
             // Every other field is required; a model trained before drift baselines has none, and is still a model.
-            if (tree instanceof ObjectNode object && !object.has(DRIFT_BASELINE)) {
-                object.putNull(DRIFT_BASELINE);
+            // Neither has a model trained before risk models.
+            if (tree instanceof ObjectNode object) {
+                for (String optional : List.of(DRIFT_BASELINE, RISK_MODEL)) {
+                    if (!object.has(optional)) {
+                        object.putNull(optional);
+                    }
+                }
             }
             return JSON.treeToValue(tree, ModelManifest.class);
         } catch (JsonProcessingException e) {

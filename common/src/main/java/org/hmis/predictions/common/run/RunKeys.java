@@ -91,6 +91,11 @@ public final class RunKeys {
         return MODELS_PREFIX + modelName + "/model.json";
     }
 
+    /** The key of an object {@code file} beside a model's model.txt, such as its risk model. */
+    public static String modelFileKey(String modelName, String file) {
+        return MODELS_PREFIX + modelName + "/" + file;
+    }
+
     /** The part a key names, or empty when the key is not a part (a rejected file, a model, anything else). */
     public static Optional<Part> parsePart(String key) {
         Matcher m = PART_KEY.matcher(key);
