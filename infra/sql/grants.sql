@@ -49,10 +49,10 @@ DECLARE
     pipeline_schema text := current_setting('exit_destination.pipeline_schema');
     guests          text := format('%I.%I', guests_schema, current_setting('exit_destination.guests_table'));
     -- What the steps read of the guests table: the key, exit_date, the prediction (remove and update compare it
-    -- before they write), exit_destination (remove keeps it with a leaving guest's outcome) and the source columns of
-    -- feature specification v1 (FeatureSpec.V1, read by wrangle).
+    -- before they write), exit_destination (remove keeps it with a leaving guest's outcome), case_id (update ranks
+    -- households) and the source columns of feature specification v1 (FeatureSpec.V1, read by wrangle).
     read_columns    text[] := ARRAY[
-        'personal_id', 'enroll_date', 'exit_date', 'predicted_exit_destination', 'exit_destination',
+        'personal_id', 'enroll_date', 'exit_date', 'predicted_exit_destination', 'exit_destination', 'case_id',
         'case_members', 'age_at_enrollment', 'current_age', 'client_record_restricted', 'inforeleaseno',
         'non-cash_benefit_count', 'barrier_count_at_entry', 'chronic_homeless_status', 'under_25', 'case_children',
         'case_adults', 'earned_income', 'supplemental_security_income', 'social_security_disability_income',
@@ -73,9 +73,11 @@ DECLARE
         -- The realised figures per model and month (read by `local-runner report`).
         ['prediction_outcome_months', 'SELECT']
     ];
-    -- The view of the current guests by risk (CURRENT_GUEST_RISK_VIEW): read only; `local-runner run --step all`
-    -- prints the households most at risk from it, as the functions' role. A renamed view is renamed here too.
-    risk_view       CONSTANT text := 'current_guest_risk';
+    -- The views of the current guests by risk (CURRENT_GUEST_RISK_VIEW) and of the current households beside it
+    -- (current_household_risk): read only; `local-runner run --step all` prints the households most at risk from the
+    -- second, as the functions' role. A renamed view is renamed here too.
+    risk_views      CONSTANT text[] := ARRAY['current_guest_risk', 'current_household_risk'];
+    risk_view       text;
     -- Flyway's record of the migrations: the setup role's alone.
     history_table   CONSTANT text := 'exit_destination_schema_history';
     pipeline_table  text;
@@ -117,10 +119,12 @@ BEGIN
                    (SELECT string_agg(quote_ident(c), ', ') FROM unnest(read_columns) AS c), guests, pipeline_role);
     EXECUTE format('GRANT UPDATE (predicted_exit_destination) ON %s TO %I', guests, pipeline_role);
 
-    -- The setup role owns the views over the guests table (current_guest_risk); a view reads the table with its
-    -- owner's rights, so the owner may read what the view shows: the key, the household and whether a guest left.
+    -- The setup role owns the views over the guests table (current_guest_risk, current_household_risk); a view reads
+    -- the table with its owner's rights, so the owner may read what the views use: the key, the household, its head
+    -- and whether a guest left.
     EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', guests_schema, setup_role);
-    EXECUTE format('GRANT SELECT (personal_id, enroll_date, exit_date, case_id) ON %s TO %I', guests, setup_role);
+    EXECUTE format('GRANT SELECT (personal_id, enroll_date, exit_date, case_id, relationship_to_hoh) ON %s TO %I',
+                   guests, setup_role);
 
     -- The pipeline's own tables belong to the setup role (before the migrations, the functions created
     -- prediction_runs themselves, as their own); the functions' role gets what the steps do with each.
@@ -140,16 +144,18 @@ BEGIN
         EXECUTE format('REVOKE ALL ON %s FROM %I', qualified, pipeline_role);
         EXECUTE format('GRANT %s ON %s TO %I', rights, qualified, pipeline_role);
     END LOOP;
-    -- setup makes the view again each time (it depends on the guests table), which drops its grants: hence this
+    -- setup makes the views again each time (they depend on the guests table), which drops their grants: hence this
     -- script after every setup.
-    qualified := format('%I.%I', pipeline_schema, risk_view);
-    IF to_regclass(qualified) IS NULL THEN
-        RAISE NOTICE '% does not exist yet: run `local-runner setup` as % (with the guests table), then this again',
-            qualified, setup_role;
-    ELSE
-        EXECUTE format('REVOKE ALL ON %s FROM %I', qualified, pipeline_role);
-        EXECUTE format('GRANT SELECT ON %s TO %I', qualified, pipeline_role);
-    END IF;
+    FOREACH risk_view IN ARRAY risk_views LOOP
+        qualified := format('%I.%I', pipeline_schema, risk_view);
+        IF to_regclass(qualified) IS NULL THEN
+            RAISE NOTICE '% does not exist yet: run `local-runner setup` as % (with the guests table), then this again',
+                qualified, setup_role;
+        ELSE
+            EXECUTE format('REVOKE ALL ON %s FROM %I', qualified, pipeline_role);
+            EXECUTE format('GRANT SELECT ON %s TO %I', qualified, pipeline_role);
+        END IF;
+    END LOOP;
     qualified := format('%I.%I', pipeline_schema, history_table);
     IF to_regclass(qualified) IS NOT NULL THEN
         IF (SELECT relowner FROM pg_class WHERE oid = qualified::regclass)

@@ -193,6 +193,14 @@ class LeastPrivilegeTest {
                 assertEquals(current, ranked.getLong(2), "and ranked");
                 assertEquals(100, ranked.getDouble(3));
             }
+            try (Connection setup = dataSourceAs(SETUP_ROLE).getConnection();
+                    Statement view = setup.createStatement();
+                    ResultSet households = view.executeQuery("SELECT sum(members), count(*) - count(risk_percentile)"
+                            + " FROM " + PIPELINE_SCHEMA + ".current_household_risk")) {
+                households.next();
+                assertEquals(current, households.getLong(1), "every current guest is a member of one household");
+                assertEquals(0, households.getLong(2), "every household ranked");
+            }
         }
         try (Connection admin = PG.connect();
                 Statement st = admin.createStatement();
@@ -489,6 +497,8 @@ class LeastPrivilegeTest {
         columns.add(PREDICTION);
         // remove keeps it with a leaving guest's outcome.
         columns.add("exit_destination");
+        // update ranks households.
+        columns.add("case_id");
         return columns;
     }
 

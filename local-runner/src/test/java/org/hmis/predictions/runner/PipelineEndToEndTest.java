@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -190,11 +191,22 @@ class PipelineEndToEndTest {
                 households++;
                 assertTrue(rs.getDouble("risk") <= previous, "households by risk, highest first");
                 previous = rs.getDouble("risk");
-                assertTrue(seen.add(rs.getString("household")), "each household once");
-                assertTrue(rs.getString("down") != null || rs.getString("up") != null, "with its reasons");
+                Object[] members = (Object[]) rs.getArray("personal_ids").getArray();
+                assertTrue(seen.add(Arrays.toString(members)), "each household once");
+                assertEquals(rs.getInt("members"), members.length, "its members listed");
+                assertTrue(rs.getBoolean("explained"), "with its reasons");
             }
             assertEquals(20, households);
         }
+        assertEquals(
+                "0",
+                scalar("SELECT count(*) FROM current_household_risk h JOIN current_guest_risk g"
+                        + " ON g.personal_id = ANY (h.personal_ids) WHERE g.risk_percentile <> h.risk_percentile"),
+                "every member carries the household's percentile");
+        assertEquals(
+                String.valueOf(current),
+                scalar("SELECT sum(members) FROM current_household_risk"),
+                "every current guest in one household");
     }
 
     /** Neither the names of personal-data columns nor any guest's generated personal values reach S3. */

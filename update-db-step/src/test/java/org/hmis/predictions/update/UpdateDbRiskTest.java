@@ -125,6 +125,33 @@ class UpdateDbRiskTest {
     }
 
     @Test
+    void theLastPartRanksHouseholdsAndEveryMemberCarriesItsHouseholdsPercentile() throws SQLException {
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement()) {
+            // Guests 1 and 6 are one household, 1 its head; 2 and 4 are households alone.
+            st.execute("UPDATE guests SET case_id = 900, relationship_to_hoh = CASE personal_id WHEN 1 THEN 'Self'"
+                    + " ELSE 'Child' END WHERE personal_id IN (1, 6)");
+            GuestsFixture.wrangled(c, RUN.value(), 1);
+        }
+
+        UpdateDbStep.Summary last = apply(
+                RUN,
+                0,
+                part(
+                        risks("1/2026-01-05", 0.875, "2/2026-02-01", 0.5, "4/2026-03-01", 0.625, "6/2026-01-10", 0.25),
+                        null),
+                PredictionsCsv.V2);
+
+        assertEquals("complete", last.runStatus());
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("1/2026-01-05", "0.875 100 null");
+        expected.put("2/2026-02-01", "0.5 33.33 null");
+        expected.put("4/2026-03-01", "0.625 66.67 null");
+        expected.put("6/2026-01-10", "0.25 100 null");
+        assertEquals(expected, ranked(), "three households: the head's risk ranks the household of 1 and 6");
+    }
+
+    @Test
     void aRunThatChangesNothingRewritesNothingVisible() throws SQLException {
         Map<String, Double> everyone =
                 risks("1/2026-01-05", 0.75, "2/2026-02-01", 0.25, "4/2026-03-01", 0.625, "6/2026-01-10", 0.125);

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * schema is not disturbed; a schema that already holds tables is baselined at version 0, so every migration runs.
  * Migrations that name the guests table get it, validated and quoted, as the placeholder {@code ${guests_table}};
  * the table of each guest's latest prediction ({@code GUEST_PREDICTIONS_TABLE}) is {@code ${guest_predictions_table}},
- * and after the migrations, once the guests table exists, the view of the current guests by risk is made again
- * ({@link CurrentGuestRiskView}).
+ * and after the migrations, once the guests table exists, the views of the current guests and of the current
+ * households by risk are made again ({@link CurrentGuestRiskView}, {@link CurrentHouseholdRiskView} beside it).
  */
 public final class PipelineSchema {
     /** Flyway's record of the migrations applied, beside the intake app's tables. */
@@ -48,12 +48,17 @@ public final class PipelineSchema {
         return migrate(dataSource, config.guestsTable(), config.guestPredictionsTable(), config.currentGuestRiskView());
     }
 
-    /** Applies every migration not yet applied and makes the view, under the given names; returns how many ran. */
+    /** Applies every migration not yet applied and makes the views, under the given names; returns how many ran. */
     public static int migrate(
             DataSource dataSource,
             SqlIdentifier guestsTable,
             SqlIdentifier guestPredictionsTable,
             SqlIdentifier currentGuestRiskView) {
+        SqlIdentifier currentHouseholdRiskView = CurrentHouseholdRiskView.beside(currentGuestRiskView);
+        if (currentHouseholdRiskView.equals(currentGuestRiskView)) {
+            throw new IllegalArgumentException("CURRENT_GUEST_RISK_VIEW " + currentGuestRiskView
+                    + " is the name of the view of the current households: give the guests' view another name");
+        }
         MigrateResult result = Flyway.configure(PipelineSchema.class.getClassLoader())
                 .dataSource(dataSource)
                 .locations(LOCATION)
@@ -72,16 +77,20 @@ public final class PipelineSchema {
             if (guests.isPresent()) {
                 c.setAutoCommit(false);
                 CurrentGuestRiskView.create(c, currentGuestRiskView, guestsTable, guests.get(), guestPredictionsTable);
+                CurrentHouseholdRiskView.create(
+                        c, currentHouseholdRiskView, guestsTable, guests.get(), guestPredictionsTable);
                 c.commit();
             } else {
                 LOG.warn(
-                        "The guests table {} does not exist yet: the view {} over it waits for the next setup",
+                        "The guests table {} does not exist yet: the views {} and {} over it wait for the next setup",
                         guestsTable,
-                        currentGuestRiskView);
+                        currentGuestRiskView,
+                        currentHouseholdRiskView);
             }
         } catch (SQLException e) {
             throw new IllegalStateException(
-                    "could not make the view " + currentGuestRiskView + " over " + guestsTable + ": " + e.getMessage(),
+                    "could not make the views " + currentGuestRiskView + " and " + currentHouseholdRiskView + " over "
+                            + guestsTable + ": " + e.getMessage(),
                     e);
         }
         return result.migrationsExecuted;

@@ -180,7 +180,7 @@ class PipelineSchemaTest {
             execute(
                     c,
                     "CREATE TABLE later.guests (personal_id integer, enroll_date timestamptz, exit_date date,"
-                            + " case_id integer)");
+                            + " case_id integer, relationship_to_hoh text)");
             // 23:30 in New York on 1 November is 2 November in UTC: the key date rule's date.
             execute(
                     c,
@@ -204,13 +204,21 @@ class PipelineSchemaTest {
                     0,
                     count(c, "SELECT count(*) FROM later.current_guest_risk WHERE personal_id = 2"),
                     "a guest with an exit date is not current");
+            assertEquals(
+                    1,
+                    count(
+                            c,
+                            "SELECT count(*) FROM later.current_household_risk WHERE case_id = 10"
+                                    + " AND personal_ids = '{1}' AND members = 1"),
+                    "the households' view matches the key date as the guests' view does");
         }
-        // An intake app that drops and recreates its table drops the view with it; the next setup makes it again.
+        // An intake app that drops and recreates its table drops the views with it; the next setup makes them again.
         try (Connection c = PG.connect()) {
             execute(c, "DROP TABLE later.guests CASCADE");
             execute(
                     c,
-                    "CREATE TABLE later.guests (personal_id integer, enroll_date date, exit_date date, case_id int)");
+                    "CREATE TABLE later.guests (personal_id integer, enroll_date date, exit_date date, case_id int,"
+                            + " relationship_to_hoh text)");
             execute(c, "INSERT INTO later.guests VALUES (2, '2026-11-01', NULL, 20)");
         }
         assertEquals(0, PipelineSchema.migrate(PG.dataSource("later"), GUESTS));
@@ -218,6 +226,7 @@ class PipelineSchemaTest {
             assertEquals(
                     1,
                     count(c, "SELECT count(*) FROM later.current_guest_risk WHERE personal_id = 2 AND household = 20"));
+            assertEquals(1, count(c, "SELECT count(*) FROM later.current_household_risk WHERE personal_ids = '{2}'"));
         }
     }
 
