@@ -258,7 +258,8 @@ public final class PredictBenchmark {
         int numClasses = PredictionsCsv.CLASSES.size();
         try (PredictionsCsv.CsvReader reader = new PredictionsCsv.CsvReader(
                 new InputStreamReader(store.open(predictions.bucket(), predictions.key()), StandardCharsets.UTF_8),
-                predictions.toString())) {
+                predictions.toString(),
+                PredictionsCsv.FORMAT)) {
             int row = 0;
             for (PredictionsCsv.Row predicted = reader.next(); predicted != null; predicted = reader.next(), row++) {
                 for (int c = 0; c < numClasses; c++) {

@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +26,7 @@ import org.hmis.predictions.common.csv.PredictionsCsv;
 import org.hmis.predictions.common.csv.WrangledCsv;
 import org.hmis.predictions.common.explain.ReasonCatalog;
 import org.hmis.predictions.common.explain.Reasons;
-import org.hmis.predictions.common.model.InvalidModelException;
+import org.hmis.predictions.common.features.FeatureSpec;
 import org.hmis.predictions.common.run.ObjectMetadata;
 import org.hmis.predictions.common.run.RunKeys;
 import org.hmis.predictions.common.s3.ObjectStore;
@@ -40,13 +42,18 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 /**
  * Predicts one wrangled part after another: reads {@code wrangled/<runId>/part-NNNNN.csv}, checks its header against
  * the model's features, predicts the rows in fixed-size batches and streams
- * {@code predictions/<runId>/part-NNNNN.csv} (same run, same part number) to the output bucket. Memory is bounded by
- * the batch size, whatever the part's size. A part that fails anywhere, from a wrong header to a malformed last row,
+ * {@code predictions/<runId>/part-NNNNN.csv} (same run, same part number) to the output bucket: the class from the
+ * five-class model, the risk from the risk model (the sigmoid of its raw score) and the reasons from that raw score's
+ * exact contributions. Rows of identical features, such as a household's members under a household specification,
+ * are predicted and explained once. Memory is bounded by the batch size, whatever the part's size. A part that fails anywhere, from a wrong header to a malformed last row,
  * writes nothing. The same part and model give the same bytes, so a duplicate event rewrites an identical object.
  */
 public final class PredictStep {
     public static final String STEP = "predict";
-    /** Rows predicted at a time: 10,000 rows of 49 features is 4 MB, and two batches are in flight. */
+    /**
+     * Rows predicted at a time: 10,000 rows of 49 features is 4 MB, held twice (as read and as predicted), and two
+     * batches are in flight.
+     */
     public static final int DEFAULT_BATCH_ROWS = 10_000;
     /**
      * Rows predicted and explained at a time. The part is read while a batch is predicted, so a batch's time is how
@@ -54,8 +61,8 @@ public final class PredictStep {
      * connection left idle for long (the local S3 server after 30 s).
      */
     public static final int EXPLAINED_BATCH_ROWS = 1_000;
-    /** The class whose contributions the reasons are: permanent housing. */
-    static final String PERM = "perm";
+    /** Feature rows whose predictions a part's predicting thread keeps for the members of a household that follow. */
+    static final int RECENT_HOUSEHOLDS = 2_048;
 
     private static final Logger LOG = LoggerFactory.getLogger(PredictStep.class);
     private static final int WRITE_BUFFER_CHARS = 1 << 16;
@@ -244,7 +251,7 @@ public final class PredictStep {
                 rows,
                 current.name(),
                 current.modelEtag(),
-                reasons.isPresent(),
+                reasons.isPresent() && current.risk().isPresent(),
                 durationMs);
     }
 
@@ -287,11 +294,11 @@ public final class PredictStep {
                 new BufferedWriter(new OutputStreamWriter(upload, StandardCharsets.UTF_8), WRITE_BUFFER_CHARS);
         PredictionsCsv.CsvWriter writer = new PredictionsCsv.CsvWriter(text);
         // Built per part: the model may have changed since the last one, and a Reasons serves one thread.
-        Optional<Explanation> explanation = reasons.map(
-                catalog -> new Explanation(new Reasons(loaded.manifest().features(), catalog), perm(loaded)));
-        Batch[] batches = {
-            new Batch(batchRows, trees, explanation.isPresent()), new Batch(batchRows, trees, explanation.isPresent())
-        };
+        Optional<TreeEnsemble> risk = loaded.risk().map(BuiltModel.Risk::trees);
+        Optional<Reasons> explanation = risk.flatMap(
+                r -> reasons.map(catalog -> new Reasons(spec(loaded).features(), catalog)));
+        Models models = new Models(trees, risk, explanation, new RecentHouseholds());
+        Batch[] batches = {new Batch(batchRows, models), new Batch(batchRows, models)};
         ExecutorService predicting = Executors.newSingleThreadExecutor(PREDICTING_THREADS);
         Future<?> pending = null;
         try {
@@ -302,7 +309,7 @@ public final class PredictStep {
                 if (batch.rows > 0) {
                     // The other batch may still be in flight; its writes must come first, and this one is free.
                     await(pending);
-                    pending = predicting.submit(() -> batch.predictAndWrite(trees, workers, explanation, writer));
+                    pending = predicting.submit(() -> batch.predictAndWrite(models, workers, writer));
                     current = 1 - current;
                 }
                 if (!more) {
@@ -321,6 +328,10 @@ public final class PredictStep {
         }
         text.flush();
         return writer.rows();
+    }
+
+    private static FeatureSpec spec(BuiltModel loaded) {
+        return FeatureSpec.forVersion(loaded.manifest().featureSpecVersion());
     }
 
     private static void await(Future<?> pending) throws IOException {
@@ -353,38 +364,96 @@ public final class PredictStep {
         }
     }
 
-    /** How a batch's predictions are explained: the reasons, from the contributions to the {@code perm} class. */
-    private record Explanation(Reasons reasons, int permClass) {}
+    /**
+     * What a part is predicted with: the five-class trees for the class, the risk model (when the model has one) for
+     * the risk and the reasons, and the predictions of the households seen last.
+     */
+    private record Models(
+            TreeEnsemble trees, Optional<TreeEnsemble> risk, Optional<Reasons> reasons, RecentHouseholds recent) {}
 
-    private static int perm(BuiltModel current) {
-        int perm = current.manifest().classLabels().indexOf(PERM);
-        if (perm < 0) {
-            throw new InvalidModelException("model " + current.name() + " has no class '" + PERM + "' (its classes are "
-                    + current.manifest().classLabels() + "): the reasons explain the chance of permanent housing");
+    /** One row's prediction, as written after its key. */
+    @SuppressWarnings("ArrayRecordComponent") // never compared: rows are matched by their features
+    private record Prediction(int predictedClass, double[] probabilities, double risk, String reasons) {}
+
+    /** A row's features, compared value by value (NaN equal to NaN), as the key of its prediction. */
+    @SuppressWarnings("ArrayRecordComponent") // compared by content below
+    private record FeatureRow(double[] values) {
+        static FeatureRow of(double[] rowMajor, int offset, int length) {
+            return new FeatureRow(Arrays.copyOfRange(rowMajor, offset, offset + length));
         }
-        return perm;
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof FeatureRow row && Arrays.equals(values, row.values);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(values);
+        }
+
+        @Override
+        public String toString() {
+            return Arrays.toString(values);
+        }
     }
 
-    /** Up to {@code capacity} rows: keys, features in, probabilities (and contributions, when explained) out. */
+    /**
+     * The predictions of the {@value PredictStep#RECENT_HOUSEHOLDS} feature rows used last: the members of a household (under a
+     * household specification, rows of identical features) come close together in a part, so each household is
+     * predicted and explained once and its members given the same prediction. A prediction depends on the features
+     * alone, so what is remembered changes no byte written. Used on the predicting thread only.
+     */
+    private static final class RecentHouseholds extends LinkedHashMap<FeatureRow, Prediction> {
+        private static final long serialVersionUID = 1L;
+
+        RecentHouseholds() {
+            super(2 * RECENT_HOUSEHOLDS, 0.75f, true);
+        }
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<FeatureRow, Prediction> eldest) {
+            return size() > RECENT_HOUSEHOLDS;
+        }
+    }
+
+    /**
+     * Up to {@code capacity} rows: keys and features in; the distinct feature rows not predicted lately are
+     * predicted (and explained) once each, and every row written with its features' prediction.
+     */
     private static final class Batch {
         private final int capacity;
         private final int numFeatures;
+        private final int numClasses;
         private final double[] features;
-        private final double[] probabilities;
-        private final double[] contributions;
         private final int[] personalIds;
         private final String[] enrollDates;
+        private final double[] distinct;
+        private final FeatureRow[] distinctRows;
+        private final int[] distinctOf;
+        private final Prediction[] predictions;
+        private final Prediction[] remembered;
+        private final double[] probabilities;
+        private final double[] rawRisk;
+        private final double[] contributions;
         private final StringBuilder json = new StringBuilder(1024);
         private int rows;
 
-        Batch(int capacity, TreeEnsemble trees, boolean explained) {
+        Batch(int capacity, Models models) {
             this.capacity = capacity;
-            this.numFeatures = trees.numFeatures();
+            this.numFeatures = models.trees().numFeatures();
+            this.numClasses = models.trees().numClasses();
             this.features = new double[capacity * numFeatures];
-            this.probabilities = new double[capacity * trees.numClasses()];
-            this.contributions = explained ? new double[capacity * (numFeatures + 1)] : null;
             this.personalIds = new int[capacity];
             this.enrollDates = new String[capacity];
+            this.distinct = new double[capacity * numFeatures];
+            this.distinctRows = new FeatureRow[capacity];
+            this.distinctOf = new int[capacity];
+            this.predictions = new Prediction[capacity];
+            this.remembered = new Prediction[capacity];
+            this.probabilities = new double[capacity * numClasses];
+            this.rawRisk = models.risk().isPresent() ? new double[capacity] : null;
+            this.contributions = models.reasons().isPresent() ? new double[capacity * (numFeatures + 1)] : null;
         }
 
         /** Reads rows until full or the end; returns false at the end of the part. */
@@ -402,34 +471,74 @@ public final class PredictStep {
             return true;
         }
 
-        void predictAndWrite(
-                TreeEnsemble trees,
-                WorkerPool workers,
-                Optional<Explanation> explanation,
-                PredictionsCsv.CsvWriter writer) {
-            trees.predict(features, rows, probabilities, workers);
-            if (explanation.isPresent()) {
-                trees.classContributions(features, rows, explanation.get().permClass(), contributions, workers);
+        void predictAndWrite(Models models, WorkerPool workers, PredictionsCsv.CsvWriter writer) {
+            int count = distinctRows(models.recent());
+            models.trees().predict(distinct, count, probabilities, workers);
+            if (models.risk().isPresent()) {
+                models.risk().get().predictRaw(distinct, count, rawRisk, workers);
             }
-            int numClasses = trees.numClasses();
-            for (int row = 0; row < rows; row++) {
-                CharSequence reasons = null;
-                if (explanation.isPresent()) {
+            if (models.reasons().isPresent()) {
+                models.risk().get().classContributions(distinct, count, 0, contributions, workers);
+            }
+            for (int d = 0; d < count; d++) {
+                String reasons = null;
+                if (models.reasons().isPresent()) {
                     json.setLength(0);
-                    explanation
+                    models.reasons()
                             .get()
-                            .reasons()
-                            .appendJson(features, row * numFeatures, contributions, row * (numFeatures + 1), json);
-                    reasons = json;
+                            .appendJson(
+                                    distinct, d * numFeatures, contributions, d * (numFeatures + 1), rawRisk[d], json);
+                    reasons = json.toString();
                 }
+                double risk = models.risk().isPresent()
+                        ? 1.0 / (1.0 + Math.exp(-rawRisk[d]))
+                        : PredictionsCsv.risk(probabilities, d * numClasses);
+                Prediction prediction = new Prediction(
+                        models.trees().mostLikelyClass(probabilities, d),
+                        Arrays.copyOfRange(probabilities, d * numClasses, (d + 1) * numClasses),
+                        risk,
+                        reasons);
+                models.recent().put(distinctRows[d], prediction);
+                predictions[d] = prediction;
+            }
+            for (int row = 0; row < rows; row++) {
+                Prediction p = distinctOf[row] < 0 ? remembered[row] : predictions[distinctOf[row]];
                 writer.write(
                         personalIds[row],
                         enrollDates[row],
-                        trees.mostLikelyClass(probabilities, row),
-                        probabilities,
-                        row * numClasses,
-                        reasons);
+                        p.predictedClass(),
+                        p.probabilities(),
+                        0,
+                        p.risk(),
+                        p.reasons());
             }
+        }
+
+        /**
+         * Gathers into {@link #distinct} the batch's feature rows that are neither predicted lately nor earlier in
+         * the batch; {@link #distinctOf} maps each row to its distinct row, or -1 when its prediction is remembered
+         * (in {@link #remembered}: what is predicted next may push it out of the recent ones).
+         */
+        private int distinctRows(RecentHouseholds recent) {
+            Map<FeatureRow, Integer> inBatch = new HashMap<>();
+            int count = 0;
+            for (int row = 0; row < rows; row++) {
+                FeatureRow key = FeatureRow.of(features, row * numFeatures, numFeatures);
+                remembered[row] = recent.get(key);
+                if (remembered[row] != null) {
+                    distinctOf[row] = -1;
+                    continue;
+                }
+                Integer seen = inBatch.get(key);
+                if (seen == null) {
+                    seen = count++;
+                    inBatch.put(key, seen);
+                    distinctRows[seen] = key;
+                    System.arraycopy(features, row * numFeatures, distinct, seen * numFeatures, numFeatures);
+                }
+                distinctOf[row] = seen;
+            }
+            return count;
         }
     }
 

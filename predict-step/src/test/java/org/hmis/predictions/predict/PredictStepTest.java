@@ -193,7 +193,7 @@ class PredictStepTest {
                         "rows",
                         Integer.toString(PART_ROWS),
                         "predictions-format",
-                        "v2",
+                        PredictionsCsv.V3,
                         // The part's lineage, which update holds it to: the wrangled part read, its ETag and rows.
                         "source-part",
                         key,

@@ -37,8 +37,9 @@ class UpdateDbRiskTest {
 
     static final RunId RUN = RunId.parse(GuestsFixture.RUNS.get(1));
     static final RunId NEWER = RunId.parse(GuestsFixture.RUNS.get(2));
-    private static final String REASONS = "{\"down\":[{\"feature\":\"earned_income\",\"value\":0.0,"
-            + "\"contribution\":-0.4,\"text\":\"no earned income at entry \\\\ \\\"niño\\\"\"}],\"up\":[]}";
+    private static final String REASONS = "{\"log_odds\":0.5,\"expected\":0.1,\"raises\":[{\"fact\":\"income\","
+            + "\"features\":[\"earned_income\"],\"contribution\":0.4,\"text\":\"no earned income at entry \\\\ "
+            + "\\\"niño\\\"\"}],\"lowers\":[],\"rest\":0.0}";
 
     /** A part of version 2: each guest's key with its risk (p_perm is 1 - risk, the rest share what is left). */
     private static String part(Map<String, Double> riskByKey, String reasons) {
@@ -80,7 +81,7 @@ class UpdateDbRiskTest {
         try (Connection c = PG.connect();
                 Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT personal_id, enroll_date, risk, risk_percentile,"
-                        + " reasons -> 'down' -> 0 ->> 'text' FROM guest_predictions ORDER BY personal_id")) {
+                        + " reasons -> 'raises' -> 0 ->> 'text' FROM guest_predictions ORDER BY personal_id")) {
             while (rs.next()) {
                 BigDecimal percentile = rs.getBigDecimal(4);
                 byKey.put(

@@ -13,20 +13,24 @@ import org.hmis.predictions.common.features.ExitDestinationClasses;
 import org.hmis.predictions.common.run.ObjectMetadata;
 
 /**
- * The predictions part format (docs/architecture.md, "CSV formats"). Version {@value #V2}, written since reasons were
- * added: {@code personal_id,enroll_date,predicted_exit_destination,p_es,p_other,p_perm,p_temp,p_unknown,risk,reasons},
- * where {@code risk} is 1 &minus; {@code p_perm} and {@code reasons} a JSON object (RFC 4180 quoted, its quotes
- * doubled) or empty when predict did not explain. Version {@value #V1} is the first eight columns alone. The version
- * is named by the object metadata {@link org.hmis.predictions.common.run.ObjectMetadata#PREDICTIONS_FORMAT}; a
- * part without it is read by its header. Every other field is plain (integers, ISO dates, class labels, numbers).
+ * The predictions part format (docs/architecture.md, "CSV formats"). Version {@value #V3}, written since the risk has
+ * its own model: {@code personal_id,enroll_date,predicted_exit_destination,p_es,p_other,p_perm,p_temp,p_unknown,risk,
+ * reasons}, where {@code risk} is the risk model's probability that the household does not reach permanent housing
+ * (1 &minus; {@code p_perm} for a model trained without a risk model) and {@code reasons} a JSON object (RFC 4180
+ * quoted, its quotes doubled; {@link org.hmis.predictions.common.explain.Reasons} gives its shape) or empty when
+ * predict did not explain. Version {@value #V2} has the same columns, its {@code risk} always 1 &minus; {@code p_perm}.
+ * Version {@value #V1} is the first eight columns alone. The version is named by the object metadata
+ * {@link org.hmis.predictions.common.run.ObjectMetadata#PREDICTIONS_FORMAT}; a part without it is read by its header,
+ * the ten columns as version {@value #V2}. Every other field is plain (integers, ISO dates, class labels, numbers).
  */
 public final class PredictionsCsv {
     public static final String V1 = "v1";
     public static final String V2 = "v2";
+    public static final String V3 = "v3";
     /** The version {@link CsvWriter} writes. */
-    public static final String FORMAT = V2;
+    public static final String FORMAT = V3;
     /** The versions {@link CsvReader} reads. */
-    public static final List<String> FORMATS = List.of(V1, V2);
+    public static final List<String> FORMATS = List.of(V1, V2, V3);
 
     public static final List<String> CLASSES = ExitDestinationClasses.LABELS;
     private static final int PERM = CLASSES.indexOf("perm");
@@ -43,7 +47,7 @@ public final class PredictionsCsv {
             Stream.concat(V1_HEADER.stream(), Stream.of("risk", "reasons")).toList();
     public static final String V1_HEADER_LINE = String.join(",", V1_HEADER);
     public static final String HEADER_LINE = String.join(",", HEADER);
-    /** How far {@code risk} may be from 1 &minus; {@code p_perm}: the rounding of one subtraction. */
+    /** How far a version {@value #V2} {@code risk} may be from 1 &minus; {@code p_perm}: one subtraction's rounding. */
     private static final double RISK_TOLERANCE = 1e-12;
     /**
      * How far a row's five probabilities may sum from 1: a softmax's rounding is many orders below it, a part whose
@@ -54,8 +58,9 @@ public final class PredictionsCsv {
     private PredictionsCsv() {}
 
     /**
-     * One guest's prediction; {@code risk} is 1 &minus; {@code p_perm}, {@code reasons} the JSON text or null when
-     * the part has none.
+     * One guest's prediction; {@code risk} the chance of not reaching permanent housing as the part gives it (for a
+     * version {@value #V1} part, 1 &minus; {@code p_perm}), {@code reasons} the JSON text or null when the part has
+     * none.
      */
     @SuppressWarnings("ArrayRecordComponent") // a row read from a part, used once: never compared or hashed
     public record Row(
@@ -66,7 +71,10 @@ public final class PredictionsCsv {
             double risk,
             String reasons) {}
 
-    /** The risk of a row of probabilities: the chance the household does not exit to permanent housing. */
+    /**
+     * The risk of a row of the five-class model's probabilities, 1 &minus; {@code p_perm}: the risk of a model
+     * trained without a risk model, and of a version {@value #V1} or {@value #V2} part.
+     */
     public static double risk(double[] probabilities, int offset) {
         return 1.0 - probabilities[offset + PERM];
     }
@@ -88,7 +96,7 @@ public final class PredictionsCsv {
         }
 
         /**
-         * Writes one row; {@code enrollDate} is the ISO text as it came in, so it is passed through unchanged.
+         * Writes one row of a model without a risk model: its risk is 1 &minus; {@code p_perm}.
          *
          * @param reasons the row's reasons as JSON, or null when not explained
          */
@@ -99,12 +107,32 @@ public final class PredictionsCsv {
                 double[] probabilities,
                 int offset,
                 CharSequence reasons) {
+            write(personalId, enrollDate, predictedClass, probabilities, offset, risk(probabilities, offset), reasons);
+        }
+
+        /**
+         * Writes one row; {@code enrollDate} is the ISO text as it came in, so it is passed through unchanged.
+         *
+         * @param risk the risk model's probability of not reaching permanent housing
+         * @param reasons the row's reasons as JSON, or null when not explained
+         */
+        public void write(
+                int personalId,
+                String enrollDate,
+                int predictedClass,
+                double[] probabilities,
+                int offset,
+                double risk,
+                CharSequence reasons) {
+            if (!(risk >= 0.0 && risk <= 1.0)) {
+                throw new IllegalArgumentException("risk " + risk + " is not a probability in [0, 1]");
+            }
             line.setLength(0);
             line.append(personalId).append(',').append(enrollDate).append(',').append(CLASSES.get(predictedClass));
             for (int k = 0; k < CLASSES.size(); k++) {
                 line.append(',').append(probabilities[offset + k]);
             }
-            line.append(',').append(risk(probabilities, offset)).append(',');
+            line.append(',').append(risk).append(',');
             if (reasons != null) {
                 line.append('"');
                 for (int i = 0; i < reasons.length(); i++) {
@@ -149,7 +177,7 @@ public final class PredictionsCsv {
         public CsvReader(Reader in, String source, String format) {
             if (format != null && !FORMATS.contains(format)) {
                 throw new CsvFormatException(source + " is predictions format '" + format + "' (object metadata "
-                        + ObjectMetadata.PREDICTIONS_FORMAT + "); this step reads " + String.join(" and ", FORMATS)
+                        + ObjectMetadata.PREDICTIONS_FORMAT + "); this step reads " + String.join(", ", FORMATS)
                         + ": deploy the update step that goes with the predict step that wrote it");
             }
             this.in = in instanceof BufferedReader b ? b : new BufferedReader(in, 64 * 1024);
@@ -162,12 +190,15 @@ public final class PredictionsCsv {
                 header = header.substring(1);
             }
             String byHeader = header.equals(HEADER_LINE) ? V2 : header.equals(V1_HEADER_LINE) ? V1 : null;
-            if (byHeader == null || (format != null && !format.equals(byHeader))) {
+            // Versions 2 and 3 share their header: only the metadata tells them apart.
+            boolean sameColumns =
+                    format == null || format.equals(byHeader) || (V3.equals(format) && V2.equals(byHeader));
+            if (byHeader == null || !sameColumns) {
                 String expected = V1.equals(format) ? V1_HEADER_LINE : HEADER_LINE;
                 throw new CsvFormatException(
                         source + " line 1: the header is '" + header + "', expected '" + expected + "'");
             }
-            this.format = byHeader;
+            this.format = format == null ? byHeader : format;
         }
 
         /** The part's version. */
@@ -215,9 +246,9 @@ public final class PredictionsCsv {
             checkDistribution(f[2], p);
             double risk = risk(p, 0);
             String reasons = null;
-            if (V2.equals(format)) {
+            if (!V1.equals(format)) {
                 double written = probability("risk", f[3 + p.length]);
-                if (Math.abs(written - risk) > RISK_TOLERANCE) {
+                if (V2.equals(format) && Math.abs(written - risk) > RISK_TOLERANCE) {
                     throw fail("risk " + f[3 + p.length] + " is not 1 - p_perm (" + risk + ")");
                 }
                 risk = written;

@@ -12,15 +12,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
- * The plain-language text of a feature's value, for the reasons case workers read: "no earned income at entry",
- * "household of 6", "chronically homeless". One JSON file holds every feature's texts, so a shelter can reword them
- * without touching code: the bundled {@code reasons/catalog.json}, or a file of the same shape given instead.
+ * The plain-language text of a feature's value, for the reasons case workers read: "no adult in the household has
+ * earned income", "4 people in the household", "the household is chronically homeless"; and the fact each feature
+ * states, so that features stating one fact (the household's size, adults and children) make one reason. One JSON
+ * file holds every feature's texts, so a shelter can reword them without touching code: the bundled
+ * {@code reasons/catalog.json}, or a file of the same shape given instead.
  *
  * <p>An entry is a flag ({@code yes} for 1, {@code no} for 0) or a number ({@code value}, where {@code {value}} is
  * the number and {@code {money}} the number in dollars, and optionally {@code zero} for 0 and {@code one} for 1);
- * every entry has a
+ * every entry has a {@code fact} (lower-case words joined by {@code _}, such as {@code household_composition}) and a
  * {@code label}, which names the feature when its value is missing.
  */
 public final class ReasonCatalog {
@@ -29,7 +32,9 @@ public final class ReasonCatalog {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private record Entry(String label, String yes, String no, String value, String zero, String one) {}
+    private static final Pattern FACT = Pattern.compile("[a-z]+(_[a-z]+)*");
+
+    private record Entry(String fact, String label, String yes, String no, String value, String zero, String one) {}
 
     private final Map<String, Entry> entries;
     // Not thread-safe: a catalog serves one thread (each predicting thread builds its own Reasons).
@@ -88,12 +93,17 @@ public final class ReasonCatalog {
             throw new IllegalArgumentException(where + " must be an object");
         }
         Entry entry = new Entry(
+                text(node, "fact"),
                 text(node, "label"),
                 text(node, "yes"),
                 text(node, "no"),
                 text(node, "value"),
                 text(node, "zero"),
                 text(node, "one"));
+        if (entry.fact() == null || !FACT.matcher(entry.fact()).matches()) {
+            throw new IllegalArgumentException(where + " needs a 'fact' of lower-case words joined by '_', found "
+                    + (entry.fact() == null ? "none" : "'" + entry.fact() + "'"));
+        }
         if (entry.label() == null) {
             throw new IllegalArgumentException(where + " has no 'label'");
         }
@@ -128,12 +138,14 @@ public final class ReasonCatalog {
         }
     }
 
+    /** The fact {@code feature} states: the features of one fact make one reason. */
+    public String fact(String feature) {
+        return entry(feature).fact();
+    }
+
     /** The text of {@code feature} at {@code value}; NaN is a missing value. */
     public String text(String feature, double value) {
-        Entry entry = entries.get(feature);
-        if (entry == null) {
-            throw new IllegalArgumentException("the reasons catalog has no text for '" + feature + "'");
-        }
+        Entry entry = entry(feature);
         if (Double.isNaN(value)) {
             return entry.label() + " not recorded";
         }
@@ -154,6 +166,14 @@ public final class ReasonCatalog {
             text = text.replace("{money}", "$" + money(value));
         }
         return text;
+    }
+
+    private Entry entry(String feature) {
+        Entry entry = entries.get(feature);
+        if (entry == null) {
+            throw new IllegalArgumentException("the reasons catalog has no text for '" + feature + "'");
+        }
+        return entry;
     }
 
     private String number(double value) {

@@ -11,9 +11,8 @@ import java.time.LocalDate;
 import org.junit.jupiter.api.Test;
 
 class PredictionsCsvTest {
-    private static final String REASONS =
-            "{\"down\":[{\"feature\":\"tanf\",\"value\":0.0,\"contribution\":-0.5,\"text\":\"no \\\"TANF\\\", ñ\"}],"
-                    + "\"up\":[]}";
+    private static final String REASONS = "{\"log_odds\":-0.6,\"expected\":-0.1,\"raises\":[],\"lowers\":[{\"fact\":"
+            + "\"income\",\"features\":[\"tanf\"],\"contribution\":-0.5,\"text\":\"no \\\"TANF\\\", ñ\"}],\"rest\":0.0}";
 
     @Test
     void rowsRoundTripWithFullPrecisionAndReasons() {
@@ -26,8 +25,8 @@ class PredictionsCsvTest {
         assertEquals("""
                 personal_id,enroll_date,predicted_exit_destination,p_es,p_other,p_perm,p_temp,p_unknown,risk,reasons
                 42,2026-01-05,perm,0.1,0.2,0.30000000000000004,0.15,0.25,0.7,\
-                "{""down"":[{""feature"":""tanf"",""value"":0.0,""contribution"":-0.5,""text"":""no \\""TANF\\"", ñ""}],\
-                ""up"":[]}"
+                "{""log_odds"":-0.6,""expected"":-0.1,""raises"":[],""lowers"":[{""fact"":""income"",\
+                ""features"":[""tanf""],""contribution"":-0.5,""text"":""no \\""TANF\\"", ñ""}],""rest"":0.0}"
                 7,2025-12-31,perm,0.0,0.0,1.0,0.0,0.0,0.0,
                 """, out.toString());
 
@@ -64,12 +63,49 @@ class PredictionsCsvTest {
     }
 
     @Test
+    void aThirdVersionPartCarriesTheRiskModelsRiskWhichIsAProbability() {
+        StringWriter out = new StringWriter();
+        PredictionsCsv.CsvWriter writer = new PredictionsCsv.CsvWriter(out);
+        double[] probs = {0.1, 0.2, 0.3, 0.15, 0.25};
+        writer.write(42, "2026-01-05", 2, probs, 0, 0.6224593312018546, REASONS);
+        String part = out.toString();
+        assertEquals(
+                PredictionsCsv.HEADER_LINE + "\n42,2026-01-05,perm,0.1,0.2,0.3,0.15,0.25,0.6224593312018546,",
+                part.substring(0, part.indexOf('"')));
+        assertThrows(IllegalArgumentException.class, () -> writer.write(1, "2026-01-05", 2, probs, 0, 1.5, null));
+        try (PredictionsCsv.CsvReader reader =
+                new PredictionsCsv.CsvReader(new StringReader(part), "p.csv", PredictionsCsv.V3)) {
+            assertEquals(PredictionsCsv.V3, reader.format());
+            PredictionsCsv.Row row = reader.next();
+            assertEquals(0.6224593312018546, row.risk(), "the risk as written, not 1 - p_perm");
+            assertEquals(REASONS, row.reasons());
+        }
+        assertThrows(
+                CsvFormatException.class,
+                () -> {
+                    try (PredictionsCsv.CsvReader reader =
+                            new PredictionsCsv.CsvReader(new StringReader(part), "p.csv", PredictionsCsv.V2)) {
+                        reader.next();
+                    }
+                },
+                "a second version part's risk is still 1 - p_perm");
+        String outOfRange = PredictionsCsv.HEADER_LINE + "\n1,2026-01-01,es,1,0,0,0,0,1.5,\n";
+        CsvFormatException e = assertThrows(CsvFormatException.class, () -> {
+            try (PredictionsCsv.CsvReader reader =
+                    new PredictionsCsv.CsvReader(new StringReader(outOfRange), "p.csv", PredictionsCsv.V3)) {
+                reader.next();
+            }
+        });
+        assertEquals("p.csv line 2: risk 1.5 is not a probability in [0, 1]", e.getMessage());
+    }
+
+    @Test
     void aVersionThisReaderDoesNotKnowIsRefusedByName() {
         CsvFormatException e = assertThrows(
                 CsvFormatException.class,
-                () -> new PredictionsCsv.CsvReader(new StringReader(PredictionsCsv.HEADER_LINE + "\n"), "p.csv", "v3"));
+                () -> new PredictionsCsv.CsvReader(new StringReader(PredictionsCsv.HEADER_LINE + "\n"), "p.csv", "v4"));
         assertEquals(
-                "p.csv is predictions format 'v3' (object metadata predictions-format); this step reads v1 and v2:"
+                "p.csv is predictions format 'v4' (object metadata predictions-format); this step reads v1, v2, v3:"
                         + " deploy the update step that goes with the predict step that wrote it",
                 e.getMessage());
         CsvFormatException mismatch = assertThrows(

@@ -20,6 +20,32 @@ class ReasonCatalogTest {
     }
 
     @Test
+    void featuresThatStateOneFactShareItAndTheHouseholdsTextsSpeakOfTheHousehold() {
+        for (String feature : List.of("household_members", "household_adults", "household_children")) {
+            assertEquals("household_composition", CATALOG.fact(feature), feature);
+        }
+        for (String feature : List.of(
+                "case_members",
+                "case_adults",
+                "case_children",
+                "household_has_adults_children",
+                "household_has_adults_only")) {
+            assertEquals("household_composition", CATALOG.fact(feature), feature);
+        }
+        for (String feature : List.of("adults_earned_income", "adults_disability_income", "adults_other_income")) {
+            assertEquals("income", CATALOG.fact(feature), feature);
+        }
+        assertEquals("no adult in the household has earned income", CATALOG.text("adults_earned_income", 0));
+        assertEquals("4 people in the household", CATALOG.text("household_members", 4));
+        for (FeatureSpec.Feature feature : FeatureSpec.V3.features()) {
+            for (double value : new double[] {0, 1, 2}) {
+                String text = CATALOG.text(feature.name(), value);
+                assertTrue(text.contains("household"), feature.name() + " at " + value + ": " + text);
+            }
+        }
+    }
+
+    @Test
     void aMissingEntryIsNamed() {
         IllegalArgumentException e = assertThrows(
                 IllegalArgumentException.class, () -> CATALOG.requireCovers(List.of("case_members", "shoe_size")));
@@ -30,7 +56,7 @@ class ReasonCatalogTest {
     void flagsNumbersMoneyZeroOneAndMissingReadAsCaseWorkersSayThem() {
         assertEquals("chronically homeless", CATALOG.text("chronic_homeless_status", 1));
         assertEquals("not chronically homeless", CATALOG.text("chronic_homeless_status", 0));
-        assertEquals("household of 6", CATALOG.text("case_members", 6));
+        assertEquals("a household of 6", CATALOG.text("case_members", 6));
         assertEquals("one adult in the household", CATALOG.text("case_adults", 1));
         assertEquals("2 adults in the household", CATALOG.text("case_adults", 2));
         assertEquals("no earned income at entry", CATALOG.text("earned_income", 0));
@@ -41,13 +67,19 @@ class ReasonCatalogTest {
 
     @Test
     void aCatalogThatIsNotWellFormedIsRefusedNamingTheEntry() {
-        assertProblem("c.json: 'tanf' has no 'label'", "{\"tanf\": {\"value\": \"{value}\"}}");
+        assertProblem("c.json: 'tanf' has no 'label'", "{\"tanf\": {\"fact\": \"income\", \"value\": \"{value}\"}}");
+        assertProblem(
+                "c.json: 'tanf' needs a 'fact' of lower-case words joined by '_', found none",
+                "{\"tanf\": {\"label\": \"t\", \"value\": \"{value}\"}}");
+        assertProblem(
+                "c.json: 'tanf' needs a 'fact' of lower-case words joined by '_', found 'Income!'",
+                "{\"tanf\": {\"fact\": \"Income!\", \"label\": \"t\", \"value\": \"{value}\"}}");
         assertProblem(
                 "c.json: 'is_hoh' is a flag: it needs both 'yes' and 'no'",
-                "{\"is_hoh\": {\"label\": \"h\", \"yes\": \"y\"}}");
+                "{\"is_hoh\": {\"fact\": \"relationship\", \"label\": \"h\", \"yes\": \"y\"}}");
         assertProblem(
                 "c.json: 'tanf' needs either 'yes' and 'no' (a flag) or 'value' (a number)",
-                "{\"tanf\": {\"label\": \"t\"}}");
+                "{\"tanf\": {\"fact\": \"income\", \"label\": \"t\"}}");
         assertProblem("c.json is not JSON", "{");
     }
 
