@@ -99,17 +99,25 @@ class SdkCallTracingTest {
         }
     }
 
-    /** Outside Lambda there is no invocation's trace: calls go through, unrecorded, and no error is logged. */
+    /**
+     * Without an invocation's trace header (outside Lambda; in Lambda, outside an invocation, where no step makes a
+     * call) the calls go through, nothing is recorded and no error is logged.
+     */
     @Test
     void withTracingOnButNoTraceTheCallsAreNotRecordedAndNoErrorLogged() throws Exception {
-        try (DatagramSocket daemon = daemon()) {
-            Map<String, String> environment = new HashMap<>();
-            environment.put(SdkCallTracing.TRACING, "Active");
-            environment.put("AWS_XRAY_DAEMON_ADDRESS", address(daemon));
-            String output = runInAFunction(environment);
+        for (boolean inLambda : new boolean[] {false, true}) {
+            try (DatagramSocket daemon = daemon()) {
+                Map<String, String> environment = new HashMap<>();
+                environment.put(SdkCallTracing.TRACING, "Active");
+                environment.put("AWS_XRAY_DAEMON_ADDRESS", address(daemon));
+                if (inLambda) {
+                    environment.put("LAMBDA_TASK_ROOT", taskRoot.toString());
+                }
+                String output = runInAFunction(environment);
 
-            assertEquals(List.of(), received(daemon));
-            assertNoErrorLogged(output);
+                assertEquals(List.of(), received(daemon), inLambda ? "in Lambda" : "outside Lambda");
+                assertNoErrorLogged(output);
+            }
         }
     }
 
