@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The deployable jars hold only what their handler can reach: every project class in a jar is reached from its
- * handler (or from a provider its {@code META-INF/services} files name) through the references of the class files
- * ({@link JarClassGraph}); no synthetic guests, training or benchmark code in any, no S3 SDK where the step never
- * touches S3, no JDBC driver where it never touches the database. Each jar's size is printed, so a change that bloats
+ * handler (or from a provider its {@code META-INF/services} files or the AWS SDK's global interceptors file name)
+ * through the references of the class files ({@link JarClassGraph}); no synthetic guests, training or benchmark code
+ * in any, no S3 SDK where the step never touches S3, no JDBC driver where it never touches the database. Each jar's size is printed, so a change that bloats
  * one shows in the build log.
  */
 class FunctionJarsTest {

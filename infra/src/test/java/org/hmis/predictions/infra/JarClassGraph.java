@@ -31,6 +31,10 @@ final class JarClassGraph {
     private static final String CLASS_SUFFIX = ".class";
     private static final String VERSIONS = "META-INF/versions/";
     private static final String SERVICES = "META-INF/services/";
+    /** The AWS SDK's list of the interceptors it adds to every client, which it instantiates by name. */
+    private static final String SDK_GLOBAL_INTERCEPTORS =
+            "software/amazon/awssdk/global/handlers/execution.interceptors";
+
     private static final Pattern DESCRIPTOR_CLASS = Pattern.compile("L([\\w/$]+);");
 
     /** Per class (internal name), the names of the jar's classes its class files refer to. */
@@ -61,7 +65,7 @@ final class JarClassGraph {
                     classFiles
                             .computeIfAbsent(className(name), n -> new ArrayList<>())
                             .add(readAll(zip, entry));
-                } else if (name.startsWith(SERVICES)) {
+                } else if (name.startsWith(SERVICES) || name.equals(SDK_GLOBAL_INTERCEPTORS)) {
                     new String(readAll(zip, entry), StandardCharsets.UTF_8)
                             .lines()
                             .map(line -> line.replaceFirst("#.*", "").trim())
@@ -97,7 +101,7 @@ final class JarClassGraph {
         return references.keySet();
     }
 
-    /** The classes named in the jar's {@code META-INF/services} files that the jar holds. */
+    /** The classes named in the jar's {@code META-INF/services} files and SDK interceptors file that the jar holds. */
     List<String> serviceProviders() {
         return serviceProviders.stream().filter(references::containsKey).toList();
     }

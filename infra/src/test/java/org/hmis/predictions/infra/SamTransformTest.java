@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.hmis.predictions.lambda.tracing.SdkCallTracing;
 import org.hmis.predictions.lambda.trigger.TriggerJson;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +53,15 @@ class SamTransformTest {
         for (JsonNode function : functions(template)) {
             assertTrue(function.path("Properties").path("TracingConfig").isMissingNode(), function.toString());
             assertFalse(managedPolicies(template, function).contains(XRAY_POLICY), "no X-Ray permission when off");
+            assertEquals(
+                    "Tracing",
+                    function.path("Properties")
+                            .path("Environment")
+                            .path("Variables")
+                            .path(SdkCallTracing.TRACING)
+                            .path("Ref")
+                            .asText(),
+                    "the code's tracing mode is the parameter's, Disabled by default");
         }
     }
 
@@ -80,6 +90,13 @@ class SamTransformTest {
                                 .asText(),
                         function.toString());
                 assertTrue(managedPolicies(template, function).contains(XRAY_POLICY), function.toString());
+                assertEquals(
+                        function.path("Properties").path("TracingConfig").path("Mode"),
+                        function.path("Properties")
+                                .path("Environment")
+                                .path("Variables")
+                                .path(SdkCallTracing.TRACING),
+                        "the code is told the mode Lambda traces the function in");
             }
         }
     }
