@@ -58,7 +58,8 @@ DECLARE
         'case_adults', 'earned_income', 'supplemental_security_income', 'social_security_disability_income',
         'va_disability_compensation', 'private_disability_income', 'tanf', 'general_assistance', 'child_support',
         'other_income', 'chronic_homeless_status_evaluation', 'relationship_to_hoh', 'ssn_quality', 'dob_quality',
-        'race', 'ethnicity', 'gender', 'disabling_cond_at_entry', 'covered_by_health_insurance', 'household_type'];
+        'race', 'ethnicity', 'gender', 'disabling_cond_at_entry', 'covered_by_health_insurance', 'household_type',
+        'case_id', 'length_of_time_homeless'];
     -- The pipeline's own tables (the migrations') and what the steps do with each: one line per table. A renamed
     -- guest_predictions (GUEST_PREDICTIONS_TABLE) is renamed here too.
     pipeline_tables CONSTANT text[][] := ARRAY[

@@ -117,7 +117,7 @@ public final class BenchmarkSuite {
                 out.accept(new WrangleBenchmark(config, database, store).run());
             }
             if (steps.contains("predict")) {
-                PredictBenchmark.run(config, store, model, Math.toIntExact(current), PREDICT_ROUNDS, seed)
+                PredictBenchmark.run(config, database, store, model, Math.toIntExact(current), PREDICT_ROUNDS, seed)
                         .forEach(out);
             }
             if (steps.contains("update")) {

@@ -5,12 +5,22 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import org.hmis.predictions.common.config.PipelineConfig;
+import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.csv.PredictionsCsv;
+import org.hmis.predictions.common.csv.WrangledCsv;
+import org.hmis.predictions.common.db.Database;
+import org.hmis.predictions.common.features.FeatureQuery;
 import org.hmis.predictions.common.features.FeatureSpec;
+import org.hmis.predictions.common.features.GuestFeatures;
+import org.hmis.predictions.common.features.RejectedRowException;
 import org.hmis.predictions.common.run.ObjectMetadata;
 import org.hmis.predictions.common.run.RunId;
 import org.hmis.predictions.common.run.RunKeys;
@@ -55,12 +65,20 @@ public final class PredictBenchmark {
      * Runs the measurements in the configuration's input bucket, leaving the part and its predictions there.
      *
      * @param model uploaded as {@code config}'s model first
+     * @param database holds the current guests a household specification's part is read from (a guest
+     *     specification's part is generated)
      * @param rounds how many times each is timed, taking turns; the figures are the fastest of each
      * @return the predict, engine and explain lines
      */
     public static List<BenchLine> run(
-            PipelineConfig config, ObjectStore store, StoredModel model, int rows, int rounds, long seed)
-            throws IOException {
+            PipelineConfig config,
+            Database database,
+            ObjectStore store,
+            StoredModel model,
+            int rows,
+            int rounds,
+            long seed)
+            throws IOException, SQLException {
         if (rounds < 1) {
             throw new IllegalArgumentException("rounds should be at least 1, found " + rounds);
         }
@@ -71,7 +89,12 @@ public final class PredictBenchmark {
         String bucket = config.storage().inputBucket();
         ModelFiles.upload(model, store, bucket);
         String key = RunKeys.wrangledPart(RunId.newRun(), 0).key();
-        putWrangledPart(store, bucket, key, rows, seed);
+        FeatureSpec spec = FeatureSpec.forVersion(model.manifest().featureSpecVersion());
+        if (spec.unit() == FeatureSpec.Unit.GUEST) {
+            putWrangledPart(store, bucket, key, rows, seed, spec);
+        } else {
+            putCurrentGuestsPart(database, config.guestsTable(), store, bucket, key, spec);
+        }
         ObjectRef wrangled = new ObjectRef(bucket, key);
         FeatureMatrix matrix;
         try (InputStream in = store.open(bucket, key)) {
@@ -237,20 +260,55 @@ public final class PredictBenchmark {
         }
     }
 
-    private static void putWrangledPart(ObjectStore store, String bucket, String key, int rows, long seed) {
+    private static void putWrangledPart(
+            ObjectStore store, String bucket, String key, int rows, long seed, FeatureSpec spec) {
         GuestGenerator generator = GuestGenerator.builder()
                 .seed(seed)
                 .asOf(java.time.LocalDate.of(2026, 11, 23))
                 .build();
         try (ObjectUpload upload = store.upload(bucket, key)) {
-            long written = SyntheticWrangledPart.write(generator, rows, FeatureSpec.V1, upload);
+            long written = SyntheticWrangledPart.write(generator, rows, spec, upload);
             upload.commit(Map.of(
-                    ObjectMetadata.FEATURE_SPEC_VERSION,
-                    FeatureSpec.V1.version(),
-                    ObjectMetadata.ROWS,
-                    Long.toString(written)));
+                    ObjectMetadata.FEATURE_SPEC_VERSION, spec.version(), ObjectMetadata.ROWS, Long.toString(written)));
         } catch (IOException e) {
             throw new UncheckedIOException("could not write the benchmark's wrangled part", e);
+        }
+    }
+
+    /** A household specification's features are the server's aggregates: the part is the current guests' rows. */
+    private static void putCurrentGuestsPart(
+            Database database,
+            SqlIdentifier guestsTable,
+            ObjectStore store,
+            String bucket,
+            String key,
+            FeatureSpec spec)
+            throws IOException, SQLException {
+        GuestFeatures features = new GuestFeatures(spec);
+        int width = features.inputColumns().size();
+        try (Connection c = database.connection();
+                Statement statement = c.createStatement();
+                ResultSet rs = statement.executeQuery(FeatureQuery.currentGuests(guestsTable, spec));
+                ObjectUpload upload = store.upload(bucket, key)) {
+            WrangledCsv.RowWriter writer = WrangledCsv.writer(upload, spec.featureNames());
+            String[] row = new String[width];
+            double[] values = new double[spec.size()];
+            while (rs.next()) {
+                for (int i = 0; i < width; i++) {
+                    row[i] = rs.getString(i + 1);
+                }
+                try {
+                    writer.write(features.encode(row, values), values);
+                } catch (RejectedRowException e) {
+                    throw new IllegalStateException("a generated guest has a malformed key: " + e.getMessage(), e);
+                }
+            }
+            writer.flush();
+            upload.commit(Map.of(
+                    ObjectMetadata.FEATURE_SPEC_VERSION,
+                    spec.version(),
+                    ObjectMetadata.ROWS,
+                    Long.toString(writer.rowCount())));
         }
     }
 

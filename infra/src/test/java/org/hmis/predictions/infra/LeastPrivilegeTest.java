@@ -493,6 +493,11 @@ class LeastPrivilegeTest {
 
     private static Set<String> readColumns() {
         Set<String> columns = new TreeSet<>(new GuestFeatures(FeatureSpec.V1).inputColumns());
+        // v3's features are the server's aggregates of these, over the members of a case_id, by age and relationship.
+        FeatureSpec.V3.features().stream()
+                .filter(feature -> feature.household() != null)
+                .forEach(feature -> columns.addAll(feature.household().columns()));
+        columns.addAll(List.of("case_id", "age_at_enrollment", "relationship_to_hoh"));
         columns.add("exit_date");
         columns.add(PREDICTION);
         // remove keeps it with a leaving guest's outcome.

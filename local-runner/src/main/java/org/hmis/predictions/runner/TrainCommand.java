@@ -76,7 +76,7 @@ final class TrainCommand implements Callable<Integer> {
     Destination destination;
 
     static final class Destination {
-        @Option(names = "--out", description = "Write model.txt and model.json into this directory.")
+        @Option(names = "--out", description = "Write model.txt, risk-model.txt and model.json into this directory.")
         Path directory;
 
         @Option(
@@ -88,9 +88,11 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(
             names = "--spec",
-            defaultValue = "v1",
-            description = "Feature specification to train on: v1, or v2 (v1 without race, ethnicity and gender). "
-                    + "Wrangle and predict follow the deployed model's manifest (default ${DEFAULT-VALUE}).")
+            defaultValue = "v3",
+            description = "Feature specification to train on: v3 (the household's: one row per exited household, "
+                    + "features of its members, none of who a guest is), v1 (the original suite's, per guest), or v2 "
+                    + "(v1 without race, ethnicity and gender). Wrangle and predict follow the deployed model's "
+                    + "manifest (default ${DEFAULT-VALUE}).")
     String specVersion;
 
     @Option(
@@ -195,8 +197,9 @@ final class TrainCommand implements Callable<Integer> {
         if (destination.directory != null) {
             ModelFiles.write(artifact, destination.directory);
             out.printf(
-                    "Wrote %s and %s to %s (model.txt: %,d bytes)%n",
+                    "Wrote %s, %s and %s to %s (model.txt: %,d bytes)%n",
                     StoredModel.MODEL_FILE_NAME,
+                    artifact.manifest().risk().orElseThrow().file(),
                     "model.json",
                     destination.directory,
                     artifact.modelText().getBytes(StandardCharsets.UTF_8).length);
@@ -204,7 +207,9 @@ final class TrainCommand implements Callable<Integer> {
             String bucket = config.storage().inputBucket();
             try (ObjectStore store = ObjectStore.create(config.storage())) {
                 String key = ModelFiles.upload(artifact, store, bucket);
-                out.printf("Uploaded s3://%s/%s and its model.json%n", bucket, key);
+                out.printf(
+                        "Uploaded s3://%s/%s with its %s and model.json%n",
+                        bucket, key, artifact.manifest().risk().orElseThrow().file());
             }
         }
         return 0;

@@ -2,9 +2,11 @@ package org.hmis.predictions.runner;
 
 import java.util.List;
 import java.util.Map;
+import org.hmis.predictions.common.features.FeatureSpec;
 import org.hmis.predictions.common.model.ModelManifest;
 import org.hmis.predictions.training.ClassificationMetrics;
 import org.hmis.predictions.training.GroupMetrics;
+import org.hmis.predictions.training.HouseholdRisk;
 import org.hmis.predictions.training.TrainingSet;
 
 /** What a training run read and how the model did on held-out households, as text for a terminal. */
@@ -14,9 +16,14 @@ final class TrainingReport {
     static String format(TrainingSet set, ModelManifest manifest) {
         StringBuilder out = new StringBuilder();
         List<String> classes = manifest.classLabels();
+        boolean households =
+                FeatureSpec.forVersion(manifest.featureSpecVersion()).unit() == FeatureSpec.Unit.HOUSEHOLD;
         out.append(String.format(
-                "Exited guests read: %,d; trained on %,d rows, held out %,d rows (whole households)%n",
-                set.rowsRead(), manifest.trainRows(), manifest.testRows()));
+                "Exited %s read: %,d; trained on %,d rows, held out %,d rows (whole households)%n",
+                households ? "households (one row each, its head's destination)" : "guests",
+                set.rowsRead(),
+                manifest.trainRows(),
+                manifest.testRows()));
         if (set.unmappedRows() > 0) {
             out.append(String.format("Left out, exit destination not in the mapping: %,d rows%n", set.unmappedRows()));
             set.unmappedDestinations()
@@ -53,6 +60,14 @@ final class TrainingReport {
         }
         out.append(String.format(
                 "  (baseline: always '%s', the most frequent class in training)%n%n", metrics.majorityClass()));
+        HouseholdRisk.of(manifest)
+                .ifPresent(risk -> out.append(String.format(
+                        "Risk model (not reaching permanent housing) on %,d held-out households%s: AUC %.3f, precision among"
+                                + " the 10%% most at risk %.3f%n%n",
+                        risk.households(),
+                        households ? "" : " (a household's risk: its members' mean)",
+                        risk.auc(),
+                        risk.precisionTop10pct())));
         GroupMetrics.of(manifest).ifPresent(groups -> out.append(byGroup(groups)));
 
         out.append("Confusion matrix (rows: actual class, columns: predicted class):")

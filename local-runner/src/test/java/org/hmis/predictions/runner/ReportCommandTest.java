@@ -84,7 +84,9 @@ class ReportCommandTest {
                         String.format("%.3f", metrics.majorityBaselineAccuracy())),
                 summary);
         assertEquals(metrics.accuracy(), groups.overall().accuracy(), 1e-12);
-        assertTrue(html.selectFirst("p.note").text().contains("reads race, ethnicity, gender"), "v1 says so");
+        assertTrue(
+                html.selectFirst("p.note").text().startsWith("This model reads no protected attribute"),
+                "the v3 demo model says so");
     }
 
     @Test

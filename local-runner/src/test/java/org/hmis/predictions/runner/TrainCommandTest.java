@@ -8,8 +8,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.hmis.predictions.common.features.FeatureSpec;
+import org.hmis.predictions.common.model.ModelManifest;
 import org.hmis.predictions.training.ClassificationMetrics;
 import org.hmis.predictions.training.GroupMetrics;
+import org.hmis.predictions.training.HouseholdRisk;
 import org.hmis.predictions.training.ModelFiles;
 import org.hmis.predictions.training.StoredModel;
 import org.junit.jupiter.api.Test;
@@ -43,8 +45,20 @@ class TrainCommandTest {
         assertEquals(0, run.exitCode(), run.err());
         StoredModel model = ModelFiles.read(first);
         assertEquals("exit-destination", model.manifest().modelName());
-        assertEquals(FeatureSpec.V1.featureNames(), model.manifest().features());
+        assertEquals(FeatureSpec.V3.featureNames(), model.manifest().features(), "v3 is the default");
         assertEquals("10", model.manifest().lightGbmParameters().get("num_iterations"));
+        assertEquals(
+                ModelManifest.RiskModel.notPermanentHousing(),
+                model.manifest().risk().orElseThrow());
+        assertTrue(model.riskModelText().contains("objective=binary"));
+        HouseholdRisk risk = HouseholdRisk.of(model.manifest()).orElseThrow();
+        assertEquals(model.manifest().testRows(), risk.households(), "under v3 each row is a household");
+        assertTrue(
+                run.out()
+                        .contains(String.format(
+                                "on %,d held-out households: AUC %.3f, precision among the 10%% most at risk %.3f",
+                                risk.households(), risk.auc(), risk.precisionTop10pct())),
+                run.out());
         assertTrue(run.out().contains("Generated 3,000 guests (seed 3, as of 2026-11-23)"), run.out());
         assertTrue(
                 run.out()
@@ -70,6 +84,10 @@ class TrainCommandTest {
                 Files.readString(first.resolve("model.txt")),
                 Files.readString(second.resolve("model.txt")),
                 "the same command trains the same model");
+        assertEquals(
+                Files.readString(first.resolve("risk-model.txt")),
+                Files.readString(second.resolve("risk-model.txt")),
+                "and the same risk model");
     }
 
     @Test
@@ -80,7 +98,8 @@ class TrainCommandTest {
         StoredModel model = ModelFiles.read(out);
         assertEquals("v2", model.manifest().featureSpecVersion());
         assertEquals(FeatureSpec.V2.featureNames(), model.manifest().features());
-        assertTrue(run.out().contains("on feature specification v2 (37 features"), run.out());
+        assertTrue(
+                run.out().contains("on feature specification v2 (" + FeatureSpec.V2.size() + " features"), run.out());
         GroupMetrics groups = GroupMetrics.of(model.manifest()).orElseThrow();
         assertEquals(
                 List.of("race", "ethnicity", "gender", "household_type", "age_band_at_entry"),
@@ -100,10 +119,10 @@ class TrainCommandTest {
                 model.manifest().features(),
                 model.manifest().drift().orElseThrow().featureNames());
 
-        Run unknown = train("--generate", "100", "--spec", "v3", "--out", out.toString());
+        Run unknown = train("--generate", "100", "--spec", "v9", "--out", out.toString());
         assertEquals(2, unknown.exitCode());
         assertTrue(
-                unknown.err().contains("unknown feature specification version 'v3'; known versions: v1, v2"),
+                unknown.err().contains("unknown feature specification version 'v9'; known versions: v1, v2, v3"),
                 unknown.err());
     }
 

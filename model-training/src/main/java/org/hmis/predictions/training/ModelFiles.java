@@ -15,17 +15,27 @@ import org.hmis.predictions.common.s3.ObjectNotFoundException;
 import org.hmis.predictions.common.s3.ObjectStore;
 
 /**
- * Where a {@link StoredModel} is kept: a local directory holding {@code model.txt} and {@code model.json}, the
- * bucket's {@code models/<name>/} prefix, or a classpath directory (the local runner's bundled demo model).
+ * Where a {@link StoredModel} is kept: a local directory holding {@code model.txt}, {@code model.json} and the risk
+ * model the manifest names ({@code risk-model.txt}), the bucket's {@code models/<name>/} prefix, or a classpath
+ * directory (the local runner's bundled demo model).
  */
 public final class ModelFiles {
 
     private ModelFiles() {}
 
-    /** Writes {@code model.txt} and {@code model.json} into {@code directory}, creating it if needed. */
+    /**
+     * Writes {@code model.txt}, the risk model if there is one, and {@code model.json} into {@code directory},
+     * creating it if needed.
+     */
     public static void write(StoredModel artifact, Path directory) throws IOException {
         Files.createDirectories(directory);
         Files.writeString(directory.resolve(StoredModel.MODEL_FILE_NAME), artifact.modelText(), StandardCharsets.UTF_8);
+        if (artifact.riskModelText() != null) {
+            Files.writeString(
+                    directory.resolve(artifact.manifest().risk().orElseThrow().file()),
+                    artifact.riskModelText(),
+                    StandardCharsets.UTF_8);
+        }
         Files.writeString(
                 directory.resolve(ModelManifest.FILE_NAME),
                 artifact.manifest().toJson() + "\n",
@@ -34,9 +44,12 @@ public final class ModelFiles {
 
     /** Reads a model written by {@link #write}; a missing or malformed file is an {@link InvalidModelException}. */
     public static StoredModel read(Path directory) throws IOException {
-        return new StoredModel(
-                readFile(directory, StoredModel.MODEL_FILE_NAME),
-                ModelManifest.fromJson(readFile(directory, ModelManifest.FILE_NAME)));
+        String modelText = readFile(directory, StoredModel.MODEL_FILE_NAME);
+        ModelManifest manifest = ModelManifest.fromJson(readFile(directory, ModelManifest.FILE_NAME));
+        String riskModel = manifest.risk().isPresent()
+                ? readFile(directory, manifest.risk().get().file())
+                : null;
+        return new StoredModel(modelText, manifest, riskModel);
     }
 
     /**
@@ -45,14 +58,18 @@ public final class ModelFiles {
      * @throws InvalidModelException when a file is missing or malformed
      */
     public static StoredModel readResource(String directory) {
-        return new StoredModel(
-                readResourceFile(directory, StoredModel.MODEL_FILE_NAME),
-                ModelManifest.fromJson(readResourceFile(directory, ModelManifest.FILE_NAME)));
+        String modelText = readResourceFile(directory, StoredModel.MODEL_FILE_NAME);
+        ModelManifest manifest = ModelManifest.fromJson(readResourceFile(directory, ModelManifest.FILE_NAME));
+        String riskModel = manifest.risk().isPresent()
+                ? readResourceFile(directory, manifest.risk().get().file())
+                : null;
+        return new StoredModel(modelText, manifest, riskModel);
     }
 
     /**
-     * Stores the model under {@code models/<name>/} in {@code bucket}: the manifest first, then the model text, so a
-     * predict step that sees the new {@code model.txt} also finds its manifest.
+     * Stores the model under {@code models/<name>/} in {@code bucket}: the risk model first, so a manifest never names
+     * a missing one, then the manifest, then the model text, so a predict step that sees the new {@code model.txt}
+     * also finds its manifest.
      *
      * @return the key of {@code model.txt}
      */
@@ -63,6 +80,15 @@ public final class ModelFiles {
                 name,
                 ObjectMetadata.FEATURE_SPEC_VERSION,
                 artifact.manifest().featureSpecVersion());
+        if (artifact.riskModelText() != null) {
+            store.putBytes(
+                    bucket,
+                    RunKeys.modelFileKey(
+                            name, artifact.manifest().risk().orElseThrow().file()),
+                    artifact.riskModelText().getBytes(StandardCharsets.UTF_8),
+                    "text/plain",
+                    metadata);
+        }
         store.putBytes(
                 bucket,
                 RunKeys.manifestKey(name),
@@ -77,12 +103,18 @@ public final class ModelFiles {
     /**
      * Reads the model under {@code models/<name>/} in {@code bucket}, as {@link #upload} stored it.
      *
-     * @throws InvalidModelException when either file is missing or malformed, naming its key
+     * @throws InvalidModelException when a file is missing or malformed, naming its key
      */
     public static StoredModel download(ObjectStore store, String bucket, String name) {
-        String manifest = readObject(store, bucket, RunKeys.manifestKey(name));
+        ModelManifest manifest = ModelManifest.fromJson(readObject(store, bucket, RunKeys.manifestKey(name)));
         String modelText = readObject(store, bucket, RunKeys.modelKey(name));
-        return new StoredModel(modelText, ModelManifest.fromJson(manifest));
+        String riskModel = manifest.risk().isPresent()
+                ? readObject(
+                        store,
+                        bucket,
+                        RunKeys.modelFileKey(name, manifest.risk().get().file()))
+                : null;
+        return new StoredModel(modelText, manifest, riskModel);
     }
 
     private static String readObject(ObjectStore store, String bucket, String key) {
@@ -90,8 +122,8 @@ public final class ModelFiles {
             return store.readString(bucket, key);
         } catch (ObjectNotFoundException e) {
             throw new InvalidModelException(
-                    "s3://" + bucket + "/" + key + " does not exist: a model is " + StoredModel.MODEL_FILE_NAME
-                            + " and " + ModelManifest.FILE_NAME + " under models/<name>/",
+                    "s3://" + bucket + "/" + key + " does not exist: a model is " + StoredModel.MODEL_FILE_NAME + ", "
+                            + ModelManifest.FILE_NAME + " and the risk model it names under models/<name>/",
                     e);
         }
     }
@@ -100,7 +132,8 @@ public final class ModelFiles {
         Path file = directory.resolve(name);
         if (!Files.isRegularFile(file)) {
             throw new InvalidModelException(file + " does not exist: a model directory holds "
-                    + StoredModel.MODEL_FILE_NAME + " and " + ModelManifest.FILE_NAME);
+                    + StoredModel.MODEL_FILE_NAME + ", " + ModelManifest.FILE_NAME + " and the risk model "
+                    + ModelManifest.FILE_NAME + " names");
         }
         return Files.readString(file, StandardCharsets.UTF_8);
     }

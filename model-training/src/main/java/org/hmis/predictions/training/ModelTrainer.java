@@ -1,5 +1,6 @@
 package org.hmis.predictions.training;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.metarank.lightgbm4j.LGBMBooster;
 import io.github.metarank.lightgbm4j.LGBMDataset;
@@ -9,6 +10,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import org.hmis.predictions.common.features.ExitDestinationClasses;
+import org.hmis.predictions.common.features.FeatureSpec;
 import org.hmis.predictions.common.model.ModelManifest;
 import org.hmis.predictions.lightgbm.LightGbmBooster;
 import org.hmis.predictions.lightgbm.LightGbmLibrary;
@@ -22,11 +24,19 @@ import org.slf4j.LoggerFactory;
  * {@link LightGbmBooster} (the same path the predict step uses) and records in the manifest the scores overall,
  * per group ({@link GroupMetrics}) and per probability bin ({@link CalibrationCurves}), and the training rows'
  * distribution of every feature ({@link TrainingDistribution}) that drift is measured against.
+ *
+ * <p>Beside it, on the same rows and split, a binary risk model ({@link ModelManifest.RiskModel#notPermanentHousing()}:
+ * label 1 for every class but {@code perm}), whose probability is the risk shown and whose contributions are the
+ * reasons; its ranking of held-out households is in the manifest ({@link HouseholdRisk}).
  */
 public final class ModelTrainer {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelTrainer.class);
     private static final List<String> CLASSES = ExitDestinationClasses.LABELS;
+    /** The field of {@code metrics} that records the risk model's LightGBM parameters. */
+    public static final String RISK_PARAMETERS = "risk_lightgbm_parameters";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final TrainingParameters parameters;
 
@@ -48,11 +58,27 @@ public final class ModelTrainer {
         int[] trainLabels = data.labels(trainRows);
         Map<String, String> lightGbmParameters = parameters.lightGbmParameters(CLASSES.size());
 
+        ModelManifest.RiskModel riskModel = ModelManifest.RiskModel.notPermanentHousing();
+        Map<String, String> riskParameters = parameters.riskLightGbmParameters();
+
         long started = System.nanoTime();
-        String modelText = fit(data.featureNames(), data.features(trainRows), trainLabels, lightGbmParameters);
+        double[] trainFeatures = data.features(trainRows);
+        String modelText = fit(data.featureNames(), trainFeatures, asFloats(trainLabels), lightGbmParameters);
+        String riskModelText =
+                fit(data.featureNames(), trainFeatures, asFloats(riskLabels(trainLabels, riskModel)), riskParameters);
         long trained = System.nanoTime();
         int[] testLabels = data.labels(testRows);
-        Predictions predictions = predict(modelText, data.featureNames(), data.features(testRows), testLabels.length);
+        double[] testFeatures = data.features(testRows);
+        Predictions predictions = predict(modelText, data.featureNames(), testFeatures, testLabels.length);
+        double[] risks = predictRisk(riskModelText, testFeatures, testLabels.length);
+        int[] testRiskLabels = riskLabels(testLabels, riskModel);
+        boolean[] notPermanent = new boolean[testLabels.length];
+        for (int row = 0; row < notPermanent.length; row++) {
+            notPermanent[row] = testRiskLabels[row] == 1;
+        }
+        boolean householdRows = FeatureSpec.forVersion(featureSpecVersion).unit() == FeatureSpec.Unit.HOUSEHOLD;
+        HouseholdRisk householdRisk =
+                HouseholdRisk.measure(risks, notPermanent, householdRows ? null : data.groupIdsOf(testRows));
         ClassificationMetrics metrics = ClassificationMetrics.evaluate(
                 CLASSES, testLabels, predictions.mostLikely(), majorityClass(trainLabels));
         HeldOutAnalysis heldOut = new HeldOutAnalysis(
@@ -63,6 +89,8 @@ public final class ModelTrainer {
         ObjectNode metricsJson = (ObjectNode) metrics.toJson();
         metricsJson.set(CalibrationCurves.KEY, heldOut.calibration().toJson());
         metricsJson.set(GroupMetrics.KEY, heldOut.byGroup().toJson());
+        metricsJson.set(HouseholdRisk.KEY, householdRisk.toJson());
+        metricsJson.set(RISK_PARAMETERS, JSON.valueToTree(riskParameters));
 
         LOG.info(
                 "Trained {} in {} s on {} rows, tested on {} rows of unseen households: accuracy {}, macro F1 {}, "
@@ -74,6 +102,12 @@ public final class ModelTrainer {
                 String.format("%.3f", metrics.accuracy()),
                 String.format("%.3f", metrics.macroF1()),
                 String.format("%.3f", metrics.majorityBaselineAccuracy()));
+        LOG.info(
+                "Risk of not reaching permanent housing on {} held-out households: AUC {}, precision among the 10% most"
+                        + " at risk {}",
+                householdRisk.households(),
+                String.format("%.3f", householdRisk.auc()),
+                String.format("%.3f", householdRisk.precisionTop10pct()));
         ModelManifest manifest = new ModelManifest(
                 modelName,
                 featureSpecVersion,
@@ -84,28 +118,45 @@ public final class ModelTrainer {
                 testRows.length,
                 metricsJson,
                 lightGbmParameters,
-                TrainingDistribution.of(data.featureNames(), data.features(trainRows), trainRows.length));
-        return new StoredModel(modelText, manifest);
+                TrainingDistribution.of(data.featureNames(), trainFeatures, trainRows.length));
+        return new StoredModel(modelText, manifest.withRiskModel(riskModel), riskModelText);
     }
 
-    private String fit(List<String> featureNames, double[] features, int[] labels, Map<String, String> settings) {
-        String parameterString = TrainingParameters.asLightGbmString(settings);
-        float[] labelValues = new float[labels.length];
+    /** 1 for a row whose class is one of the risk model's positive classes, else 0. */
+    private static int[] riskLabels(int[] labels, ModelManifest.RiskModel riskModel) {
+        boolean[] positive = new boolean[CLASSES.size()];
+        riskModel.positiveClasses().forEach(label -> positive[CLASSES.indexOf(label)] = true);
+        int[] binary = new int[labels.length];
         for (int i = 0; i < labels.length; i++) {
-            labelValues[i] = labels[i];
+            binary[i] = positive[labels[i]] ? 1 : 0;
         }
+        return binary;
+    }
+
+    private static float[] asFloats(int[] labels) {
+        float[] values = new float[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            values[i] = labels[i];
+        }
+        return values;
+    }
+
+    private String fit(List<String> featureNames, double[] features, float[] labels, Map<String, String> settings) {
+        String parameterString = TrainingParameters.asLightGbmString(settings);
+        int iterations = Integer.parseInt(settings.get("num_iterations"));
         try (LGBMDataset dataset =
                 LGBMDataset.createFromMat(features, labels.length, featureNames.size(), true, parameterString, null)) {
             dataset.setFeatureNames(featureNames.toArray(String[]::new));
-            dataset.setField("label", labelValues);
+            dataset.setField("label", labels);
             try (LGBMBooster booster = LGBMBooster.create(dataset, parameterString)) {
-                for (int iteration = 0; iteration < parameters.numIterations(); iteration++) {
+                for (int iteration = 0; iteration < iterations; iteration++) {
                     boolean noFurtherSplits = booster.updateOneIter();
                     if (noFurtherSplits) {
                         LOG.info(
-                                "Training stopped after {} of {} iterations: no split improves the model",
+                                "Training ({}) stopped after {} of {} iterations: no split improves the model",
+                                settings.get("objective"),
                                 iteration + 1,
-                                parameters.numIterations());
+                                iterations);
                         break;
                     }
                 }
@@ -150,6 +201,30 @@ public final class ModelTrainer {
             }
         }
         return new Predictions(probabilities, mostLikely);
+    }
+
+    /**
+     * The risk model's probabilities of the held-out rows with the Java engine, checked against LightGBM's own as
+     * the multiclass model's are.
+     */
+    private double[] predictRisk(String riskModelText, double[] features, int rows) {
+        TreeEnsemble trees = TreeEnsemble.parse(riskModelText);
+        if (trees.numClasses() != 1) {
+            throw new IllegalStateException("the risk model has " + trees.numClasses() + " outputs, not one");
+        }
+        double[] risks = new double[rows];
+        trees.predict(features, rows, risks);
+        double[] lightGbm = new double[rows];
+        try (LightGbmBooster booster = LightGbmBooster.load(riskModelText)) {
+            booster.predict(features, rows, LightGbmBooster.Output.NORMAL, parameters.numThreads(), lightGbm);
+        }
+        for (int row = 0; row < rows; row++) {
+            if (!(Math.abs(risks[row] - lightGbm[row]) <= 1e-15)) {
+                throw new IllegalStateException("the Java engine and LightGBM disagree on the risk of held-out row "
+                        + row + ": " + risks[row] + " against " + lightGbm[row] + "; the model is not written");
+            }
+        }
+        return risks;
     }
 
     private static int majorityClass(int[] labels) {

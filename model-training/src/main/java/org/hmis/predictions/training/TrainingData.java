@@ -74,6 +74,15 @@ public final class TrainingData {
         return attributes;
     }
 
+    /** The households of the given rows. */
+    long[] groupIdsOf(int[] rows) {
+        long[] selected = new long[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            selected[i] = groupIds[rows[i]];
+        }
+        return selected;
+    }
+
     /** The feature values of the given rows, row-major. */
     double[] features(int[] rows) {
         int width = numFeatures();

@@ -29,6 +29,12 @@ class ModelFilesTest {
                 .train("written", "v1", SyntheticTrainingData.generate(1_000, 3));
         ModelFiles.write(artifact, directory.resolve("written"));
         assertEquals(artifact, ModelFiles.read(directory.resolve("written")));
+        Path riskModel = directory.resolve("written").resolve(ModelManifest.RiskModel.DEFAULT_FILE);
+        assertEquals(artifact.riskModelText(), Files.readString(riskModel));
+        Files.delete(riskModel);
+        InvalidModelException missing =
+                assertThrows(InvalidModelException.class, () -> ModelFiles.read(directory.resolve("written")));
+        assertTrue(missing.getMessage().contains(riskModel + " does not exist"), missing.getMessage());
     }
 
     @Test
@@ -43,6 +49,7 @@ class ModelFilesTest {
                 Optional.of(new StorageSettings.AccessKeys(S3.accessKey(), S3.secretKey(), null))))) {
             ModelFiles.upload(artifact, store, S3.bucket());
             assertEquals(artifact, ModelFiles.download(store, S3.bucket(), "uploaded"));
+            assertEquals(artifact.riskModelText(), store.readString(S3.bucket(), "models/uploaded/risk-model.txt"));
             InvalidModelException missing =
                     assertThrows(InvalidModelException.class, () -> ModelFiles.download(store, S3.bucket(), "absent"));
             assertTrue(

@@ -54,6 +54,22 @@ class ModelTrainerTest {
                         .mapToLong(GroupMetrics.Scores::rows)
                         .sum());
         assertEquals(5, CalibrationCurves.of(manifest).orElseThrow().classes().size());
+        // Beside it the binary risk model, on the same rows, ranks the held-out households by the risk of not
+        // reaching perm, a household's risk being its members' mean.
+        assertEquals(
+                ModelManifest.RiskModel.notPermanentHousing(), manifest.risk().orElseThrow());
+        assertTrue(artifact.riskModelText().contains("objective=binary"), "a binary model");
+        assertTrue(artifact.riskModelText().contains("feature_names=earned_income age_at_enrollment"));
+        assertEquals(
+                "binary",
+                manifest.metrics()
+                        .get(ModelTrainer.RISK_PARAMETERS)
+                        .get("objective")
+                        .asText());
+        HouseholdRisk risk = HouseholdRisk.of(manifest).orElseThrow();
+        assertTrue(risk.households() > 600 && risk.households() < manifest.testRows(), "households " + risk);
+        assertTrue(risk.auc() > 0.9, "AUC " + risk.auc());
+        assertTrue(risk.precisionTop10pct() > 0.9, "precision " + risk.precisionTop10pct());
         // The baseline describes the training rows, feature by feature.
         assertEquals(manifest.trainRows(), manifest.drift().orElseThrow().rows());
         assertEquals(manifest.features(), manifest.drift().orElseThrow().featureNames());
@@ -66,6 +82,7 @@ class ModelTrainerTest {
         StoredModel first = new ModelTrainer(fewerRounds).train("m", "v1", data);
         StoredModel second = new ModelTrainer(fewerRounds).train("m", "v1", data);
         assertEquals(first.modelText(), second.modelText());
+        assertEquals(first.riskModelText(), second.riskModelText());
         assertEquals(first.manifest().metrics(), second.manifest().metrics());
     }
 }

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
-/** Model text the tests read: the project's bundled demo model, found wherever it lives in the repository. */
+/** Model text the tests read: the project's bundled demo models, found wherever they live in the repository. */
 final class ModelFiles {
 
     private static final Set<String> SKIPPED_DIRECTORIES = Set.of("target", ".git", "node_modules", ".mvn");
@@ -22,17 +22,26 @@ final class ModelFiles {
      * the working directory (the module, under Maven). Looked up rather than hard-coded, so it may move.
      */
     static String demoModelText() {
+        return demoModelFile("model.txt");
+    }
+
+    /** The bundled demo model's binary risk model, {@code risk-model.txt} beside its {@code model.txt}. */
+    static String demoRiskModelText() {
+        return demoModelFile("risk-model.txt");
+    }
+
+    private static String demoModelFile(String name) {
         Path root = repositoryRoot();
         List<Path> found = new ArrayList<>();
         try (Stream<Path> paths = Files.walk(root, 12)) {
-            paths.filter(path -> path.endsWith(Path.of("demo-model", "model.txt")))
+            paths.filter(path -> path.endsWith(Path.of("demo-model", name)))
                     .filter(path -> !inSkippedDirectory(root.relativize(path)))
                     .forEach(found::add);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         if (found.size() != 1) {
-            throw new IllegalStateException("expected one demo-model/model.txt under " + root + ", found " + found);
+            throw new IllegalStateException("expected one demo-model/" + name + " under " + root + ", found " + found);
         }
         try {
             return Files.readString(found.get(0), StandardCharsets.UTF_8);

@@ -20,7 +20,7 @@ class ModelRefusalTest {
         TreeEnsemble fromReader = TreeEnsemble.read(new StringReader(MODEL));
         assertEquals(500, fromText.numTrees());
         assertEquals(fromText.featureNames(), fromReader.featureNames());
-        assertEquals("case_members", fromText.featureNames().get(0));
+        assertEquals("household_members", fromText.featureNames().get(0));
     }
 
     @Test
@@ -102,7 +102,7 @@ class ModelRefusalTest {
         String shorter = leftChild.substring(0, leftChild.lastIndexOf(' '));
         refused(withTreeField(MODEL, 5, "left_child", shorter), "tree 5, field left_child", "29 values, 30 expected");
         refused(withTreeField(MODEL, 6, "num_leaves", "30"), "tree 6, field", "expected");
-        refused(MODEL.replace("max_feature_idx=48", "max_feature_idx=47"), "header field feature_names", "49 names");
+        refused(MODEL.replace("max_feature_idx=13", "max_feature_idx=12"), "header field feature_names", "14 names");
     }
 
     @Test
@@ -114,7 +114,7 @@ class ModelRefusalTest {
 
     @Test
     void splitOnAFeatureTheModelDoesNotHave() {
-        refused(withFirstValue(MODEL, 9, "split_feature", "49"), "tree 9, field split_feature", "max_feature_idx=48");
+        refused(withFirstValue(MODEL, 9, "split_feature", "14"), "tree 9, field split_feature", "max_feature_idx=13");
     }
 
     @Test
