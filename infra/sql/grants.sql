@@ -49,10 +49,11 @@ DECLARE
     pipeline_schema text := current_setting('exit_destination.pipeline_schema');
     guests          text := format('%I.%I', guests_schema, current_setting('exit_destination.guests_table'));
     -- What the steps read of the guests table: the key, exit_date, the prediction (remove and update compare it
-    -- before they write), exit_destination (remove keeps it with a leaving guest's outcome) and the source columns of
-    -- feature specification v1 (FeatureSpec.V1, read by wrangle).
+    -- before they write), exit_destination (remove keeps it with a leaving guest's outcome), the household (case_id:
+    -- wrangle's drift counts households) and the source columns of feature specification v1 (FeatureSpec.V1, read by
+    -- wrangle).
     read_columns    text[] := ARRAY[
-        'personal_id', 'enroll_date', 'exit_date', 'predicted_exit_destination', 'exit_destination',
+        'personal_id', 'enroll_date', 'exit_date', 'predicted_exit_destination', 'exit_destination', 'case_id',
         'case_members', 'age_at_enrollment', 'current_age', 'client_record_restricted', 'inforeleaseno',
         'non-cash_benefit_count', 'barrier_count_at_entry', 'chronic_homeless_status', 'under_25', 'case_children',
         'case_adults', 'earned_income', 'supplemental_security_income', 'social_security_disability_income',

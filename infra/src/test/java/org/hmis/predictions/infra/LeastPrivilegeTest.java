@@ -489,6 +489,8 @@ class LeastPrivilegeTest {
         columns.add(PREDICTION);
         // remove keeps it with a leaving guest's outcome.
         columns.add("exit_destination");
+        // wrangle's drift counts households.
+        columns.add("case_id");
         return columns;
     }
 
