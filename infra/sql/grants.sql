@@ -50,7 +50,8 @@ DECLARE
     guests          text := format('%I.%I', guests_schema, current_setting('exit_destination.guests_table'));
     -- What the steps read of the guests table: the key, exit_date, the prediction (remove and update compare it
     -- before they write), exit_destination (remove keeps it with a leaving guest's outcome), case_id (update ranks
-    -- households) and the source columns of feature specification v1 (FeatureSpec.V1, read by wrangle).
+    -- households, wrangle's drift counts them) and the source columns of feature specification v1 (FeatureSpec.V1,
+    -- read by wrangle).
     read_columns    text[] := ARRAY[
         'personal_id', 'enroll_date', 'exit_date', 'predicted_exit_destination', 'exit_destination', 'case_id',
         'case_members', 'age_at_enrollment', 'current_age', 'client_record_restricted', 'inforeleaseno',

@@ -35,7 +35,8 @@ import org.hmis.predictions.training.StoredModel;
  */
 public final class BenchmarkSuite {
     /** The measurements, in the order they run. */
-    public static final List<String> STEPS = List.of("remove", "wrangle", "predict", "update", "pipeline", "coldstart");
+    public static final List<String> STEPS =
+            List.of("remove", "wrangle", "predict", "update", "drift", "pipeline", "coldstart");
 
     private static final SqlIdentifier GUESTS = SqlIdentifier.of("guests");
     /** An identical copy marked by the remove reference's plain UPDATE. */
@@ -122,6 +123,9 @@ public final class BenchmarkSuite {
             }
             if (steps.contains("update")) {
                 out.accept(new UpdateBenchmark(config, database, store).run());
+            }
+            if (steps.contains(DriftBenchmark.STEP)) {
+                out.accept(new DriftBenchmark(database, seed).run());
             }
         }
         if (steps.contains("pipeline")) {

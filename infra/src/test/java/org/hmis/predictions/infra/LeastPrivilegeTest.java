@@ -502,7 +502,7 @@ class LeastPrivilegeTest {
         columns.add(PREDICTION);
         // remove keeps it with a leaving guest's outcome.
         columns.add("exit_destination");
-        // update ranks households.
+        // update ranks households; wrangle's drift counts them.
         columns.add("case_id");
         return columns;
     }

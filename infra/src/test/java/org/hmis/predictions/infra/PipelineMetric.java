@@ -34,6 +34,7 @@ record PipelineMetric(String name, String unit, Set<PipelineStep> publishers) {
                 new PipelineMetric("RunsComplete", "Count", update),
                 new PipelineMetric("MaxDrift", "None", update),
                 new PipelineMetric("FeatureDrift", "None", EnumSet.of(PipelineStep.WRANGLE)),
+                new PipelineMetric("DriftedFeatures", "Count", EnumSet.of(PipelineStep.WRANGLE)),
                 new PipelineMetric("ColdStart", "Count", every)));
         ExitDestinationClasses.LABELS.forEach(
                 label -> metrics.add(new PipelineMetric(CLASS_MIX_PREFIX + label, "Count", update)));

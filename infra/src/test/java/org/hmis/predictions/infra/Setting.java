@@ -42,7 +42,9 @@ enum Setting {
     PART_ROWS(List.of(PipelineConfig.PART_ROWS), PipelineConfig::partRows),
     /** Whether to migrate, and the names only the migrations give (the view over the guests table). */
     MIGRATE(List.of(PipelineConfig.MIGRATE, PipelineConfig.CURRENT_GUEST_RISK_VIEW), PipelineConfig::migrate),
-    EXPLAIN(List.of(PipelineConfig.EXPLAIN), PipelineConfig::explain);
+    EXPLAIN(List.of(PipelineConfig.EXPLAIN), PipelineConfig::explain),
+    /** How many nights wrangle pools to measure drift (its default unless a deployment sets it). */
+    DRIFT_NIGHTS(List.of(PipelineConfig.DRIFT_NIGHTS), PipelineConfig::driftNights);
 
     /** Set by Lambda itself in every function; a template may not set it. */
     static final List<String> SET_BY_LAMBDA = List.of(PipelineConfig.AWS_REGION);

@@ -127,7 +127,7 @@ class TemplateAlarmsTest {
                 "Rejected", "RejectedRowsAlarmThreshold",
                 "Unmatched", "UnmatchedRowsAlarmThreshold",
                 "MaxDrift", "DriftAlarmThreshold",
-                "FeatureDrift", "FeatureDriftAlarmThreshold");
+                "DriftedFeatures", "FeatureDriftAlarmThreshold");
         thresholdOf.forEach((metric, parameter) -> {
             Map<String, Object> alarm = TEMPLATE.properties(alarmOn(metric));
             assertEquals("GreaterThanThreshold", alarm.get("ComparisonOperator"), metric);

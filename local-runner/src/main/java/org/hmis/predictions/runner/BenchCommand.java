@@ -55,7 +55,7 @@ final class BenchCommand implements Callable<Integer> {
             names = "--steps",
             split = ",",
             description = "Which measurements, in this order whatever the order given: "
-                    + "remove, wrangle, predict, update, pipeline, coldstart (default: all).")
+                    + "remove, wrangle, predict, update, drift, pipeline, coldstart (default: all).")
     List<String> steps = BenchmarkSuite.STEPS;
 
     @Option(

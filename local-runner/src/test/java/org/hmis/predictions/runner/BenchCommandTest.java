@@ -42,7 +42,7 @@ class BenchCommandTest {
         assertEquals(0, exit);
 
         List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
-        assertEquals(12, lines.size(), "a line per measurement and four cold starts: " + lines);
+        assertEquals(13, lines.size(), "a line per measurement and four cold starts: " + lines);
         ObjectMapper mapper = new ObjectMapper();
         Map<String, JsonNode> figures = new LinkedHashMap<>();
         List<JsonNode> coldStarts = new ArrayList<>();
@@ -55,7 +55,16 @@ class BenchCommandTest {
             }
         }
         assertEquals(
-                List.of("remove", "wrangle", "predict", "predict_explained", "engine", "explain", "update", "pipeline"),
+                List.of(
+                        "remove",
+                        "wrangle",
+                        "predict",
+                        "predict_explained",
+                        "engine",
+                        "explain",
+                        "update",
+                        "drift",
+                        "pipeline"),
                 List.copyOf(figures.keySet()));
 
         long current = figures.get("wrangle").get("rows").asLong();

@@ -10,16 +10,19 @@ import org.hmis.predictions.common.drift.FeatureDistribution;
  * The drift baseline of a model: how each feature was spread over the rows it was trained on. A feature whose values
  * are all 0 or 1 is a flag (the shares of 0 and 1); any other is binned at its deciles, ties merged, and the top edge
  * dropped when it is the largest value, so no bin is empty by construction. Missing values get a share of their own.
+ * Public for the drift benchmark, which builds baselines of generated households as training would.
  */
-final class TrainingDistribution {
+public final class TrainingDistribution {
     private static final int QUANTILES = 10;
 
     private TrainingDistribution() {}
 
     /**
+     * The baseline of {@code rows} training rows.
+     *
      * @param rowMajor {@code rows x featureNames.size()} values, row after row, {@code NaN} for missing
      */
-    static DriftBaseline of(List<String> featureNames, double[] rowMajor, int rows) {
+    public static DriftBaseline of(List<String> featureNames, double[] rowMajor, int rows) {
         int width = featureNames.size();
         List<FeatureDistribution> features = new ArrayList<>(width);
         double[] present = new double[rows];

@@ -19,6 +19,7 @@ final class DuplicateKeys {
     private final DriftCounts drift;
     private double[] held;
     private double[] next;
+    private double heldWeight;
     private GuestKey heldKey;
     private long heldRow;
     private String heldPersonalId;
@@ -26,7 +27,10 @@ final class DuplicateKeys {
     private boolean heldRepeats;
     private long duplicates;
 
-    /** @param drift counts every row written to a part; {@code null} when the model has no drift baseline */
+    /**
+     * @param drift counts every row written to a part, with the weight it came with; {@code null} when the model has
+     *     no drift baseline
+     */
     DuplicateKeys(WrangledParts parts, RejectedRows rejected, int features, DriftCounts drift) {
         this.parts = parts;
         this.rejected = rejected;
@@ -40,8 +44,13 @@ final class DuplicateKeys {
         return next;
     }
 
-    /** Takes the row just encoded into {@link #buffer()}. */
-    void add(GuestKey key, long row, String personalId, String enrollDate) throws IOException {
+    /**
+     * Takes the row just encoded into {@link #buffer()}.
+     *
+     * @param driftWeight what the row counts for in drift: one over its household's members under a household
+     *     specification, else 1
+     */
+    void add(GuestKey key, long row, String personalId, String enrollDate, double driftWeight) throws IOException {
         if (key.equals(heldKey)) {
             if (!heldRepeats) {
                 rejected.add(heldRow, heldPersonalId, heldEnrollDate, REASON);
@@ -60,6 +69,7 @@ final class DuplicateKeys {
         heldRow = row;
         heldPersonalId = personalId;
         heldEnrollDate = enrollDate;
+        heldWeight = driftWeight;
         heldRepeats = false;
     }
 
@@ -78,7 +88,7 @@ final class DuplicateKeys {
         if (heldKey != null && !heldRepeats) {
             parts.write(heldKey, held);
             if (drift != null) {
-                drift.add(held);
+                drift.add(held, heldWeight);
             }
         }
     }

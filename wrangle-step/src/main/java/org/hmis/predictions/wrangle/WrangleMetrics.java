@@ -24,6 +24,8 @@ final class WrangleMetrics implements InvocationMetrics<RunRequest, WrangleStep.
         // Only when drift was measured: the model has a training distribution and guests were written.
         if (summary.maxFeaturePsi() != null) {
             line.measure(StepMetrics.FEATURE_DRIFT, summary.maxFeaturePsi());
+            // What the feature drift alarm watches: the largest PSI alone is noise at a shelter's size.
+            line.count(StepMetrics.DRIFTED_FEATURES, summary.driftedFeatures().size());
         }
         return List.of(line);
     }

@@ -2,7 +2,9 @@ package org.hmis.predictions.wrangle;
 
 import java.io.IOException;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,8 +17,8 @@ import org.hmis.predictions.common.db.Database;
 import org.hmis.predictions.common.db.GuestKeyColumns;
 import org.hmis.predictions.common.db.RunLedger;
 import org.hmis.predictions.common.db.TransactionSettings;
+import org.hmis.predictions.common.drift.DriftAssessment;
 import org.hmis.predictions.common.drift.DriftCounts;
-import org.hmis.predictions.common.drift.PopulationStabilityIndex;
 import org.hmis.predictions.common.features.FeatureQuery;
 import org.hmis.predictions.common.features.FeatureSpec;
 import org.hmis.predictions.common.features.GuestFeatures;
@@ -42,9 +44,12 @@ import org.slf4j.LoggerFactory;
  * {@code partRows} rows, then the run's manifest {@code wrangled/<runId>/_manifest.json}.
  *
  * <p>As the rows stream it counts every guest written into the bins of the manifest's drift baseline
- * ({@link DriftCounts}) and records, with the run, the population stability index of every feature, the largest and
- * those above {@link PopulationStabilityIndex#ALERT}; any above is logged at WARN. A model without a baseline (trained
- * before training recorded one) gets no drift, which the log says once per run.
+ * ({@link DriftCounts}), each household once under a household specification, and tests every feature against the
+ * baseline at the number of households measured ({@link DriftAssessment}), tonight alone or pooled with the nights
+ * before ({@link PipelineConfig#driftNights}, {@link EarlierNights}). It records, with the run, each feature's
+ * population stability index and corrected p-value, the shifted features, and tonight's counts; a shifted feature is
+ * logged at WARN. A model without a baseline (trained before training recorded one) gets no drift, which the log says
+ * once per run.
  *
  * <p>Only the key and the specification's source columns are selected, so personal data never leaves the
  * database. Rows stream from {@code COPY (SELECT ...) TO STDOUT (FORMAT csv)} through a byte-level parser into
@@ -82,6 +87,7 @@ public final class WrangleStep {
     private final String predictionsBucket;
     private final String modelName;
     private final int partRows;
+    private final int driftNights;
     private final RunLedger ledger;
 
     /**
@@ -122,6 +128,29 @@ public final class WrangleStep {
             String predictionsBucket,
             String modelName,
             int partRows) {
+        this(
+                dataSource,
+                guestsTable,
+                guestPredictionsTable,
+                store,
+                bucket,
+                predictionsBucket,
+                modelName,
+                partRows,
+                PipelineConfig.DEFAULT_DRIFT_NIGHTS);
+    }
+
+    /** @param driftNights the nights drift is measured over, tonight's included ({@link PipelineConfig#driftNights}) */
+    public WrangleStep(
+            DataSource dataSource,
+            SqlIdentifier guestsTable,
+            SqlIdentifier guestPredictionsTable,
+            ObjectStore store,
+            String bucket,
+            String predictionsBucket,
+            String modelName,
+            int partRows,
+            int driftNights) {
         if (partRows < 1) {
             throw new IllegalArgumentException("partRows must be at least 1, was " + partRows);
         }
@@ -132,6 +161,10 @@ public final class WrangleStep {
         this.predictionsBucket = predictionsBucket;
         this.modelName = modelName;
         this.partRows = partRows;
+        if (driftNights < 1) {
+            throw new IllegalArgumentException("driftNights must be at least 1, was " + driftNights);
+        }
+        this.driftNights = driftNights;
         this.ledger = new RunLedger(guestsTable, guestPredictionsTable);
     }
 
@@ -151,7 +184,8 @@ public final class WrangleStep {
                 config.storage().inputBucket(),
                 config.storage().outputBucket(),
                 config.modelName(),
-                config.partRows());
+                config.partRows(),
+                config.driftNights());
     }
 
     /**
@@ -170,7 +204,7 @@ public final class WrangleStep {
      * @param message       one line for a person: how many guests went into how many parts, or that there were none
      * @param maxFeaturePsi the largest PSI of a feature against the model's drift baseline; null when none was
      *                      computed (the model has no baseline, no guest was written, or there was nothing to do)
-     * @param driftedFeatures the features whose PSI is above {@link PopulationStabilityIndex#ALERT}, largest first
+     * @param driftedFeatures the features that shifted ({@link DriftAssessment}), largest PSI first
      */
     public record Summary(
             String step,
@@ -265,7 +299,13 @@ public final class WrangleStep {
         Streamed streamed = writeParts(connection, runId, model, deadline);
         deadline.check("writing the manifest of run " + runId);
         String manifestKey = writeManifest(runId, model, streamed);
-        Optional<FeatureDrift> drift = FeatureDrift.of(model.drift());
+        Optional<FeatureDrift> drift = model.drift() == null
+                ? Optional.empty()
+                : FeatureDrift.of(
+                        model.drift(),
+                        streamed.households(),
+                        EarlierNights.read(
+                                connection, runId, model.drift().baseline().fingerprint(), driftNights - 1));
         String status = ledger.wrangled(
                 connection,
                 runId,
@@ -304,9 +344,18 @@ public final class WrangleStep {
         return new RunModel(model, spec, drift, new GuestFeatures(spec), metadata);
     }
 
-    /** What streaming the guests wrote: the parts, rejected.csv (null when nothing was rejected), and the counts. */
+    /**
+     * What streaming the guests wrote: the parts, rejected.csv (null when nothing was rejected), the counts, and the
+     * households the guests written stand for (drift's certainty).
+     */
     private record Streamed(
-            String table, List<RunManifest.Part> parts, String rejectedKey, long rows, long rejected, long duplicates) {
+            String table,
+            List<RunManifest.Part> parts,
+            String rejectedKey,
+            long rows,
+            long rejected,
+            long duplicates,
+            double households) {
         List<String> partKeys() {
             return parts.stream().map(RunManifest.Part::key).toList();
         }
@@ -326,7 +375,10 @@ public final class WrangleStep {
             TransactionSettings.apply(connection, deadline);
             String table = GuestKeyColumns.read(connection, guestsTable).table();
             DuplicateKeys keys = new DuplicateKeys(parts, rejected, model.spec().size(), model.drift());
-            CopyCsvParser parser = new CopyCsvParser(features.inputColumns().size(), (row, number) -> {
+            boolean household = model.spec().unit() == FeatureSpec.Unit.HOUSEHOLD;
+            // A household specification's rows end with their household's members (FeatureQuery.HOUSEHOLD_ROWS).
+            int width = features.inputColumns().size() + (household ? 1 : 0);
+            CopyCsvParser parser = new CopyCsvParser(width, (row, number) -> {
                 if (number % ROWS_PER_TIME_CHECK == 0) {
                     deadline.check("reading the current guests of " + guestsTable);
                 }
@@ -337,20 +389,37 @@ public final class WrangleStep {
                     rejected.add(number, row[0], row[1], e.reason());
                     return;
                 }
-                keys.add(key, number, row[0], row[1]);
+                keys.add(key, number, row[0], row[1], household ? 1.0 / Long.parseLong(row[width - 1]) : 1);
             });
             copyOut(connection, copyCurrentGuests(guestsTable, model.spec()), parser);
             parser.finish();
             keys.finish();
+            double households = model.drift() == null
+                    ? 0
+                    : household ? model.drift().weight() : model.drift().rows() / (double) largestHousehold(connection);
             connection.commit();
             List<RunManifest.Part> written = parts.finish();
             String rejectedKey = rejected.finish();
-            return new Streamed(table, written, rejectedKey, parts.rows(), rejected.count(), keys.duplicates());
+            return new Streamed(
+                    table, written, rejectedKey, parts.rows(), rejected.count(), keys.duplicates(), households);
         } catch (SQLException | IOException | RuntimeException | Error e) {
             rollback(connection, e);
             throw e;
         } finally {
             connection.setAutoCommit(true);
+        }
+    }
+
+    /**
+     * The most current guests of one household, read in the wrangle's transaction. Under a guest specification a
+     * feature a household shares (its size) moves its members' shares together, so the guests count as this many
+     * times fewer draws: counting them as households would understate the noise a few large households make.
+     */
+    private long largestHousehold(Connection connection) throws SQLException {
+        try (Statement st = connection.createStatement();
+                ResultSet rs = st.executeQuery(FeatureQuery.largestCurrentHousehold(guestsTable))) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 
@@ -425,11 +494,15 @@ public final class WrangleStep {
                 summary.unknownValues());
         drift.filter(d -> !d.drifted().isEmpty())
                 .ifPresent(d -> LOG.warn(
-                        "run {}: {} of {} features shifted from the model's training rows (PSI above {}): {}",
+                        "run {}: {} of {} features shifted from the model's training rows over {} households"
+                                + " of {} night(s) (corrected p below {}, PSI at least {}): PSI {}",
                         runId,
                         d.drifted().size(),
                         d.psi().size(),
-                        PopulationStabilityIndex.ALERT,
+                        Math.round(d.assessment().households()),
+                        d.nights(),
+                        DriftAssessment.ALPHA,
+                        DriftAssessment.EFFECT_FLOOR,
                         d.drifted()));
         if (streamed.rejected() > 0) {
             LOG.warn(

@@ -26,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.config.StorageSettings;
 import org.hmis.predictions.common.csv.WrangledCsv;
@@ -891,7 +892,7 @@ class WrangleStepTest {
                 S3.bucket(),
                 DeployedManifests.manifest(FeatureSpec.V1, DeployedManifests.halfSmallHouseholds(FeatureSpec.V1)));
         // Three of four households of at most 2 against half in training; every other feature as in training.
-        // A guest who has left is not counted.
+        // A guest who has left is not counted. Four households are too few to tell a shift from chance.
         execute("INSERT INTO guests (personal_id, enroll_date, exit_date, case_members) VALUES"
                 + " (1, '2026-01-01', NULL, 1), (2, '2026-01-01', NULL, 2), (3, '2026-01-01', NULL, 1),"
                 + " (4, '2026-01-01', NULL, 3), (5, '2026-01-01', '2026-02-01', 9)");
@@ -899,26 +900,115 @@ class WrangleStepTest {
 
         WrangleStep.Summary summary = step(2).run(runId);
 
-        double expected = (0.75 - 0.5) * Math.log(0.75 / 0.5) + (0.25 - 0.5) * Math.log(0.25 / 0.5);
         assertEquals(4, summary.rows());
-        assertEquals(expected, summary.maxFeaturePsi(), 1e-12);
-        assertEquals(List.of("case_members"), summary.driftedFeatures());
+        assertTrue(summary.maxFeaturePsi() > 0, "case_members is measured off the baseline");
+        assertEquals(List.of(), summary.driftedFeatures(), "four households are too few to call a shift");
         try (Connection c = PG.connect();
                 Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT (details->'drift'->>'maxFeaturePsi')::float8,"
-                        + " details->'drift'->'driftedFeatures'->>0, (details->'drift'->'psi'->>'case_members')::float8,"
+                        + " (details->'drift'->'psi'->>'case_members')::float8,"
                         + " (SELECT count(*) FROM jsonb_each(details->'drift'->'psi')),"
                         + " (SELECT max(value::text::float8) FROM jsonb_each(details->'drift'->'psi')"
-                        + " WHERE key <> 'case_members'), (details->'drift'->>'rows')::int"
+                        + " WHERE key <> 'case_members'), (details->'drift'->>'rows')::int,"
+                        + " (details->'drift'->>'households')::float8,"
+                        + " details->'drift'->'sample'->'counts'->'case_members'"
                         + " FROM prediction_runs WHERE run_id = '" + runId + "' AND step = 'wrangle' AND part = ''")) {
             assertTrue(rs.next());
-            assertEquals(expected, rs.getDouble(1), 1e-12);
-            assertEquals("case_members", rs.getString(2));
-            assertEquals(expected, rs.getDouble(3), 1e-12);
-            assertEquals(FeatureSpec.V1.size(), rs.getInt(4), "every feature's PSI");
-            assertEquals(0.0, rs.getDouble(5), 1e-12, "features distributed as in training do not drift");
-            assertEquals(4, rs.getInt(6));
+            assertEquals(summary.maxFeaturePsi(), rs.getDouble(1), 1e-12);
+            assertEquals(summary.maxFeaturePsi(), rs.getDouble(2), 1e-12);
+            assertEquals(FeatureSpec.V1.size(), rs.getInt(3), "every feature's PSI");
+            assertTrue(rs.getDouble(4) < 1e-3, "features distributed as in training barely move: " + rs.getDouble(4));
+            assertEquals(4, rs.getInt(5));
+            assertEquals(4, rs.getDouble(6), 1e-12, "no guest shares a case: four households of one");
+            assertEquals("[3.0, 1.0, 0.0]", rs.getString(7));
         }
+    }
+
+    @Test
+    void aShiftAmongTwoHundredHouseholdsIsCalledAndLogged() throws Exception {
+        DeployedManifests.deploy(
+                store,
+                S3.bucket(),
+                DeployedManifests.manifest(FeatureSpec.V1, DeployedManifests.halfSmallHouseholds(FeatureSpec.V1)));
+        // Every household of one against half above 2 in training.
+        execute("INSERT INTO guests (personal_id, enroll_date, exit_date, case_members) SELECT i, DATE '2026-01-01',"
+                + " NULL, 1 FROM generate_series(1, 200) i");
+
+        WrangleStep.Summary summary = step(1000).run(RunId.parse("20261123T101500Z-0205"));
+
+        assertEquals(List.of("case_members"), summary.driftedFeatures());
+    }
+
+    @Test
+    void underAHouseholdSpecificationEachHouseholdCountsOnce() throws Exception {
+        DeployedManifests.deploy(
+                store,
+                S3.bucket(),
+                DeployedManifests.manifest(FeatureSpec.V3, DeployedManifests.halfSmallHouseholds(FeatureSpec.V3)));
+        // A household of three whose members' keys are not adjacent, and one guest alone.
+        execute("INSERT INTO guests (personal_id, enroll_date, exit_date, case_id) VALUES"
+                + " (1, '2026-01-01', NULL, 7), (2, '2026-01-01', NULL, NULL), (3, '2026-01-01', NULL, 7),"
+                + " (4, '2026-01-01', NULL, 7)");
+        RunId runId = RunId.parse("20261123T101500Z-0206");
+
+        WrangleStep.Summary summary = step(10).run(runId);
+
+        assertEquals(4, summary.rows());
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT (details->'drift'->>'households')::float8,"
+                        + " (details->'drift'->'sample'->'counts'->'household_members'->>0)::float8,"
+                        + " jsonb_array_length(details->'drift'->'sample'->'counts'->'household_members')"
+                        + " FROM prediction_runs WHERE run_id = '" + runId + "' AND step = 'wrangle' AND part = ''")) {
+            assertTrue(rs.next());
+            assertEquals(2, rs.getDouble(1), 1e-12);
+            // The baseline's household_members is one bin and missing: both households are in the bin, once each.
+            assertEquals(2, rs.getDouble(2), 1e-12, "two households, not four guests");
+            assertEquals(2, rs.getInt(3));
+        }
+    }
+
+    @Test
+    void pooledNightsAddTheLatestEarlierNightsOfTheSameBaseline() throws Exception {
+        DeployedManifests.deploy(
+                store,
+                S3.bucket(),
+                DeployedManifests.manifest(FeatureSpec.V1, DeployedManifests.halfSmallHouseholds(FeatureSpec.V1)));
+        insertGuests(3);
+        WrangleStep pooling = new WrangleStep(
+                database.dataSource(),
+                GUESTS,
+                SqlIdentifier.of(PipelineConfig.DEFAULT_GUEST_PREDICTIONS_TABLE),
+                store,
+                S3.bucket(),
+                S3.bucket(),
+                PipelineConfig.DEFAULT_MODEL_NAME,
+                10,
+                7);
+        RunId yesterday = RunId.parse("20261122T101500Z-0207");
+        pooling.run(yesterday);
+        execute("UPDATE prediction_runs SET started_at = started_at - interval '1 day' WHERE run_id = '" + yesterday
+                + "'");
+        insertGuestsFrom(4, 3);
+        RunId today = RunId.parse("20261123T101500Z-0208");
+
+        pooling.run(today);
+
+        try (Connection c = PG.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT (details->'drift'->>'nights')::int,"
+                        + " (details->'drift'->>'households')::float8, (details->'drift'->>'testedHouseholds')::float8"
+                        + " FROM prediction_runs WHERE run_id = '" + today + "' AND step = 'wrangle' AND part = ''")) {
+            assertTrue(rs.next());
+            assertEquals(2, rs.getInt(1), "yesterday's night pooled with tonight's");
+            assertEquals(6, rs.getDouble(2), 1e-12, "tonight's own households");
+            assertEquals(6, rs.getDouble(3), 1e-12, "pooled, as many as the largest night");
+        }
+    }
+
+    private static void insertGuestsFrom(int first, int count) throws SQLException {
+        execute("INSERT INTO guests (personal_id, enroll_date, exit_date) SELECT i, DATE '2026-01-01', NULL"
+                + " FROM generate_series(" + first + ", " + (first + count - 1) + ") i");
     }
 
     @Test

@@ -42,6 +42,7 @@ public final class PipelineConfig {
     public static final String MIGRATE = "MIGRATE";
     public static final String EXPLAIN = "EXPLAIN";
     public static final String CURRENT_GUEST_RISK_VIEW = "CURRENT_GUEST_RISK_VIEW";
+    public static final String DRIFT_NIGHTS = "DRIFT_NIGHTS";
 
     /** Every variable this class reads; the infra consistency tests compare the template against it. */
     public static final java.util.List<String> VARIABLES = java.util.List.of(
@@ -65,7 +66,8 @@ public final class PipelineConfig {
             PART_ROWS,
             MIGRATE,
             EXPLAIN,
-            CURRENT_GUEST_RISK_VIEW);
+            CURRENT_GUEST_RISK_VIEW,
+            DRIFT_NIGHTS);
 
     public static final int DEFAULT_PORT = 5432;
     public static final String DEFAULT_DB_NAME = "postgres";
@@ -82,6 +84,10 @@ public final class PipelineConfig {
     public static final int DEFAULT_PART_ROWS = 50_000;
 
     public static final int DEFAULT_POOL_SIZE = 2;
+    /** Drift is measured on tonight's guests alone unless nights are pooled. */
+    public static final int DEFAULT_DRIFT_NIGHTS = 1;
+    /** A month of nights at most: a baseline outlives that rarely, and older nights say little about tonight. */
+    public static final int MAX_DRIFT_NIGHTS = 31;
 
     private final Map<String, String> env;
     private final SqlIdentifier guestsTable;
@@ -93,6 +99,7 @@ public final class PipelineConfig {
     private final Optional<URI> s3Endpoint;
     private final boolean migrate;
     private final boolean explain;
+    private final int driftNights;
 
     private PipelineConfig(Map<String, String> env) {
         this.env = Map.copyOf(env);
@@ -105,6 +112,7 @@ public final class PipelineConfig {
         this.s3Endpoint = value(S3_ENDPOINT).map(PipelineConfig::parseEndpoint);
         this.migrate = parseBoolean(MIGRATE, false);
         this.explain = parseBoolean(EXPLAIN, true);
+        this.driftNights = parseInt(DRIFT_NIGHTS, DEFAULT_DRIFT_NIGHTS, 1, MAX_DRIFT_NIGHTS);
         // Parse the optional database settings now so a malformed one is reported at start.
         parseInt(RDS_PORT, DEFAULT_PORT, 1, 65_535);
         value(RDS_HOST).ifPresent(host -> DatabaseSettings.checkHost(RDS_HOST, host));
@@ -163,6 +171,14 @@ public final class PipelineConfig {
      */
     public boolean explain() {
         return explain;
+    }
+
+    /**
+     * How many nights wrangle pools to measure drift: tonight's guests and the earlier nights' bin counts recorded
+     * with their runs, against the same baseline; 1 is tonight alone.
+     */
+    public int driftNights() {
+        return driftNights;
     }
 
     /** How to reach the database; fails naming what is missing. */

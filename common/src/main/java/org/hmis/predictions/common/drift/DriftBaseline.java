@@ -1,7 +1,11 @@
 package org.hmis.predictions.common.drift;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 
@@ -29,6 +33,33 @@ public record DriftBaseline(
             if (!names.add(feature.feature())) {
                 throw new IllegalArgumentException("'drift_baseline.features' has " + feature.feature() + " twice");
             }
+        }
+    }
+
+    /**
+     * Names these rows, bins and shares: nights are pooled only when measured against the same baseline, and a model
+     * trained again keeps its key but gets another baseline.
+     */
+    public String fingerprint() {
+        StringBuilder text = new StringBuilder().append(rows);
+        for (FeatureDistribution feature : features) {
+            text.append('\n')
+                    .append(feature.feature())
+                    .append(' ')
+                    .append(feature.kind())
+                    .append(' ')
+                    .append(feature.edges())
+                    .append(' ')
+                    .append(feature.shares())
+                    .append(' ')
+                    .append(feature.missing());
+        }
+        try {
+            byte[] digest =
+                    MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
     }
 

@@ -105,6 +105,18 @@ public record FeatureDistribution(
         return categories;
     }
 
+    /**
+     * {@link #categoryShares()} with one more row in every category (Laplace), over the {@code rows} the shares were
+     * taken on: a category empty in training keeps a small share, so guests in it tonight are a finite surprise.
+     */
+    public double[] smoothedShares(long rows) {
+        double[] shares = categoryShares();
+        for (int i = 0; i < shares.length; i++) {
+            shares[i] = (shares[i] * rows + 1) / (rows + shares.length);
+        }
+        return shares;
+    }
+
     /** The bins plus one for missing values. */
     public int categories() {
         return shares.size() + 1;

@@ -4,7 +4,8 @@ package org.hmis.predictions.common.drift;
  * The population stability index (PSI) of a distribution against a baseline over the same categories:
  * {@code sum((actual - expected) * ln(actual / expected))}. 0 when the two are the same; by the usual reading, below
  * {@link #WATCH} is stable, {@link #WATCH} to {@link #ALERT} a moderate shift, above {@link #ALERT} a shift large
- * enough that the model's figures no longer hold.
+ * enough that the model's figures no longer hold. That reading assumes many rows: at a shelter's size PSI is mostly
+ * noise, so whether a feature has shifted is {@link DriftAssessment}'s to say, with PSI as the size of the shift.
  *
  * <p>A share of 0 on either side would make the logarithm infinite, so shares below {@link #FLOOR} count as
  * {@link #FLOOR}: a category that was empty in training and holds a few guests tonight gives a large but finite term.

@@ -27,6 +27,12 @@ public final class FeatureQuery {
     private static final String HOUSEHOLD_KEY = quote(CASE_ID) + ", CASE WHEN " + quote(CASE_ID) + " IS NULL THEN "
             + quote(GuestFeatures.PERSONAL_ID) + " END";
 
+    /**
+     * After a household specification's input columns, the current guest's household members among the rows read:
+     * drift counts each member as one over their number, so the household counts once.
+     */
+    public static final String HOUSEHOLD_ROWS = "household_rows";
+
     private static final String KEY_ORDER =
             " ORDER BY " + quote(GuestFeatures.PERSONAL_ID) + ", " + quote(GuestFeatures.ENROLL_DATE);
 
@@ -34,14 +40,26 @@ public final class FeatureQuery {
 
     /**
      * The current guests ({@code exit_date IS NULL}), one row each in key order: copies of a key come one after
-     * another. A household is its current members.
+     * another. A household is its current members; under a household specification each row ends with
+     * {@value #HOUSEHOLD_ROWS}.
      */
     public static String currentGuests(SqlIdentifier guestsTable, FeatureSpec spec) {
         String where = " WHERE " + quote("exit_date") + " IS NULL";
-        String window = spec.unit() == FeatureSpec.Unit.HOUSEHOLD
-                ? " WINDOW " + HOUSEHOLD + " AS (PARTITION BY " + HOUSEHOLD_KEY + ")"
-                : "";
-        return "SELECT " + selectList(spec, List.of()) + " FROM " + guestsTable.quoted() + where + window + KEY_ORDER;
+        boolean household = spec.unit() == FeatureSpec.Unit.HOUSEHOLD;
+        String window = household ? " WINDOW " + HOUSEHOLD + " AS (PARTITION BY " + HOUSEHOLD_KEY + ")" : "";
+        String members = household ? ", count(*) OVER " + HOUSEHOLD + " AS " + quote(HOUSEHOLD_ROWS) : "";
+        return "SELECT " + selectList(spec, List.of()) + members + " FROM " + guestsTable.quoted() + where + window
+                + KEY_ORDER;
+    }
+
+    /**
+     * The most current guests of one household (a guest without a {@code case_id} is one alone), 1 when there are
+     * none: under a guest specification drift takes its rows as this many times fewer independent draws, since the
+     * members of a household share much.
+     */
+    public static String largestCurrentHousehold(SqlIdentifier guestsTable) {
+        return "SELECT coalesce(max(members), 1) FROM (SELECT count(*) AS members FROM " + guestsTable.quoted()
+                + " WHERE " + quote("exit_date") + " IS NULL GROUP BY " + HOUSEHOLD_KEY + ") households";
     }
 
     /**

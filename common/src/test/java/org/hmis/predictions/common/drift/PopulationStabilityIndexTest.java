@@ -1,11 +1,11 @@
 package org.hmis.predictions.common.drift;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class PopulationStabilityIndexTest {
@@ -68,11 +68,27 @@ class PopulationStabilityIndexTest {
         for (double[] row : rows) {
             counts.add(row);
         }
-        Map<String, Double> psi = counts.psi();
+        DriftSample sample = counts.sample(5);
         assertEquals(10, counts.rows());
-        assertEquals(List.of("income", "is_hoh"), List.copyOf(psi.keySet()));
-        assertEquals(0.0510826, psi.get("income"), 1e-7);
-        assertEquals(0.0, psi.get("is_hoh"), 1e-12);
+        assertEquals(List.of("income", "is_hoh"), List.copyOf(sample.counts().keySet()));
+        assertArrayEquals(new double[] {2, 2, 1, 0}, sample.counts("income"), 1e-12, "scaled to 5 households");
+        assertArrayEquals(new double[] {2.5, 2.5, 0}, sample.counts("is_hoh"), 1e-12);
+    }
+
+    @Test
+    void aHouseholdsMembersWeighingOneOverTheirNumberCountItOnce() {
+        FeatureDistribution members = new FeatureDistribution(
+                "household_members", FeatureDistribution.Kind.NUMBER, List.of(1.0), List.of(0.5, 0.5), 0.0);
+        DriftCounts counts = new DriftCounts(new DriftBaseline(100, List.of(members)));
+        counts.add(new double[] {1}, 1);
+        for (int member = 0; member < 3; member++) {
+            counts.add(new double[] {3}, 1.0 / 3);
+        }
+
+        assertEquals(4, counts.rows());
+        assertEquals(2, counts.weight(), 1e-12);
+        assertArrayEquals(new double[] {1, 1, 0}, counts.sample(counts.weight()).counts("household_members"), 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> counts.add(new double[] {1}, 0));
     }
 
     @Test
@@ -94,6 +110,6 @@ class PopulationStabilityIndexTest {
                                 1,
                                 List.of(new FeatureDistribution(
                                         "x", FeatureDistribution.Kind.FLAG, List.of(0.0), List.of(1.0, 0.0), 0))))
-                        .psi());
+                        .sample(1));
     }
 }

@@ -37,6 +37,7 @@ public final class StepMetrics {
     public static final String RUNS_COMPLETE = "RunsComplete";
     public static final String MAX_DRIFT = "MaxDrift";
     public static final String FEATURE_DRIFT = "FeatureDrift";
+    public static final String DRIFTED_FEATURES = "DriftedFeatures";
     public static final String COLD_START = "ColdStart";
     /** A class-mix metric is this and the class label: {@code Predicted_es}, ... */
     public static final String PREDICTED_PREFIX = "Predicted_";

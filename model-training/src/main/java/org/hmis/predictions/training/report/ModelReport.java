@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.hmis.predictions.common.drift.DriftAssessment;
 import org.hmis.predictions.common.drift.DriftBaseline;
 import org.hmis.predictions.common.drift.PopulationStabilityIndex;
 import org.hmis.predictions.common.features.FeatureSpec;
@@ -420,13 +421,13 @@ public final class ModelReport {
                                 Locale.ROOT,
                                 "The manifest holds the training distribution of its %d features over %,d rows "
                                         + "(decile bins of numbers, shares of flags, and the share missing); each "
-                                        + "run's current guests are compared with it by the population stability "
-                                        + "index (PSI): below %.2f stable, above %.2f shifted enough that the figures "
-                                        + "above may no longer hold.",
+                                        + "run's current households are compared with it: a feature has shifted, "
+                                        + "and the figures above may no longer hold, when a chi-square test at the "
+                                        + "number of households measured says chance does not explain it and its "
+                                        + "population stability index (PSI) is at least %.2f.",
                                 b.features().size(),
                                 b.rows(),
-                                PopulationStabilityIndex.WATCH,
-                                PopulationStabilityIndex.ALERT))
+                                DriftAssessment.EFFECT_FLOOR))
                         .orElse("This model has no drift baseline: it was trained before training recorded one. "
                                 + "Train it again to measure drift."));
         if (latestRun.isEmpty()) {
@@ -436,17 +437,15 @@ public final class ModelReport {
             return;
         }
         RunDrift run = latestRun.get();
-        long shifted = run.psi().values().stream()
-                .filter(psi -> psi > PopulationStabilityIndex.ALERT)
-                .count();
         section.appendElement("p")
                 .text(String.format(
                         Locale.ROOT,
-                        "Run %s: %d of %d features above %.2f.",
+                        "Run %s: %d of %d features shifted beyond chance at the households measured, with a PSI of at"
+                                + " least %.2f.",
                         run.runId(),
-                        shifted,
+                        run.shifted().size(),
                         run.psi().size(),
-                        PopulationStabilityIndex.ALERT));
+                        DriftAssessment.EFFECT_FLOOR));
         image(
                 section,
                 ReportCharts.ranking(

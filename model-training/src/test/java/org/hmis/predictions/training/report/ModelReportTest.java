@@ -127,11 +127,12 @@ class ModelReportTest {
         Document html = Jsoup.parse(new ModelReport(new LightGbmGainImportance())
                 .html(
                         model,
-                        Optional.of(new RunDrift("20261123T101500Z-3f9a", psi)),
+                        Optional.of(new RunDrift("20261123T101500Z-3f9a", psi, List.of("earned_income"))),
                         new RealisedOutcomes(months, Optional.of(groups), 200)));
         assertTrue(html.select("#drift .empty, #outcomes .empty").isEmpty());
-        assertTrue(
-                html.selectFirst("#drift").text().contains("Run 20261123T101500Z-3f9a: 1 of 6 features above 0.25."));
+        assertTrue(html.selectFirst("#drift")
+                .text()
+                .contains("Run 20261123T101500Z-3f9a: 1 of 6 features shifted beyond chance"));
         assertEquals(1, images(html.selectFirst("#drift")).size());
         assertEquals(1, images(html.selectFirst("#outcomes")).size());
         assertEquals(
