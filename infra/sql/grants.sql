@@ -50,8 +50,8 @@ DECLARE
     guests          text := format('%I.%I', guests_schema, current_setting('exit_destination.guests_table'));
     -- What the steps read of the guests table: the key, exit_date, the prediction (remove and update compare it
     -- before they write), exit_destination (remove keeps it with a leaving guest's outcome), case_id (update ranks
-    -- households, wrangle's drift counts them) and the source columns of feature specification v1 (FeatureSpec.V1,
-    -- read by wrangle).
+    -- households, wrangle's drift counts them) and the source columns of feature specifications v1 and v3 (read by
+    -- wrangle; v3's household aggregates read length_of_time_homeless beside v1's columns).
     read_columns    text[] := ARRAY[
         'personal_id', 'enroll_date', 'exit_date', 'predicted_exit_destination', 'exit_destination', 'case_id',
         'case_members', 'age_at_enrollment', 'current_age', 'client_record_restricted', 'inforeleaseno',
@@ -60,7 +60,7 @@ DECLARE
         'va_disability_compensation', 'private_disability_income', 'tanf', 'general_assistance', 'child_support',
         'other_income', 'chronic_homeless_status_evaluation', 'relationship_to_hoh', 'ssn_quality', 'dob_quality',
         'race', 'ethnicity', 'gender', 'disabling_cond_at_entry', 'covered_by_health_insurance', 'household_type',
-        'case_id', 'length_of_time_homeless'];
+        'length_of_time_homeless'];
     -- The pipeline's own tables (the migrations') and what the steps do with each: one line per table. A renamed
     -- guest_predictions (GUEST_PREDICTIONS_TABLE) is renamed here too.
     pipeline_tables CONSTANT text[][] := ARRAY[

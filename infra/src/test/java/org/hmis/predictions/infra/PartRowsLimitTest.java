@@ -115,7 +115,7 @@ class PartRowsLimitTest {
     private static double longestPredictionsRow() throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         Random random = new Random(7);
-        List<String> features = FeatureSpec.V1.featureNames();
+        List<FeatureSpec.Feature> features = FeatureSpec.V1.features();
         Reasons reasons = new Reasons(features, ReasonCatalog.bundled());
         double[] values = new double[features.size()];
         double[] contributions = new double[features.size() + 1];
@@ -129,11 +129,13 @@ class PartRowsLimitTest {
                 }
                 for (int f = 0; f < features.size(); f++) {
                     values[f] = 1e6 + random.nextDouble();
-                    contributions[f] = (random.nextDouble() - 0.7) * 1e-5;
+                    // Strong enough to be reasons, every fact's its most.
+                    contributions[f] = (random.nextDouble() - 0.5) * 4;
                 }
                 json.setLength(0);
-                reasons.appendJson(values, 0, contributions, 0, json);
-                csv.write(Integer.MIN_VALUE + row, "2026-11-23", row % p.length, p, 0, json);
+                reasons.appendJson(values, 0, contributions, 0, -1e-5 * random.nextDouble(), json);
+                csv.write(
+                        Integer.MIN_VALUE + row, "2026-11-23", row % p.length, p, 0, 1e-5 * random.nextDouble(), json);
             }
         }
         return bytes.toString(StandardCharsets.UTF_8)

@@ -165,11 +165,17 @@ class PipelineEndToEndTest {
                 scalar("SELECT max(risk) FROM current_guest_risk"),
                 scalar("SELECT risk FROM current_guest_risk LIMIT 1"),
                 "ordered by risk, highest first");
+        // The reasons explain the risk shown: its log-odds is the expected value plus every contribution.
         assertEquals(
                 "0",
-                scalar("SELECT count(*) FROM current_guest_risk WHERE abs(risk - (1 - (SELECT p_perm FROM"
-                        + " guest_predictions p WHERE p.personal_id = current_guest_risk.personal_id"
-                        + " AND p.enroll_date = current_guest_risk.enroll_date))) > 1e-12"));
+                scalar("SELECT count(*) FROM current_guest_risk WHERE abs((reasons ->> 'log_odds')::float8"
+                        + " - ln(risk / (1 - risk))) > 1e-9"));
+        assertEquals(
+                "0",
+                scalar("SELECT count(*) FROM current_guest_risk r WHERE abs((reasons ->> 'expected')::float8"
+                        + " + (reasons ->> 'rest')::float8 + (SELECT coalesce(sum((x ->> 'contribution')::float8), 0)"
+                        + " FROM jsonb_array_elements(reasons -> 'raises' || reasons -> 'lowers') x)"
+                        + " - (reasons ->> 'log_odds')::float8) > 1e-9"));
         assertEquals(
                 "0",
                 scalar("SELECT count(*) FROM current_guest_risk WHERE reasons -> 'raises' IS NULL"

@@ -110,7 +110,7 @@ class PredictStepTest {
     private static List<PredictionsCsv.Row> predictions(String key) throws IOException {
         List<PredictionsCsv.Row> rows = new ArrayList<>();
         try (PredictionsCsv.CsvReader reader = new PredictionsCsv.CsvReader(
-                new InputStreamReader(store.open(bucket, key), StandardCharsets.UTF_8), key)) {
+                new InputStreamReader(store.open(bucket, key), StandardCharsets.UTF_8), key, PredictionsCsv.FORMAT)) {
             for (PredictionsCsv.Row row = reader.next(); row != null; row = reader.next()) {
                 rows.add(row);
             }
