@@ -174,7 +174,7 @@ class PipelineEndToEndTest {
                 "0",
                 scalar("SELECT count(*) FROM current_guest_risk r WHERE abs((reasons ->> 'expected')::float8"
                         + " + (reasons ->> 'rest')::float8 + (SELECT coalesce(sum((x ->> 'contribution')::float8), 0)"
-                        + " FROM jsonb_array_elements(reasons -> 'raises' || reasons -> 'lowers') x)"
+                        + " FROM jsonb_array_elements((reasons -> 'raises') || (reasons -> 'lowers')) x)"
                         + " - (reasons ->> 'log_odds')::float8) > 1e-9"));
         assertEquals(
                 "0",
