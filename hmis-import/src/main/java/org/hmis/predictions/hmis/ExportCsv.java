@@ -85,8 +85,9 @@ final class ExportCsv implements Closeable {
             if (!records.hasNext()) {
                 return false;
             }
-            line = parser.getCurrentLineNumber() + 1;
             record = records.next();
+            // The parser has read the record's line end: its line count is the record's (last) line.
+            line = parser.getCurrentLineNumber();
         } catch (UncheckedIOException e) {
             throw RefusedExportException.at(
                     file,
