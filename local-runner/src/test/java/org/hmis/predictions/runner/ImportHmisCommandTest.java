@@ -77,4 +77,11 @@ class ImportHmisCommandTest {
         assertEquals(2, missing.exit(), missing.err());
         assertTrue(missing.line().contains("--zip: no such file"), missing.err());
     }
+
+    @Test
+    void anUnknownDemoSourceIsAUsageError() {
+        CommandErrorsTest.Outcome unknown = CommandErrorsTest.run(Map.of(), "demo", "--source", "hmis");
+        assertEquals(2, unknown.exit(), unknown.err());
+        assertTrue(unknown.line().contains("--source must be guests or hmis-csv, was hmis"), unknown.err());
+    }
 }
