@@ -33,7 +33,7 @@ import org.postgresql.copy.CopyIn;
  * {@code hmis_guests} from them, in one transaction: an export that is refused, or an import that fails, leaves the
  * previous import as it was. docs/hmis-import.md says what is read, how it maps and what is refused.
  *
- * <p>A full refresh (ExportDirective 2) replaces the import tables; a delta refresh (1) merges into them on each
+ * <p>A full refresh (ExportDirective 2) replaces the import tables (emptied, then loaded by COPY); a delta refresh (1) merges into them on each
  * file's primary key, a soft-deleted row (DateDeleted set) deleting the earlier row of its key. Either way no
  * soft-deleted row is kept, and the rows whose enrollment (or an enrollment whose client) is gone are dropped.
  */
@@ -120,15 +120,19 @@ public final class HmisImporter {
         Map<String, Long> live = new LinkedHashMap<>();
         Map<String, Long> deleted = new LinkedHashMap<>();
         List<ExportFile> files = ExportFile.all(version);
-        List<List<String>> deletedKeys = new ArrayList<>();
+        if (!delta) {
+            // A full refresh replaces the tables: its rows go straight into them (TRUNCATE is transactional too).
+            try (Statement st = c.createStatement()) {
+                st.execute("TRUNCATE " + files.stream().map(ExportFile::table).collect(Collectors.joining(", ")));
+            }
+        }
         for (ExportFile file : files) {
             List<String> keys = new ArrayList<>();
-            live.put(file.name(), stage(c, zip, entries.get(file.name().toLowerCase(Locale.ROOT)), file, keys));
+            live.put(file.name(), stage(c, zip, entries.get(file.name().toLowerCase(Locale.ROOT)), file, delta, keys));
             deleted.put(file.name(), (long) keys.size());
-            deletedKeys.add(keys);
-        }
-        for (int i = 0; i < files.size(); i++) {
-            apply(c, files.get(i), delta, deletedKeys.get(i));
+            if (delta) {
+                merge(c, file, keys);
+            }
         }
         long orphans = dropOrphans(c);
         recordExport(c, export, version);
@@ -231,18 +235,22 @@ public final class HmisImporter {
     }
 
     /**
-     * Reads one file into a temporary table like its import table, checking every value; returns the live rows and
-     * adds the soft-deleted rows' keys to {@code deletedKeys}.
+     * Reads one file, checking every value, into its import table (a full refresh, which has emptied it) or a
+     * temporary table like it (a delta, merged next); returns the live rows and adds the soft-deleted rows' keys to
+     * {@code deletedKeys}.
      */
-    private static long stage(Connection c, ZipFile zip, ZipEntry entry, ExportFile file, List<String> deletedKeys)
+    private static long stage(
+            Connection c, ZipFile zip, ZipEntry entry, ExportFile file, boolean delta, List<String> deletedKeys)
             throws IOException, SQLException {
         String columns = file.columns().stream().map(Column::dbColumn).collect(Collectors.joining(", "));
-        try (Statement st = c.createStatement()) {
-            st.execute("CREATE TEMP TABLE " + stageTable(file) + " (LIKE " + file.table() + ") ON COMMIT DROP");
+        if (delta) {
+            try (Statement st = c.createStatement()) {
+                st.execute("CREATE TEMP TABLE " + stageTable(file) + " (LIKE " + file.table() + ") ON COMMIT DROP");
+            }
         }
         CopyIn copy = c.unwrap(PGConnection.class)
                 .getCopyAPI()
-                .copyIn("COPY " + stageTable(file) + " (" + columns + ") FROM STDIN");
+                .copyIn("COPY " + (delta ? stageTable(file) : file.table()) + " (" + columns + ") FROM STDIN");
         try (InputStream in = zip.getInputStream(entry);
                 ExportCsv csv = new ExportCsv(file.name(), in)) {
             int[] index = new int[file.columns().size()];
@@ -343,19 +351,10 @@ public final class HmisImporter {
         }
     }
 
-    /** A full refresh replaces the table; a delta deletes the deleted keys and merges the rows on the key. */
-    private static void apply(Connection c, ExportFile file, boolean delta, List<String> deletedKeys)
-            throws SQLException {
+    /** A delta: the deleted keys' rows deleted, the staged rows merged on the key. */
+    private static void merge(Connection c, ExportFile file, List<String> deletedKeys) throws SQLException {
         String key = file.key().dbColumn();
         String columns = file.columns().stream().map(Column::dbColumn).collect(Collectors.joining(", "));
-        try (Statement st = c.createStatement()) {
-            if (!delta) {
-                st.execute("DELETE FROM " + file.table());
-                st.execute("INSERT INTO " + file.table() + " (" + columns + ") SELECT " + columns + " FROM "
-                        + stageTable(file));
-                return;
-            }
-        }
         try (PreparedStatement ps =
                 c.prepareStatement("DELETE FROM " + file.table() + " WHERE " + key + " = ANY (?)")) {
             ps.setArray(1, c.createArrayOf("text", deletedKeys.toArray()));
