@@ -21,6 +21,8 @@ final class HmisGuests {
     /** Rebuilds hmis_guests; returns its rows and its current guests. */
     static long[] rebuild(Connection c) throws SQLException {
         try (Statement st = c.createStatement()) {
+            // The entry records and households are sorts over every enrollment: in memory, not spilled to disk.
+            st.execute("SET LOCAL work_mem = '256MB'");
             // Keys in a stable order, so the same export gives the same keys on an empty database.
             st.executeUpdate("INSERT INTO hmis_person_keys (hmis_personal_id) SELECT DISTINCT personal_id"
                     + " FROM hmis_enrollments ORDER BY personal_id ON CONFLICT DO NOTHING");
