@@ -42,7 +42,7 @@ class BenchCommandTest {
         assertEquals(0, exit);
 
         List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
-        assertEquals(12, lines.size(), "a line per measurement and four cold starts: " + lines);
+        assertEquals(13, lines.size(), "a line per measurement and four cold starts: " + lines);
         ObjectMapper mapper = new ObjectMapper();
         Map<String, JsonNode> figures = new LinkedHashMap<>();
         List<JsonNode> coldStarts = new ArrayList<>();
@@ -55,7 +55,16 @@ class BenchCommandTest {
             }
         }
         assertEquals(
-                List.of("remove", "wrangle", "predict", "predict_explained", "engine", "explain", "update", "pipeline"),
+                List.of(
+                        "remove",
+                        "wrangle",
+                        "predict",
+                        "predict_explained",
+                        "engine",
+                        "explain",
+                        "update",
+                        "pipeline",
+                        "import"),
                 List.copyOf(figures.keySet()));
 
         long current = figures.get("wrangle").get("rows").asLong();
@@ -68,6 +77,7 @@ class BenchCommandTest {
                     figures.get(step).get("rows").asLong(),
                     figures.get(step).toString());
         }
+        assertEquals(2000, figures.get("import").get("rows").asLong(), "the import counts every enrollment");
         for (JsonNode f : figures.values()) {
             assertTrue(f.get("seconds").asDouble() > 0, f.toString());
             assertTrue(f.get("rows_per_s").asDouble() > 0, f.toString());
@@ -79,7 +89,8 @@ class BenchCommandTest {
                 "predict_explained", "lightgbm-batch+contrib",
                 "engine", "lightgbm-batch",
                 "explain", "lightgbm-contrib",
-                "update", "copy+update-from");
+                "update", "copy+update-from",
+                "import", "copy-csv-files");
         references.forEach((step, reference) -> {
             JsonNode f = figures.get(step);
             assertEquals(reference, f.get("reference").asText());
