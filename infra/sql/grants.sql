@@ -73,7 +73,21 @@ DECLARE
         -- DELETE: an outcome whose exit was cleared (a re-entry) is withdrawn.
         ['prediction_outcomes', 'SELECT, INSERT, UPDATE, DELETE'],
         -- The realised figures per model and month (read by `local-runner report`).
-        ['prediction_outcome_months', 'SELECT']
+        ['prediction_outcome_months', 'SELECT'],
+        -- An HMIS export's import (docs/hmis-import.md), written by `local-runner import-hmis` as the setup role: the
+        -- functions read none of these ('' grants nothing; hmis_clients holds dates of birth).
+        ['hmis_exports', ''],
+        ['hmis_projects', ''],
+        ['hmis_clients', ''],
+        ['hmis_enrollments', ''],
+        ['hmis_exits', ''],
+        ['hmis_income_benefits', ''],
+        ['hmis_disabilities', ''],
+        ['hmis_person_keys', ''],
+        ['hmis_household_keys', ''],
+        ['hmis_destination_labels', ''],
+        -- The guests table made from the import (GUESTS_TABLE=hmis_guests): read, and its prediction written.
+        ['hmis_guests', 'SELECT, UPDATE (predicted_exit_destination)']
     ];
     -- The views of the current guests by risk (CURRENT_GUEST_RISK_VIEW) and of the current households beside it
     -- (current_household_risk): read only; `local-runner run --step all` prints the households most at risk from the
@@ -144,7 +158,9 @@ BEGIN
             EXECUTE format('ALTER TABLE %s OWNER TO %I', qualified, setup_role);
         END IF;
         EXECUTE format('REVOKE ALL ON %s FROM %I', qualified, pipeline_role);
-        EXECUTE format('GRANT %s ON %s TO %I', rights, qualified, pipeline_role);
+        IF rights <> '' THEN
+            EXECUTE format('GRANT %s ON %s TO %I', rights, qualified, pipeline_role);
+        END IF;
     END LOOP;
     -- setup makes the views again each time (they depend on the guests table), which drops their grants: hence this
     -- script after every setup.

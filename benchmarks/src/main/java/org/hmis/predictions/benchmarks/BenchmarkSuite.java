@@ -36,7 +36,7 @@ import org.hmis.predictions.training.StoredModel;
 public final class BenchmarkSuite {
     /** The measurements, in the order they run. */
     public static final List<String> STEPS =
-            List.of("remove", "wrangle", "predict", "update", "drift", "pipeline", "coldstart");
+            List.of("remove", "wrangle", "predict", "update", "drift", "pipeline", "coldstart", ImportBenchmark.STEP);
 
     private static final SqlIdentifier GUESTS = SqlIdentifier.of("guests");
     /** An identical copy marked by the remove reference's plain UPDATE. */
@@ -133,6 +133,11 @@ public final class BenchmarkSuite {
         }
         if (steps.contains("coldstart")) {
             new ColdStartBenchmark(environment, repository, seed).run().forEach(out);
+        }
+        if (steps.contains(ImportBenchmark.STEP)) {
+            try (Database database = Database.connect(config.database())) {
+                out.accept(new ImportBenchmark(database, guests, seed).run());
+            }
         }
     }
 

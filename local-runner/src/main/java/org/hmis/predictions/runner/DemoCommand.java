@@ -40,6 +40,13 @@ final class DemoCommand implements Callable<Integer> {
     long seed;
 
     @Option(
+            names = "--source",
+            defaultValue = "guests",
+            description = "Where the guests come from: guests (the intake app's table) or hmis-csv (an HMIS CSV export "
+                    + "zip, imported into hmis_guests) (default ${DEFAULT-VALUE}).")
+    String source;
+
+    @Option(
             names = "--jdbc-url",
             paramLabel = "URL",
             converter = JdbcUrl.Converter.class,
@@ -67,23 +74,32 @@ final class DemoCommand implements Callable<Integer> {
         if (guests < 1) {
             throw Main.usage(spec, "--guests must be positive, was " + guests);
         }
+        boolean hmisCsv = HmisCsvSource.NAME.equals(source);
+        if (!hmisCsv && !"guests".equals(source)) {
+            throw Main.usage(spec, "--source must be guests or " + HmisCsvSource.NAME + ", was " + source);
+        }
         out.println("Starting services ...");
         try (DemoServices services = DemoServices.start(jdbcUrl == null ? null : jdbcUrl.text())) {
-            PipelineConfig config = PipelineConfig.from(services.environment());
+            PipelineConfig config = PipelineConfig.from(
+                    hmisCsv ? HmisCsvSource.environment(services.environment()) : services.environment());
             out.println("  database: " + services.databaseDescription());
             out.println("  S3 API:   " + config.storage().endpoint().orElseThrow() + ", bucket " + DemoServices.BUCKET);
 
             long loadStarted = System.nanoTime();
             long loaded;
-            try (Connection c = services.connect()) {
-                GuestsTable.create(c, config.guestsTable());
-                loaded = LoadProgress.during(
-                        services.connect(),
-                        config.guestsTable(),
-                        guests,
-                        () -> new GuestLoader(
-                                        GuestGenerator.builder().seed(seed).build())
-                                .load(c, config.guestsTable(), guests));
+            if (hmisCsv) {
+                loaded = HmisCsvSource.load(config, guests, seed, out);
+            } else {
+                try (Connection c = services.connect()) {
+                    GuestsTable.create(c, config.guestsTable());
+                    loaded = LoadProgress.during(
+                            services.connect(),
+                            config.guestsTable(),
+                            guests,
+                            () -> new GuestLoader(
+                                            GuestGenerator.builder().seed(seed).build())
+                                    .load(c, config.guestsTable(), guests));
+                }
             }
             out.printf("Loaded %,d synthetic guests (seed %d) in %.1f s%n", loaded, seed, seconds(loadStarted));
 

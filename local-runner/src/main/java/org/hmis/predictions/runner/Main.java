@@ -33,6 +33,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
             StatusCommand.class,
             FailRunCommand.class,
             GenerateCommand.class,
+            ImportHmisCommand.class,
             TrainCommand.class,
             ReportCommand.class,
             BenchCommand.class,

@@ -64,7 +64,8 @@ class BenchCommandTest {
                         "explain",
                         "update",
                         "drift",
-                        "pipeline"),
+                        "pipeline",
+                        "import"),
                 List.copyOf(figures.keySet()));
 
         long current = figures.get("wrangle").get("rows").asLong();
@@ -77,6 +78,7 @@ class BenchCommandTest {
                     figures.get(step).get("rows").asLong(),
                     figures.get(step).toString());
         }
+        assertEquals(2000, figures.get("import").get("rows").asLong(), "the import counts every enrollment");
         for (JsonNode f : figures.values()) {
             assertTrue(f.get("seconds").asDouble() > 0, f.toString());
             assertTrue(f.get("rows_per_s").asDouble() > 0, f.toString());
@@ -88,7 +90,8 @@ class BenchCommandTest {
                 "predict_explained", "lightgbm-batch+contrib",
                 "engine", "lightgbm-batch",
                 "explain", "lightgbm-contrib",
-                "update", "copy+update-from");
+                "update", "copy+update-from",
+                "import", "copy-csv-files");
         references.forEach((step, reference) -> {
             JsonNode f = figures.get(step);
             assertEquals(reference, f.get("reference").asText());

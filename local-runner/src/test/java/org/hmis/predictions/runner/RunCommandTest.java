@@ -44,7 +44,7 @@ class RunCommandTest {
         ByteArrayOutputStream setup = new ByteArrayOutputStream();
         assertEquals(0, new SetupCommand(environment, new PrintStream(setup, true, StandardCharsets.UTF_8)).call());
         String said = setup.toString(StandardCharsets.UTF_8);
-        assertTrue(said.startsWith("Applied 7 migration(s)"), said);
+        assertTrue(said.startsWith("Applied 8 migration(s)"), said);
         try (Connection c = services.connect()) {
             GuestsTable.create(c, config.guestsTable());
             new GuestLoader(GuestGenerator.builder().seed(11).build()).load(c, config.guestsTable(), 2000);
