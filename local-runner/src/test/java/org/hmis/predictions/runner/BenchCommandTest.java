@@ -42,7 +42,7 @@ class BenchCommandTest {
         assertEquals(0, exit);
 
         List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
-        assertEquals(13, lines.size(), "a line per measurement and four cold starts: " + lines);
+        assertEquals(14, lines.size(), "a line per measurement and four cold starts: " + lines);
         ObjectMapper mapper = new ObjectMapper();
         Map<String, JsonNode> figures = new LinkedHashMap<>();
         List<JsonNode> coldStarts = new ArrayList<>();
