@@ -231,7 +231,7 @@ public final class RemoveExitedStep {
                 + " exit_destination),"
                 + " kept AS (" + KEEP_OUTCOMES + " SELECT p.personal_id, p.enroll_date, m.exit_date,"
                 + " m.exit_destination, classes.label, p.predicted_exit_destination, p.p_es, p.p_other, p.p_perm,"
-                + " p.p_temp, p.p_unknown, 1 - p.p_perm, p.model, p.model_etag, p.run_id, ?"
+                + " p.p_temp, p.p_unknown, p.risk, p.model, p.model_etag, p.run_id, ?"
                 + " FROM marked m JOIN " + guestPredictionsTable.quoted() + " p"
                 + " ON p.personal_id = m.personal_id AND p.enroll_date = m.enroll_date"
                 + " LEFT JOIN unnest(?::text[], ?::text[]) AS classes (destination, label)"

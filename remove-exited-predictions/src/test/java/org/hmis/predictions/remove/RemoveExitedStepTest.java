@@ -188,7 +188,10 @@ class RemoveExitedStepTest {
         assertTrue(e.getMessage().contains("no_such_guests does not exist"), e.getMessage());
     }
 
-    /** A guest's latest prediction, as update keeps it. */
+    /**
+     * A guest's latest prediction, as update keeps it: its risk is the risk model's, which is not 1 - p_perm, so an
+     * outcome kept with the risk recomputed from the classes would show.
+     */
     private static void predicted(
             long personalId, String enrollDate, String runId, String model, String cls, double pPerm)
             throws SQLException {
@@ -196,12 +199,12 @@ class RemoveExitedStepTest {
         try (Connection c = PG.connect();
                 PreparedStatement ps = c.prepareStatement("INSERT INTO guest_predictions (personal_id, enroll_date,"
                         + " run_id, run_started_at, model, model_etag, predicted_exit_destination, p_es, p_other, p_perm,"
-                        + " p_temp, p_unknown) VALUES (?, ?::date, ?, now(), ?, ?, ?, ?, ?, ?, ?, ?)"
+                        + " p_temp, p_unknown, risk) VALUES (?, ?::date, ?, now(), ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                         + " ON CONFLICT (personal_id, enroll_date) DO UPDATE SET run_id = EXCLUDED.run_id,"
                         + " model = EXCLUDED.model, model_etag = EXCLUDED.model_etag,"
                         + " predicted_exit_destination = EXCLUDED.predicted_exit_destination, p_es = EXCLUDED.p_es,"
                         + " p_other = EXCLUDED.p_other, p_perm = EXCLUDED.p_perm, p_temp = EXCLUDED.p_temp,"
-                        + " p_unknown = EXCLUDED.p_unknown")) {
+                        + " p_unknown = EXCLUDED.p_unknown, risk = EXCLUDED.risk")) {
             ps.setLong(1, personalId);
             ps.setString(2, enrollDate);
             ps.setString(3, runId);
@@ -213,9 +216,12 @@ class RemoveExitedStepTest {
             ps.setDouble(9, pPerm);
             ps.setDouble(10, rest);
             ps.setDouble(11, rest);
+            ps.setDouble(12, 1 - pPerm + RISK_MODEL_OFFSET);
             ps.executeUpdate();
         }
     }
+
+    private static final double RISK_MODEL_OFFSET = 0.05;
 
     /** Each outcome row: key, exit date, destination, actual class, predicted class, p_perm, risk, model, etag, runs. */
     private static List<List<String>> outcomes() throws SQLException {
@@ -253,7 +259,7 @@ class RemoveExitedStepTest {
                 "unknown",
                 "perm",
                 "0.6",
-                "0.400000",
+                "0.450000",
                 "m1",
                 "etag-of-m1",
                 "20250301T000000Z-0001",
@@ -304,7 +310,7 @@ class RemoveExitedStepTest {
                         "perm",
                         "temp",
                         "0.3",
-                        "0.700000",
+                        "0.750000",
                         "m2",
                         "etag-of-m2",
                         "20251001T000000Z-0002",
