@@ -242,7 +242,7 @@ public final class WrangleStep {
      *                      nothing to do
      * @param message       one line for a person: how many guests went into how many parts, or that there were none
      * @param maxFeaturePsi the largest PSI of a feature against the model's drift baseline; null when none was
-     *                      computed (the model has no baseline, no guest was written, or there was nothing to do)
+     *                      computed (the model has no baseline, there is no current guest, or there was nothing to do)
      * @param driftedFeatures the features that shifted ({@link DriftAssessment}), largest PSI first
      * @param carriedOver   current guests not written because their prediction stands ({@code rows} were re-scored)
      * @param full          whether every current guest was written (a full refresh)
@@ -557,7 +557,8 @@ public final class WrangleStep {
         details.put("featureSpecVersion", model.spec().version());
         details.put(RunLedger.CARRIED_OVER, streamed.carriedOver());
         details.put(RunLedger.FULL, full);
-        drift.ifPresent(d -> details.put("drift", d.details(model.model().key(), streamed.rows())));
+        drift.ifPresent(
+                d -> details.put("drift", d.details(model.model().key(), streamed.rows() + streamed.carriedOver())));
         return details;
     }
 
