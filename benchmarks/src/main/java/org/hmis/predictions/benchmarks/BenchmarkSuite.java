@@ -31,12 +31,21 @@ import org.hmis.predictions.training.StoredModel;
  * refresh: the table is loaded once and copied twice before any step runs; remove and its reference (a plain UPDATE)
  * each mark the exited guests of their own identical copy; wrangle, predict and update then work on the current
  * guests of the marked table; the whole refresh runs last on the untouched copy, so it does the work a first
- * refresh does. Every step is built by the factory its function uses.
+ * refresh does. The steady night follows it on the same copy, after a day on which 1% of the current guests
+ * changed. Every step is built by the factory its function uses.
  */
 public final class BenchmarkSuite {
     /** The measurements, in the order they run. */
-    public static final List<String> STEPS =
-            List.of("remove", "wrangle", "predict", "update", "drift", "pipeline", "coldstart", ImportBenchmark.STEP);
+    public static final List<String> STEPS = List.of(
+            "remove",
+            "wrangle",
+            "predict",
+            "update",
+            "drift",
+            "pipeline",
+            SteadyNightBenchmark.STEP,
+            "coldstart",
+            ImportBenchmark.STEP);
 
     private static final SqlIdentifier GUESTS = SqlIdentifier.of("guests");
     /** An identical copy marked by the remove reference's plain UPDATE. */
@@ -52,14 +61,19 @@ public final class BenchmarkSuite {
         RefreshFigures run(PipelineConfig config) throws Exception;
     }
 
-    /** What a whole refresh did, step by step. */
+    /**
+     * What a whole refresh did, step by step: {@code rescored} current guests the wrangle wrote to parts,
+     * {@code carriedOver} whose prediction stood.
+     */
     public record RefreshFigures(
             double removeSeconds,
             double wrangleSeconds,
             double predictSeconds,
             double updateSeconds,
             long exitedMarked,
-            long updated) {}
+            long updated,
+            long rescored,
+            long carriedOver) {}
 
     private final Map<String, String> environment;
     private final long guests;
@@ -128,8 +142,15 @@ public final class BenchmarkSuite {
                 out.accept(new DriftBenchmark(database, seed).run());
             }
         }
-        if (steps.contains("pipeline")) {
-            out.accept(benchRefresh(configFor(PIPELINE_GUESTS)));
+        if (steps.contains("pipeline") || steps.contains(SteadyNightBenchmark.STEP)) {
+            PipelineConfig pipeline = configFor(PIPELINE_GUESTS);
+            TimedRefresh first = benchRefresh(pipeline);
+            if (steps.contains("pipeline")) {
+                out.accept(first.line());
+            }
+            if (steps.contains(SteadyNightBenchmark.STEP)) {
+                out.accept(new SteadyNightBenchmark(pipeline, refresh).run(first.figures(), first.seconds()));
+            }
         }
         if (steps.contains("coldstart")) {
             new ColdStartBenchmark(environment, repository, seed).run().forEach(out);
@@ -160,7 +181,10 @@ public final class BenchmarkSuite {
                     guests,
                     () -> new GuestLoader(GuestGenerator.builder().seed(seed).build()).load(c, GUESTS, guests));
             for (SqlIdentifier copy : List.of(REMOVE_REFERENCE, PIPELINE_GUESTS)) {
-                if (steps.contains(copy.equals(REMOVE_REFERENCE) ? "remove" : "pipeline")) {
+                boolean needed = copy.equals(REMOVE_REFERENCE)
+                        ? steps.contains("remove")
+                        : steps.contains("pipeline") || steps.contains(SteadyNightBenchmark.STEP);
+                if (needed) {
                     GuestsTable.create(c, copy);
                     st.execute("INSERT INTO " + copy.quoted() + " SELECT * FROM " + GUESTS.quoted());
                 }
@@ -220,13 +244,16 @@ public final class BenchmarkSuite {
         }
     }
 
+    /** A whole refresh's line, with what it did and its wall time. */
+    private record TimedRefresh(BenchLine line, RefreshFigures figures, double seconds) {}
+
     /** A whole refresh, timed end to end on the untouched copy; its rate counts the current guests it predicted for. */
-    private BenchLine benchRefresh(PipelineConfig config) throws Exception {
+    private TimedRefresh benchRefresh(PipelineConfig config) throws Exception {
         try (HeapPeak heap = HeapPeak.start()) {
             long started = System.nanoTime();
             RefreshFigures figures = refresh.run(config);
             double seconds = seconds(started);
-            return BenchLine.of("pipeline", figures.updated(), seconds)
+            BenchLine line = BenchLine.of("pipeline", figures.updated(), seconds)
                     .noReference()
                     .heap(heap)
                     .put("remove_seconds", figures.removeSeconds(), 3)
@@ -235,6 +262,7 @@ public final class BenchmarkSuite {
                     .put("update_seconds", figures.updateSeconds(), 3)
                     .put("exited_marked", figures.exitedMarked())
                     .put("updated", figures.updated());
+            return new TimedRefresh(line, figures, seconds);
         }
     }
 

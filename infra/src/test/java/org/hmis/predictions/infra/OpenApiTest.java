@@ -599,6 +599,11 @@ class OpenApiTest {
                     found.add(where + " '" + value.asText() + "' does not match " + pattern);
                 }
             }
+            case "boolean" -> {
+                if (!value.isBoolean()) {
+                    found.add(where + " is not a boolean");
+                }
+            }
             default -> found.add(where + ": the schema's type '" + type + "' is not checked here; extend OpenApiTest");
         }
         return found;

@@ -27,8 +27,10 @@ enum PipelineStep {
             false),
     WRANGLE(
             "wrangle-step",
-            EnumSet.of(Setting.DATABASE, Setting.GUESTS_TABLE, Setting.STORAGE, Setting.PART_ROWS),
-            List.of(),
+            EnumSet.of(
+                    Setting.DATABASE, Setting.GUESTS_TABLE, Setting.STORAGE, Setting.PART_ROWS, Setting.FULL_REFRESH),
+            // The model's manifest, and model.txt's ETag.
+            List.of(MODELS_PREFIX),
             List.of(WRANGLED_PREFIX),
             // A failed run started again removes its earlier attempt's parts.
             List.of(WRANGLED_PREFIX, PREDICTIONS_PREFIX),
@@ -47,7 +49,8 @@ enum PipelineStep {
     UPDATE_DB(
             "update-db-step",
             EnumSet.of(Setting.DATABASE, Setting.GUESTS_TABLE, Setting.STORAGE),
-            List.of(PREDICTIONS_PREFIX),
+            // A predictions part, and the wrangled part it came from (what the prediction was made from).
+            List.of(PREDICTIONS_PREFIX, WRANGLED_PREFIX),
             List.of(),
             List.of(),
             EnumSet.of(Starter.S3, Starter.DIRECT),

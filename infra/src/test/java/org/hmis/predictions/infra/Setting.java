@@ -44,7 +44,9 @@ enum Setting {
     MIGRATE(List.of(PipelineConfig.MIGRATE, PipelineConfig.CURRENT_GUEST_RISK_VIEW), PipelineConfig::migrate),
     EXPLAIN(List.of(PipelineConfig.EXPLAIN), PipelineConfig::explain),
     /** How many nights wrangle pools to measure drift (its default unless a deployment sets it). */
-    DRIFT_NIGHTS(List.of(PipelineConfig.DRIFT_NIGHTS), PipelineConfig::driftNights);
+    DRIFT_NIGHTS(List.of(PipelineConfig.DRIFT_NIGHTS), PipelineConfig::driftNights),
+    /** Whether every run predicts every current guest again. */
+    FULL_REFRESH(List.of(PipelineConfig.FULL_REFRESH), PipelineConfig::fullRefresh);
 
     /** Set by Lambda itself in every function; a template may not set it. */
     static final List<String> SET_BY_LAMBDA = List.of(PipelineConfig.AWS_REGION);

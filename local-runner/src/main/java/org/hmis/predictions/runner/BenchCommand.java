@@ -55,7 +55,7 @@ final class BenchCommand implements Callable<Integer> {
             names = "--steps",
             split = ",",
             description = "Which measurements, in this order whatever the order given: "
-                    + "remove, wrangle, predict, update, drift, pipeline, coldstart (default: all).")
+                    + "remove, wrangle, predict, update, drift, pipeline, steady, coldstart (default: all).")
     List<String> steps = BenchmarkSuite.STEPS;
 
     @Option(
@@ -188,7 +188,9 @@ final class BenchCommand implements Callable<Integer> {
                     result.remove().rowsMarked(),
                     result.update().parts().stream()
                             .mapToLong(UpdateDbStep.Summary::applied)
-                            .sum());
+                            .sum(),
+                    result.wrangle().rows(),
+                    result.wrangle().carriedOver());
         }
     }
 

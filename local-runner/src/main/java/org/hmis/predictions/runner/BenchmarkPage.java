@@ -54,6 +54,10 @@ final class BenchmarkPage {
             "pipeline",
             "a whole first refresh (remove, wrangle, predict, update) as `run --step all` does it, on an untouched"
                     + " copy of the table; its rate counts the current guests it predicted for.",
+            "steady",
+            "the second night on that copy, after a day on which 1% of the current guests enrolled again, earned"
+                    + " more or left: the whole refresh re-scores only the guests whose prediction would change"
+                    + " (`rescored`) and carries the others over; `first_night_*` is the pipeline line's night.",
             "coldstart",
             "a fresh JVM with Lambda's flags loading a function's jar, building its handler (init) and answering one"
                     + " real invocation, against a bare JVM started with the same flags; the ratio is the bare JVM's"

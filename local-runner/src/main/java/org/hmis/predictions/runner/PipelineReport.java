@@ -34,8 +34,14 @@ final class PipelineReport {
 
     static void printWrangle(PrintStream out, WrangleStep.Summary s) {
         out.printf(
-                "  %-8s %,10d current guests -> %d part(s), %d rejected  %6.2f s%n",
-                "wrangle", s.rows(), s.parts().size(), s.rejected(), s.durationMs() / 1000.0);
+                "  %-8s %,10d current guests -> %d part(s), %d rejected, %,d carried over%s  %6.2f s%n",
+                "wrangle",
+                s.rows(),
+                s.parts().size(),
+                s.rejected(),
+                s.carriedOver(),
+                s.full() ? " (full refresh)" : "",
+                s.durationMs() / 1000.0);
     }
 
     static void printPredict(PrintStream out, PredictStep.Summary s) {

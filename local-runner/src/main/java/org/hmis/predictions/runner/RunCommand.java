@@ -70,6 +70,13 @@ final class RunCommand implements Callable<Integer> {
     List<String> keys = new ArrayList<>();
 
     @Option(
+            names = "--full",
+            description = "Predict every current guest again (a full refresh), not only those whose prediction would"
+                    + " change: no prediction yet, another feature row, model or specification, or a value the intake"
+                    + " app overwrote.")
+    boolean full;
+
+    @Option(
             names = "--json",
             description = "Print the run's summary when it ends, as `status --run-id <run>` does (the API's "
                     + "GET /runs/{runId}), instead of the report for a person.")
@@ -135,6 +142,9 @@ final class RunCommand implements Callable<Integer> {
         if (partsStep && keys.isEmpty() == (runId == null)) {
             throw Main.usage(spec, "--step " + step + " needs either --key (one or more) or --run-id");
         }
+        if (full && step != Step.all && step != Step.wrangle) {
+            throw Main.usage(spec, "--full goes with --step all or wrangle, the step that chooses the guests");
+        }
         if (json && step == Step.remove) {
             throw Main.usage(spec, "--json goes with a step that records the run: all, wrangle, predict or update");
         }
@@ -153,7 +163,8 @@ final class RunCommand implements Callable<Integer> {
     private RunId run(LocalPipeline pipeline, PipelineConfig config, PrintStream out) throws Exception {
         // A run id given on the command line is a caller's: new, and made within 15 minutes of the database's clock,
         // unless the ledger holds it as a failed or stalled run, which it resumes.
-        RunRequest run = runId != null ? RunRequest.fromCaller(RunId.parse(runId)) : RunRequest.newRun();
+        RunRequest run =
+                (runId != null ? RunRequest.fromCaller(RunId.parse(runId)) : RunRequest.newRun()).withFull(full);
         switch (step) {
             case all -> {
                 out.println("Run " + run.runId() + ":");

@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Print a run's status as JSON (the same fields as the API's GET /runs/{runId}): its state, parts expected "
-                    + "and applied, rows, rejected, stale, unmatched, models and timings. The latest run by default.",
+                    + "and applied, rows, rejected, stale, unmatched, models, timings, and the guests re-scored and carried over. The latest run by default.",
             "A run whose step stopped without finishing is stalled, with lastSeen naming the step and when it was "
                     + "last seen: resume it with run --run-id, or record it failed with fail-run."
         })

@@ -42,7 +42,7 @@ class BenchCommandTest {
         assertEquals(0, exit);
 
         List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
-        assertEquals(14, lines.size(), "a line per measurement and four cold starts: " + lines);
+        assertEquals(15, lines.size(), "a line per measurement and four cold starts: " + lines);
         ObjectMapper mapper = new ObjectMapper();
         Map<String, JsonNode> figures = new LinkedHashMap<>();
         List<JsonNode> coldStarts = new ArrayList<>();
@@ -65,6 +65,7 @@ class BenchCommandTest {
                         "update",
                         "drift",
                         "pipeline",
+                        "steady",
                         "import"),
                 List.copyOf(figures.keySet()));
 
@@ -113,6 +114,14 @@ class BenchCommandTest {
         assertEquals(
                 2000 - current, pipeline.get("exited_marked").asLong(), "the refresh starts from the loaded table");
         assertEquals(current, pipeline.get("updated").asLong(), "the refresh predicts for every current guest");
+        JsonNode steady = figures.get("steady");
+        assertEquals(current, steady.get("first_night_rescored").asLong(), "the first night predicts everyone");
+        assertTrue(steady.get("guests_changed").asLong() > 0, steady.toString());
+        assertTrue(
+                steady.get("rescored").asLong() > 0 && steady.get("rescored").asLong() < current / 2,
+                "the second night predicts the changed guests and their households: " + steady);
+        assertTrue(steady.get("carried_over").asLong() > current / 2, steady.toString());
+        assertEquals(steady.get("rescored").asLong(), steady.get("rows").asLong());
         assertEquals(
                 List.of("remove-exited-predictions", "wrangle-step", "predict-step", "update-db-step"),
                 coldStarts.stream().map(f -> f.get("function").asText()).toList());

@@ -33,6 +33,7 @@ import org.hmis.predictions.common.db.TransactionSettings;
 import org.hmis.predictions.common.features.ExitDestinationClasses;
 import org.hmis.predictions.common.run.ObjectMetadata;
 import org.hmis.predictions.common.run.RunKeys;
+import org.hmis.predictions.common.s3.ObjectNotFoundException;
 import org.hmis.predictions.common.s3.ObjectStore;
 import org.hmis.predictions.lambda.Deadline;
 import org.hmis.predictions.lambda.trigger.ObjectRef;
@@ -74,26 +75,50 @@ public final class UpdateDbStep {
     private static final String PART_TABLE_NAME = "update_part";
 
     private static final String PART_TABLE = "pg_temp." + PART_TABLE_NAME;
+    /** The keys and feature row hashes of the wrangled part the part was predicted from ({@link PartInputs}). */
+    private static final String INPUTS_TABLE_NAME = "update_inputs";
+
+    private static final String INPUTS_TABLE = "pg_temp." + INPUTS_TABLE_NAME;
 
     private final DataSource dataSource;
     private final SqlIdentifier guestsTable;
     private final SqlIdentifier guestPredictionsTable;
     private final ObjectStore store;
+    private final String wrangledBucket;
     private final RunLedger ledger;
 
-    /** @param store where predictions parts are read */
+    /** @param store where predictions parts are read, and the wrangled parts they came from in the same bucket */
     public UpdateDbStep(
             DataSource dataSource, SqlIdentifier guestsTable, SqlIdentifier guestPredictionsTable, ObjectStore store) {
+        this(dataSource, guestsTable, guestPredictionsTable, store, null);
+    }
+
+    /**
+     * @param wrangledBucket where the wrangled parts are (what each prediction was made from, recorded with it); null
+     *     for the predictions part's own bucket
+     */
+    public UpdateDbStep(
+            DataSource dataSource,
+            SqlIdentifier guestsTable,
+            SqlIdentifier guestPredictionsTable,
+            ObjectStore store,
+            String wrangledBucket) {
         this.dataSource = dataSource;
         this.guestsTable = guestsTable;
         this.guestPredictionsTable = guestPredictionsTable;
         this.store = store;
+        this.wrangledBucket = wrangledBucket;
         this.ledger = new RunLedger(guestsTable, guestPredictionsTable);
     }
 
     /** The step as the function, the local runner and the benchmarks build it. */
     public static UpdateDbStep from(PipelineConfig config, Database database, ObjectStore store) {
-        return new UpdateDbStep(database.dataSource(), config.guestsTable(), config.guestPredictionsTable(), store);
+        return new UpdateDbStep(
+                database.dataSource(),
+                config.guestsTable(),
+                config.guestPredictionsTable(),
+                store,
+                config.storage().inputBucket());
     }
 
     /**
@@ -235,6 +260,7 @@ public final class UpdateDbStep {
         RunKeys.Part part = RunKeys.requirePart(object.key(), RunKeys.Stage.PREDICTIONS);
         deadline.check("applying " + object);
         ResponseInputStream<GetObjectResponse> in = store.open(object.bucket(), object.key());
+        ResponseInputStream<GetObjectResponse> wrangled = null;
         boolean complete = false;
         try {
             GetObjectResponse response = in.response();
@@ -245,26 +271,84 @@ public final class UpdateDbStep {
                     response.metadata().get(ObjectMetadata.MODEL_VERSION),
                     response.metadata().get(ObjectMetadata.PREDICTIONS_FORMAT),
                     Lineage.of(response.metadata(), object.toString()));
+            wrangled = openWrangled(object, origin.lineage());
+            PartInputs inputs = wrangled == null
+                    ? null
+                    : new PartInputs(
+                            wrangled.response().metadata().get(ObjectMetadata.FEATURE_SPEC_VERSION),
+                            wrangled,
+                            "s3://" + wrangledBucket(object) + "/"
+                                    + origin.lineage().sourcePart());
             Summary summary = apply(
                     part,
                     origin,
                     new InputStreamReader(in, StandardCharsets.UTF_8),
+                    inputs,
                     object.toString(),
                     started,
                     deadline);
             complete = true;
             return summary;
         } finally {
-            if (!complete) {
-                // Do not read the rest of a refused object just to close the connection cleanly.
-                in.abort();
-            }
-            try {
-                in.close();
-            } catch (IOException e) {
-                LOG.warn("could not close {}: {}", object, e.toString());
+            close(in, complete, object.toString());
+            if (wrangled != null) {
+                close(wrangled, complete, origin(object));
             }
         }
+    }
+
+    private static String origin(ObjectRef object) {
+        return "the wrangled part of " + object;
+    }
+
+    private static void close(ResponseInputStream<GetObjectResponse> in, boolean complete, String what) {
+        if (!complete) {
+            // Do not read the rest of a refused object just to close the connection cleanly.
+            in.abort();
+        }
+        try {
+            in.close();
+        } catch (IOException e) {
+            LOG.warn("could not close {}: {}", what, e.toString());
+        }
+    }
+
+    private String wrangledBucket(ObjectRef object) {
+        return wrangledBucket == null ? object.bucket() : wrangledBucket;
+    }
+
+    /**
+     * The wrangled part the predictions came from, as predict read it (the ETag the lineage names); null when it is
+     * gone (expired) or was rewritten since: the predictions are applied all the same, with no record of what they
+     * were made from, so the next run predicts those guests again.
+     */
+    private ResponseInputStream<GetObjectResponse> openWrangled(ObjectRef object, Lineage lineage) {
+        String bucket = wrangledBucket(object);
+        ResponseInputStream<GetObjectResponse> wrangled;
+        try {
+            wrangled = store.open(bucket, lineage.sourcePart());
+        } catch (ObjectNotFoundException e) {
+            LOG.warn(
+                    "{}: s3://{}/{} is gone: its predictions are applied without their inputs and are made again at"
+                            + " the next run",
+                    object,
+                    bucket,
+                    lineage.sourcePart());
+            return null;
+        }
+        if (!lineage.sourceEtag().equals(unquote(wrangled.response().eTag()))) {
+            LOG.warn(
+                    "{}: s3://{}/{} was rewritten since it was predicted (ETag {} then, {} now): its predictions are"
+                            + " applied without their inputs and are made again at the next run",
+                    object,
+                    bucket,
+                    lineage.sourcePart(),
+                    lineage.sourceEtag(),
+                    unquote(wrangled.response().eTag()));
+            close(wrangled, false, origin(object));
+            return null;
+        }
+        return wrangled;
     }
 
     /**
@@ -274,11 +358,17 @@ public final class UpdateDbStep {
      */
     public Summary apply(RunKeys.Part part, PartOrigin origin, Reader predictions, String source, Deadline deadline)
             throws SQLException {
-        return apply(part, origin, predictions, source, Instant.now(), deadline);
+        return apply(part, origin, predictions, null, source, Instant.now(), deadline);
     }
 
     private Summary apply(
-            RunKeys.Part part, PartOrigin origin, Reader predictions, String source, Instant started, Deadline deadline)
+            RunKeys.Part part,
+            PartOrigin origin,
+            Reader predictions,
+            PartInputs inputs,
+            String source,
+            Instant started,
+            Deadline deadline)
             throws SQLException {
         if (part.stage() != RunKeys.Stage.PREDICTIONS) {
             throw new IllegalArgumentException(part.key() + " is not a predictions part");
@@ -288,7 +378,7 @@ public final class UpdateDbStep {
             ledger.seen(c, part.runId(), RunLedger.UPDATE_STEP, part.key(), deadline);
             c.setAutoCommit(false);
             try {
-                Summary summary = applyInTransaction(c, part, origin, predictions, source, started, deadline);
+                Summary summary = applyInTransaction(c, part, origin, predictions, inputs, source, started, deadline);
                 c.commit();
                 LOG.info(
                         "{}: {} of {} rows applied to {} ({}), {} fresh, skipped {} in {} ms; run {} is {}",
@@ -335,6 +425,7 @@ public final class UpdateDbStep {
             RunKeys.Part part,
             PartOrigin origin,
             Reader predictions,
+            PartInputs inputs,
             String source,
             Instant started,
             Deadline deadline)
@@ -343,6 +434,7 @@ public final class UpdateDbStep {
         GuestKeyColumns keys = guestKeys(c);
         Copied copied = copyPart(c, origin, predictions, source);
         origin.lineage().check(part, copied.rows(), source);
+        String specVersion = copyInputs(c, inputs, copied.rows());
         lockTable(c, keys, deadline);
         Optional<Summary> again = alreadyApplied(c, part, origin, keys, copied.rows(), started);
         if (again.isPresent()) {
@@ -350,7 +442,7 @@ public final class UpdateDbStep {
         }
         RunLedger.State run = runOf(c, part);
         ledger.checkListed(c, part, origin.lineage().sourceEtag(), copied.rows(), source);
-        Written written = write(c, part, origin, keys, run, copied.rows(), deadline);
+        Written written = write(c, part, origin, specVersion, keys, run, copied.rows(), deadline);
         return record(c, part, origin, keys, run, copied, written, started);
     }
 
@@ -387,6 +479,27 @@ public final class UpdateDbStep {
                     "could not read " + source + ": " + e.getCause().getMessage(), e.getCause());
         }
         return new Copied(rows, (System.nanoTime() - copyStart) / 1_000_000);
+    }
+
+    /**
+     * Copies the keys and feature row hashes of the wrangled part into their temporary table (left empty without
+     * one); answers the part's specification, or null when its inputs are not known. A wrangled part of other rows
+     * than the predictions part's is refused.
+     */
+    private static String copyInputs(Connection c, PartInputs inputs, long rows) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("CREATE TEMPORARY TABLE " + INPUTS_TABLE_NAME + " (personal_id bigint NOT NULL,"
+                    + " enroll_date date NOT NULL, feature_hash bigint NOT NULL) ON COMMIT DROP");
+        }
+        if (inputs == null) {
+            return null;
+        }
+        long read = inputs.copy(c.unwrap(PGConnection.class).getCopyAPI(), INPUTS_TABLE);
+        if (read != rows) {
+            throw new IllegalStateException(inputs.source() + " holds " + read + " rows, but its predictions " + rows
+                    + ": not the part they" + " were predicted from");
+        }
+        return inputs.featureSpecVersion();
     }
 
     /** From here on one update of this table at a time; the checks after see every update committed before. */
@@ -451,6 +564,7 @@ public final class UpdateDbStep {
             Connection c,
             RunKeys.Part part,
             PartOrigin origin,
+            String specVersion,
             GuestKeyColumns keys,
             RunLedger.State run,
             long rows,
@@ -466,6 +580,8 @@ public final class UpdateDbStep {
             ps.setObject(2, OffsetDateTime.ofInstant(run.startedAt(), ZoneOffset.UTC));
             ps.setString(3, origin.model());
             ps.setString(4, origin.modelEtag());
+            ps.setString(5, specVersion);
+            ps.setString(6, origin.modelVersion());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 fresh = rs.getLong(1);
@@ -537,7 +653,9 @@ public final class UpdateDbStep {
     /**
      * The one write. {@code written}: the part's rows whose guest predictions row is absent, older (its run started
      * before this part's run) or this run's own, upserted; then {@code changed}: the current guests among them whose
-     * prediction differs, updated. Answers both counts. Parameters: run id, run start, model, model ETag. The guests
+     * prediction differs, updated. Answers both counts. Parameters: run id, run start, model, model ETag, feature
+     * specification, model version; each row records its feature row's hash, with the specification, when the
+     * wrangled part was read, else neither. The guests
      * table is read once, by the update; a row of a guest who left since the wrangle (or of no guest) is kept in the
      * guest predictions table all the same, and the guests table's column is left as it is.
      */
@@ -546,15 +664,20 @@ public final class UpdateDbStep {
         String own = guestPredictionsTable.quoted();
         return "WITH written AS (INSERT INTO " + own + " AS h (personal_id, enroll_date, run_id, run_started_at,"
                 + " model, model_etag, predicted_exit_destination, p_es, p_other, p_perm, p_temp, p_unknown, risk,"
-                + " reasons, updated_at)"
+                + " reasons, updated_at, feature_spec_version, feature_hash, model_version)"
                 + " SELECT t.personal_id, t.enroll_date, ?, ?, ?, ?, t.cls, t.p_es, t.p_other, t.p_perm, t.p_temp,"
-                + " t.p_unknown, t.risk, t.reasons, clock_timestamp() FROM " + PART_TABLE + " t"
+                + " t.p_unknown, t.risk, t.reasons, clock_timestamp(),"
+                + " CASE WHEN i.feature_hash IS NULL THEN NULL ELSE ?::text END, i.feature_hash, ? FROM " + PART_TABLE
+                + " t LEFT JOIN " + INPUTS_TABLE
+                + " i ON i.personal_id = t.personal_id AND i.enroll_date = t.enroll_date"
                 + " ON CONFLICT (personal_id, enroll_date) DO UPDATE SET run_id = EXCLUDED.run_id,"
                 + " run_started_at = EXCLUDED.run_started_at, model = EXCLUDED.model,"
                 + " model_etag = EXCLUDED.model_etag, predicted_exit_destination = EXCLUDED.predicted_exit_destination,"
                 + " p_es = EXCLUDED.p_es, p_other = EXCLUDED.p_other, p_perm = EXCLUDED.p_perm,"
                 + " p_temp = EXCLUDED.p_temp, p_unknown = EXCLUDED.p_unknown, risk = EXCLUDED.risk,"
-                + " reasons = EXCLUDED.reasons, updated_at = EXCLUDED.updated_at"
+                + " reasons = EXCLUDED.reasons, updated_at = EXCLUDED.updated_at,"
+                + " feature_spec_version = EXCLUDED.feature_spec_version, feature_hash = EXCLUDED.feature_hash,"
+                + " model_version = EXCLUDED.model_version"
                 + " WHERE (h.run_started_at, h.run_id) <= (EXCLUDED.run_started_at, EXCLUDED.run_id)"
                 + " RETURNING h.personal_id, h.enroll_date, h.predicted_exit_destination),"
                 + " changed AS (UPDATE " + guests + " g SET " + COLUMN + " = w.predicted_exit_destination"

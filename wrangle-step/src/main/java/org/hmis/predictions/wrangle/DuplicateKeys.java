@@ -10,6 +10,9 @@ import org.hmis.predictions.common.features.GuestKey;
  * {@code rejected.csv} with the reason {@value #REASON} and none to a part: the part stays one row per guest, which
  * update requires. Rows arrive in key order, so copies of a key are adjacent: one row is held back until the next
  * shows whether it repeats the key. The held row's features live in one of two arrays that swap roles.
+ *
+ * <p>A row whose prediction stands (its inputs are those that made it) is counted in drift like every current guest
+ * but not written: it is carried over.
  */
 final class DuplicateKeys {
     static final String REASON = "duplicate key";
@@ -25,7 +28,9 @@ final class DuplicateKeys {
     private String heldPersonalId;
     private String heldEnrollDate;
     private boolean heldRepeats;
+    private boolean heldNeeded;
     private long duplicates;
+    private long carriedOver;
 
     /**
      * @param drift counts every row written to a part, with the weight it came with; {@code null} when the model has
@@ -49,8 +54,10 @@ final class DuplicateKeys {
      *
      * @param driftWeight what the row counts for in drift: one over its household's members under a household
      *     specification, else 1
+     * @param needed whether the row needs a new prediction (written to a part) or its prediction stands
      */
-    void add(GuestKey key, long row, String personalId, String enrollDate, double driftWeight) throws IOException {
+    void add(GuestKey key, long row, String personalId, String enrollDate, double driftWeight, boolean needed)
+            throws IOException {
         if (key.equals(heldKey)) {
             if (!heldRepeats) {
                 rejected.add(heldRow, heldPersonalId, heldEnrollDate, REASON);
@@ -70,6 +77,7 @@ final class DuplicateKeys {
         heldPersonalId = personalId;
         heldEnrollDate = enrollDate;
         heldWeight = driftWeight;
+        heldNeeded = needed;
         heldRepeats = false;
     }
 
@@ -84,9 +92,18 @@ final class DuplicateKeys {
         return duplicates;
     }
 
+    /** Current guests not written because their prediction stands. */
+    long carriedOver() {
+        return carriedOver;
+    }
+
     private void flush() throws IOException {
         if (heldKey != null && !heldRepeats) {
-            parts.write(heldKey, held);
+            if (heldNeeded) {
+                parts.write(heldKey, held);
+            } else {
+                carriedOver++;
+            }
             if (drift != null) {
                 drift.add(held, heldWeight);
             }

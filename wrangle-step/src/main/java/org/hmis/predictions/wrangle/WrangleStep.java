@@ -14,11 +14,13 @@ import javax.sql.DataSource;
 import org.hmis.predictions.common.config.PipelineConfig;
 import org.hmis.predictions.common.config.SqlIdentifier;
 import org.hmis.predictions.common.db.Database;
+import org.hmis.predictions.common.db.FeatureRowHash;
 import org.hmis.predictions.common.db.GuestKeyColumns;
 import org.hmis.predictions.common.db.RunLedger;
 import org.hmis.predictions.common.db.TransactionSettings;
 import org.hmis.predictions.common.drift.DriftAssessment;
 import org.hmis.predictions.common.drift.DriftCounts;
+import org.hmis.predictions.common.features.ExitDestinationClasses;
 import org.hmis.predictions.common.features.FeatureQuery;
 import org.hmis.predictions.common.features.FeatureSpec;
 import org.hmis.predictions.common.features.GuestFeatures;
@@ -67,6 +69,13 @@ import org.slf4j.LoggerFactory;
  * {@link Deadline} (checked as rows stream, and given to every statement as its timeouts). A failed run started again
  * first removes the parts its earlier attempt left, wrangled and predicted.
  *
+ * <p>By default a run writes only the current guests whose prediction would change ({@link #copyCurrentGuests(
+ * SqlIdentifier, SqlIdentifier, FeatureSpec, boolean)}): no prediction yet, a feature row whose hash
+ * ({@link FeatureRowHash}) differs from the one recorded with their prediction, a prediction made by another model
+ * ({@code model.txt}'s ETag) or specification, or a {@code predicted_exit_destination} the intake app changed since
+ * the pipeline wrote it. The others are carried over: their prediction stands, and the ranking at completion ranks
+ * them with the rest. A full refresh ({@code FULL_REFRESH}, or a request's {@code full}) writes every current guest.
+ *
  * <p>Keys are checked where they enter: the key columns' types are read from the catalog first
  * ({@link GuestKeyColumns}); a row whose key is missing or malformed, and every copy of a key that occurs more than
  * once ({@link DuplicateKeys}), goes to {@code wrangled/<runId>/rejected.csv} (see {@link RejectedRows}).
@@ -88,6 +97,8 @@ public final class WrangleStep {
     private final String modelName;
     private final int partRows;
     private final int driftNights;
+    private final boolean fullRefresh;
+    private final SqlIdentifier guestPredictionsTable;
     private final RunLedger ledger;
 
     /**
@@ -151,6 +162,31 @@ public final class WrangleStep {
             String modelName,
             int partRows,
             int driftNights) {
+        this(
+                dataSource,
+                guestsTable,
+                guestPredictionsTable,
+                store,
+                bucket,
+                predictionsBucket,
+                modelName,
+                partRows,
+                driftNights,
+                false);
+    }
+
+    /** @param fullRefresh whether every run writes every current guest ({@link PipelineConfig#fullRefresh}) */
+    public WrangleStep(
+            DataSource dataSource,
+            SqlIdentifier guestsTable,
+            SqlIdentifier guestPredictionsTable,
+            ObjectStore store,
+            String bucket,
+            String predictionsBucket,
+            String modelName,
+            int partRows,
+            int driftNights,
+            boolean fullRefresh) {
         if (partRows < 1) {
             throw new IllegalArgumentException("partRows must be at least 1, was " + partRows);
         }
@@ -165,6 +201,8 @@ public final class WrangleStep {
             throw new IllegalArgumentException("driftNights must be at least 1, was " + driftNights);
         }
         this.driftNights = driftNights;
+        this.fullRefresh = fullRefresh;
+        this.guestPredictionsTable = guestPredictionsTable;
         this.ledger = new RunLedger(guestsTable, guestPredictionsTable);
     }
 
@@ -185,7 +223,8 @@ public final class WrangleStep {
                 config.storage().outputBucket(),
                 config.modelName(),
                 config.partRows(),
-                config.driftNights());
+                config.driftNights(),
+                config.fullRefresh());
     }
 
     /**
@@ -203,8 +242,10 @@ public final class WrangleStep {
      *                      nothing to do
      * @param message       one line for a person: how many guests went into how many parts, or that there were none
      * @param maxFeaturePsi the largest PSI of a feature against the model's drift baseline; null when none was
-     *                      computed (the model has no baseline, no guest was written, or there was nothing to do)
+     *                      computed (the model has no baseline, there is no current guest, or there was nothing to do)
      * @param driftedFeatures the features that shifted ({@link DriftAssessment}), largest PSI first
+     * @param carriedOver   current guests not written because their prediction stands ({@code rows} were re-scored)
+     * @param full          whether every current guest was written (a full refresh)
      */
     public record Summary(
             String step,
@@ -223,7 +264,9 @@ public final class WrangleStep {
             long durationMs,
             String message,
             Double maxFeaturePsi,
-            List<String> driftedFeatures) {
+            List<String> driftedFeatures,
+            long carriedOver,
+            boolean full) {
 
         /** The parts written, as the objects predict is handed. */
         public List<ObjectRef> partObjects() {
@@ -257,6 +300,36 @@ public final class WrangleStep {
         return FeatureQuery.copy(FeatureQuery.currentGuests(guestsTable, spec));
     }
 
+    /**
+     * The query the step streams: {@link #copyCurrentGuests(SqlIdentifier, FeatureSpec)}'s rows (with the guests
+     * table's {@code predicted_exit_destination} when it has one) each followed by what its guest's prediction in
+     * {@code guestPredictionsTable} was made from: the feature row's hash, {@code spec/model/modelEtag}, and whether
+     * the guests table still holds the class the pipeline wrote (false without the column). A guest without a
+     * prediction has NULLs.
+     */
+    public static String copyCurrentGuests(
+            SqlIdentifier guestsTable,
+            SqlIdentifier guestPredictionsTable,
+            FeatureSpec spec,
+            boolean predictionColumn) {
+        String column = '"' + ExitDestinationClasses.PREDICTION_COLUMN + '"';
+        return FeatureQuery.copy("SELECT q.*, h.feature_hash,"
+                + " concat_ws('/', h.feature_spec_version, h.model, h.model_etag),"
+                + (predictionColumn ? " h.predicted_exit_destination IS NOT DISTINCT FROM q." + column : " false")
+                + " FROM ("
+                + FeatureQuery.currentGuests(
+                        guestsTable,
+                        spec,
+                        predictionColumn ? List.of(ExitDestinationClasses.PREDICTION_COLUMN) : List.of())
+                + ") q LEFT JOIN " + guestPredictionsTable.quoted() + " h ON h.personal_id = q.\"personal_id\""
+                + " AND h.enroll_date = q.\"enroll_date\" ORDER BY q.\"personal_id\", q.\"enroll_date\"");
+    }
+
+    /** What a prediction made from {@code spec} by the model of {@code modelName} and {@code modelEtag} records. */
+    static String madeBy(FeatureSpec spec, String modelName, String modelEtag) {
+        return spec.version() + "/" + modelName + "/" + modelEtag;
+    }
+
     /** Wrangles the current guests under a run id this process made, with no deadline (local runs and tests). */
     public Summary run(RunId runId) throws SQLException, IOException {
         return run(RunRequest.madeHere(runId), Deadline.NONE);
@@ -271,6 +344,7 @@ public final class WrangleStep {
     public Summary run(RunRequest request, Deadline deadline) throws SQLException, IOException {
         long started = System.nanoTime();
         RunId runId = request.runId();
+        boolean full = fullRefresh || request.full();
         try (Connection connection = dataSource.getConnection()) {
             Optional<RunLedger.Start> start = ledger.started(connection, request);
             if (start.isEmpty()) {
@@ -278,7 +352,7 @@ public final class WrangleStep {
             }
             try {
                 ledger.seen(connection, runId, STEP, "", deadline);
-                return wrangle(connection, start.get(), deadline, started);
+                return wrangle(connection, start.get(), full, deadline, started);
             } catch (SQLException | IOException | RuntimeException | Error e) {
                 recordFailure(connection, runId, e);
                 throw e;
@@ -288,7 +362,8 @@ public final class WrangleStep {
         }
     }
 
-    private Summary wrangle(Connection connection, RunLedger.Start start, Deadline deadline, long startedNanos)
+    private Summary wrangle(
+            Connection connection, RunLedger.Start start, boolean full, Deadline deadline, long startedNanos)
             throws SQLException, IOException {
         RunId runId = start.runId();
         deadline.check("wrangling run " + runId);
@@ -296,7 +371,7 @@ public final class WrangleStep {
             removeEarlierAttempt(runId);
         }
         RunModel model = readModel(runId);
-        Streamed streamed = writeParts(connection, runId, model, deadline);
+        Streamed streamed = writeParts(connection, runId, model, full, deadline);
         deadline.check("writing the manifest of run " + runId);
         String manifestKey = writeManifest(runId, model, streamed);
         Optional<FeatureDrift> drift = model.drift() == null
@@ -311,22 +386,24 @@ public final class WrangleStep {
                 runId,
                 streamed.partKeys().size(),
                 streamed.rows(),
-                details(model, streamed, manifestKey, drift));
-        Summary summary = summary(start, status, model, streamed, manifestKey, drift, startedNanos);
+                details(model, streamed, manifestKey, drift, full));
+        Summary summary = summary(start, status, model, streamed, manifestKey, drift, full, startedNanos);
         logRun(summary, streamed, drift);
         return summary;
     }
 
     /**
      * What the run writes by: the deployed model, its specification and drift baseline's bins (null without one), the
-     * encoder, and the metadata every object of the run carries.
+     * encoder, the metadata every object of the run carries, and what a prediction it makes records it was made by
+     * ({@link #madeBy}; null when {@code model.txt} is missing, and predict will fail).
      */
     private record RunModel(
             DeployedManifest model,
             FeatureSpec spec,
             DriftCounts drift,
             GuestFeatures features,
-            Map<String, String> metadata) {}
+            Map<String, String> metadata,
+            String madeBy) {}
 
     /** Reads the deployed model once for the run. */
     private RunModel readModel(RunId runId) {
@@ -341,7 +418,11 @@ public final class WrangleStep {
         }
         Map<String, String> metadata =
                 Map.of(ObjectMetadata.FEATURE_SPEC_VERSION, spec.version(), ObjectMetadata.RUN_ID, runId.value());
-        return new RunModel(model, spec, drift, new GuestFeatures(spec), metadata);
+        // The model predict will load: a new model.txt is a new ETag, and every guest is predicted again.
+        String madeBy = store.head(bucket, RunKeys.modelKey(modelName))
+                .map(text -> madeBy(spec, modelName, text.etag()))
+                .orElse(null);
+        return new RunModel(model, spec, drift, new GuestFeatures(spec), metadata, madeBy);
     }
 
     /**
@@ -355,7 +436,8 @@ public final class WrangleStep {
             long rows,
             long rejected,
             long duplicates,
-            double households) {
+            double households,
+            long carriedOver) {
         List<String> partKeys() {
             return parts.stream().map(RunManifest.Part::key).toList();
         }
@@ -365,7 +447,7 @@ public final class WrangleStep {
      * Streams the current guests, in one read-only transaction, through the encoder into the parts and rejected.csv,
      * and finishes both.
      */
-    private Streamed writeParts(Connection connection, RunId runId, RunModel model, Deadline deadline)
+    private Streamed writeParts(Connection connection, RunId runId, RunModel model, boolean full, Deadline deadline)
             throws SQLException, IOException {
         GuestFeatures features = model.features();
         connection.setAutoCommit(false);
@@ -373,11 +455,19 @@ public final class WrangleStep {
                         store, bucket, runId, partRows, model.spec().featureNames(), model.metadata());
                 RejectedRows rejected = new RejectedRows(store, bucket, RunKeys.rejectedKey(runId), model.metadata())) {
             TransactionSettings.apply(connection, deadline);
-            String table = GuestKeyColumns.read(connection, guestsTable).table();
+            GuestKeyColumns columns = GuestKeyColumns.read(connection, guestsTable);
+            String table = columns.table();
             DuplicateKeys keys = new DuplicateKeys(parts, rejected, model.spec().size(), model.drift());
             boolean household = model.spec().unit() == FeatureSpec.Unit.HOUSEHOLD;
-            // A household specification's rows end with their household's members (FeatureQuery.HOUSEHOLD_ROWS).
-            int width = features.inputColumns().size() + (household ? 1 : 0);
+            boolean predictionColumn = columns.hasPredictionColumn();
+            // After the input columns: the guests table's prediction, a household specification's members
+            // (FeatureQuery.HOUSEHOLD_ROWS), then what the guest's prediction was made from.
+            int members = features.inputColumns().size() + (predictionColumn ? 1 : 0);
+            int storedHash = members + (household ? 1 : 0);
+            int storedMadeBy = storedHash + 1;
+            int appHasOurs = storedHash + 2;
+            int width = storedHash + 3;
+            FeatureRowHash hash = new FeatureRowHash();
             CopyCsvParser parser = new CopyCsvParser(width, (row, number) -> {
                 if (number % ROWS_PER_TIME_CHECK == 0) {
                     deadline.check("reading the current guests of " + guestsTable);
@@ -389,9 +479,17 @@ public final class WrangleStep {
                     rejected.add(number, row[0], row[1], e.reason());
                     return;
                 }
-                keys.add(key, number, row[0], row[1], household ? 1.0 / Long.parseLong(row[width - 1]) : 1);
+                boolean needed = full
+                        || row[storedHash] == null
+                        || !"t".equals(row[appHasOurs])
+                        || !row[storedMadeBy].equals(model.madeBy())
+                        || hash.of(keys.buffer()) != Long.parseLong(row[storedHash]);
+                keys.add(key, number, row[0], row[1], household ? 1.0 / Long.parseLong(row[members]) : 1, needed);
             });
-            copyOut(connection, copyCurrentGuests(guestsTable, model.spec()), parser);
+            copyOut(
+                    connection,
+                    copyCurrentGuests(guestsTable, guestPredictionsTable, model.spec(), predictionColumn),
+                    parser);
             parser.finish();
             keys.finish();
             double households = model.drift() == null
@@ -401,7 +499,14 @@ public final class WrangleStep {
             List<RunManifest.Part> written = parts.finish();
             String rejectedKey = rejected.finish();
             return new Streamed(
-                    table, written, rejectedKey, parts.rows(), rejected.count(), keys.duplicates(), households);
+                    table,
+                    written,
+                    rejectedKey,
+                    parts.rows(),
+                    rejected.count(),
+                    keys.duplicates(),
+                    households,
+                    keys.carriedOver());
         } catch (SQLException | IOException | RuntimeException | Error e) {
             rollback(connection, e);
             throw e;
@@ -439,7 +544,7 @@ public final class WrangleStep {
 
     /** What the run's row keeps under {@code details}. */
     private Map<String, Object> details(
-            RunModel model, Streamed streamed, String manifestKey, Optional<FeatureDrift> drift) {
+            RunModel model, Streamed streamed, String manifestKey, Optional<FeatureDrift> drift, boolean full) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("table", streamed.table());
         details.put("bucket", bucket);
@@ -450,7 +555,10 @@ public final class WrangleStep {
         details.put("duplicateKeys", streamed.duplicates());
         details.put("unknownValues", model.features().unknownValueCounts());
         details.put("featureSpecVersion", model.spec().version());
-        drift.ifPresent(d -> details.put("drift", d.details(model.model().key(), streamed.rows())));
+        details.put(RunLedger.CARRIED_OVER, streamed.carriedOver());
+        details.put(RunLedger.FULL, full);
+        drift.ifPresent(
+                d -> details.put("drift", d.details(model.model().key(), streamed.rows() + streamed.carriedOver())));
         return details;
     }
 
@@ -461,6 +569,7 @@ public final class WrangleStep {
             Streamed streamed,
             String manifestKey,
             Optional<FeatureDrift> drift,
+            boolean full,
             long startedNanos) {
         return new Summary(
                 STEP,
@@ -477,9 +586,11 @@ public final class WrangleStep {
                 model.features().unknownValueCounts(),
                 model.spec().version(),
                 elapsedMillis(startedNanos),
-                message(streamed.rows(), streamed.partKeys().size(), streamed.rejected(), streamed.duplicates()),
+                message(streamed, full),
                 drift.map(FeatureDrift::maxFeaturePsi).orElse(null),
-                drift.map(d -> List.copyOf(d.drifted().keySet())).orElse(List.of()));
+                drift.map(d -> List.copyOf(d.drifted().keySet())).orElse(List.of()),
+                streamed.carriedOver(),
+                full);
     }
 
     /** The run in the log: what it wrote, and a warning for drifted features and for rejected rows. */
@@ -548,7 +659,9 @@ public final class WrangleStep {
                 elapsedMillis(startedNanos),
                 "run " + runId + " of this schedule was started by another delivery: nothing to do",
                 null,
-                List.of());
+                List.of(),
+                0,
+                false);
     }
 
     /**
@@ -599,6 +712,19 @@ public final class WrangleStep {
                 : "reading the current guests failed: ";
         return new SQLException(
                 what + e.getMessage() + (TransactionSettings.timedOut(e) ? ")" : ""), e.getSQLState(), e);
+    }
+
+    private static String message(Streamed streamed, boolean full) {
+        String carried = full
+                ? " (a full refresh)"
+                : streamed.carriedOver() == 0
+                        ? ""
+                        : "; " + streamed.carriedOver() + " carried over (their prediction stands)";
+        if (streamed.rows() == 0 && streamed.rejected() == 0 && streamed.carriedOver() > 0) {
+            return "no current guest needs a new prediction: no parts written" + carried;
+        }
+        return message(streamed.rows(), streamed.partKeys().size(), streamed.rejected(), streamed.duplicates())
+                + carried;
     }
 
     private static String message(long rows, int parts, long rejected, long duplicates) {

@@ -10,9 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ranks a complete run's current households by risk: each current guest (no exit date) whose row the run wrote gets
- * in the guest predictions table the {@code risk_percentile} of their household ({@link Households}) among the
- * households of those guests: {@code 100 * cume_dist()} over households by the household's risk, so 100 is the most
+ * Ranks the current households by risk when a run completes: each current guest (no exit date) with a row in the
+ * guest predictions table, written by this run or carried over from an earlier one (a run re-scores only the guests
+ * whose prediction would change), gets the {@code risk_percentile} of their household ({@link Households}) among the
+ * households of those guests, exactly as if the run had re-scored everyone: {@code 100 * cume_dist()} over households by the household's risk, so 100 is the most
  * at risk, equal risks share a percentile, and every member of a household carries the same one. The household's risk
  * is its head's row's: a household model gives every member the same risk; under a guest model (v1, v2) the head's
  * stands for the household, as in the view of the current households. Runs in the transaction that marks the run
@@ -38,7 +39,7 @@ final class RiskPercentiles {
         try (PreparedStatement ps = connection.prepareStatement("WITH present AS (SELECT DISTINCT ON"
                 + " (h.personal_id, h.enroll_date) h.personal_id, h.enroll_date, h.risk, g.case_id,"
                 + " g.relationship_to_hoh FROM " + own + " h JOIN " + guestsTable.quoted() + " g ON "
-                + keys.keyMatch("g", "h") + " AND g.exit_date IS NULL WHERE h.run_id = ?"
+                + keys.keyMatch("g", "h") + " AND g.exit_date IS NULL"
                 + " ORDER BY h.personal_id, h.enroll_date, g.case_id),"
                 + " members AS (SELECT c.personal_id, c.enroll_date, row_number() OVER head_first = 1 AS head,"
                 + " first_value(c.risk) OVER head_first AS household_risk FROM present c"
@@ -53,7 +54,6 @@ final class RiskPercentiles {
                 + " AND h.risk_percentile IS DISTINCT FROM r.percentile RETURNING 1)"
                 + " SELECT (SELECT count(*) FILTER (WHERE head) FROM ranked), (SELECT count(*) FROM ranked),"
                 + " (SELECT count(*) FROM written)")) {
-            ps.setString(1, runId.value());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 LOG.info(

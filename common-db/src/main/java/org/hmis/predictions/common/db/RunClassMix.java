@@ -16,8 +16,8 @@ import org.hmis.predictions.common.run.RunId;
 import org.hmis.predictions.lambda.trigger.TriggerJson;
 
 /**
- * A complete run's class mix: how many guests' latest prediction is the run's, by class, and the same of the run
- * that completed before it (empty for the first). Recorded in the run's own row ({@code details.classMix}) when the
+ * A complete run's class mix: how many current guests' latest prediction is each class, whether this run made it or
+ * carried it over from an earlier one, and the same of the run that completed before it (empty for the first). Recorded in the run's own row ({@code details.classMix}) when the
  * run completes ({@link RunLedger#partApplied}), since the next run overwrites the guests' rows it is counted from.
  *
  * @param classes every class label, with its count (0 when no guest was predicted it)
@@ -47,23 +47,22 @@ public record RunClassMix(Map<String, Long> classes, Map<String, Long> previousR
     }
 
     /**
-     * In the completing transaction: counts the guests whose row of {@code guestPredictions} the run (this attempt
-     * of it) wrote, by class, records that in the run's row, and reads the mix of the run that started before it and
-     * completed.
+     * In the completing transaction: counts the current guests (no exit date) with a row of {@code guestPredictions},
+     * by class, records that in the run's row, and reads the mix of the run that started before it and completed.
      */
-    static RunClassMix recordOnCompletion(Connection c, SqlIdentifier guestPredictions, RunId runId)
-            throws SQLException {
+    static RunClassMix recordOnCompletion(
+            Connection c, SqlIdentifier guestsTable, SqlIdentifier guestPredictions, RunId runId) throws SQLException {
         Map<String, Long> classes = new LinkedHashMap<>();
         ExitDestinationClasses.LABELS.forEach(label -> classes.put(label, 0L));
-        try (PreparedStatement ps = c.prepareStatement("WITH mix AS (SELECT predicted_exit_destination AS cls,"
-                + " count(*) AS n FROM " + guestPredictions.quoted() + " WHERE run_id = ? AND run_started_at ="
-                + " (SELECT started_at FROM " + RunLedger.TABLE + RUN_ROW + ") GROUP BY 1)"
+        GuestKeyColumns keys = GuestKeyColumns.read(c, guestsTable);
+        try (PreparedStatement ps = c.prepareStatement("WITH mix AS (SELECT h.predicted_exit_destination AS cls,"
+                + " count(*) AS n FROM " + guestPredictions.quoted() + " h WHERE EXISTS (SELECT 1 FROM "
+                + guestsTable.quoted() + " g WHERE " + keys.keyMatch("g", "h") + " AND g.exit_date IS NULL)"
+                + " GROUP BY 1)"
                 + " UPDATE " + RunLedger.TABLE + " SET details = coalesce(details, '{}'::jsonb)"
                 + " || jsonb_build_object('classMix', coalesce((SELECT jsonb_object_agg(cls, n) FROM mix),"
                 + " '{}'::jsonb))" + RUN_ROW + " RETURNING details->>'classMix'")) {
             ps.setString(1, runId.value());
-            ps.setString(2, runId.value());
-            ps.setString(3, runId.value());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 classes.putAll(counts(rs.getString(1)));

@@ -49,6 +49,10 @@ public final class RunLedger {
     public static final String REMOVED = "done";
     /** The run's row's details: the parts of its manifest (key, rows, ETag), which its predictions are held to. */
     public static final String MANIFEST_PARTS = "manifestParts";
+    /** In the run's details: current guests the wrangle did not write because their prediction stands. */
+    public static final String CARRIED_OVER = "carriedOver";
+    /** In the run's details: whether the run wrote every current guest (a full refresh). */
+    public static final String FULL = "full";
     /** An applied part's details: the wrangled part it was predicted from, that part's ETag, the part's rows. */
     public static final String SOURCE_PART = "sourcePart";
 
@@ -64,6 +68,7 @@ public final class RunLedger {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunLedger.class);
 
+    private final SqlIdentifier guestsTable;
     private final SqlIdentifier guestPredictionsTable;
     private final RiskPercentiles percentiles;
 
@@ -72,6 +77,7 @@ public final class RunLedger {
      * @param guestPredictionsTable where a complete run's percentiles are written and its class mix counted
      */
     public RunLedger(SqlIdentifier guestsTable, SqlIdentifier guestPredictionsTable) {
+        this.guestsTable = guestsTable;
         this.guestPredictionsTable = guestPredictionsTable;
         this.percentiles = new RiskPercentiles(guestsTable, guestPredictionsTable);
     }
@@ -332,6 +338,6 @@ public final class RunLedger {
 
     /** Records a completing run's class mix in its row, beside the previous complete run's. */
     private RunClassMix classMix(Connection connection, RunId runId) throws SQLException {
-        return RunClassMix.recordOnCompletion(connection, guestPredictionsTable, runId);
+        return RunClassMix.recordOnCompletion(connection, guestsTable, guestPredictionsTable, runId);
     }
 }

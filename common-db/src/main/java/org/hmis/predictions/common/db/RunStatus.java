@@ -36,6 +36,8 @@ import org.hmis.predictions.common.run.RunId;
  * @param lastSeen the step of the run's current attempt seen last, when it was seen and until when its invocation may
  *     run; null when no step recorded one. A run is {@code stalled} when a step stopped without finishing: see
  *     {@link RunHeartbeats}
+ * @param refresh how many current guests the wrangle re-scored (its {@code rows}) and carried over, and whether it was
+ *     a full refresh
  */
 public record RunStatus(
         String runId,
@@ -52,12 +54,19 @@ public record RunStatus(
         Timings timings,
         Durations durationsMs,
         String error,
-        StepHeartbeat lastSeen) {
+        StepHeartbeat lastSeen,
+        Refresh refresh) {
     /** What {@code status} says of a run whose step stopped without finishing. */
     public static final String STALLED = "stalled";
 
     /** The parts of the run: {@code expected}, the manifest's count (null until wrangled), and how many applied. */
     public record Parts(Integer expected, long applied) {}
+
+    /**
+     * What the run re-scored: {@code rescored} current guests written to its parts, {@code carriedOver} whose
+     * prediction stood (0 before V10's runs and for a full refresh), and whether it was a full refresh.
+     */
+    public record Refresh(long rescored, long carriedOver, boolean full) {}
 
     /** A model that made some of the run's applied parts. */
     public record Model(String model, String etag, String versionId, long parts) {}
@@ -94,7 +103,9 @@ public record RunStatus(
         String sql = "SELECT r.run_id, r.status, r.details->>'origin', coalesce((r.details->>'attempt')::int, 1),"
                 + " r.parts, r.rows, coalesce((r.details->>'rejected')::bigint, 0), r.details->>'error',"
                 + " r.started_at, r.finished_at, r.completed_at,"
-                + " u.applied, u.written, u.stale, u.unmatched, u.update_ms"
+                + " u.applied, u.written, u.stale, u.unmatched, u.update_ms,"
+                + " coalesce((r.details->>'" + RunLedger.CARRIED_OVER + "')::bigint, 0),"
+                + " coalesce((r.details->>'" + RunLedger.FULL + "')::boolean, false)"
                 + from;
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             if (runId != null) {
@@ -132,7 +143,8 @@ public record RunStatus(
                         timings,
                         durations,
                         rs.getString(8),
-                        liveness.lastSeen()));
+                        liveness.lastSeen(),
+                        new Refresh(rs.getLong(6), rs.getLong(17), rs.getBoolean(18))));
             }
         }
     }

@@ -61,7 +61,7 @@ class PipelineSchemaTest {
         try (Connection c = PG.connect()) {
             execute(c, "CREATE SCHEMA again");
         }
-        assertEquals(8, PipelineSchema.migrate(PG.dataSource("again"), GUESTS));
+        assertEquals(9, PipelineSchema.migrate(PG.dataSource("again"), GUESTS));
         try (Connection c = PG.connect()) {
             execute(
                     c,
@@ -175,7 +175,7 @@ class PipelineSchemaTest {
         try (Connection c = PG.connect()) {
             execute(c, "CREATE SCHEMA later");
         }
-        assertEquals(8, PipelineSchema.migrate(PG.dataSource("later"), GUESTS), "the tables, not yet the view");
+        assertEquals(9, PipelineSchema.migrate(PG.dataSource("later"), GUESTS), "the tables, not yet the view");
         try (Connection c = PG.connect()) {
             execute(
                     c,
@@ -259,7 +259,10 @@ class PipelineSchemaTest {
                             new Column("updated_at", "timestamp with time zone"),
                             new Column("risk", "double precision"),
                             new Column("risk_percentile", "numeric"),
-                            new Column("reasons", "jsonb")),
+                            new Column("reasons", "jsonb"),
+                            new Column("feature_spec_version", "text"),
+                            new Column("feature_hash", "bigint"),
+                            new Column("model_version", "text")),
                     columnsOf(c, "latest_predictions"));
             assertEquals(
                     0,

@@ -43,6 +43,7 @@ public final class PipelineConfig {
     public static final String EXPLAIN = "EXPLAIN";
     public static final String CURRENT_GUEST_RISK_VIEW = "CURRENT_GUEST_RISK_VIEW";
     public static final String DRIFT_NIGHTS = "DRIFT_NIGHTS";
+    public static final String FULL_REFRESH = "FULL_REFRESH";
 
     /** Every variable this class reads; the infra consistency tests compare the template against it. */
     public static final java.util.List<String> VARIABLES = java.util.List.of(
@@ -67,7 +68,8 @@ public final class PipelineConfig {
             MIGRATE,
             EXPLAIN,
             CURRENT_GUEST_RISK_VIEW,
-            DRIFT_NIGHTS);
+            DRIFT_NIGHTS,
+            FULL_REFRESH);
 
     public static final int DEFAULT_PORT = 5432;
     public static final String DEFAULT_DB_NAME = "postgres";
@@ -100,6 +102,7 @@ public final class PipelineConfig {
     private final boolean migrate;
     private final boolean explain;
     private final int driftNights;
+    private final boolean fullRefresh;
 
     private PipelineConfig(Map<String, String> env) {
         this.env = Map.copyOf(env);
@@ -113,6 +116,7 @@ public final class PipelineConfig {
         this.migrate = parseBoolean(MIGRATE, false);
         this.explain = parseBoolean(EXPLAIN, true);
         this.driftNights = parseInt(DRIFT_NIGHTS, DEFAULT_DRIFT_NIGHTS, 1, MAX_DRIFT_NIGHTS);
+        this.fullRefresh = parseBoolean(FULL_REFRESH, false);
         // Parse the optional database settings now so a malformed one is reported at start.
         parseInt(RDS_PORT, DEFAULT_PORT, 1, 65_535);
         value(RDS_HOST).ifPresent(host -> DatabaseSettings.checkHost(RDS_HOST, host));
@@ -179,6 +183,15 @@ public final class PipelineConfig {
      */
     public int driftNights() {
         return driftNights;
+    }
+
+    /**
+     * Whether every run predicts every current guest again; off by default, when a run predicts only the guests whose
+     * prediction would change (no prediction yet, another feature row, model or specification, or a value the intake
+     * app overwrote) and carries the others over.
+     */
+    public boolean fullRefresh() {
+        return fullRefresh;
     }
 
     /** How to reach the database; fails naming what is missing. */

@@ -44,11 +44,19 @@ public final class FeatureQuery {
      * {@value #HOUSEHOLD_ROWS}.
      */
     public static String currentGuests(SqlIdentifier guestsTable, FeatureSpec spec) {
+        return currentGuests(guestsTable, spec, List.of());
+    }
+
+    /**
+     * {@link #currentGuests(SqlIdentifier, FeatureSpec)} with {@code extraColumns} of the guests table after the
+     * input columns (before {@value #HOUSEHOLD_ROWS}).
+     */
+    public static String currentGuests(SqlIdentifier guestsTable, FeatureSpec spec, List<String> extraColumns) {
         String where = " WHERE " + quote("exit_date") + " IS NULL";
         boolean household = spec.unit() == FeatureSpec.Unit.HOUSEHOLD;
         String window = household ? " WINDOW " + HOUSEHOLD + " AS (PARTITION BY " + HOUSEHOLD_KEY + ")" : "";
         String members = household ? ", count(*) OVER " + HOUSEHOLD + " AS " + quote(HOUSEHOLD_ROWS) : "";
-        return "SELECT " + selectList(spec, List.of()) + members + " FROM " + guestsTable.quoted() + where + window
+        return "SELECT " + selectList(spec, extraColumns) + members + " FROM " + guestsTable.quoted() + where + window
                 + KEY_ORDER;
     }
 

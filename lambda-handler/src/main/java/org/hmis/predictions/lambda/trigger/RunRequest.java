@@ -1,5 +1,6 @@
 package org.hmis.predictions.lambda.trigger;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import org.hmis.predictions.common.run.RunId;
 import org.slf4j.Logger;
@@ -14,10 +15,14 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link Origin#SCHEDULE}: derived from a schedule's time ({@link RunId#forSchedule}): a second delivery of
  *       the same schedule finds its run and does nothing.</li>
  * </ul>
+ *
+ * <p>{@code full} asks for every current guest to be predicted again, not only those whose prediction would change
+ * (a direct invoke's {@code "full": true}, {@code run --full}).
  */
-public record RunRequest(RunId runId, Origin origin) {
+public record RunRequest(RunId runId, Origin origin, boolean full) {
     private static final Logger LOG = LoggerFactory.getLogger(RunRequest.class);
     private static final String RUN_ID = "runId";
+    private static final String FULL = "full";
 
     /** Where a run id came from. */
     public enum Origin {
@@ -30,6 +35,16 @@ public record RunRequest(RunId runId, Origin origin) {
         if (runId == null || origin == null) {
             throw new IllegalArgumentException("a run request needs a run id and its origin");
         }
+    }
+
+    /** A run that predicts only the guests whose prediction would change. */
+    public RunRequest(RunId runId, Origin origin) {
+        this(runId, origin, false);
+    }
+
+    /** The same run, predicting every current guest again when {@code full}. */
+    public RunRequest withFull(boolean full) {
+        return new RunRequest(runId, origin, full);
     }
 
     /** A new run under an id made now. */
@@ -70,10 +85,24 @@ public record RunRequest(RunId runId, Origin origin) {
             return fromSchedule(scheduled.time().get(), purpose);
         }
         if (trigger instanceof Trigger.Direct direct) {
-            return direct.text(RUN_ID).map(RunRequest::parseCallerRunId).orElseGet(RunRequest::newRun);
+            RunRequest request =
+                    direct.text(RUN_ID).map(RunRequest::parseCallerRunId).orElseGet(RunRequest::newRun);
+            return request.withFull(full(direct));
         }
         throw new InvalidTriggerException(function + " takes a schedule or a direct invoke, not "
                 + trigger.getClass().getSimpleName());
+    }
+
+    /** A direct invoke's {@code full}: absent is false; anything but a JSON boolean is refused naming the field. */
+    private static boolean full(Trigger.Direct direct) {
+        JsonNode node = direct.payload().get(FULL);
+        if (node == null || node.isNull()) {
+            return false;
+        }
+        if (!node.isBoolean()) {
+            throw new InvalidTriggerException(FULL + " must be true or false, was " + node);
+        }
+        return node.booleanValue();
     }
 
     /** A caller's run id; a malformed one is refused naming the field. */
